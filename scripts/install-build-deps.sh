@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Installs everything a build runner (and this project's CI) needs on Debian
+# bookworm: kernel build dependencies, qemu + busybox for boot tests, GnuPG
+# and systemd tools for interoperability checks, Debian's linux-source-6.1,
+# and kpatch-build from Debian's trixie suite, unpacked into a private prefix
+# so that no system library is upgraded.
+#
+# Idempotent: a second run installs nothing and exits quickly.
+# Environment:
+#   LPCTL_TOOLS_DIR  where kpatch-build is unpacked (default /opt/livepatch-gitops/tools)
+#   KPATCH_SUITE     Debian suite to take kpatch from (default trixie)
+set -euo pipefail
+
+TOOLS_DIR="${LPCTL_TOOLS_DIR:-/opt/livepatch-gitops/tools}"
+KPATCH_SUITE="${KPATCH_SUITE:-trixie}"
+KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
+
+PACKAGES=(
+  build-essential bc bison flex libelf-dev libssl-dev cpio kmod dwarves gawk
+  xz-utils elfutils linux-source-6.1
+  qemu-system-x86 busybox-static
+  gnupg systemd
+)
+
+log() { printf 'install-build-deps: %s\n' "$*"; }
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-build-deps: must run as root (it uses apt-get)" >&2
+  exit 1
+fi
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  log "installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  log "system packages present"
+fi
+
+if [ -x "$TOOLS_DIR/usr/bin/kpatch-build" ]; then
+  log "kpatch-build present: $("$TOOLS_DIR/usr/bin/kpatch-build" --version 2>/dev/null | head -n1 || echo unknown)"
+  exit 0
+fi
+
+# Reuse the URI this machine already uses for Debian (never hard-code a host).
+uri=""
+for f in /etc/apt/sources.list.d/*.sources; do
+  [ -f "$f" ] || continue
+  uri=$(awk '/^URIs:/ {print $2; exit}' "$f")
+  [ -n "$uri" ] && break
+done
+if [ -z "$uri" ] && [ -f /etc/apt/sources.list ]; then
+  uri=$(awk '$1=="deb" && $0 !~ /security/ {for (i=2;i<=NF;i++) if ($i ~ /^[a-z]+:\/\//) {print $i; exit}}' /etc/apt/sources.list)
+fi
+if [ -z "$uri" ]; then
+  echo "install-build-deps: no Debian archive URI found in /etc/apt/sources.list{,.d}" >&2
+  exit 1
+fi
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/lists/partial" "$work/cache/archives/partial" "$work/debs"
+echo "deb [signed-by=$KEYRING] $uri $KPATCH_SUITE main" >"$work/sources.list"
+apt_opts=(
+  -o "Dir::Etc::SourceList=$work/sources.list"
+  -o "Dir::Etc::SourceParts=/dev/null"
+  -o "Dir::State::Lists=$work/lists"
+  -o "Dir::Cache=$work/cache"
+  -o "APT::Architecture=amd64"
+  -o "APT::Sandbox::User=root"
+)
+log "fetching kpatch-build from suite $KPATCH_SUITE"
+apt-get "${apt_opts[@]}" update -qq
+(cd "$work/debs" && apt-get "${apt_opts[@]}" download kpatch-build kpatch >/dev/null)
+mkdir -p "$TOOLS_DIR.tmp"
+for deb in "$work"/debs/*.deb; do dpkg -x "$deb" "$TOOLS_DIR.tmp"; done
+rm -rf "$TOOLS_DIR"
+mv "$TOOLS_DIR.tmp" "$TOOLS_DIR"
+log "kpatch-build installed in $TOOLS_DIR: $("$TOOLS_DIR/usr/bin/kpatch-build" --version 2>/dev/null | head -n1 || echo unknown)"

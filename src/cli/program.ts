@@ -1,0 +1,24 @@
+import { Command } from "commander";
+import type { Output } from "./output.js";
+
+/** Builds the `lpctl` command tree. Each command lives in ./commands/<name>.ts. */
+export function buildProgram(output: Output, setExit: (code: number) => void): Command {
+  const program = new Command("lpctl")
+    .description("GitOps for Linux kernel live patches")
+    .option("--debug", "show stack traces and debug output")
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => output.out(s.replace(/\n$/, "")),
+      writeErr: (s) => output.err(s.replace(/\n$/, "")),
+    });
+  const ctx: CommandContext = { output, setExit };
+  // Commands register themselves here, one line each.
+  void ctx;
+  return program;
+}
+
+export interface CommandContext {
+  output: Output;
+  setExit: (code: number) => void;
+}

@@ -1,0 +1,157 @@
+/**
+ * A parser for unified diffs as `git diff`/`diff -u` write them. It keeps
+ * every line with its old- and new-side line number so that checks can point
+ * at exact lines, and it keeps hunk headers (`@@ ... @@ func`) because they
+ * name the enclosing function.
+ */
+import { LpctlError } from "./errors.js";
+
+export type DiffLineKind = "context" | "add" | "del";
+
+export interface DiffLine {
+  kind: DiffLineKind;
+  text: string;
+  /** Line number on the old side (context and del lines). */
+  oldLine?: number;
+  /** Line number on the new side (context and add lines). */
+  newLine?: number;
+}
+
+export interface DiffHunk {
+  oldStart: number;
+  oldCount: number;
+  newStart: number;
+  newCount: number;
+  /** Text after the second `@@`: git puts the enclosing function there. */
+  section: string;
+  lines: DiffLine[];
+}
+
+export interface DiffFile {
+  /** Path with the `a/` prefix stripped; undefined for a created file. */
+  oldPath?: string;
+  /** Path with the `b/` prefix stripped; undefined for a deleted file. */
+  newPath?: string;
+  /** The path the change is about (new path, or old path when deleted). */
+  path: string;
+  binary: boolean;
+  hunks: DiffHunk[];
+}
+
+const HUNK_RE = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@ ?(.*)$/;
+
+function stripPrefix(raw: string): string | undefined {
+  const p = raw.split("\t")[0]!.trim();
+  if (p === "/dev/null") return undefined;
+  // -p1: drop the first path component (a/, b/ or any other).
+  const slash = p.indexOf("/");
+  return slash === -1 ? p : p.slice(slash + 1);
+}
+
+function fail(message: string, line: number): never {
+  throw new LpctlError("PATCH_INVALID", `line ${line}: ${message}`, { details: { line } });
+}
+
+/** Parses a unified diff; throws PATCH_INVALID naming the line on malformed input. */
+export function parseDiff(text: string): DiffFile[] {
+  const lines = text.split("\n");
+  if (lines.at(-1) === "") lines.pop();
+  const files: DiffFile[] = [];
+  let file: DiffFile | undefined;
+  let pendingBinary = false;
+  let i = 0;
+  while (i < lines.length) {
+    const line = lines[i]!;
+    if (line.startsWith("diff --git ")) {
+      file = undefined;
+      pendingBinary = false;
+      i++;
+      continue;
+    }
+    if (line.startsWith("Binary files ") || line === "GIT binary patch") {
+      pendingBinary = true;
+      const m = /^Binary files (?:a\/)?(\S+) and (?:b\/)?(\S+) differ$/.exec(line);
+      if (m) files.push({ path: m[2]!, newPath: m[2]!, oldPath: m[1]!, binary: true, hunks: [] });
+      else if (files.length > 0) files.at(-1)!.binary = true;
+      else files.push({ path: "(unknown)", binary: true, hunks: [] });
+      i++;
+      continue;
+    }
+    if (line.startsWith("--- ")) {
+      const next = lines[i + 1];
+      if (next === undefined || !next.startsWith("+++ ")) fail("'---' header without '+++'", i + 1);
+      const oldPath = stripPrefix(line.slice(4));
+      const newPath = stripPrefix(next.slice(4));
+      const path = newPath ?? oldPath;
+      if (path === undefined) fail("both sides of the file header are /dev/null", i + 1);
+      file = { path, binary: pendingBinary, hunks: [] };
+      if (oldPath !== undefined) file.oldPath = oldPath;
+      if (newPath !== undefined) file.newPath = newPath;
+      files.push(file);
+      i += 2;
+      continue;
+    }
+    if (line.startsWith("@@")) {
+      if (!file) fail("hunk before any '---'/'+++' file header", i + 1);
+      const m = HUNK_RE.exec(line);
+      if (!m) fail(`malformed hunk header '${line.slice(0, 60)}'`, i + 1);
+      const hunk: DiffHunk = {
+        oldStart: Number(m[1]),
+        oldCount: m[2] === undefined ? 1 : Number(m[2]),
+        newStart: Number(m[3]),
+        newCount: m[4] === undefined ? 1 : Number(m[4]),
+        section: m[5]!.trim(),
+        lines: [],
+      };
+      i = readHunkBody(lines, i + 1, hunk);
+      file.hunks.push(hunk);
+      continue;
+    }
+    // Anything else between files (commit message, index lines, mode lines) is allowed.
+    i++;
+  }
+  if (files.length === 0)
+    throw new LpctlError("PATCH_INVALID", "not a unified diff: no '---'/'+++' file headers found");
+  for (const f of files) {
+    if (!f.binary && f.hunks.length === 0) {
+      throw new LpctlError("PATCH_INVALID", `${f.path}: file header without any hunk`);
+    }
+  }
+  return files;
+}
+
+function readHunkBody(lines: string[], start: number, hunk: DiffHunk): number {
+  let oldLeft = hunk.oldCount;
+  let newLeft = hunk.newCount;
+  let oldNo = hunk.oldStart;
+  let newNo = hunk.newStart;
+  let i = start;
+  while (oldLeft > 0 || newLeft > 0) {
+    const raw = lines[i];
+    if (raw === undefined)
+      fail(`hunk ends early: expected ${oldLeft} more old and ${newLeft} more new lines`, i);
+    if (raw.startsWith("\\")) {
+      i++; // "\ No newline at end of file"
+      continue;
+    }
+    const tag = raw === "" ? " " : raw[0];
+    const text = raw.slice(1);
+    if (tag === " ") {
+      hunk.lines.push({ kind: "context", text, oldLine: oldNo++, newLine: newNo++ });
+      oldLeft--;
+      newLeft--;
+    } else if (tag === "-") {
+      hunk.lines.push({ kind: "del", text, oldLine: oldNo++ });
+      oldLeft--;
+    } else if (tag === "+") {
+      hunk.lines.push({ kind: "add", text, newLine: newNo++ });
+      newLeft--;
+    } else {
+      fail(`unexpected line in hunk (expected ' ', '+' or '-'): '${raw.slice(0, 60)}'`, i + 1);
+    }
+    if (oldLeft < 0 || newLeft < 0) fail("hunk has more lines than its header says", i + 1);
+    i++;
+  }
+  if (lines[i]?.startsWith("\\")) i++;
+  return i;
+}

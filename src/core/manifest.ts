@@ -1,0 +1,53 @@
+/**
+ * The signed manifest. `manifest.json` lists every kernel target;
+ * `kernel-<buildId>.json` has the same shape with only that target's entry.
+ */
+import { z } from "zod";
+
+/** A plain base name: no directory, no traversal, no hidden file. */
+export const BASE_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
+
+export const ManifestPatchSchema = z.strictObject({
+  id: z.string().min(1),
+  title: z.string(),
+  cves: z.array(z.string()),
+  pr: z.number().int().positive().optional(),
+  commit: z
+    .string()
+    .regex(/^[0-9a-f]{7,64}$/)
+    .optional(),
+});
+
+export const ManifestModuleSchema = z.strictObject({
+  file: z.string(),
+  name: z.string().regex(/^[A-Za-z0-9_]+$/),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  length: z.number().int().positive(),
+});
+
+export const ManifestKernelSchema = z.strictObject({
+  target: z.string().min(1),
+  release: z.string().min(1),
+  arch: z.string().min(1),
+  buildId: z.string().regex(/^[0-9a-f]{8,128}$/),
+  module: ManifestModuleSchema,
+  patches: z.array(ManifestPatchSchema),
+});
+
+export const ManifestSchema = z.strictObject({
+  schema: z.literal(1),
+  version: z.number(),
+  issued: z.string(),
+  expires: z.string(),
+  repository: z.string().min(1),
+  kernels: z.array(ManifestKernelSchema),
+});
+
+export type Manifest = z.infer<typeof ManifestSchema>;
+export type ManifestKernel = z.infer<typeof ManifestKernelSchema>;
+export type ManifestPatch = z.infer<typeof ManifestPatchSchema>;
+
+/** File name of the per-kernel manifest a host with `buildId` fetches. */
+export function kernelManifestName(buildId: string): string {
+  return `kernel-${buildId}.json`;
+}

@@ -1,0 +1,39 @@
+/** Patches: `patches/<id>/patch.yaml` plus its `*.patch` files. */
+import { z } from "zod";
+
+export const CVE_PATTERN = /^CVE-\d{4}-\d{4,}$/;
+
+export const PatchTestSchema = z.strictObject({
+  /** Shell command run inside the booted VM after the module is loaded. */
+  command: z.string().min(1),
+  /** Text the command's output must contain. */
+  expect: z.string().min(1),
+});
+
+export const PatchMetaSchema = z.strictObject({
+  title: z.string().min(1).max(200),
+  description: z.string().min(1),
+  cves: z.array(z.string().regex(CVE_PATTERN, "must look like CVE-YYYY-NNNN")).default([]),
+  kernels: z.array(z.string().min(1)).min(1, "must name at least one kernel target or glob"),
+  upstream: z
+    .string()
+    .regex(/^[0-9a-f]{7,40}$/, "must be a commit hash")
+    .optional(),
+  test: PatchTestSchema.optional(),
+});
+
+export type PatchMeta = z.infer<typeof PatchMetaSchema>;
+
+export interface PatchFile {
+  /** Repository-relative path, e.g. patches/cmdline-banner/0001-banner.patch. */
+  path: string;
+  text: string;
+}
+
+export interface LivePatch extends PatchMeta {
+  id: string;
+  /** The patch files in apply order (sorted by file name). */
+  files: PatchFile[];
+  /** Target ids the `kernels` entries resolved to. */
+  targets: string[];
+}

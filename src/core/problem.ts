@@ -1,0 +1,17 @@
+/**
+ * A problem found while checking input that is reported together with others
+ * (validate lists every problem in a repository, not only the first).
+ */
+export interface Problem {
+  /** Repository-relative file the problem is in. */
+  file: string;
+  /** Field path inside the file ("kernels[1]"), or "" for the whole file. */
+  path: string;
+  code: import("./errors.js").ErrorCode;
+  message: string;
+}
+
+/** "file: path: message", the one-line form validate prints. */
+export function formatProblem(p: Problem): string {
+  return p.path ? `${p.file}: ${p.path}: ${p.message}` : `${p.file}: ${p.message}`;
+}
