@@ -41,7 +41,7 @@ export interface DiffFile {
 const HUNK_RE = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@ ?(.*)$/;
 
 function stripPrefix(raw: string): string | undefined {
-  const p = raw.split("\t")[0]!.trim();
+  const p = raw.split("\t")[0].trim();
   if (p === "/dev/null") return undefined;
   // -p1: drop the first path component (a/, b/ or any other).
   const slash = p.indexOf("/");
@@ -61,7 +61,7 @@ export function parseDiff(text: string): DiffFile[] {
   let pendingBinary = false;
   let i = 0;
   while (i < lines.length) {
-    const line = lines[i]!;
+    const line = lines[i];
     if (line.startsWith("diff --git ")) {
       file = undefined;
       pendingBinary = false;
@@ -71,7 +71,7 @@ export function parseDiff(text: string): DiffFile[] {
     if (line.startsWith("Binary files ") || line === "GIT binary patch") {
       pendingBinary = true;
       const m = /^Binary files (?:a\/)?(\S+) and (?:b\/)?(\S+) differ$/.exec(line);
-      if (m) files.push({ path: m[2]!, newPath: m[2]!, oldPath: m[1]!, binary: true, hunks: [] });
+      if (m) files.push({ path: m[2], newPath: m[2], oldPath: m[1], binary: true, hunks: [] });
       else if (files.length > 0) files.at(-1)!.binary = true;
       else files.push({ path: "(unknown)", binary: true, hunks: [] });
       i++;
@@ -100,7 +100,7 @@ export function parseDiff(text: string): DiffFile[] {
         oldCount: m[2] === undefined ? 1 : Number(m[2]),
         newStart: Number(m[3]),
         newCount: m[4] === undefined ? 1 : Number(m[4]),
-        section: m[5]!.trim(),
+        section: m[5].trim(),
         lines: [],
       };
       i = readHunkBody(lines, i + 1, hunk);

@@ -2,12 +2,14 @@
  * A problem found while checking input that is reported together with others
  * (validate lists every problem in a repository, not only the first).
  */
+import type { ErrorCode } from "./errors.js";
+
 export interface Problem {
   /** Repository-relative file the problem is in. */
   file: string;
   /** Field path inside the file ("kernels[1]"), or "" for the whole file. */
   path: string;
-  code: import("./errors.js").ErrorCode;
+  code: ErrorCode;
   message: string;
 }
 
