@@ -19,7 +19,7 @@ export const ManifestPatchSchema = z.strictObject({
 });
 
 export const ManifestModuleSchema = z.strictObject({
-  file: z.string(),
+  file: z.string().regex(BASE_NAME, "must be a plain base name"),
   name: z.string().regex(/^[A-Za-z0-9_]+$/),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   length: z.number().int().positive(),
@@ -36,9 +36,10 @@ export const ManifestKernelSchema = z.strictObject({
 
 export const ManifestSchema = z.strictObject({
   schema: z.literal(1),
-  version: z.number(),
-  issued: z.string(),
-  expires: z.string(),
+  /** Strictly increasing; hosts refuse a lower one than they accepted (rollback). */
+  version: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  issued: z.iso.datetime({ offset: true }),
+  expires: z.iso.datetime({ offset: true }),
   repository: z.string().min(1),
   kernels: z.array(ManifestKernelSchema),
 });
@@ -46,6 +47,9 @@ export const ManifestSchema = z.strictObject({
 export type Manifest = z.infer<typeof ManifestSchema>;
 export type ManifestKernel = z.infer<typeof ManifestKernelSchema>;
 export type ManifestPatch = z.infer<typeof ManifestPatchSchema>;
+
+/** Largest manifest a reader parses; checked before parsing (a 4 MiB cap). */
+export const MANIFEST_MAX_BYTES = 4 * 1024 * 1024;
 
 /** File name of the per-kernel manifest a host with `buildId` fetches. */
 export function kernelManifestName(buildId: string): string {

@@ -1,0 +1,8 @@
+/** Pure verification of signed manifests and detached signatures. */
+export {
+  verifyManifest,
+  type VerifyManifestInput,
+  type VerifiedManifest,
+} from "./verify-manifest.js";
+export { verifyDetached, type DetachedResult } from "./verify-detached.js";
+export { readTrustedKeys, fingerprintOf } from "./trusted-keys.js";

@@ -1,0 +1,59 @@
+/**
+ * Verifies a signed manifest (manifest.json or kernel-<buildId>.json) the
+ * way a host must: size cap, signature over the exact bytes by pinned keys,
+ * then strict parse and the manifest rules. Pure: bytes and keys in.
+ */
+import { LpctlError } from "../errors.js";
+import { MANIFEST_MAX_BYTES, type Manifest } from "../manifest.js";
+import { parseStrictJson } from "../strict-json.js";
+import { checkManifestRules, parseManifestValue } from "./check-manifest.js";
+import { verifyDetached } from "./verify-detached.js";
+
+export interface VerifyManifestInput {
+  manifest: Uint8Array;
+  /** The detached `.asc`: one or more armored signatures (or binary packets). */
+  signature: Uint8Array;
+  /** Armored public keys pinned by the host. */
+  keys: string[];
+  /** Distinct pinned keys that must have signed (default 1). */
+  threshold?: number;
+  /** The one reference time of this run. */
+  now: Date;
+  /** Version accepted last time, for the rollback rule. */
+  lastVersion?: number;
+}
+
+export interface VerifiedManifest {
+  manifest: Manifest;
+  fingerprints: string[];
+  /** True when the version equals `lastVersion`: nothing new to do. */
+  unchanged: boolean;
+}
+
+/** Verifies `input.manifest` against its signature and the manifest rules; throws LpctlError. */
+export async function verifyManifest(input: VerifyManifestInput): Promise<VerifiedManifest> {
+  // size: refuse before parsing, so a huge file cannot exhaust memory.
+  if (input.manifest.length > MANIFEST_MAX_BYTES) {
+    throw new LpctlError(
+      "MANIFEST_TOO_LARGE",
+      `manifest is ${input.manifest.length} bytes, more than the ${MANIFEST_MAX_BYTES}-byte cap; refusing to parse it`,
+    );
+  }
+  if (input.signature.length === 0) {
+    throw new LpctlError(
+      "SIGNATURE_MISSING",
+      "the manifest has no signature (.asc); fetch manifest.json.asc next to it",
+    );
+  }
+  // signature: checked over the exact bytes before anything is parsed.
+  const { fingerprints } = await verifyDetached(
+    input.manifest,
+    input.signature,
+    input.keys,
+    input.now,
+    input.threshold ?? 1,
+  );
+  const manifest = parseManifestValue(parseStrictJson(input.manifest, "manifest"));
+  const { unchanged } = checkManifestRules(manifest, input.now, input.lastVersion);
+  return { manifest, fingerprints, unchanged };
+}
