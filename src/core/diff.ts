@@ -36,12 +36,21 @@ export interface DiffFile {
   path: string;
   binary: boolean;
   hunks: DiffHunk[];
+  /** Header paths exactly as written (`---`, `+++`, `diff --git`), before -p1 stripping. */
+  rawPaths?: string[];
+  /** 1-based line of the file's `---` header (or its `Binary files` line). */
+  headerLine?: number;
 }
 
 const HUNK_RE = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@ ?(.*)$/;
 
+/** The path in a `---`/`+++` header without its timestamp. */
+function headerPath(raw: string): string {
+  return raw.split("\t")[0].trim();
+}
+
 function stripPrefix(raw: string): string | undefined {
-  const p = raw.split("\t")[0].trim();
+  const p = headerPath(raw);
   if (p === "/dev/null") return undefined;
   // -p1: drop the first path component (a/, b/ or any other).
   const slash = p.indexOf("/");
@@ -52,28 +61,55 @@ function fail(message: string, line: number): never {
   throw new LpctlError("PATCH_INVALID", `line ${line}: ${message}`, { details: { line } });
 }
 
+/**
+ * A git header (`diff --git a/x b/y`) whose section has no `---`/`+++` pair or
+ * binary marker: a mode change, rename, copy or empty file. `patch` acts on
+ * those without any hunk, so they are refused rather than silently dropped.
+ */
+interface GitHeader {
+  line: number;
+  paths: string[];
+  used: boolean;
+}
+
+function closeGitHeader(git: GitHeader | undefined): void {
+  if (git && !git.used) {
+    fail("git header without a text change (mode change, rename or empty file)", git.line);
+  }
+}
+
 /** Parses a unified diff; throws PATCH_INVALID naming the line on malformed input. */
 export function parseDiff(text: string): DiffFile[] {
   const lines = text.split("\n");
   if (lines.at(-1) === "") lines.pop();
   const files: DiffFile[] = [];
   let file: DiffFile | undefined;
+  let git: GitHeader | undefined;
   let pendingBinary = false;
   let i = 0;
   while (i < lines.length) {
     const line = lines[i];
     if (line.startsWith("diff --git ")) {
+      closeGitHeader(git);
+      git = { line: i + 1, paths: line.slice(11).split(" ").filter(Boolean), used: false };
       file = undefined;
       pendingBinary = false;
       i++;
       continue;
     }
+    if (git && !git.used && /^(rename|copy) (from|to) /.test(line)) {
+      fail(`git ${line.split(" ")[0]} is not supported in a live patch`, i + 1);
+    }
     if (line.startsWith("Binary files ") || line === "GIT binary patch") {
       pendingBinary = true;
       const m = /^Binary files (?:a\/)?(\S+) and (?:b\/)?(\S+) differ$/.exec(line);
-      if (m) files.push({ path: m[2], newPath: m[2], oldPath: m[1], binary: true, hunks: [] });
-      else if (files.length > 0) files.at(-1)!.binary = true;
-      else files.push({ path: "(unknown)", binary: true, hunks: [] });
+      const rawPaths = git?.paths ?? [];
+      if (m) {
+        files.push({ path: m[2], newPath: m[2], oldPath: m[1], binary: true, hunks: [], rawPaths });
+      } else if (files.length > 0) files.at(-1)!.binary = true;
+      else files.push({ path: "(unknown)", binary: true, hunks: [], rawPaths });
+      files.at(-1)!.headerLine ??= i + 1;
+      if (git) git.used = true;
       i++;
       continue;
     }
@@ -84,10 +120,16 @@ export function parseDiff(text: string): DiffFile[] {
       const newPath = stripPrefix(next.slice(4));
       const path = newPath ?? oldPath;
       if (path === undefined) fail("both sides of the file header are /dev/null", i + 1);
-      file = { path, binary: pendingBinary, hunks: [] };
+      const rawPaths = [
+        headerPath(line.slice(4)),
+        headerPath(next.slice(4)),
+        ...(git?.paths ?? []),
+      ];
+      file = { path, binary: pendingBinary, hunks: [], rawPaths, headerLine: i + 1 };
       if (oldPath !== undefined) file.oldPath = oldPath;
       if (newPath !== undefined) file.newPath = newPath;
       files.push(file);
+      if (git) git.used = true;
       i += 2;
       continue;
     }
@@ -110,6 +152,7 @@ export function parseDiff(text: string): DiffFile[] {
     // Anything else between files (commit message, index lines, mode lines) is allowed.
     i++;
   }
+  closeGitHeader(git);
   if (files.length === 0)
     throw new LpctlError("PATCH_INVALID", "not a unified diff: no '---'/'+++' file headers found");
   for (const f of files) {

@@ -1,0 +1,65 @@
+/** Checks one `patches/<id>/` directory: patch.yaml, its kernels, its *.patch files. */
+import { resolveKernelRefs } from "./kernel-refs.js";
+import { checkPatchFile } from "./patch-file-check.js";
+import { PatchMetaSchema, type LivePatch, type PatchFile } from "./patch-meta.js";
+import type { Problem } from "./problem.js";
+import type { ItemDir } from "./repo-model.js";
+import { readYamlEntry } from "./repo-yaml.js";
+import { zodProblems } from "./schema-issues.js";
+
+/** Patch file names: plain, so they are safe on a command line and in a module build. */
+const PATCH_FILE_RE = /^[A-Za-z0-9][A-Za-z0-9._+-]*\.patch$/;
+
+/** The patch in `item`, or undefined after pushing its problems. */
+export function checkPatchDir(
+  item: ItemDir,
+  knownTargets: readonly string[],
+  problems: Problem[],
+): LivePatch | undefined {
+  const before = problems.length;
+  const file = `${item.dir}/patch.yaml`;
+  const value = readYamlEntry(file, item.files.get("patch.yaml"), problems);
+  let meta;
+  let targets: string[] = [];
+  if (value !== undefined) {
+    const parsed = PatchMetaSchema.safeParse(value);
+    if (parsed.success) {
+      meta = parsed.data;
+      const resolved = resolveKernelRefs(file, meta.kernels, knownTargets);
+      problems.push(...resolved.problems);
+      targets = resolved.targets;
+    } else problems.push(...zodProblems(file, parsed.error));
+  }
+  const files = checkPatchFiles(item, problems);
+  if (meta === undefined || problems.length > before) return undefined;
+  return { id: item.id, ...meta, files, targets };
+}
+
+function checkPatchFiles(item: ItemDir, problems: Problem[]): PatchFile[] {
+  const names = [...item.files.keys()].filter((n) => n.endsWith(".patch")).sort();
+  if (names.length === 0) {
+    problems.push({
+      file: item.dir,
+      path: "",
+      code: "FILE_MISSING",
+      message: "has no *.patch file",
+    });
+  }
+  const files: PatchFile[] = [];
+  for (const name of names) {
+    const entry = item.files.get(name)!;
+    if (!PATCH_FILE_RE.test(name)) {
+      problems.push({
+        file: entry.path,
+        path: "",
+        code: "PATH_UNSAFE",
+        message: "patch file names must match [A-Za-z0-9][A-Za-z0-9._+-]*.patch",
+      });
+      continue;
+    }
+    const checked = checkPatchFile(entry);
+    problems.push(...checked.problems);
+    if (checked.text !== undefined) files.push({ path: entry.path, text: checked.text });
+  }
+  return files;
+}
