@@ -1,4 +1,6 @@
 import { Command } from "commander";
+import { registerKernel } from "./commands/kernel.js";
+import { registerValidate } from "./commands/validate.js";
 import type { Output } from "./output.js";
 
 /** Builds the `lpctl` command tree. Each command lives in ./commands/<name>.ts. */
@@ -14,7 +16,8 @@ export function buildProgram(output: Output, setExit: (code: number) => void): C
     });
   const ctx: CommandContext = { output, setExit };
   // Commands register themselves here, one line each.
-  void ctx;
+  registerValidate(program, ctx);
+  registerKernel(program, ctx);
   return program;
 }
 
