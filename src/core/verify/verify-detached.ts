@@ -83,9 +83,13 @@ async function checkOne(
   try {
     await verified;
     // trust: only signatures by a pinned key count (openpgp only used pinned keys).
-    if (key !== undefined) return fingerprintOf(key);
+    if (key !== undefined) {
+      // key validity at `now`, not only at signing time: openpgp.js (like
+      // GnuPG) accepts old signatures of a since-expired key; we do not.
+      return (await keyStatus(key, now, undefined)) ?? fingerprintOf(key);
+    }
   } catch (e) {
-    if (key !== undefined) return classify(key, keyID, now, e);
+    if (key !== undefined) return (await keyStatus(key, now, e)) ?? invalid(key, keyID, e);
   }
   return new LpctlError(
     "SIGNATURE_UNTRUSTED",
@@ -93,9 +97,10 @@ async function checkOne(
   );
 }
 
-async function classify(key: PublicKey, keyID: string, now: Date, e: unknown): Promise<LpctlError> {
+/** Why `key` cannot sign at `now` (revoked, expired), or undefined when it can. */
+async function keyStatus(key: PublicKey, now: Date, e: unknown): Promise<LpctlError | undefined> {
   const fp = fingerprintOf(key);
-  const reason = e instanceof Error ? e.message : String(e);
+  const reason = e instanceof Error ? e.message : "";
   // revocation: a revoked key's signatures are refused whatever they cover.
   if ((await key.isRevoked(undefined, undefined, now)) || /revoked/i.test(reason)) {
     return new LpctlError(
@@ -109,10 +114,16 @@ async function classify(key: PublicKey, keyID: string, now: Date, e: unknown): P
   if ((expires instanceof Date && expires <= now) || /expired/i.test(reason)) {
     return new LpctlError(
       "SIGNATURE_KEY_EXPIRED",
-      `the signing key ${fp} has expired; the publisher must extend it or sign with a new pinned key`,
+      `the signing key ${fp} expired${expires instanceof Date ? ` at ${expires.toISOString()}` : ""}; the publisher must extend it or sign with a new pinned key`,
       { cause: e, details: { fingerprint: fp } },
     );
   }
+  return undefined;
+}
+
+function invalid(key: PublicKey, keyID: string, e: unknown): LpctlError {
+  const fp = fingerprintOf(key);
+  const reason = e instanceof Error ? e.message : String(e);
   return new LpctlError(
     "SIGNATURE_INVALID",
     `the signature by ${fp} (key ${keyID.toUpperCase()}) does not match the file: it was changed or the signature belongs to another file (${reason})`,

@@ -1,0 +1,143 @@
+/**
+ * Builds the next manifest from successful build reports: content in,
+ * content out. The publisher signs what this returns.
+ */
+import type { BuildReport } from "./build-report.js";
+import { LpctlError } from "./errors.js";
+import {
+  ManifestSchema,
+  type Manifest,
+  type ManifestKernel,
+  type ManifestPatch,
+} from "./manifest.js";
+import { fieldPath } from "./schema-issues.js";
+
+/** What the manifest says about a patch, from patches/<id>/patch.yaml and the merge. */
+export interface PatchInfo {
+  title: string;
+  cves: string[];
+  pr?: number;
+  commit?: string;
+}
+
+export interface NextManifestInput {
+  previous?: Manifest;
+  reports: readonly BuildReport[];
+  /** Patch metadata by patch id. */
+  patches: Readonly<Record<string, PatchInfo>>;
+  repository: string;
+  now: Date;
+  lifetimeDays?: number;
+}
+
+export const DEFAULT_LIFETIME_DAYS = 14;
+const DAY_MS = 86_400_000;
+
+/** The manifest that follows `previous` (version + 1, or 1) with one entry per report. */
+export function nextManifest(input: NextManifestInput): Manifest {
+  const seen = new Set<string>();
+  const files = new Set<string>();
+  const kernels = input.reports.map((report) => {
+    const entry = kernelEntry(report, input.patches);
+    if (seen.has(entry.target) || seen.has(`#${entry.buildId}`)) {
+      throw new LpctlError(
+        "MANIFEST_DUPLICATE_TARGET",
+        `two build reports for target '${entry.target}' (build-id ${entry.buildId}); pass each target's report once`,
+      );
+    }
+    if (files.has(entry.module.file)) {
+      throw new LpctlError(
+        "BUILD_REPORT_INVALID",
+        `two targets publish the module file '${entry.module.file}'; module names must be unique per target`,
+      );
+    }
+    seen.add(entry.target).add(`#${entry.buildId}`);
+    files.add(entry.module.file);
+    return entry;
+  });
+  kernels.sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : 0));
+  return finish({
+    schema: 1,
+    version: (input.previous?.version ?? 0) + 1,
+    ...window(input.now, input.lifetimeDays),
+    repository: input.repository,
+    kernels,
+  });
+}
+
+/** `previous` re-issued with the same kernels, a new version and a new expiry. */
+export function refreshManifest(previous: Manifest, now: Date, lifetimeDays?: number): Manifest {
+  return finish({ ...previous, version: previous.version + 1, ...window(now, lifetimeDays) });
+}
+
+/** One manifest per kernel, named kernel-<buildId>.json, with only that entry. */
+export function splitManifest(manifest: Manifest): Manifest[] {
+  return manifest.kernels.map((k) => ({ ...manifest, kernels: [k] }));
+}
+
+function window(
+  now: Date,
+  lifetimeDays = DEFAULT_LIFETIME_DAYS,
+): { issued: string; expires: string } {
+  if (!(lifetimeDays > 0) || !Number.isFinite(lifetimeDays)) {
+    throw new LpctlError(
+      "USAGE",
+      `lifetime must be a positive number of days, not ${lifetimeDays}`,
+    );
+  }
+  const issued = new Date(Math.floor(now.getTime() / 1000) * 1000);
+  const expires = new Date(issued.getTime() + Math.round(lifetimeDays * DAY_MS));
+  return { issued: issued.toISOString(), expires: expires.toISOString() };
+}
+
+function kernelEntry(report: BuildReport, patches: NextManifestInput["patches"]): ManifestKernel {
+  if (report.result !== "success" || report.module === undefined) {
+    throw new LpctlError(
+      "BUILD_REPORT_INVALID",
+      `the build for target '${report.target}' did not succeed (result: ${report.result}); only successful builds are published`,
+    );
+  }
+  const m = report.module;
+  return {
+    target: report.target,
+    release: report.release,
+    arch: report.arch,
+    buildId: report.buildId,
+    module: { file: m.file, name: m.name, sha256: m.sha256, length: m.length },
+    patches: report.patches.map((p) => patchEntry(p.id, patches, report.target)),
+  };
+}
+
+function patchEntry(
+  id: string,
+  patches: NextManifestInput["patches"],
+  target: string,
+): ManifestPatch {
+  const info = Object.hasOwn(patches, id) ? patches[id] : undefined;
+  if (info === undefined) {
+    throw new LpctlError(
+      "PATCH_INVALID",
+      `target '${target}' was built with patch '${id}', which the repository does not describe; publish from the commit the build used`,
+    );
+  }
+  return {
+    id,
+    title: info.title,
+    cves: [...info.cves],
+    ...(info.pr !== undefined ? { pr: info.pr } : {}),
+    ...(info.commit !== undefined ? { commit: info.commit } : {}),
+  };
+}
+
+/** Every built manifest must pass the schema readers enforce. */
+function finish(manifest: Manifest): Manifest {
+  const parsed = ManifestSchema.safeParse(manifest);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new LpctlError(
+      "BUILD_REPORT_INVALID",
+      `the manifest built from the reports is invalid at ${fieldPath(issue?.path ?? [])}: ${issue?.message ?? "?"}`,
+    );
+  }
+  return parsed.data;
+}

@@ -1,0 +1,54 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { verifyDetached } from "../../../../src/core/verify/index.js";
+import { NOW, makeKey, type TestKey } from "./test-keys.js";
+
+let pinned: TestKey;
+let stranger: TestKey;
+const module = new Uint8Array(300 * 1024).map((_, i) => (i * 31) & 0xff);
+
+beforeAll(async () => {
+  [pinned, stranger] = await Promise.all([makeKey("pinned"), makeKey("stranger")]);
+});
+
+describe("verifyDetached", () => {
+  it("accepts a module signature by the pinned key, as string or bytes", async () => {
+    const sig = await pinned.sign(module);
+    const a = await verifyDetached(module, sig, [pinned.publicKey], NOW);
+    const b = await verifyDetached(module, new TextEncoder().encode(sig), [pinned.publicKey], NOW);
+    expect(a.fingerprints).toEqual(b.fingerprints);
+    expect(a.fingerprints[0]).toMatch(/^[0-9A-F]{40}$/);
+  });
+
+  it("accepts when one of several signatures is by a pinned key", async () => {
+    const sig = (await stranger.sign(module)) + (await pinned.sign(module));
+    expect((await verifyDetached(module, sig, [pinned.publicKey], NOW)).fingerprints).toHaveLength(
+      1,
+    );
+  });
+
+  it("refuses a module with a flipped byte", async () => {
+    const sig = await pinned.sign(module);
+    const flipped = module.slice();
+    flipped[1000] = (flipped[1000] ?? 0) ^ 0x80;
+    await expect(verifyDetached(flipped, sig, [pinned.publicKey], NOW)).rejects.toMatchObject({
+      code: "SIGNATURE_INVALID",
+    });
+  });
+
+  it("refuses an unpinned signer and an empty signature", async () => {
+    const sig = await stranger.sign(module);
+    await expect(verifyDetached(module, sig, [pinned.publicKey], NOW)).rejects.toMatchObject({
+      code: "SIGNATURE_UNTRUSTED",
+    });
+    await expect(verifyDetached(module, "", [pinned.publicKey], NOW)).rejects.toMatchObject({
+      code: "SIGNATURE_MISSING",
+    });
+  });
+
+  it("refuses an invalid threshold", async () => {
+    const sig = await pinned.sign(module);
+    await expect(verifyDetached(module, sig, [pinned.publicKey], NOW, 0)).rejects.toMatchObject({
+      code: "USAGE",
+    });
+  });
+});
