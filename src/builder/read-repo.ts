@@ -24,9 +24,8 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
 /** Reads kernels/** and patches/** under `dir` within the size limits. */
 export async function readRepoSnapshot(dir: string): Promise<RepoSnapshot> {
   const st = await lstat(dir).catch((e: unknown) => {
-    throw new LpctlError("REPO_INVALID", `cannot read repository '${dir}': ${String(e)}`, {
-      cause: e,
-    });
+    const why = (e as NodeJS.ErrnoException).code === "ENOENT" ? "no such directory" : String(e);
+    throw new LpctlError("REPO_INVALID", `cannot read repository '${dir}': ${why}`, { cause: e });
   });
   if (!st.isDirectory()) throw new LpctlError("REPO_INVALID", `'${dir}' is not a directory`);
   const entries: RepoEntry[] = [];

@@ -104,9 +104,13 @@ export function parseDiff(text: string): DiffFile[] {
       pendingBinary = true;
       const m = /^Binary files (?:a\/)?(\S+) and (?:b\/)?(\S+) differ$/.exec(line);
       const rawPaths = git?.paths ?? [];
+      // Without a "Binary files" line the path comes from this section's git header.
+      const gitPath = git && !git.used ? stripPrefix(git.paths.at(-1) ?? "") : undefined;
       if (m) {
         files.push({ path: m[2], newPath: m[2], oldPath: m[1], binary: true, hunks: [], rawPaths });
-      } else if (files.length > 0) files.at(-1)!.binary = true;
+      } else if (gitPath !== undefined) {
+        files.push({ path: gitPath, newPath: gitPath, binary: true, hunks: [], rawPaths });
+      } else if (file) file.binary = true;
       else files.push({ path: "(unknown)", binary: true, hunks: [], rawPaths });
       files.at(-1)!.headerLine ??= i + 1;
       if (git) git.used = true;

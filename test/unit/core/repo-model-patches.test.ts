@@ -1,0 +1,146 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { checkRepository } from "../../../src/core/repo-model.js";
+import {
+  PATCH_FILE,
+  PATCH_YAML,
+  file,
+  lines,
+  realSnapshot,
+  textOf,
+  variant,
+} from "../helpers/snapshot-variant.js";
+
+beforeAll(async () => {
+  await realSnapshot();
+});
+
+const withPatch = (text: string) => variant(PATCH_FILE, file(PATCH_FILE, text));
+
+const HUNK = "@@ -1 +1 @@\n-old\n+new\n";
+
+describe("checkRepository: patch files", () => {
+  it("requires at least one *.patch file", () => {
+    expect(lines(variant(PATCH_FILE, null))).toEqual([
+      "FILE_MISSING patches/cmdline-banner: has no *.patch file",
+    ]);
+  });
+
+  it("refuses a file that is not a unified diff", () => {
+    expect(lines(withPatch("just some text\n"))).toEqual([
+      `PATCH_INVALID ${PATCH_FILE}: not a unified diff: no '---'/'+++' file headers found`,
+    ]);
+  });
+
+  it("names the line of a malformed hunk", () => {
+    const text = "--- a/f.c\n+++ b/f.c\n@@ -1,2 +1,2 @@\n-old\n+new\n";
+    expect(lines(withPatch(text))).toEqual([
+      `PATCH_INVALID ${PATCH_FILE}: line 5: hunk ends early: expected 1 more old and 1 more new lines`,
+    ]);
+  });
+
+  it("refuses a patch over 8 MiB by its size alone", () => {
+    // The reader leaves `text` out for a file over its limit; only the size is known.
+    const check = variant(PATCH_FILE, { path: PATCH_FILE, size: 50 * 1024 * 1024 });
+    expect(lines(check)).toEqual([`FILE_TOO_LARGE ${PATCH_FILE}: is 50.0 MiB; the limit is 8 MiB`]);
+  });
+
+  it("refuses binary content and git binary diffs", () => {
+    expect(lines(variant(PATCH_FILE, { path: PATCH_FILE, size: 10 }))).toEqual([
+      `PATCH_INVALID ${PATCH_FILE}: is a binary file, not a text diff`,
+    ]);
+    expect(lines(withPatch("--- a/f.c\n+++ b/f.c\n@@ -1 +1 @@\n-a\0\n+b\n"))[0]).toContain(
+      "is a binary file",
+    );
+    const gitBinary =
+      "diff --git a/fw.bin b/fw.bin\nindex 1..2 100644\nGIT binary patch\nliteral 3\nKcmZ?d\n";
+    expect(lines(withPatch(gitBinary))).toEqual([
+      `PATCH_INVALID ${PATCH_FILE}: line 3: binary change to 'fw.bin': only source can be live-patched`,
+    ]);
+  });
+
+  it.each([
+    ["a/../../etc/passwd", "path 'a/../../etc/passwd' has a '..' component"],
+    ["a/fs/../../x.c", "path 'a/fs/../../x.c' has a '..' component"],
+    ["/etc/passwd", "path '/etc/passwd' is absolute"],
+    ["a//etc/passwd", "path 'a//etc/passwd' is absolute after -p1"],
+    ["cmdline.c", "path 'cmdline.c' is not in a/<path> form (-p1)"],
+    ["a/fs\x1b[2J.c", "path '\"a/fs\\u001b[2J.c\"' contains control characters"],
+  ])("refuses the unsafe path %j", (path, message) => {
+    const text = `--- ${path}\n+++ ${path.replace(/^a\//, "b/")}\n${HUNK}`;
+    expect(lines(withPatch(text))).toContain(`PATH_UNSAFE ${PATCH_FILE}: line 1: ${message}`);
+  });
+
+  it("checks the paths of a git header too", () => {
+    const text = `diff --git a/../x.c b/../x.c\n--- a/x.c\n+++ b/x.c\n${HUNK}`;
+    expect(lines(withPatch(text))).toEqual([
+      `PATH_UNSAFE ${PATCH_FILE}: line 2: path 'a/../x.c' has a '..' component`,
+      `PATH_UNSAFE ${PATCH_FILE}: line 2: path 'b/../x.c' has a '..' component`,
+    ]);
+  });
+
+  it("refuses git renames, which patch(1) performs without any hunk", () => {
+    const text = `diff --git a/x.c b/y.c\nsimilarity index 100%\nrename from x.c\nrename to y.c\n`;
+    expect(lines(withPatch(text))).toEqual([
+      `PATCH_INVALID ${PATCH_FILE}: line 3: git rename is not supported in a live patch`,
+    ]);
+  });
+
+  it("refuses a patch file name that is not plain", () => {
+    const odd = file("patches/cmdline-banner/-x.patch", textOf(PATCH_FILE));
+    expect(lines(variant(undefined, null, odd))).toEqual([
+      "PATH_UNSAFE patches/cmdline-banner/-x.patch: patch file names must match [A-Za-z0-9][A-Za-z0-9._+-]*.patch",
+    ]);
+  });
+});
+
+describe("checkRepository: directories", () => {
+  it("refuses directory names that are not safe ids, naming the path", () => {
+    const bad = "patches/foo;rm -rf";
+    const check = variant(
+      undefined,
+      null,
+      { path: bad, kind: "dir", size: 0 },
+      file(`${bad}/patch.yaml`, textOf(PATCH_YAML)),
+    );
+    expect(lines(check)).toEqual([
+      `ID_INVALID ${bad}: directory name is not a valid id: 'foo;rm -rf' must match [a-z0-9][a-z0-9._-]*`,
+    ]);
+  });
+
+  it("refuses symlinks and special files", () => {
+    const check = variant(
+      undefined,
+      null,
+      { path: "patches/cmdline-banner/0002-x.patch", kind: "symlink", size: 0 },
+      { path: "kernels/fifo", kind: "other", size: 0 },
+    );
+    expect(lines(check)).toEqual([
+      "PATH_UNSAFE kernels/fifo: is not a regular file or directory",
+      "PATH_UNSAFE patches/cmdline-banner/0002-x.patch: is a symbolic link; kernels/ and patches/ may hold only plain files",
+    ]);
+  });
+
+  it("refuses nested directories once and duplicate entries", () => {
+    const check = variant(
+      undefined,
+      null,
+      { path: "patches/cmdline-banner/sub", kind: "dir", size: 0 },
+      file("patches/cmdline-banner/sub/0002.patch", textOf(PATCH_FILE)),
+      file(PATCH_YAML, textOf(PATCH_YAML)),
+    );
+    expect(lines(check)).toEqual([
+      `REPO_INVALID ${PATCH_YAML}: listed twice in the snapshot`,
+      "REPO_INVALID patches/cmdline-banner/sub: unexpected subdirectory: files go directly in patches/<id>/",
+    ]);
+  });
+
+  it("ignores plain files directly in kernels/ and patches/", () => {
+    expect(variant(undefined, null, file("patches/README.md", "hi")).problems).toEqual([]);
+  });
+
+  it("says when there is nothing to check", () => {
+    expect(lines(checkRepository([]))).toEqual([
+      "REPO_INVALID .: no kernels/ or patches/ directory: is this a livepatch-gitops repository?",
+    ]);
+  });
+});
