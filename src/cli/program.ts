@@ -1,5 +1,9 @@
 import { Command } from "commander";
+import { registerInstallUnits } from "./commands/install-units.js";
 import { registerKernel } from "./commands/kernel.js";
+import { registerRevert } from "./commands/revert.js";
+import { registerStatus } from "./commands/status.js";
+import { registerSync } from "./commands/sync.js";
 import { registerValidate } from "./commands/validate.js";
 import type { Output } from "./output.js";
 
@@ -18,6 +22,10 @@ export function buildProgram(output: Output, setExit: (code: number) => void): C
   // Commands register themselves here, one line each.
   registerValidate(program, ctx);
   registerKernel(program, ctx);
+  registerSync(program, ctx);
+  registerStatus(program, ctx);
+  registerRevert(program, ctx);
+  registerInstallUnits(program, ctx);
   return program;
 }
 

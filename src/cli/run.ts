@@ -1,47 +1,8 @@
-import { CommanderError } from "commander";
-import { isLpctlError } from "../core/errors.js";
-import { EXIT } from "./exit.js";
 import type { Output } from "./output.js";
 import { buildProgram } from "./program.js";
-
-const SECURITY_CODES = new Set([
-  "SIGNATURE_MISSING",
-  "SIGNATURE_INVALID",
-  "SIGNATURE_UNTRUSTED",
-  "SIGNATURE_KEY_EXPIRED",
-  "SIGNATURE_KEY_REVOKED",
-  "THRESHOLD_NOT_MET",
-  "MANIFEST_ROLLBACK",
-  "MANIFEST_EXPIRED",
-  "DIGEST_MISMATCH",
-  "DOWNLOAD_TOO_LARGE",
-  "MANIFEST_FILE_NAME_UNSAFE",
-]);
+import { runProgram } from "./run-program.js";
 
 /** Runs lpctl with `argv` (without node and script); resolves to the exit code. */
 export async function runCli(argv: string[], output: Output): Promise<number> {
-  let exitCode: number = EXIT.ok;
-  const program = buildProgram(output, (code) => {
-    exitCode = code;
-  });
-  const debug = argv.includes("--debug");
-  try {
-    await program.parseAsync(argv, { from: "user" });
-    return exitCode;
-  } catch (e) {
-    if (e instanceof CommanderError) {
-      return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    }
-    if (isLpctlError(e)) {
-      output.err(`lpctl: ${e.message}`);
-      if (debug) output.err(e.stack ?? "");
-      if (e.code === "KERNEL_NOT_COVERED") return EXIT.notCovered;
-      return SECURITY_CODES.has(e.code) ? EXIT.refused : EXIT.error;
-    }
-    output.err(`lpctl: unexpected error: ${e instanceof Error ? e.message : String(e)}`);
-    output.err(
-      debug && e instanceof Error ? (e.stack ?? "") : "(run with --debug for the stack trace)",
-    );
-    return EXIT.error;
-  }
+  return runProgram((setExit) => buildProgram(output, setExit), argv, output);
 }

@@ -1,0 +1,24 @@
+import type { AgentClock } from "./clock.js";
+import type { AgentConfig } from "./config.js";
+import type { Fetcher } from "./fetcher.js";
+import type { HostRoot } from "./host-root.js";
+import type { LivepatchSysfs } from "./livepatch-sysfs.js";
+import type { ModuleLoader } from "./module-loader.js";
+
+/** Everything a sync, status or revert touches, injectable for tests. */
+export interface AgentDeps {
+  root: HostRoot;
+  config: AgentConfig;
+  fetcher: Fetcher;
+  loader: ModuleLoader;
+  sysfs: LivepatchSysfs;
+  clock: AgentClock;
+  /** Progress lines for people. */
+  log: (line: string) => void;
+  /** Machine architecture as manifests spell it (x86_64). */
+  arch?: string;
+}
+
+/** The state directory as an actual path. */
+export const stateDirOf = (deps: Pick<AgentDeps, "root" | "config">): string =>
+  deps.root.resolve(deps.config.stateDir);

@@ -1,0 +1,84 @@
+/**
+ * /etc/lpctl/config.yaml: where the host pulls from, which keys it trusts and
+ * how it loads modules. Validated with zod; errors name the field path.
+ */
+import { readFile } from "node:fs/promises";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+import { LpctlError } from "../core/errors.js";
+import { fieldPath } from "../core/schema-issues.js";
+
+export const DEFAULT_CONFIG_PATH = "/etc/lpctl/config.yaml";
+
+const SourceSchema = z
+  .string()
+  .refine((s) => /^(https?:\/\/[^/]+\/|file:\/\/\/)/.test(s), {
+    message: "must be an http(s):// URL or a file:///absolute/path",
+  })
+  // Manifest and module names are appended to the source.
+  .transform((s) => (s.endsWith("/") ? s : `${s}/`));
+
+const AbsPath = z
+  .string()
+  .refine((s) => s.startsWith("/"), { message: "must be an absolute path" });
+
+export const AgentConfigSchema = z.strictObject({
+  source: SourceSchema,
+  keys: z.array(AbsPath).min(1),
+  threshold: z.number().int().positive().default(1),
+  stateDir: AbsPath.default("/var/lib/lpctl"),
+  /** Seconds to wait for a live patch transition before reverting it. */
+  transitionTimeout: z.number().positive().max(3600).default(60),
+  /** Seconds into a transition after which stalled tasks are signalled. */
+  signalAfter: z.number().nonnegative().default(15),
+  kernelIdentity: z.enum(["build-id", "release-only"]).default("build-id"),
+  loader: z
+    .strictObject({
+      load: z.array(z.string().min(1)).min(1).default(["insmod"]),
+      unload: z.array(z.string().min(1)).min(1).default(["rmmod"]),
+    })
+    .default({ load: ["insmod"], unload: ["rmmod"] }),
+});
+
+export type AgentConfig = z.infer<typeof AgentConfigSchema>;
+
+/** Validates parsed YAML; `file` names the source in errors. */
+export function parseAgentConfig(value: unknown, file: string): AgentConfig {
+  const result = AgentConfigSchema.safeParse(value ?? {});
+  if (!result.success) {
+    const lines = result.error.issues.map(
+      (i) => `${file}: ${fieldPath(i.path) || "(top level)"}: ${i.message}`,
+    );
+    throw new LpctlError("CONFIG_INVALID", lines.join("\n"), {
+      details: { file, issues: result.error.issues },
+    });
+  }
+  if (result.data.threshold > result.data.keys.length) {
+    throw new LpctlError(
+      "CONFIG_INVALID",
+      `${file}: threshold: ${result.data.threshold} exceeds the ${result.data.keys.length} key file(s) listed`,
+    );
+  }
+  return result.data;
+}
+
+/** Reads and validates the config file at `file` (an actual path). */
+export async function loadAgentConfig(file: string): Promise<AgentConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (e) {
+    throw new LpctlError("CONFIG_INVALID", `cannot read ${file}: ${(e as Error).message}`, {
+      cause: e,
+    });
+  }
+  let value: unknown;
+  try {
+    value = parseYaml(text);
+  } catch (e) {
+    throw new LpctlError("CONFIG_INVALID", `${file}: not valid YAML: ${(e as Error).message}`, {
+      cause: e,
+    });
+  }
+  return parseAgentConfig(value, file);
+}

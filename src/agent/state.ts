@@ -1,0 +1,91 @@
+/**
+ * What the agent remembers between runs (<stateDir>/state.json): the last
+ * manifest it accepted (rollback protection), the fetch validators, the
+ * module it applied, and the last error. Written atomically.
+ */
+import { readFile } from "node:fs/promises";
+import { z } from "zod";
+import { LpctlError } from "../core/errors.js";
+import { ManifestKernelSchema } from "../core/manifest.js";
+import { fieldPath } from "../core/schema-issues.js";
+import { writeFileAtomic } from "./atomic-write.js";
+
+const AppliedSchema = z.strictObject({
+  name: z.string(),
+  file: z.string(),
+  sha256: z.string(),
+  version: z.number(),
+  patches: z.array(
+    z.strictObject({ id: z.string(), title: z.string(), cves: z.array(z.string()) }),
+  ),
+  appliedAt: z.string(),
+});
+
+export const AgentStateSchema = z.strictObject({
+  schema: z.literal(1),
+  kernel: z.strictObject({ release: z.string(), buildId: z.string() }).optional(),
+  manifest: z
+    .strictObject({
+      /** The file it came from: kernel-<id>.json or manifest.json. */
+      name: z.string(),
+      version: z.number(),
+      issued: z.string(),
+      expires: z.string(),
+      repository: z.string(),
+      fingerprints: z.array(z.string()),
+      etag: z.string().optional(),
+      lastModified: z.string().optional(),
+      /** This kernel's entry in it; null = nothing to apply. */
+      entry: ManifestKernelSchema.nullable(),
+    })
+    .optional(),
+  applied: AppliedSchema.optional(),
+  /** `lpctl revert` was run: do not apply until `sync --force`. */
+  optOut: z.strictObject({ at: z.string() }).optional(),
+  lastCheck: z.string().optional(),
+  lastSuccess: z.string().optional(),
+  lastError: z.strictObject({ code: z.string(), message: z.string(), at: z.string() }).optional(),
+});
+
+export type AgentState = z.infer<typeof AgentStateSchema>;
+export type AppliedModule = z.infer<typeof AppliedSchema>;
+
+export const EMPTY_STATE: AgentState = { schema: 1 };
+
+export const stateFile = (stateDir: string): string => `${stateDir}/state.json`;
+
+/** The stored state, or EMPTY_STATE on a fresh host; STATE_INVALID when corrupt. */
+export async function readState(stateDir: string): Promise<AgentState> {
+  const file = stateFile(stateDir);
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return EMPTY_STATE;
+    throw new LpctlError("STATE_INVALID", `cannot read ${file}: ${(e as Error).message}`, {
+      cause: e,
+    });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new LpctlError("STATE_INVALID", `${file} is not JSON; move it away to start over`, {
+      cause: e,
+    });
+  }
+  const parsed = AgentStateSchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new LpctlError(
+      "STATE_INVALID",
+      `${file}: ${fieldPath(issue?.path ?? [])}: ${issue?.message ?? "invalid"}; move it away to start over`,
+    );
+  }
+  return parsed.data;
+}
+
+/** Replaces the state file atomically (temp + fsync + rename). */
+export async function writeState(stateDir: string, state: AgentState): Promise<void> {
+  await writeFileAtomic(stateFile(stateDir), JSON.stringify(state, null, 2) + "\n");
+}

@@ -1,0 +1,60 @@
+import { mkdir, readdir, unlink } from "node:fs/promises";
+import path from "node:path";
+import { isLpctlError } from "../core/errors.js";
+import { stateDirOf, type AgentDeps } from "./agent-deps.js";
+import { modulesDirOf } from "./obtain-module.js";
+import { readState, writeState, type AgentState } from "./state.js";
+import { acquireSyncLock } from "./sync-lock.js";
+import { syncSteps, type SyncOutcome } from "./sync-steps.js";
+
+/** Partial downloads a crashed run left behind. */
+async function removeStaleParts(dir: string): Promise<void> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  await Promise.all(
+    names
+      .filter((n) => n.endsWith(".part"))
+      .map((n) => unlink(path.join(dir, n)).catch(() => undefined)),
+  );
+}
+
+/**
+ * `lpctl sync`: under the sync lock, with one reference time for the run.
+ * The state is replaced atomically only after success; a failure records
+ * lastError beside the last good fields.
+ */
+export async function runSync(deps: AgentDeps, options: { force: boolean }): Promise<SyncOutcome> {
+  const now = deps.clock.now();
+  const stateDir = stateDirOf(deps);
+  await mkdir(modulesDirOf(deps), { recursive: true, mode: 0o700 });
+  const lock = await acquireSyncLock(stateDir);
+  try {
+    await removeStaleParts(modulesDirOf(deps));
+    const state = await readState(stateDir);
+    let result;
+    try {
+      result = await syncSteps(deps, state, now, options.force);
+    } catch (e) {
+      const failed: AgentState = {
+        ...state,
+        lastCheck: now.toISOString(),
+        lastError: {
+          code: isLpctlError(e) ? e.code : "INTERNAL",
+          message: e instanceof Error ? e.message : String(e),
+          at: now.toISOString(),
+        },
+      };
+      await writeState(stateDir, failed).catch(() => undefined);
+      throw e;
+    }
+    const next: AgentState = {
+      ...result.state,
+      lastCheck: now.toISOString(),
+      lastSuccess: now.toISOString(),
+    };
+    delete next.lastError;
+    await writeState(stateDir, next);
+    return result.outcome;
+  } finally {
+    await lock.release();
+  }
+}
