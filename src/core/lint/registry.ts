@@ -1,0 +1,36 @@
+/** Every lint rule, in the order their findings are produced (output is sorted anyway). */
+import type { Rule } from "./rule.js";
+import {
+  includeAdded,
+  jumpLabelOrStaticCall,
+  newExportedSymbol,
+  onceMacro,
+} from "./rules/added-constructs.js";
+import { contextUnknown } from "./rules/context-unknown.js";
+import { dataStructureChange } from "./rules/data-structure.js";
+import { functionRemoved } from "./rules/function-removed.js";
+import { initCode } from "./rules/init-code.js";
+import { inlineFunctionChange } from "./rules/inline-function.js";
+import { headerChange, unsupportedPath } from "./rules/paths.js";
+import { signatureChange } from "./rules/signature.js";
+import { staticInitializerChange } from "./rules/static-initializer.js";
+import { staticLocalRemoved } from "./rules/static-local.js";
+import { syscallDefine } from "./rules/syscall.js";
+
+export const RULES: readonly Rule[] = [
+  unsupportedPath,
+  headerChange,
+  initCode,
+  dataStructureChange,
+  staticInitializerChange,
+  signatureChange,
+  inlineFunctionChange,
+  staticLocalRemoved,
+  onceMacro,
+  jumpLabelOrStaticCall,
+  syscallDefine,
+  functionRemoved,
+  newExportedSymbol,
+  includeAdded,
+  contextUnknown,
+];

@@ -1,0 +1,64 @@
+/** The contract every lint rule implements, plus helpers several rules share. */
+import type { RuleId, Severity } from "./finding.js";
+import type { FunctionScope, Scope } from "./scope.js";
+import type { FileView, HunkLine, HunkView } from "./view.js";
+
+/** One reason to report; hits of the same rule in one hunk become one finding. */
+export interface Hit {
+  severity: Severity;
+  /** The lines that triggered it; the finding spans their anchors. */
+  lines: HunkLine[];
+  message: string;
+}
+
+export interface Rule {
+  id: RuleId;
+  /** Only C sources and headers (most rules); path rules look at every file. */
+  cOnly: boolean;
+  check(hunk: HunkView): Hit[];
+}
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** The plain identifier a scope name stands for ("SYSCALL_DEFINE1(umask)" -> "umask"). */
+export function bareName(name: string): string {
+  return /\((\w+)\)$/.exec(name)?.[1] ?? name;
+}
+
+/**
+ * True when the construct exists both before and after the patch: a deleted
+ * header means it is removed (function-removed covers that), and an added
+ * header the old side never mentions means it is new, which is fine.
+ */
+export function existedBefore(file: FileView, scope: Scope): boolean {
+  if (scope.kind === "top-level" || scope.kind === "unknown") return true;
+  if (scope.headerKind === "del") return false;
+  if (scope.headerKind !== "add") return true;
+  const word = new RegExp(`\\b${escape(bareName(scope.name))}\\b`);
+  return file.hunks.some((h) => h.oldSide.some((l) => l.col0 && word.test(l.code)));
+}
+
+/** The changed lines of a hunk whose enclosing scope is an existing function, with it. */
+export function changesInFunctions(h: HunkView): { line: HunkLine; fn: FunctionScope }[] {
+  const out: { line: HunkLine; fn: FunctionScope }[] = [];
+  for (const line of h.changed) {
+    const scope = h.scopeOf(line);
+    if (scope.kind === "function" && existedBefore(h.file, scope)) out.push({ line, fn: scope });
+  }
+  return out;
+}
+
+/** Added lines matching `re` beyond the number of deleted lines matching it in the hunk. */
+export function addedMatches(h: HunkView, re: RegExp): HunkLine[] {
+  const dels = h.oldSide.filter((l) => l.line.kind === "del" && re.test(l.code)).length;
+  return h.newSide
+    .filter((l) => l.line.kind === "add" && l.significant && re.test(l.code))
+    .slice(dels);
+}
+
+/** Word-boundary test for an identifier. */
+export function mentions(code: string, name: string): boolean {
+  return new RegExp(`\\b${escape(name)}\\b`).test(code);
+}

@@ -1,0 +1,95 @@
+/** Rules triggered by a construct the patch adds, wherever it appears. */
+import { addedMatches, changesInFunctions, mentions, type Hit, type Rule } from "../rule.js";
+import type { HunkView } from "../view.js";
+
+const ONCE =
+  /\b(printk_once|printk_deferred_once|pr_[a-z]+_once|dev_[a-z]+_once|netdev_[a-z]+_once|WARN_ONCE|WARN_ON_ONCE|DO_ONCE|DO_ONCE_LITE|DO_ONCE_LITE_IF)\s*\(/;
+const JUMP_LABEL =
+  /\b(static_branch_likely|static_branch_unlikely|static_key_true|static_key_false|static_call|static_call_cond)\s*\(/;
+const EXPORT = /^\s*EXPORT_SYMBOL(?:_GPL|_NS|_NS_GPL)?\s*\(\s*([A-Za-z_]\w*)/;
+const INCLUDE = /^\s*#\s*include\s*[<"]([^>"]+)[>"]/;
+
+function single(lines: Hit["lines"], severity: Hit["severity"], message: string): Hit[] {
+  return lines.length === 0 ? [] : [{ severity, lines, message }];
+}
+
+// once-macro: the hidden "already printed" flag is a new static in .data.once/.data..read_mostly.
+export const onceMacro: Rule = {
+  id: "once-macro",
+  cOnly: true,
+  check(h) {
+    const lines = addedMatches(h, ONCE);
+    const macro = lines.length > 0 ? ONCE.exec(lines[0].code)?.[1] : undefined;
+    return single(
+      lines,
+      "error",
+      `${macro ?? "a once macro"}() keeps its 'already done' flag in a static variable in .data.once/.data..read_mostly, which kpatch-build refuses ('data section … selected for inclusion'); open-code it: static bool done; if (!done) { done = true; pr_warn(...); }`,
+    );
+  },
+};
+
+function jumpLabelInChangedFunction(h: HunkView): Hit[] {
+  const changedFns = new Set(changesInFunctions(h).map((c) => c.fn.name));
+  const lines = h.newSide.filter((l) => l.line.kind === "context" && JUMP_LABEL.test(l.code));
+  const inFn = lines.filter((l) => {
+    const s = h.scopeOf(l);
+    return s.kind === "function" && changedFns.has(s.name);
+  });
+  return single(
+    inFn,
+    "warning",
+    "the changed function already uses a jump label or static call, which kpatch-build refuses in patched code ('Found a jump label/static call'); replace it in the patch with static_key_enabled(&key) or KPATCH_STATIC_CALL()",
+  );
+}
+
+// jump-label-or-static-call: kpatch cannot relocate jump-label and static-call sites in a patch module.
+export const jumpLabelOrStaticCall: Rule = {
+  id: "jump-label-or-static-call",
+  cOnly: true,
+  check(h) {
+    const added = single(
+      addedMatches(h, JUMP_LABEL),
+      "error",
+      "kpatch-build refuses jump labels and static calls in patched code ('Found a jump label/static call'); test the key with static_key_enabled(&key) (e.g. if (likely(static_key_enabled(&key)))) and call through KPATCH_STATIC_CALL(name)(args) instead of static_call(name)(args)",
+    );
+    return added.length > 0 ? added : jumpLabelInChangedFunction(h);
+  },
+};
+
+// new-exported-symbol: modules that link against it come to depend on the patch module.
+export const newExportedSymbol: Rule = {
+  id: "new-exported-symbol",
+  cOnly: true,
+  check(h) {
+    const gone = h.file.hunks.flatMap((x) => x.oldSide.filter((l) => EXPORT.test(l.code)));
+    const lines = addedMatches(h, EXPORT).filter((l) => {
+      const name = EXPORT.exec(l.code)?.[1] ?? "";
+      return !gone.some((g) => mentions(g.code, name));
+    });
+    return single(
+      lines,
+      "warning",
+      "new exported symbol: the export lives in the patch module, so any module built against it depends on this patch staying loaded and every later cumulative patch must keep it; avoid exporting from a live patch (call it within the patch only)",
+    );
+  },
+};
+
+// include-added: genksyms sees more types, so exported symbol CRCs can change.
+export const includeAdded: Rule = {
+  id: "include-added",
+  cOnly: true,
+  check(h) {
+    const gone = new Set(
+      h.file.hunks.flatMap((x) => x.oldSide.map((l) => INCLUDE.exec(l.line.text)?.[1])),
+    );
+    const lines = h.newSide.filter((l) => {
+      const m = l.line.kind === "add" ? INCLUDE.exec(l.line.text) : null;
+      return m !== null && !gone.has(m[1]);
+    });
+    return single(
+      lines,
+      "warning",
+      "#include added: the extra definitions can change exported symbols' CRCs ('Version disagreement for symbol …') and the module may fail to load; copy just the needed declarations into the .c file, or wrap the include in #ifndef __GENKSYMS__",
+    );
+  },
+};

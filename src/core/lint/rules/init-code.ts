@@ -1,0 +1,58 @@
+/** init-code: changes that only run at boot or module load, or live in init sections. */
+import { changesInFunctions, type Hit, type Rule } from "../rule.js";
+import { memoize, type FileView } from "../view.js";
+
+const INIT_FN = /\b__(init|exit|meminit|cpuinit|devinit|devexit)\b/;
+const INIT_DATA =
+  /\b(__initdata|__initconst|__exitdata|__meminitdata|__initdata_memblock|__setup|early_param)\b/;
+const INITCALL =
+  /\b(?:module_init|module_exit|(?:early|pure|core|postcore|arch|subsys|fs|rootfs|device|late)_initcall(?:_sync)?|console_initcall|__initcall)\s*\(\s*(\w+)\s*\)/g;
+
+/** Functions registered with module_init()/initcalls anywhere in the visible file. */
+function initcalls(file: FileView): Set<string> {
+  return memoize(file, "initcalls", () => {
+    const names = new Set<string>();
+    for (const h of file.hunks)
+      for (const l of [...h.oldSide, ...h.newSide])
+        for (const m of l.code.matchAll(INITCALL)) names.add(m[1]);
+    return names;
+  });
+}
+
+const CALLBACK =
+  "do the one-time fix from a klp pre-patch/post-patch callback (KPATCH_PRE_PATCH_CALLBACK) that brings the running system into the new state";
+
+export const initCode: Rule = {
+  id: "init-code",
+  cOnly: true,
+  check(h) {
+    const hits: Hit[] = [];
+    for (const { line, fn } of changesInFunctions(h)) {
+      if (INIT_FN.test(fn.header)) {
+        hits.push({
+          severity: "error",
+          lines: [line],
+          message: `${fn.name}() is __init/__exit code: it ran at boot and its .init.text is freed, so kpatch-build fails ('changed section .init.text not selected for inclusion'); ${CALLBACK}`,
+        });
+      } else if (initcalls(h.file).has(fn.name)) {
+        hits.push({
+          severity: "warning",
+          lines: [line],
+          message: `${fn.name}() is a module/initcall init function: it already ran before the patch loads, so this change never takes effect; ${CALLBACK}`,
+        });
+      }
+    }
+    for (const line of h.changed) {
+      const scope = h.scopeOf(line);
+      const header = scope.kind === "initializer" ? scope.header : "";
+      if (INIT_DATA.test(line.code) || INIT_DATA.test(header)) {
+        hits.push({
+          severity: "error",
+          lines: [line],
+          message: `init data (__initdata/__initconst/__setup) is used only during boot and freed afterwards; a live patch cannot change it — ${CALLBACK}`,
+        });
+      }
+    }
+    return hits;
+  },
+};

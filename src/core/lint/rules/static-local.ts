@@ -1,0 +1,74 @@
+/**
+ * static-local-removed: create-diff-object correlates a patched function's
+ * static locals with the originals so their values survive; when the patched
+ * function stops referencing one, that fails ("reference to static local
+ * variable … was removed").
+ */
+import { mentions, type Hit, type Rule } from "../rule.js";
+import { memoize, type FileView, type HunkLine } from "../view.js";
+
+const STATIC_LOCAL =
+  /^\s*static\s+(?:DEFINE_\w+\(\s*([A-Za-z_]\w*)|[^=;(]*?\b([A-Za-z_]\w*)\s*(?:\[[^\]]*\])?\s*[=;])/;
+
+interface StaticLocal {
+  name: string;
+  declaredOld: boolean;
+  declaredNew: boolean;
+}
+
+function declared(l: HunkLine): string | undefined {
+  if (l.col0 || l.preproc) return undefined;
+  const m = STATIC_LOCAL.exec(l.code);
+  return m ? (m[1] ?? m[2]) : undefined;
+}
+
+/** Function-scope statics declared anywhere in the visible file, and on which sides. */
+function staticLocals(file: FileView): Map<string, StaticLocal> {
+  return memoize(file, "static-locals", () => {
+    const out = new Map<string, StaticLocal>();
+    for (const h of file.hunks) {
+      for (const [side, key] of [
+        [h.oldSide, "declaredOld"],
+        [h.newSide, "declaredNew"],
+      ] as const) {
+        for (const l of side) {
+          const name = declared(l);
+          if (name === undefined) continue;
+          const s = out.get(name) ?? { name, declaredOld: false, declaredNew: false };
+          s[key] = true;
+          out.set(name, s);
+        }
+      }
+    }
+    return out;
+  });
+}
+
+function usedOnNewSide(file: FileView, name: string): boolean {
+  return file.hunks.some((h) =>
+    h.newSide.some((l) => declared(l) !== name && mentions(l.code, name)),
+  );
+}
+
+export const staticLocalRemoved: Rule = {
+  id: "static-local-removed",
+  cOnly: true,
+  check(h) {
+    const hits: Hit[] = [];
+    const locals = staticLocals(h.file);
+    for (const line of h.changed.filter((l) => l.line.kind === "del")) {
+      for (const s of locals.values()) {
+        if (!mentions(line.code, s.name) || usedOnNewSide(h.file, s.name)) continue;
+        const gone = s.declaredOld && !s.declaredNew;
+        hits.push({
+          severity: gone ? "error" : "warning",
+          lines: [line],
+          message: gone
+            ? `static local '${s.name}' is removed: kpatch-build fails ('reference to static local variable ${s.name} … removed'); keep the variable and a harmless reference to it in the patched function`
+            : `the last visible use of static local '${s.name}' is removed; context does not show whether the function still uses it elsewhere; check by hand, and keep a reference if not (kpatch-build fails when none is left)`,
+        });
+      }
+    }
+    return hits;
+  },
+};

@@ -1,0 +1,142 @@
+/**
+ * Pre-digested views of a diff file and its hunks that every rule shares:
+ * lexed code per line, the old side (context + deleted lines) and the new
+ * side (context + added lines) as separate sequences, and the new-side line
+ * each line is reported at.
+ */
+import type { DiffFile, DiffHunk, DiffLine } from "../diff.js";
+import { lexLine, normalize, startsAtColumn0, type LexState } from "./c-code.js";
+import { findScope, type Scope } from "./scope.js";
+
+export interface HunkLine {
+  line: DiffLine;
+  /** Position in its side's sequence (HunkView.oldSide or newSide). */
+  pos: number;
+  code: string;
+  preproc: boolean;
+  col0: boolean;
+  /** Changed line whose code is not just a comment, blank or moved within the hunk. */
+  significant: boolean;
+  /** New-side line to report: its own, or the nearest one for a deleted line. */
+  anchor: number;
+}
+
+export interface FileView {
+  path: string;
+  diff: DiffFile;
+  /** C source or header: the C-specific rules apply. */
+  isC: boolean;
+  hunks: HunkView[];
+  /** Per-file results shared by rules, computed once. */
+  memo: Map<string, unknown>;
+}
+
+export interface HunkView {
+  file: FileView;
+  hunk: DiffHunk;
+  oldSide: HunkLine[];
+  newSide: HunkLine[];
+  /** Significant added and deleted lines, in hunk order. */
+  changed: HunkLine[];
+  scopeOf(l: HunkLine): Scope;
+}
+
+function anchorOf(lines: DiffLine[], i: number, fallback: number): number {
+  const own = lines[i].newLine;
+  if (own !== undefined) return own;
+  for (let j = i + 1; j < lines.length; j++) {
+    const n = lines[j].newLine;
+    if (n !== undefined) return n;
+  }
+  for (let j = i - 1; j >= 0; j--) {
+    const n = lines[j].newLine;
+    if (n !== undefined) return n;
+  }
+  return Math.max(1, fallback);
+}
+
+function buildSide(hunk: DiffHunk, skip: "add" | "del"): HunkLine[] {
+  const state: LexState = { inComment: false, inMacro: false };
+  const side: HunkLine[] = [];
+  hunk.lines.forEach((line, i) => {
+    if (line.kind === skip) return;
+    const lexed = lexLine(line.text, state);
+    side.push({
+      line,
+      pos: side.length,
+      code: lexed.code,
+      preproc: lexed.preproc,
+      col0: startsAtColumn0(line.text),
+      significant: false,
+      anchor: anchorOf(hunk.lines, i, hunk.newStart),
+    });
+  });
+  return side;
+}
+
+/**
+ * Marks changed lines with real code as significant, except a deleted and an
+ * added line with the same code: that is re-indentation or a move inside the
+ * hunk, which changes nothing kpatch cares about.
+ */
+function markSignificant(oldSide: HunkLine[], newSide: HunkLine[]): void {
+  const dels = oldSide.filter((l) => l.line.kind === "del" && l.code.trim() !== "");
+  const adds = newSide.filter((l) => l.line.kind === "add" && l.code.trim() !== "");
+  const pending = new Map<string, HunkLine[]>();
+  for (const d of dels) {
+    const key = normalize(d.code);
+    pending.set(key, [...(pending.get(key) ?? []), d]);
+  }
+  for (const a of adds) {
+    const match = pending.get(normalize(a.code))?.shift();
+    if (match === undefined) a.significant = true;
+  }
+  for (const rest of pending.values()) for (const d of rest) d.significant = true;
+}
+
+function buildHunk(file: FileView, hunk: DiffHunk): HunkView {
+  const oldSide = buildSide(hunk, "add");
+  const newSide = buildSide(hunk, "del");
+  markSignificant(oldSide, newSide);
+  const byLine = new Map<DiffLine, HunkLine>();
+  for (const l of [...oldSide, ...newSide]) if (l.line.kind !== "context") byLine.set(l.line, l);
+  const changed = hunk.lines
+    .map((l) => byLine.get(l))
+    .filter((l): l is HunkLine => l !== undefined && l.significant);
+  const scopes = new Map<HunkLine, Scope>();
+  const view: HunkView = {
+    file,
+    hunk,
+    oldSide,
+    newSide,
+    changed,
+    scopeOf(l) {
+      let s = scopes.get(l);
+      if (s === undefined) {
+        s = findScope(l.line.kind === "del" ? oldSide : newSide, l.pos, hunk.section);
+        scopes.set(l, s);
+      }
+      return s;
+    },
+  };
+  return view;
+}
+
+/** Builds the shared view of one file of a parsed diff. */
+export function buildFileView(diff: DiffFile): FileView {
+  const file: FileView = {
+    path: diff.path,
+    diff,
+    isC: /\.[ch]$/.test(diff.path),
+    hunks: [],
+    memo: new Map(),
+  };
+  file.hunks = diff.hunks.map((h) => buildHunk(file, h));
+  return file;
+}
+
+/** Computes a per-file value once and shares it between hunks and rules. */
+export function memoize<T>(file: FileView, key: string, compute: () => T): T {
+  if (!file.memo.has(key)) file.memo.set(key, compute());
+  return file.memo.get(key) as T;
+}
