@@ -1,5 +1,7 @@
 import { Command } from "commander";
 import { registerInstallUnits } from "./commands/install-units.js";
+import { registerBuild } from "./commands/build.js";
+import { registerDoctor } from "./commands/doctor.js";
 import { registerKernel } from "./commands/kernel.js";
 import { registerRevert } from "./commands/revert.js";
 import { registerStatus } from "./commands/status.js";
@@ -22,6 +24,8 @@ export function buildProgram(output: Output, setExit: (code: number) => void): C
   // Commands register themselves here, one line each.
   registerValidate(program, ctx);
   registerKernel(program, ctx);
+  registerDoctor(program, ctx);
+  registerBuild(program, ctx);
   registerSync(program, ctx);
   registerStatus(program, ctx);
   registerRevert(program, ctx);

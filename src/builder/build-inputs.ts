@@ -1,0 +1,64 @@
+/**
+ * What one `lpctl build` works on: the target and the patches for it, read
+ * through the repository model (the same checks `lpctl validate` runs).
+ */
+import { LpctlError } from "../core/errors.js";
+import type { LivePatch } from "../core/patch-meta.js";
+import { formatProblem } from "../core/problem.js";
+import type { KernelTarget } from "../core/target.js";
+import { loadRepository } from "./read-repo.js";
+
+export interface BuildInputs {
+  target: KernelTarget;
+  patches: LivePatch[];
+  /** Repository problems outside this build (reported, not fatal). */
+  warnings: string[];
+}
+
+/**
+ * Without `patchIds`: the cumulative set, every patch whose targets include
+ * the target, ordered by patch id (the model already orders them).
+ */
+export function selectPatches(
+  all: readonly LivePatch[],
+  targetId: string,
+  patchIds?: readonly string[],
+): LivePatch[] {
+  if (patchIds === undefined || patchIds.length === 0) {
+    return all.filter((p) => p.targets.includes(targetId)).sort((a, b) => (a.id < b.id ? -1 : 1));
+  }
+  return patchIds.map((id) => {
+    const p = all.find((x) => x.id === id);
+    if (!p)
+      throw new LpctlError(
+        "PATCH_INVALID",
+        `no valid patch '${id}' in patches/ (run lpctl validate)`,
+      );
+    return p;
+  });
+}
+
+export async function loadBuildInputs(
+  repoDir: string,
+  targetId: string,
+  patchIds?: readonly string[],
+): Promise<BuildInputs> {
+  const repo = await loadRepository(repoDir);
+  const target = repo.targets.find((t) => t.id === targetId);
+  if (!target) {
+    const own = repo.problems.filter((p) => p.file.startsWith(`kernels/${targetId}/`));
+    const known = repo.targets.map((t) => t.id).join(", ") || "none";
+    throw new LpctlError(
+      "TARGET_UNKNOWN",
+      own.length > 0
+        ? `kernel target '${targetId}' is invalid: ${own.map(formatProblem).join("; ")}`
+        : `no kernel target '${targetId}' in ${repoDir}/kernels (known: ${known})`,
+      { details: { target: targetId } },
+    );
+  }
+  return {
+    target,
+    patches: selectPatches(repo.patches, targetId, patchIds),
+    warnings: repo.problems.map(formatProblem),
+  };
+}

@@ -1,0 +1,207 @@
+/**
+ * `lpctl build`: the cumulative live patch module for one kernel target,
+ * built by kpatch-build on the prepared (cached) tree, with a validated
+ * build-report.json beside it. A failed build writes a failure report and
+ * leaves no module behind.
+ */
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { availableParallelism } from "node:os";
+import { basename, join, resolve } from "node:path";
+import type { BuildReport } from "../core/build-report.js";
+import { LpctlError } from "../core/errors.js";
+import { classifyFailure, failureError } from "./build-failure.js";
+import { loadBuildInputs } from "./build-inputs.js";
+import type { Clock } from "./clock.js";
+import { parseKpatchOutput } from "./kpatch-output.js";
+import { runKpatchBuild } from "./kpatch-run.js";
+import { acquireLock } from "./lock.js";
+import { devSerial, moduleName } from "./module-name.js";
+import { moduleInfo, patchDigest } from "./module-info.js";
+import { prepareKernel } from "./prepare.js";
+import { createProgress } from "./progress.js";
+import { writeBuildReport } from "./report-write.js";
+import type { Runner } from "./runner.js";
+import { findKpatchBuild, kpatchBuildVersion } from "./tools.js";
+
+export interface BuildOptions {
+  runner: Runner;
+  clock: Clock;
+  print: (line: string) => void;
+  env: NodeJS.ProcessEnv;
+  repoDir: string;
+  cacheDir: string;
+  targetId: string;
+  patchIds?: string[];
+  outDir: string;
+  jobs?: number;
+  /** Manifest version; default devSerial() of the patch set. */
+  serial?: string;
+  allowToolchainMismatch?: boolean;
+  /** Runs after a successful build (the VM boot test); its seconds go into timings. */
+  afterBuild?: (modulePath: string, report: BuildReport) => Promise<void>;
+}
+
+export interface BuildResult {
+  report: BuildReport;
+  reportPath: string;
+  modulePath?: string;
+}
+
+export async function buildModule(o: BuildOptions): Promise<BuildResult> {
+  const startedAt = o.clock.date().toISOString();
+  const { target, patches, warnings } = await loadBuildInputs(o.repoDir, o.targetId, o.patchIds);
+  for (const w of warnings) o.print(`warning: ${w}`);
+  if (patches.length === 0) {
+    throw new LpctlError(
+      "PATCH_INVALID",
+      `no patch in patches/ targets kernel '${target.id}'; nothing to build`,
+    );
+  }
+  const kpatchBuild = await findKpatchBuild(o.env);
+  const kpatchVersion = await kpatchBuildVersion(o.runner, kpatchBuild);
+  const jobs = o.jobs ?? availableParallelism();
+  const prepareStart = o.clock.now();
+  const prepared = await prepareKernel(target, { ...o, jobs });
+  const prepareSecs = Math.round((o.clock.now() - prepareStart) / 100) / 10;
+
+  const progress = createProgress(o.clock, o.print);
+  const digests = patches.map((p) => ({ id: p.id, sha256: patchDigest(p.files) }));
+  const name = moduleName(target.id, o.serial ?? devSerial(digests));
+  const outDir = resolve(o.outDir);
+  await mkdir(outDir, { recursive: true });
+  const modulePath = join(outDir, `${name}.ko`);
+  const reportPath = join(outDir, "build-report.json");
+  // A stale module or report from an earlier run must not pass for this one.
+  await rm(modulePath, { force: true });
+  await rm(reportPath, { force: true });
+
+  progress.phase("stage patches", patches.map((p) => p.id).join(", "));
+  const staging = await mkdtemp(join(outDir, ".patches-"));
+  const fileMap = new Map<string, string>();
+  const patchFiles: string[] = [];
+  let n = 0;
+  for (const p of patches) {
+    for (const f of p.files) {
+      // Numbered so kpatch-build applies them in order; named so its messages name the patch.
+      const staged = join(staging, `${String(++n).padStart(3, "0")}-${p.id}-${basename(f.path)}`);
+      await writeFile(staged, f.text);
+      fileMap.set(staged, p.id).set(basename(staged), p.id);
+      patchFiles.push(staged);
+    }
+  }
+
+  progress.phase("kpatch-build", `${kpatchVersion} -n ${name}`);
+  const treeLock = await acquireLock(`${prepared.dir}.build.lock`, undefined, {
+    onWait: (pid) => progress.line(`another build (pid ${pid}) uses this kernel tree; waiting`),
+  });
+  let run;
+  try {
+    run = await runKpatchBuild(o.runner, {
+      kpatchBuild,
+      tree: prepared.tree,
+      pristineVmlinux: join(prepared.pristine, "vmlinux"),
+      config: join(prepared.pristine, ".config"),
+      jobs,
+      name,
+      outDir,
+      patchFiles,
+      cacheDir: join(o.cacheDir, "kpatch", basename(prepared.dir)),
+      logFile: join(outDir, "build.log"),
+      onLine: (l) => progress.line(l),
+    });
+  } finally {
+    await treeLock.release();
+    await rm(staging, { recursive: true, force: true });
+  }
+  const parsed = parseKpatchOutput(run.lines.join("\n"));
+  const ok = run.exitCode === 0 && existsSync(modulePath);
+  const mismatch = prepared.runnerCompiler !== prepared.compiler;
+  const base = {
+    schema: 1 as const,
+    target: target.id,
+    release: prepared.release,
+    arch: target.arch,
+    buildId: prepared.buildId,
+    patches: digests,
+    changes: parsed.changes,
+    patchedObjects: parsed.patchedObjects,
+    warnings: [
+      ...parsed.warnings,
+      ...(mismatch
+        ? [
+            `toolchain mismatch allowed: kernel ${prepared.compiler}, runner ${prepared.runnerCompiler}`,
+          ]
+        : []),
+    ],
+    toolchain: {
+      compiler: prepared.compiler,
+      kpatchBuild: kpatchVersion,
+      mismatchAllowed: mismatch,
+    },
+    startedAt,
+  };
+  if (!ok) {
+    await rm(modulePath, { force: true });
+    const failure = classifyFailure(run.lines, parsed, patches, fileMap);
+    progress.end();
+    const report: BuildReport = {
+      ...base,
+      result: "failure",
+      error: failure,
+      timings: { prepare: prepareSecs, ...progress.timings },
+      finishedAt: o.clock.date().toISOString(),
+    };
+    await writeBuildReport(reportPath, report);
+    throw failureError(failure, reportPath);
+  }
+  const info = await moduleInfo(o.runner, modulePath);
+  if (!info.livepatch) {
+    throw new LpctlError(
+      "KPATCH_BUILD_FAILED",
+      `${modulePath} is not a livepatch module (modinfo livepatch != Y)`,
+    );
+  }
+  const report: BuildReport = {
+    ...base,
+    result: "success",
+    module: {
+      file: basename(modulePath),
+      name,
+      sha256: info.sha256,
+      length: info.length,
+      vermagic: info.vermagic,
+    },
+    timings: {},
+    finishedAt: "",
+  };
+  if (o.afterBuild) {
+    progress.phase("vm-test");
+    try {
+      await o.afterBuild(modulePath, report);
+    } catch (e) {
+      // A module that failed its boot test is not a build result anyone should ship.
+      await rm(modulePath, { force: true });
+      progress.end();
+      const code = e instanceof LpctlError ? e.code : "VM_TEST_FAILED";
+      const message = e instanceof Error ? e.message : String(e);
+      await writeBuildReport(reportPath, {
+        ...report,
+        module: undefined,
+        result: "failure",
+        error: { code, message, logTail: message.split("\n").slice(-30) },
+        timings: { prepare: prepareSecs, ...progress.timings },
+        finishedAt: o.clock.date().toISOString(),
+      });
+      throw e;
+    }
+  }
+  progress.end();
+  report.timings = { prepare: prepareSecs, ...progress.timings };
+  report.finishedAt = o.clock.date().toISOString();
+  await writeBuildReport(reportPath, report);
+  o.print(
+    `built ${modulePath} (${parsed.changes.length} changed function(s)); report ${reportPath}`,
+  );
+  return { report, reportPath, modulePath };
+}

@@ -1,0 +1,22 @@
+/**
+ * Writing build-report.json: validated against the agreed schema first (the
+ * publisher trusts its shape), then temp file + rename so a reader never sees
+ * half a report.
+ */
+import { rename, writeFile } from "node:fs/promises";
+import { LpctlError } from "../core/errors.js";
+import { BuildReportSchema, type BuildReport } from "../core/build-report.js";
+
+export async function writeBuildReport(path: string, report: BuildReport): Promise<void> {
+  const parsed = BuildReportSchema.safeParse(report);
+  if (!parsed.success) {
+    throw new LpctlError(
+      "BUILD_REPORT_INVALID",
+      `refusing to write an invalid build report: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+      { cause: parsed.error },
+    );
+  }
+  const tmp = `${path}.tmp-${process.pid}`;
+  await writeFile(tmp, JSON.stringify(parsed.data, null, 2) + "\n");
+  await rename(tmp, path);
+}

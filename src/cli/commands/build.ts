@@ -1,0 +1,80 @@
+/**
+ * `lpctl build`: the live patch module for one kernel target (by default the
+ * cumulative one: every patch that targets it) plus build-report.json.
+ */
+import type { Command } from "commander";
+import { buildModule } from "../../builder/build.js";
+import { resolveCacheDir } from "../../builder/cache-key.js";
+import { systemClock } from "../../builder/clock.js";
+import { execaRunner } from "../../builder/runner.js";
+import { LpctlError } from "../../core/errors.js";
+import type { CommandContext } from "../program.js";
+import { parseJobs } from "./kernel.js";
+
+interface BuildFlags {
+  target: string;
+  patch?: string[];
+  out?: string;
+  repo: string;
+  cache?: string;
+  jobs?: string;
+  serial?: string;
+  allowToolchainMismatch?: boolean;
+  json?: boolean;
+}
+
+/** The manifest version: a positive integer (or a `dev...` serial for local builds). */
+export function parseSerial(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[0-9]{1,12}$/.test(value) && !/^dev[a-z0-9]{1,16}$/.test(value)) {
+    throw new LpctlError(
+      "USAGE",
+      `--serial must be the manifest version (an integer), got '${value}'`,
+    );
+  }
+  return value;
+}
+
+export function registerBuild(program: Command, ctx: CommandContext): void {
+  program
+    .command("build")
+    .description("build the live patch module for a kernel target with kpatch-build")
+    .requiredOption("--target <id>", "kernel target id (kernels/<id>)")
+    .option("--patch <id...>", "only these patches (default: every patch targeting the kernel)")
+    .option("--out <dir>", "output directory (default: out/<target>)")
+    .option("--repo <dir>", "repository checkout", ".")
+    .option(
+      "--cache <dir>",
+      "cache directory (default $LPCTL_CACHE_DIR or ~/.cache/livepatch-gitops)",
+    )
+    .option("--jobs <n>", "parallel make jobs (default: all CPUs)")
+    .option(
+      "--serial <n>",
+      "manifest version used in the module name (default: dev + hash of the patch set)",
+    )
+    .option(
+      "--allow-toolchain-mismatch",
+      "build even if the compiler differs from the target's pin",
+    )
+    .option("--json", "print the build report as JSON on stdout (progress goes to stderr)")
+    .action(async (flags: BuildFlags) => {
+      const print = flags.json
+        ? (l: string) => ctx.output.err(l)
+        : (l: string) => ctx.output.out(l);
+      const result = await buildModule({
+        runner: execaRunner,
+        clock: systemClock,
+        print,
+        env: process.env,
+        repoDir: flags.repo,
+        cacheDir: resolveCacheDir(flags.cache, process.env),
+        targetId: flags.target,
+        patchIds: flags.patch,
+        outDir: flags.out ?? `out/${flags.target}`,
+        jobs: parseJobs(flags.jobs),
+        serial: parseSerial(flags.serial),
+        allowToolchainMismatch: flags.allowToolchainMismatch ?? false,
+      });
+      if (flags.json) ctx.output.out(JSON.stringify(result.report, null, 2));
+    });
+}
