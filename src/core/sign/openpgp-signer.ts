@@ -51,6 +51,7 @@ export async function createOpenpgpSigner(
   const fingerprint = key.getFingerprint().toUpperCase();
   return {
     fingerprint,
+    publicKey: key.toPublic().armor(),
     async sign(bytes: Uint8Array): Promise<string> {
       const message = await createMessage({ binary: bytes });
       try {

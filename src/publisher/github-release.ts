@@ -1,0 +1,180 @@
+/**
+ * ReleaseStore on the GitHub REST API (github.com, GHE, or the local forge):
+ * @octokit/rest with retry and throttling. Uploads go to the release's own
+ * `upload_url`, so a server that is not api.github.com works too.
+ */
+import { retry } from "@octokit/plugin-retry";
+import { throttling } from "@octokit/plugin-throttling";
+import { Octokit } from "@octokit/rest";
+import { LpctlError } from "../core/errors.js";
+import type { Release, ReleaseAsset, ReleaseStore } from "./release-store.js";
+
+export interface GitHubStoreOptions {
+  /** "owner/repo". */
+  repository: string;
+  token: string;
+  /** REST API base, e.g. https://api.github.com or http://127.0.0.1:3000/api/v3. */
+  apiUrl?: string;
+  /** Retries after a rate limit or a 5xx (0 in tests that want failures to show). */
+  retries?: number;
+  log?: (line: string) => void;
+}
+
+const RetryingOctokit = Octokit.plugin(retry, throttling);
+
+interface ApiRelease {
+  id: number;
+  tag_name: string;
+  target_commitish: string;
+  upload_url: string;
+}
+
+interface ApiAsset {
+  id: number;
+  name: string;
+  size: number;
+  state: string;
+  digest?: string | null;
+}
+
+/** A ReleaseStore for `options.repository`. */
+export function createGitHubReleaseStore(options: GitHubStoreOptions): ReleaseStore {
+  const [owner = "", repo = ""] = options.repository.split("/");
+  if (!owner || !repo) {
+    throw new LpctlError("USAGE", `--repository must be OWNER/REPO, not '${options.repository}'`);
+  }
+  const retries = options.retries ?? 3;
+  const octokit = new RetryingOctokit({
+    auth: options.token,
+    userAgent: "livepatch-gitops-publisher",
+    ...(options.apiUrl ? { baseUrl: options.apiUrl.replace(/\/$/, "") } : {}),
+    retry: { retries },
+    throttle: {
+      onRateLimit: (after: number, _o: object, _k: unknown, count: number) => {
+        options.log?.(`rate limited; retrying in ${after}s`);
+        return count < retries;
+      },
+      onSecondaryRateLimit: (after: number, _o: object, _k: unknown, count: number) => {
+        options.log?.(`secondary rate limit; retrying in ${after}s`);
+        return count < retries;
+      },
+    },
+  });
+  const base = { owner, repo };
+  return {
+    async getReleaseByTag(tag) {
+      try {
+        const res = await octokit.rest.repos.getReleaseByTag({ ...base, tag });
+        return toRelease(res.data);
+      } catch (e) {
+        if (status(e) === 404) return undefined;
+        throw failed(`cannot read release ${tag}`, e);
+      }
+    },
+    async createRelease({ tag, commit, name, body }) {
+      const res = await octokit.rest.repos
+        .createRelease({
+          ...base,
+          tag_name: tag,
+          target_commitish: commit,
+          name,
+          body,
+          make_latest: "false",
+        })
+        .catch((e: unknown) => {
+          throw failed(`cannot create release ${tag}`, e);
+        });
+      return toRelease(res.data);
+    },
+    async listAssets(release) {
+      const assets = await octokit
+        .paginate(octokit.rest.repos.listReleaseAssets, {
+          ...base,
+          release_id: release.id,
+          per_page: 100,
+        })
+        .catch((e: unknown) => {
+          throw failed(`cannot list the assets of ${release.tag}`, e);
+        });
+      return assets.map((a) => toAsset(a as ApiAsset));
+    },
+    async downloadAsset(release, asset) {
+      const res = await octokit.rest.repos
+        .getReleaseAsset({
+          ...base,
+          asset_id: asset.id,
+          headers: { accept: "application/octet-stream" },
+        })
+        .catch((e: unknown) => {
+          throw failed(`cannot download ${asset.name} from ${release.tag}`, e);
+        });
+      return new Uint8Array(res.data as unknown as ArrayBuffer);
+    },
+    async uploadAsset(release, name, bytes, contentType) {
+      const res = await octokit
+        .request({
+          method: "POST",
+          url: `${release.uploadUrl}?name=${encodeURIComponent(name)}`,
+          data: bytes,
+          headers: { "content-type": contentType, "content-length": bytes.length },
+        })
+        .catch((e: unknown) => {
+          throw failed(`cannot upload ${name} to ${release.tag}`, e);
+        });
+      return toAsset(res.data as ApiAsset);
+    },
+    async deleteAsset(release, asset) {
+      await octokit.rest.repos
+        .deleteReleaseAsset({ ...base, asset_id: asset.id })
+        .catch((e: unknown) => {
+          throw failed(`cannot delete ${asset.name} from ${release.tag}`, e);
+        });
+    },
+    async markLatest(release) {
+      await octokit.rest.repos
+        .updateRelease({ ...base, release_id: release.id, draft: false, make_latest: "true" })
+        .catch((e: unknown) => {
+          throw failed(`cannot mark ${release.tag} as latest`, e);
+        });
+    },
+  };
+}
+
+function toRelease(r: ApiRelease): Release {
+  // Uploads go where the server says, minus the RFC 6570 `{?name,label}` template.
+  return {
+    id: r.id,
+    tag: r.tag_name,
+    commit: r.target_commitish,
+    uploadUrl: r.upload_url.replace(/\{[^}]*\}$/, ""),
+  };
+}
+
+function toAsset(a: ApiAsset): ReleaseAsset {
+  return {
+    id: a.id,
+    name: a.name,
+    size: a.size,
+    state: a.state,
+    ...(a.digest ? { digest: a.digest } : {}),
+  };
+}
+
+function status(e: unknown): number | undefined {
+  return typeof e === "object" && e !== null && "status" in e && typeof e.status === "number"
+    ? e.status
+    : undefined;
+}
+
+function failed(what: string, e: unknown): LpctlError {
+  const code = status(e);
+  const hint =
+    code === 401 || code === 403
+      ? "check the token and its contents:write permission"
+      : "check --api-url and retry";
+  return new LpctlError(
+    "RELEASE_FAILED",
+    `${what}${code ? ` (HTTP ${code})` : ""}: ${e instanceof Error ? e.message : "request failed"}; ${hint}`,
+    { cause: e },
+  );
+}
