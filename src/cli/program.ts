@@ -3,6 +3,7 @@ import { registerInstallUnits } from "./commands/install-units.js";
 import { registerBuild } from "./commands/build.js";
 import { registerDoctor } from "./commands/doctor.js";
 import { registerKernel } from "./commands/kernel.js";
+import { registerLint } from "./commands/lint.js";
 import { registerRevert } from "./commands/revert.js";
 import { registerStatus } from "./commands/status.js";
 import { registerSync } from "./commands/sync.js";
@@ -24,6 +25,7 @@ export function buildProgram(output: Output, setExit: (code: number) => void): C
   // Commands register themselves here, one line each.
   registerValidate(program, ctx);
   registerKernel(program, ctx);
+  registerLint(program, ctx);
   registerDoctor(program, ctx);
   registerBuild(program, ctx);
   registerSync(program, ctx);
