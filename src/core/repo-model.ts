@@ -90,8 +90,12 @@ function groupItems(root: string, snapshot: RepoSnapshot, problems: Problem[]): 
       report("PATH_UNSAFE", "is not a regular file or directory");
       continue;
     }
+    if (parts.length === 1) {
+      if (kind !== "dir") report("REPO_INVALID", "must be a directory");
+      continue;
+    }
     // Files directly in kernels/ or patches/ (a README, .gitkeep) are not items.
-    if (parts.length === 1 || (parts.length === 2 && kind === "file")) continue;
+    if (parts.length === 2 && kind === "file") continue;
     const id = parts[1];
     const why = idProblem(id);
     if (why !== undefined) {

@@ -138,6 +138,14 @@ describe("checkRepository: directories", () => {
     expect(variant(undefined, null, file("patches/README.md", "hi")).problems).toEqual([]);
   });
 
+  it("refuses kernels/ or patches/ that is not a directory", () => {
+    const check = checkRepository([
+      file("kernels", "x"),
+      { path: "patches", kind: "dir", size: 0 },
+    ]);
+    expect(lines(check)).toEqual(["REPO_INVALID kernels: must be a directory"]);
+  });
+
   it("says when there is nothing to check", () => {
     expect(lines(checkRepository([]))).toEqual([
       "REPO_INVALID .: no kernels/ or patches/ directory: is this a livepatch-gitops repository?",
