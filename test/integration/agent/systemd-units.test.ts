@@ -1,0 +1,55 @@
+import { chmod, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { execa } from "execa";
+import { describe, expect, it } from "vitest";
+import { runCli } from "../../../src/cli/run.js";
+
+describe("contrib/systemd units", () => {
+  it("lpctl install-units writes units that systemd-analyze verify accepts without warnings", async () => {
+    const root = await mkdtemp(path.join(os.tmpdir(), "lpctl-units-"));
+    // systemd-analyze checks that ExecStart is executable: give it a real file.
+    const exec = path.join(root, "lpctl");
+    await writeFile(exec, "#!/bin/sh\nexit 0\n");
+    await chmod(exec, 0o755);
+    const out: string[] = [];
+    const code = await runCli(["install-units", "--root", root, "--exec", exec], {
+      out: (l) => out.push(l),
+      err: (l) => out.push(l),
+    });
+    expect(code).toBe(0);
+    const dir = path.join(root, "etc/systemd/system");
+    const service = await readFile(path.join(dir, "lpctl-sync.service"), "utf8");
+    expect(service).toContain(`ExecStart=${exec} sync`);
+    const r = await execa(
+      "systemd-analyze",
+      ["verify", path.join(dir, "lpctl-sync.service"), path.join(dir, "lpctl-sync.timer")],
+      { reject: false, all: true, env: { SYSTEMD_LOG_LEVEL: "warning" } },
+    );
+    expect(r.all).toBe("");
+    expect(r.exitCode).toBe(0);
+  });
+
+  it("keeps what insmod and the livepatch sysfs need, and the timer is hourly and randomized", async () => {
+    const service = await readFile("contrib/systemd/lpctl-sync.service", "utf8");
+    const timer = await readFile("contrib/systemd/lpctl-sync.timer", "utf8");
+    const directives = service.split("\n").filter((l) => !l.startsWith("#"));
+    // ProtectKernelModules= would block init_module; ProtectKernelTunables= makes /sys read-only.
+    expect(directives.some((l) => l.startsWith("ProtectKernelModules="))).toBe(false);
+    expect(directives.some((l) => l.startsWith("ProtectKernelTunables="))).toBe(false);
+    for (const d of [
+      "Type=oneshot",
+      "NoNewPrivileges=yes",
+      "CapabilityBoundingSet=CAP_SYS_MODULE",
+      "ProtectSystem=strict",
+      "ProtectHome=yes",
+      "PrivateTmp=yes",
+    ]) {
+      expect(directives).toContain(d);
+    }
+    expect(directives.find((l) => l.startsWith("ReadWritePaths="))).toContain("/var/lib/lpctl");
+    expect(timer).toMatch(/^OnCalendar=hourly$/m);
+    expect(timer).toMatch(/^RandomizedDelaySec=/m);
+    expect(timer).toMatch(/^Persistent=true$/m);
+  });
+});

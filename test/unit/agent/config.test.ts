@@ -1,0 +1,84 @@
+import { mkdtemp, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadAgentConfig, parseAgentConfig } from "../../../src/agent/config.js";
+import { hostRoot } from "../../../src/agent/host-root.js";
+import { LpctlError } from "../../../src/core/errors.js";
+
+const error = (f: () => unknown): LpctlError => {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof LpctlError) return e;
+  }
+  throw new Error("no LpctlError");
+};
+
+describe("agent config", () => {
+  it("fills defaults and normalises the source", () => {
+    const c = parseAgentConfig(
+      { source: "https://github.com/o/r/releases/latest/download", keys: ["/etc/lpctl/k.asc"] },
+      "c.yaml",
+    );
+    expect(c).toMatchObject({
+      source: "https://github.com/o/r/releases/latest/download/",
+      threshold: 1,
+      stateDir: "/var/lib/lpctl",
+      transitionTimeout: 60,
+      kernelIdentity: "build-id",
+      loader: { load: ["insmod"], unload: ["rmmod"] },
+    });
+  });
+
+  it("reports every bad field with its path", () => {
+    const e = error(() =>
+      parseAgentConfig(
+        {
+          source: "ftp://x/",
+          keys: ["relative.asc"],
+          kernelIdentity: "name",
+          loader: { load: [] },
+        },
+        "/etc/lpctl/config.yaml",
+      ),
+    );
+    expect(e.code).toBe("CONFIG_INVALID");
+    expect(e.message).toMatch(/config\.yaml: source: must be an http/);
+    expect(e.message).toMatch(/keys\[0\]: must be an absolute path/);
+    expect(e.message).toMatch(/kernelIdentity:/);
+    expect(e.message).toMatch(/loader\.load:/);
+  });
+
+  it("refuses unknown fields and a threshold above the key count", () => {
+    expect(
+      error(() => parseAgentConfig({ source: "file:///m/", keys: ["/k"], extra: 1 }, "c")).message,
+    ).toMatch(/unrecognized|extra/i);
+    expect(
+      error(() => parseAgentConfig({ source: "file:///m/", keys: ["/k"], threshold: 2 }, "c"))
+        .message,
+    ).toMatch(/threshold: 2 exceeds/);
+  });
+
+  it("reads YAML from disk and reports YAML errors", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "lpctl-cfg-"));
+    await writeFile(
+      path.join(dir, "ok.yaml"),
+      "source: file:///srv/mirror\nkeys: [/etc/lpctl/a.asc]\n",
+    );
+    await writeFile(path.join(dir, "bad.yaml"), "source: [\n");
+    expect((await loadAgentConfig(path.join(dir, "ok.yaml"))).source).toBe("file:///srv/mirror/");
+    await expect(loadAgentConfig(path.join(dir, "bad.yaml"))).rejects.toMatchObject({
+      code: "CONFIG_INVALID",
+    });
+    await expect(loadAgentConfig(path.join(dir, "none.yaml"))).rejects.toMatchObject({
+      code: "CONFIG_INVALID",
+    });
+  });
+
+  it("host paths resolve under the root, and / is the real host", () => {
+    expect(hostRoot("/tmp/fake").resolve("/sys/kernel/notes")).toBe("/tmp/fake/sys/kernel/notes");
+    expect(hostRoot("/tmp/fake").resolve("/../../etc/x")).toBe("/tmp/fake/etc/x");
+    expect(hostRoot("/").resolve("/proc/sys/kernel/osrelease")).toBe("/proc/sys/kernel/osrelease");
+  });
+});

@@ -1,0 +1,101 @@
+import { mkdtemp, writeFile } from "node:fs/promises";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import { fileFetcher } from "../../../src/agent/file-fetcher.js";
+import { httpFetcher } from "../../../src/agent/http-fetcher.js";
+
+let server: http.Server | undefined;
+afterEach(async () => {
+  server?.closeAllConnections();
+  await new Promise((r) => server?.close(r) ?? r(undefined));
+  server = undefined;
+});
+
+async function serve(handler: http.RequestListener): Promise<string> {
+  server = http.createServer(handler);
+  await new Promise<void>((r) => server?.listen(0, "127.0.0.1", r));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/d/`;
+}
+
+describe("http fetcher", () => {
+  it("sends validators, returns them, maps 304 and 404", async () => {
+    const seen: (string | undefined)[] = [];
+    const base = await serve((req, res) => {
+      seen.push(req.headers["if-none-match"]);
+      if (req.url === "/d/missing") return void res.writeHead(404).end();
+      if (req.headers["if-none-match"] === '"e1"') return void res.writeHead(304).end();
+      res
+        .writeHead(200, { etag: '"e1"', "last-modified": "Sat, 21 Nov 2026 00:00:00 GMT" })
+        .end("hello");
+    });
+    const f = httpFetcher(base);
+    const ok = await f.fetch({ name: "a.json", maxBytes: 10 });
+    expect(ok).toMatchObject({
+      status: "ok",
+      etag: '"e1"',
+      lastModified: "Sat, 21 Nov 2026 00:00:00 GMT",
+    });
+    expect(await f.fetch({ name: "a.json", maxBytes: 10, etag: '"e1"' })).toEqual({
+      status: "not-modified",
+    });
+    expect(await f.fetch({ name: "missing", maxBytes: 10 })).toEqual({ status: "not-found" });
+    expect(seen).toEqual([undefined, '"e1"', undefined]);
+  });
+
+  it("refuses an announced Content-Length above the cap before reading", async () => {
+    const base = await serve((_req, res) =>
+      res.writeHead(200, { "content-length": 100 }).end(Buffer.alloc(100)),
+    );
+    await expect(httpFetcher(base).fetch({ name: "x", maxBytes: 99 })).rejects.toMatchObject({
+      code: "DOWNLOAD_TOO_LARGE",
+    });
+  });
+
+  it("follows redirects but not to another scheme, and reports HTTP errors", async () => {
+    const base = await serve((req, res) => {
+      if (req.url === "/d/hop") return void res.writeHead(302, { location: "/s/x" }).end();
+      if (req.url === "/d/ftp") return void res.writeHead(302, { location: "ftp://h/x" }).end();
+      if (req.url === "/s/x") return void res.writeHead(200).end("moved");
+      if (req.url === "/d/loop") return void res.writeHead(302, { location: "/d/loop" }).end();
+      res.writeHead(500).end();
+    });
+    const f = httpFetcher(base);
+    const got = await f.fetch({ name: "hop", maxBytes: 10 });
+    expect(got.status === "ok" && Buffer.from(got.body).toString()).toBe("moved");
+    await expect(f.fetch({ name: "ftp", maxBytes: 10 })).rejects.toMatchObject({
+      code: "FETCH_FAILED",
+    });
+    await expect(f.fetch({ name: "loop", maxBytes: 10 })).rejects.toMatchObject({
+      code: "FETCH_FAILED",
+    });
+    await expect(f.fetch({ name: "boom", maxBytes: 10 })).rejects.toMatchObject({
+      code: "FETCH_FAILED",
+    });
+  });
+});
+
+describe("file fetcher", () => {
+  it("reads, caps, reports not-found and not-modified by mtime+size", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "lpctl-ff-"));
+    await writeFile(path.join(dir, "m.json"), "{}");
+    const f = fileFetcher(pathToFileURL(dir).href + "/");
+    const ok = await f.fetch({ name: "m.json", maxBytes: 10 });
+    expect(ok.status).toBe("ok");
+    const lastModified = ok.status === "ok" ? ok.lastModified : "";
+    expect(await f.fetch({ name: "m.json", maxBytes: 10, lastModified })).toEqual({
+      status: "not-modified",
+    });
+    expect(await f.fetch({ name: "none", maxBytes: 10 })).toEqual({ status: "not-found" });
+    await expect(f.fetch({ name: "m.json", maxBytes: 1 })).rejects.toMatchObject({
+      code: "DOWNLOAD_TOO_LARGE",
+    });
+    // A name is a base name: no way out of the mirror directory.
+    expect(await f.fetch({ name: "../../etc/passwd", maxBytes: 10 })).toEqual({
+      status: "not-found",
+    });
+  });
+});

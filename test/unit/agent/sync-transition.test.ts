@@ -1,0 +1,59 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { isLpctlError } from "../../../src/core/errors.js";
+import { makeSigner, scenario, type Scenario } from "./helpers/scenario.js";
+
+let keys: Awaited<ReturnType<typeof makeSigner>>;
+let s: Scenario;
+beforeAll(async () => {
+  keys = await makeSigner();
+});
+afterEach(async () => {
+  await s.close();
+});
+
+describe("lpctl sync: live patch transition", () => {
+  it("a stuck transition is signalled, then reverted and unloaded: TRANSITION_TIMEOUT", async () => {
+    s = await scenario(keys);
+    await s.publish(1, "lp_v1", ["a"]);
+    await s.sync();
+    await s.publish(2, "lp_v2", ["a", "b"]);
+    s.loader.stuck = true;
+    const err = await s.sync().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isLpctlError(err, "TRANSITION_TIMEOUT")).toBe(true);
+    expect(s.log.some((l) => l.includes("signalling tasks"))).toBe(true);
+    expect(s.log.some((l) => l.includes("reverting it"))).toBe(true);
+    expect(s.loader.calls).toEqual(["load lp_v1", "load lp_v2", "unload lp_v2"]);
+    // The old cumulative patch is still the one in effect, and still recorded.
+    expect(await s.livepatch("lp_v1")).toBe("1");
+    expect(await s.livepatch("lp_v2")).toBeUndefined();
+    const st = await s.state();
+    expect(st.applied?.name).toBe("lp_v1");
+    expect(st.manifest?.version).toBe(1);
+    expect(st.lastError?.code).toBe("TRANSITION_TIMEOUT");
+    // The next sync, with the transition no longer stuck, completes.
+    s.loader.stuck = false;
+    expect(await s.sync()).toBe("applied");
+    expect((await s.state()).lastError).toBeUndefined();
+  });
+
+  it("writes 1 to signal during a stuck transition", async () => {
+    s = await scenario(keys);
+    await s.publish(1, "lp_v1", ["a"]);
+    s.loader.stuck = true;
+    const signalled: string[] = [];
+    const orig = s.loader.unload.bind(s.loader);
+    s.loader.unload = async (name) => {
+      signalled.push(
+        await readFile(path.join(s.root, "sys/kernel/livepatch", name, "signal"), "utf8"),
+      );
+      await orig(name);
+    };
+    await s.sync().catch(() => undefined);
+    expect(signalled).toEqual(["1\n"]);
+  });
+});
