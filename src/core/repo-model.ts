@@ -61,6 +61,16 @@ export function checkRepository(snapshot: RepoSnapshot): RepositoryCheck {
   return { targets, patches, problems: problems.sort(order) };
 }
 
+// eslint-disable-next-line no-control-regex -- control characters are what is being found
+const CONTROL_RE = /[\x00-\x1f\x7f]/;
+// eslint-disable-next-line no-control-regex -- as above
+const CONTROL_ALL_RE = /[\x00-\x1f\x7f]/g;
+
+/** `s` with control characters shown as `\xNN`, safe to print on one line. */
+function printable(s: string): string {
+  return s.replace(CONTROL_ALL_RE, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+}
+
 /**
  * Groups the entries under `root` into item directories, reporting what
  * cannot be an item: unsafe directory names, symlinks, special files,
@@ -75,7 +85,12 @@ function groupItems(root: string, snapshot: RepoSnapshot, problems: Problem[]): 
     const parts = entry.path.split("/");
     if (parts[0] !== root) continue;
     const report = (code: Problem["code"], message: string) =>
-      problems.push({ file: entry.path, path: "", code, message });
+      problems.push({ file: printable(entry.path), path: "", code, message: printable(message) });
+    // A newline in a file name would let a pull request forge lines in CI logs.
+    if (CONTROL_RE.test(entry.path)) {
+      report("PATH_UNSAFE", "file name contains control characters");
+      continue;
+    }
     if (seen.has(entry.path)) {
       report("REPO_INVALID", "listed twice in the snapshot");
       continue;

@@ -107,6 +107,13 @@ describe("checkRepository: directories", () => {
     ]);
   });
 
+  it("refuses file names with control characters, printing them escaped", () => {
+    const check = variant(undefined, null, file("patches/cmdline-banner/x\nFAKE: ok.patch", "x"));
+    expect(lines(check)).toEqual([
+      "PATH_UNSAFE patches/cmdline-banner/x\\x0aFAKE: ok.patch: file name contains control characters",
+    ]);
+  });
+
   it("refuses symlinks and special files", () => {
     const check = variant(
       undefined,
