@@ -5,7 +5,7 @@
  */
 import { idProblem } from "./ids.js";
 import type { LivePatch } from "./patch-meta.js";
-import type { Problem } from "./problem.js";
+import { printable, type Problem } from "./problem.js";
 import type { RepoEntry, RepoSnapshot } from "./repo-snapshot.js";
 import { checkPatchDir } from "./repo-patches.js";
 import { checkTargetDir } from "./repo-targets.js";
@@ -63,13 +63,6 @@ export function checkRepository(snapshot: RepoSnapshot): RepositoryCheck {
 
 // eslint-disable-next-line no-control-regex -- control characters are what is being found
 const CONTROL_RE = /[\x00-\x1f\x7f]/;
-// eslint-disable-next-line no-control-regex -- as above
-const CONTROL_ALL_RE = /[\x00-\x1f\x7f]/g;
-
-/** `s` with control characters shown as `\xNN`, safe to print on one line. */
-function printable(s: string): string {
-  return s.replace(CONTROL_ALL_RE, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
-}
 
 /**
  * Groups the entries under `root` into item directories, reporting what
