@@ -19,6 +19,8 @@ export interface DoctorDeps {
   runner: Runner;
   env: NodeJS.ProcessEnv;
   fileExists: (path: string) => Promise<boolean>;
+  /** PATH lookup; default findOnPath over env.PATH. */
+  findTool?: (name: string) => Promise<string | undefined>;
 }
 
 export const KERNEL_SOURCE_TARBALL = "/usr/src/linux-source-6.1.tar.xz";
@@ -62,7 +64,7 @@ async function versionCheck(
 
 /** busybox must be static: the initramfs has no libraries for it. */
 async function busyboxCheck(deps: DoctorDeps): Promise<DoctorCheck> {
-  const path = await findOnPath("busybox", deps.env);
+  const path = await (deps.findTool ?? ((n) => findOnPath(n, deps.env)))("busybox");
   if (!path) return { name: "busybox (static)", ok: false, detail: "not found", fix: INSTALL_HINT };
   const r = await deps.runner.run("readelf", ["-l", path]).catch(() => undefined);
   const dynamic = r === undefined || r.exitCode !== 0 || /INTERP/.test(r.stdout);

@@ -1,0 +1,74 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { classifyFailure, patchForObject } from "../../../src/builder/build-failure.js";
+import { parseKpatchOutput } from "../../../src/builder/kpatch-output.js";
+import type { LivePatch } from "../../../src/core/patch-meta.js";
+
+const log = (name: string) =>
+  readFileSync(new URL(`../../fixtures/kpatch-logs/${name}`, import.meta.url), "utf8");
+
+function patch(id: string, file: string): LivePatch {
+  return {
+    id,
+    title: id,
+    description: id,
+    cves: [],
+    kernels: ["k"],
+    targets: ["k"],
+    files: [
+      {
+        path: `patches/${id}/0001.patch`,
+        text: `--- a/${file}\n+++ b/${file}\n@@ -1 +1 @@\n-a\n+b\n`,
+      },
+    ],
+  };
+}
+
+const patches = [
+  patch("cmdline-banner", "fs/proc/cmdline.c"),
+  patch("version-init", "fs/proc/version.c"),
+];
+
+describe("patchForObject", () => {
+  it("finds the patch by object base name (0.9.10) or tree path (0.9.11)", () => {
+    expect(patchForObject(patches, "version.o")).toBe("version-init");
+    expect(patchForObject(patches, "fs/proc/cmdline.o")).toBe("cmdline-banner");
+    expect(patchForObject(patches, "meminfo.o")).toBeUndefined();
+  });
+});
+
+describe("classifyFailure", () => {
+  it("maps the real __init refusal to rule init-code and names the patch", () => {
+    const text = log("init-refused.log");
+    const lines = text.split("\n").filter((l) => l !== "");
+    const f = classifyFailure(lines, parseKpatchOutput(text), patches, new Map());
+    expect(f).toMatchObject({
+      code: "KPATCH_BUILD_FAILED",
+      rule: "init-code",
+      patch: "version-init",
+    });
+    expect(f.message).toContain("version-init");
+    expect(f.logTail.length).toBeLessThanOrEqual(30);
+    expect(f.logTail.join("\n")).toContain(".init.text not selected for inclusion");
+  });
+
+  it("names the patch that failed to apply from the staged file name", () => {
+    const lines = [
+      "Using source directory at /tree",
+      "Testing patch file(s)",
+      "ERROR: /out/.patches-x/002-version-init-0001.patch file failed to apply. Check /c/build.log for more details.",
+    ];
+    const files = new Map([["/out/.patches-x/002-version-init-0001.patch", "version-init"]]);
+    const f = classifyFailure(lines, parseKpatchOutput(lines.join("\n")), patches, files);
+    expect(f).toMatchObject({ code: "PATCH_APPLY_FAILED", patch: "version-init" });
+    expect(f.message).toMatch(/version-init does not apply/);
+  });
+
+  it("falls back to the only patch when the log names no object", () => {
+    const lines = ["ERROR: no changed objects found. Check /c/build.log for more details."];
+    const only = patches.slice(0, 1);
+    const f = classifyFailure(lines, parseKpatchOutput(lines.join("\n")), only, new Map());
+    expect(f).toMatchObject({ code: "KPATCH_BUILD_FAILED", patch: "cmdline-banner" });
+    expect(f.rule).toBeUndefined();
+  });
+});

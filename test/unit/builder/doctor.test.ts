@@ -1,0 +1,93 @@
+import { describe, expect, it } from "vitest";
+import { formatDoctor, runDoctor } from "../../../src/builder/doctor.js";
+import { LpctlError } from "../../../src/core/errors.js";
+import { fakeRunner } from "./helpers/fake-runner.js";
+
+const version = (text: string) => () => ({ stdout: `${text}\n` });
+const missing = (cmd: string) => () => new LpctlError("TOOL_MISSING", `cannot run '${cmd}'`);
+
+function handlers(over: Parameters<typeof fakeRunner>[0] = {}) {
+  return {
+    gcc: version("gcc (Debian 12.2.0-14+deb12u1) 12.2.0"),
+    make: version("GNU Make 4.3"),
+    bison: version("bison (GNU Bison) 3.8.2"),
+    flex: version("flex 2.6.4"),
+    bc: version("bc 1.07.1"),
+    gawk: version("GNU Awk 5.2.1"),
+    cpio: version("cpio (GNU cpio) 2.13"),
+    xz: version("xz (XZ Utils) 5.4.1"),
+    readelf: (args: readonly string[]) =>
+      args[0] === "-l"
+        ? { stdout: "Elf file type is EXEC\n  LOAD ...\n" }
+        : { stdout: "GNU readelf 2.40\n" },
+    pahole: version("v1.24"),
+    modinfo: version("kmod version 30"),
+    "qemu-system-x86_64": version("QEMU emulator version 7.2.22"),
+    gpg: version("gpg (GnuPG) 2.2.40"),
+    "/bin/sh": version("Version : 0.9.9"),
+    ...over,
+  } as Parameters<typeof fakeRunner>[0];
+}
+
+// kpatch-build is looked up on disk: /bin/sh stands in for an executable that exists.
+const deps = (
+  runner: ReturnType<typeof fakeRunner>,
+  over: { kpatch?: string; source?: boolean } = {},
+) => ({
+  runner,
+  env: { PATH: "/usr/bin", LPCTL_KPATCH_BUILD: over.kpatch ?? "/bin/sh" },
+  fileExists: () => Promise.resolve(over.source ?? true),
+  findTool: (name: string) => Promise.resolve(`/usr/bin/${name}`),
+});
+
+describe("runDoctor", () => {
+  it("reports every tool present with its version", async () => {
+    const checks = await runDoctor(deps(fakeRunner(handlers())));
+    expect(checks.every((c) => c.ok)).toBe(true);
+    const byName = Object.fromEntries(checks.map((c) => [c.name, c]));
+    expect(byName.gcc?.version).toBe("gcc (Debian 12.2.0-14+deb12u1) 12.2.0");
+    expect(byName["kpatch-build"]?.version).toBe("0.9.9");
+    expect(Object.keys(byName)).toEqual(
+      expect.arrayContaining([
+        "make",
+        "bison",
+        "flex",
+        "bc",
+        "gawk",
+        "cpio",
+        "xz",
+        "readelf",
+        "pahole",
+        "qemu-system-x86_64",
+        "gpg",
+        "busybox (static)",
+        "kpatch-build",
+        "linux-source-6.1",
+      ]),
+    );
+  });
+
+  it("marks missing tools, the kernel source and a dynamic busybox, each with the fix", async () => {
+    const runner = fakeRunner(
+      handlers({
+        pahole: missing("pahole"),
+        readelf: (args: readonly string[]) =>
+          args[0] === "-l"
+            ? { stdout: "  INTERP  /lib64/ld-linux-x86-64.so.2\n" }
+            : { stdout: "GNU readelf\n" },
+      }),
+    );
+    const checks = await runDoctor(
+      deps(runner, { kpatch: "/nonexistent/kpatch-build", source: false }),
+    );
+    const bad = checks.filter((c) => !c.ok);
+    expect(bad.map((c) => c.name)).toEqual([
+      "pahole",
+      "busybox (static)",
+      "kpatch-build",
+      "linux-source-6.1",
+    ]);
+    for (const c of bad) expect(c.fix).toMatch(/install-build-deps\.sh/);
+    expect(formatDoctor(checks).find((l) => l.includes("pahole"))).toMatch(/^MISSING/);
+  });
+});

@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { failedPatchFile, matchKpatchRule } from "../../../src/builder/kpatch-errors.js";
+
+describe("matchKpatchRule maps kpatch-build refusals to lint rules", () => {
+  const cases: [string, string][] = [
+    ["version.o: changed section .init.text not selected for inclusion", "init-code"],
+    ["ERROR: foo.o: data section .data.bar selected for inclusion", "data-structure-change"],
+    [
+      "ERROR: foo.o: reference to static local variable count.1 in bar was removed",
+      "static-local-removed",
+    ],
+    ["ERROR: unsupported patch to lib/: lib/string.c", "unsupported-path"],
+    ["ERROR: unsupported patch to assembly: arch/x86/entry/entry_64.S", "unsupported-path"],
+    ["ERROR: foo.o: Found a jump label at bar()+0x10, using key baz", "jump-label-or-static-call"],
+    ["ERROR: foo.o: Found a static call at bar()+0x10", "jump-label-or-static-call"],
+    ["ERROR: foo.o: changed section .data..read_mostly not selected for inclusion", "once-macro"],
+    ["ERROR: foo.o: function bar doesn't have patchable function entry", "inline-function-change"],
+  ];
+  it.each(cases)("%s → %s", (line, rule) => {
+    const m = matchKpatchRule([line]);
+    expect(m?.rule).toBe(rule);
+    expect(m?.warning).toBe(false);
+  });
+
+  it("reports Version disagreement as the include-added warning", () => {
+    expect(matchKpatchRule(["ERROR: Version disagreement for symbol x"])).toMatchObject({
+      rule: "include-added",
+      warning: true,
+    });
+  });
+
+  it("prefers a fatal rule over a warning seen earlier", () => {
+    const m = matchKpatchRule([
+      "ERROR: Version disagreement for symbol x",
+      "version.o: changed section .init.text not selected for inclusion",
+    ]);
+    expect(m?.rule).toBe("init-code");
+  });
+
+  it("knows nothing about unrelated errors", () => {
+    expect(matchKpatchRule(["ERROR: no changed objects found"])).toBeUndefined();
+  });
+});
+
+describe("failedPatchFile", () => {
+  it("finds the patch kpatch-build could not apply", () => {
+    expect(
+      failedPatchFile([
+        "Testing patch file(s)",
+        "ERROR: /tmp/x/001-a-0001.patch file failed to apply. Check",
+      ]),
+    ).toBe("/tmp/x/001-a-0001.patch");
+  });
+});
