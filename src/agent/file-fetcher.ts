@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { open } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -5,8 +6,9 @@ import { LpctlError } from "../core/errors.js";
 import type { FetchRequest, FetchResult, Fetcher } from "./fetcher.js";
 
 /**
- * A mirror directory on disk (`file:///srv/mirror/`). The modification time
- * stands in for Last-Modified so an unchanged file costs one stat.
+ * A mirror directory on disk (`file:///srv/mirror/`). The ETag is the
+ * content's sha256: modification times say nothing about content in a
+ * copied or unpacked tree (an initramfs has them all equal).
  */
 export function fileFetcher(baseUrl: string): Fetcher {
   const dir = fileURLToPath(baseUrl);
@@ -23,13 +25,11 @@ export function fileFetcher(baseUrl: string): Fetcher {
         });
       }
       try {
-        const stat = await handle.stat();
-        const lastModified = `${stat.mtimeMs}:${stat.size}`;
-        if (req.lastModified === lastModified) return { status: "not-modified" };
-        if (stat.size > req.maxBytes) {
+        const { size } = await handle.stat();
+        if (size > req.maxBytes) {
           throw new LpctlError(
             "DOWNLOAD_TOO_LARGE",
-            `${req.name} is ${stat.size} bytes, more than the ${req.maxBytes} allowed`,
+            `${req.name} is ${size} bytes, more than the ${req.maxBytes} allowed`,
           );
         }
         // Read one byte past the cap: the file may grow between stat and read.
@@ -43,7 +43,10 @@ export function fileFetcher(baseUrl: string): Fetcher {
             throw new LpctlError("DOWNLOAD_TOO_LARGE", `${req.name} exceeds ${req.maxBytes} bytes`);
           }
         }
-        return { status: "ok", body: buf.subarray(0, got), lastModified };
+        const body = buf.subarray(0, got);
+        const etag = `"sha256:${createHash("sha256").update(body).digest("hex")}"`;
+        if (req.etag === etag) return { status: "not-modified" };
+        return { status: "ok", body, etag };
       } finally {
         await handle.close();
       }

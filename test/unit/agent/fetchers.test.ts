@@ -79,16 +79,19 @@ describe("http fetcher", () => {
 });
 
 describe("file fetcher", () => {
-  it("reads, caps, reports not-found and not-modified by mtime+size", async () => {
+  it("reads, caps, reports not-found, and not-modified by content", async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), "lpctl-ff-"));
     await writeFile(path.join(dir, "m.json"), "{}");
     const f = fileFetcher(pathToFileURL(dir).href + "/");
     const ok = await f.fetch({ name: "m.json", maxBytes: 10 });
     expect(ok.status).toBe("ok");
-    const lastModified = ok.status === "ok" ? ok.lastModified : "";
-    expect(await f.fetch({ name: "m.json", maxBytes: 10, lastModified })).toEqual({
+    const etag = ok.status === "ok" ? ok.etag : "";
+    expect(await f.fetch({ name: "m.json", maxBytes: 10, etag })).toEqual({
       status: "not-modified",
     });
+    // Same size, same second: still a change.
+    await writeFile(path.join(dir, "m.json"), "[]");
+    expect((await f.fetch({ name: "m.json", maxBytes: 10, etag })).status).toBe("ok");
     expect(await f.fetch({ name: "none", maxBytes: 10 })).toEqual({ status: "not-found" });
     await expect(f.fetch({ name: "m.json", maxBytes: 1 })).rejects.toMatchObject({
       code: "DOWNLOAD_TOO_LARGE",

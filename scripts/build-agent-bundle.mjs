@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+// Bundles the host agent (src/cli/agent-main.ts: sync, status, revert) into
+// one file, dist/lpctl-agent.mjs, that runs with a bare `node` (no
+// node_modules): what goes onto hosts and into the VM initramfs.
+import { build } from "esbuild";
+import { statSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const outfile = process.argv[2] ?? path.join(root, "dist/lpctl-agent.mjs");
+
+const result = await build({
+  entryPoints: [path.join(root, "src/cli/agent-main.ts")],
+  outfile,
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  format: "esm",
+  minify: true,
+  metafile: true,
+  legalComments: "none",
+  logLevel: "warning",
+  // Bundled CommonJS dependencies call require(); give the ESM bundle one.
+  banner: {
+    js: "import{createRequire as __lpctlCreateRequire}from'node:module';const require=__lpctlCreateRequire(import.meta.url);",
+  },
+});
+
+// The agent must stay small: the GitHub App side never belongs on a host.
+const inputs = Object.keys(result.metafile.inputs);
+const forbidden = inputs.filter(
+  (i) =>
+    /node_modules\/(probot|@octokit)\//.test(i) || /src\/(app|builder|publisher|forge)\//.test(i),
+);
+if (forbidden.length > 0) {
+  console.error(`the agent bundle pulls in forbidden code:\n${forbidden.join("\n")}`);
+  process.exit(1);
+}
+const bytes = statSync(outfile).size;
+console.log(`${path.relative(root, outfile)}: ${bytes} bytes from ${inputs.length} inputs`);
