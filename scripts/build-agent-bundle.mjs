@@ -5,6 +5,7 @@
 import { build } from "esbuild";
 import { statSync } from "node:fs";
 import path from "node:path";
+import process from "node:process";
 import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -34,8 +35,10 @@ const forbidden = inputs.filter(
     /node_modules\/(probot|@octokit)\//.test(i) || /src\/(app|builder|publisher|forge)\//.test(i),
 );
 if (forbidden.length > 0) {
-  console.error(`the agent bundle pulls in forbidden code:\n${forbidden.join("\n")}`);
+  process.stderr.write(`the agent bundle pulls in forbidden code:\n${forbidden.join("\n")}\n`);
   process.exit(1);
 }
 const bytes = statSync(outfile).size;
-console.log(`${path.relative(root, outfile)}: ${bytes} bytes from ${inputs.length} inputs`);
+process.stdout.write(
+  `${path.relative(root, outfile)}: ${bytes} bytes from ${inputs.length} inputs\n`,
+);
