@@ -27,11 +27,13 @@ export interface InitramfsResult {
 }
 
 function relName(path: string): string {
+  // ".." would be clamped at "/" by normalize; refuse it so a typo never lands a file elsewhere.
+  if (path.split("/").includes("..")) throw new Error(`bad initramfs path: ${path}`);
   const norm = posix
     .normalize("/" + path)
     .replace(/^\/+/, "")
     .replace(/\/+$/, "");
-  if (norm === "" || norm.startsWith("..")) throw new Error(`bad initramfs path: ${path}`);
+  if (norm === "") throw new Error(`bad initramfs path: ${path}`);
   return norm;
 }
 
