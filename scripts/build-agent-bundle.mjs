@@ -11,6 +11,21 @@ import { fileURLToPath } from "node:url";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const outfile = process.argv[2] ?? path.join(root, "dist/lpctl-agent.mjs");
 
+// zod re-exports ~60 translations of its messages (z.locales, a quarter of the
+// bundle); the agent uses only the default English one, which zod imports on
+// its own, so the re-export is replaced by an empty module.
+const noZodLocales = {
+  name: "no-zod-locales",
+  setup(b) {
+    b.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
+      args.importer.includes(`${path.sep}zod${path.sep}`)
+        ? { path: "zod-locales", namespace: "lpctl-stub" }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "lpctl-stub" }, () => ({ contents: "export {};" }));
+  },
+};
+
 const result = await build({
   entryPoints: [path.join(root, "src/cli/agent-main.ts")],
   outfile,
@@ -20,6 +35,7 @@ const result = await build({
   format: "esm",
   minify: true,
   metafile: true,
+  plugins: [noZodLocales],
   legalComments: "none",
   logLevel: "warning",
   // Bundled CommonJS dependencies call require(); give the ESM bundle one.

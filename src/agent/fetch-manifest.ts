@@ -6,8 +6,8 @@
  */
 import { LpctlError } from "../core/errors.js";
 import { kernelManifestName, MANIFEST_MAX_BYTES } from "../core/manifest.js";
-import { SIGNATURE_MAX_BYTES } from "../core/verify/read-signature.js";
 import type { AgentDeps } from "./agent-deps.js";
+import { SIGNATURE_MAX_BYTES } from "./fetcher.js";
 import type { KernelIdentity } from "./kernel-identity.js";
 
 export type FetchedManifest =

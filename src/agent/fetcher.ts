@@ -2,6 +2,12 @@
  * How the agent gets files from its source. One method, so a mirror, a
  * file:// tree and a test double are interchangeable.
  */
+/**
+ * Cap on a detached signature file, the verifier's own limit: checked while
+ * downloading so a hostile source cannot stream without end.
+ */
+export const SIGNATURE_MAX_BYTES = 256 * 1024;
+
 export interface FetchRequest {
   /** A plain base name (manifest.json, kernel-<id>.json, lp_x.ko.asc). */
   name: string;

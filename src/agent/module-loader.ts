@@ -2,7 +2,6 @@
  * Loading and unloading kernel modules: insmod/rmmod from kmod by default,
  * a fake in tests that creates the sysfs entries under a fake root.
  */
-import { execa } from "execa";
 import { LpctlError } from "../core/errors.js";
 
 export interface ModuleLoader {
@@ -17,6 +16,8 @@ export function commandLoader(commands: { load: string[]; unload: string[] }): M
   const run = async (argv: string[], arg: string, what: string) => {
     const [cmd, ...args] = argv;
     if (cmd === undefined) throw new LpctlError("CONFIG_INVALID", `loader.${what} is empty`);
+    // Loaded on demand: only a sync that loads or unloads runs a process.
+    const { execa } = await import("execa");
     const result = await execa(cmd, [...args, arg], { reject: false, all: true });
     if (result.exitCode !== 0) {
       const why = (result.all ?? "").trim() || (result.failed ? result.message : "");

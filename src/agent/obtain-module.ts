@@ -9,9 +9,8 @@ import { mkdir, open, readFile, rename, unlink } from "node:fs/promises";
 import path from "node:path";
 import { LpctlError } from "../core/errors.js";
 import { BASE_NAME, type ManifestKernel } from "../core/manifest.js";
-import { verifyDetached } from "../core/verify/index.js";
-import { SIGNATURE_MAX_BYTES } from "../core/verify/read-signature.js";
 import { stateDirOf, type AgentDeps } from "./agent-deps.js";
+import { SIGNATURE_MAX_BYTES } from "./fetcher.js";
 
 const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 
@@ -73,6 +72,8 @@ export async function obtainModule(
     if (sig.status !== "ok") {
       throw new LpctlError("SIGNATURE_MISSING", `module ${file} has no signature ${file}.asc`);
     }
+    // Loaded on demand: a no-change sync never needs OpenPGP (agent start time).
+    const { verifyDetached } = await import("../core/verify/index.js");
     await verifyDetached(res.body, sig.body, keys, now, deps.config.threshold);
     await rename(tmp, dest);
   } catch (e) {

@@ -5,7 +5,6 @@
  */
 import { LpctlError } from "../core/errors.js";
 import type { ManifestKernel } from "../core/manifest.js";
-import { verifyManifest } from "../core/verify/index.js";
 import type { AgentDeps } from "./agent-deps.js";
 import { fetchManifest } from "./fetch-manifest.js";
 import { readKernelIdentity } from "./kernel-identity.js";
@@ -49,6 +48,8 @@ async function currentManifest(
   if (fetched.status === "not-modified") {
     throw new LpctlError("FETCH_FAILED", `${fetched.name}: 304 without a stored copy`);
   }
+  // Loaded on demand: the 304 path never needs OpenPGP (agent start time).
+  const { verifyManifest } = await import("../core/verify/index.js");
   const verified = await verifyManifest({
     manifest: fetched.body,
     signature: fetched.signature,
