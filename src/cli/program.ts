@@ -2,12 +2,17 @@ import { Command } from "commander";
 import { registerInstallUnits } from "./commands/install-units.js";
 import { registerBuild } from "./commands/build.js";
 import { registerDoctor } from "./commands/doctor.js";
+import { registerKeygen } from "./commands/keygen.js";
+import { registerMirror } from "./commands/mirror.js";
+import { registerPublish } from "./commands/publish.js";
+import { registerVerify } from "./commands/verify.js";
 import { registerKernel } from "./commands/kernel.js";
 import { registerLint } from "./commands/lint.js";
 import { registerRevert } from "./commands/revert.js";
 import { registerStatus } from "./commands/status.js";
 import { registerSync } from "./commands/sync.js";
 import { registerValidate } from "./commands/validate.js";
+import { registerVmTest } from "./commands/vm-test.js";
 import type { Output } from "./output.js";
 
 /** Builds the `lpctl` command tree. Each command lives in ./commands/<name>.ts. */
@@ -32,6 +37,11 @@ export function buildProgram(output: Output, setExit: (code: number) => void): C
   registerStatus(program, ctx);
   registerRevert(program, ctx);
   registerInstallUnits(program, ctx);
+  registerVmTest(program, ctx);
+  registerKeygen(program, ctx);
+  registerPublish(program, ctx);
+  registerVerify(program, ctx);
+  registerMirror(program, ctx);
   return program;
 }
 

@@ -71,6 +71,14 @@ export function createGitHubReleaseStore(options: GitHubStoreOptions): ReleaseSt
         throw failed(`cannot read release ${tag}`, e);
       }
     },
+    async getLatestRelease() {
+      try {
+        return toRelease((await octokit.rest.repos.getLatestRelease(base)).data);
+      } catch (e) {
+        if (status(e) === 404) return undefined;
+        throw failed("cannot read the latest release", e);
+      }
+    },
     async createRelease({ tag, commit, name, body }) {
       const res = await octokit.rest.repos
         .createRelease({

@@ -24,6 +24,8 @@ export interface ReleaseAsset {
 
 export interface ReleaseStore {
   getReleaseByTag(tag: string): Promise<Release | undefined>;
+  /** The release marked latest, or undefined when there is none yet. */
+  getLatestRelease(): Promise<Release | undefined>;
   createRelease(input: {
     tag: string;
     commit: string;

@@ -1,0 +1,73 @@
+/**
+ * `lpctl keygen`: makes the release signing key. Ed25519 (v4 EdDSA) by
+ * default, RSA-4096 with --rsa; both verify with GnuPG 2.2.
+ */
+import type { Command } from "commander";
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { LpctlError } from "../../core/errors.js";
+import { generateSigningKey } from "../../core/sign/generate-signing-key.js";
+import type { CommandContext } from "../program.js";
+
+interface KeygenFlags {
+  name: string;
+  email?: string;
+  out: string;
+  rsa?: boolean;
+  passphraseEnv?: string;
+}
+
+export function registerKeygen(program: Command, ctx: CommandContext): void {
+  program
+    .command("keygen")
+    .description("generate the release signing key (signing-key.asc, signing-key.pub.asc)")
+    .requiredOption("--name <name>", "user ID name, e.g. 'Example Live Patches'")
+    .option("--email <email>", "user ID email")
+    .requiredOption("--out <dir>", "directory for signing-key.asc (0600) and signing-key.pub.asc")
+    .option("--rsa", "RSA-4096 instead of Ed25519")
+    .option(
+      "--passphrase-env <var>",
+      "environment variable holding a passphrase to protect the key",
+    )
+    .action(async (flags: KeygenFlags) => {
+      let passphrase: string | undefined;
+      if (flags.passphraseEnv !== undefined) {
+        passphrase = process.env[flags.passphraseEnv];
+        if (!passphrase)
+          throw new LpctlError(
+            "USAGE",
+            `environment variable ${flags.passphraseEnv} is empty or unset`,
+          );
+      }
+      const key = await generateSigningKey({
+        name: flags.name,
+        ...(flags.email ? { email: flags.email } : {}),
+        rsa: flags.rsa === true,
+        ...(passphrase ? { passphrase } : {}),
+      });
+      await mkdir(flags.out, { recursive: true });
+      const secret = join(flags.out, "signing-key.asc");
+      // "wx": never overwrite an existing key (it may be the only copy).
+      await writeFile(secret, key.privateKey, { mode: 0o600, flag: "wx" }).catch((e: unknown) => {
+        throw new LpctlError(
+          "USAGE",
+          `${secret} exists or cannot be written (${String(e)}); refusing to overwrite a signing key`,
+          { cause: e },
+        );
+      });
+      await writeFile(join(flags.out, "signing-key.pub.asc"), key.publicKey, {
+        mode: 0o644,
+        flag: "wx",
+      }).catch((e: unknown) => {
+        throw new LpctlError(
+          "USAGE",
+          `cannot write signing-key.pub.asc in ${flags.out}: ${String(e)}`,
+          { cause: e },
+        );
+      });
+      ctx.output.out(`fingerprint ${key.fingerprint}`);
+      ctx.output.out(
+        `wrote ${secret} (keep it secret) and ${join(flags.out, "signing-key.pub.asc")} (pin it on hosts)`,
+      );
+    });
+}

@@ -1,0 +1,43 @@
+/**
+ * `lpctl mirror`: copies a published release (a directory with manifest.json)
+ * into a mirror directory in the order readers can rely on.
+ */
+import type { Command } from "commander";
+import { readFile } from "node:fs/promises";
+import { verifyManifest } from "../../core/verify/index.js";
+import { writeMirror } from "../../publisher/mirror-directory.js";
+import { readPublishedDir } from "../../publisher/read-published.js";
+import type { CommandContext } from "../program.js";
+import { isoTime } from "./parse-flags.js";
+
+interface MirrorFlags {
+  from: string;
+  to: string;
+  key?: string[];
+  now?: string;
+}
+
+export function registerMirror(program: Command, ctx: CommandContext): void {
+  program
+    .command("mirror")
+    .description("copy a published release directory into a mirror directory (atomic, ordered)")
+    .requiredOption("--from <dir>", "published directory (manifest.json, modules, signatures)")
+    .requiredOption("--to <dir>", "mirror directory served to hosts")
+    .option("--key <file...>", "pinned public key(s): verify the manifest before mirroring it")
+    .option("--now <iso>", "reference time for --key (default: now)")
+    .action(async (flags: MirrorFlags) => {
+      const source = await readPublishedDir(flags.from);
+      if (flags.key?.length) {
+        const keys = await Promise.all(flags.key.map((k) => readFile(k, "utf8")));
+        const now = flags.now ? isoTime(flags.now) : new Date();
+        await verifyManifest({
+          manifest: source.manifestBytes,
+          signature: source.signature,
+          keys,
+          now,
+        });
+        ctx.output.out(`verified manifest version ${source.manifest.version}`);
+      }
+      await writeMirror(flags.to, source.files, (line) => ctx.output.out(line));
+    });
+}

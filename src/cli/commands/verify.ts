@@ -1,0 +1,101 @@
+/** `lpctl verify`: checks a signed manifest the way a host does and prints what it covers. */
+import type { Command } from "commander";
+import { open, readFile } from "node:fs/promises";
+import { LpctlError } from "../../core/errors.js";
+import { MANIFEST_MAX_BYTES } from "../../core/manifest.js";
+import { verifyManifest } from "../../core/verify/index.js";
+import type { CommandContext } from "../program.js";
+import { integer, isoTime } from "./parse-flags.js";
+
+interface VerifyFlags {
+  manifest: string;
+  signature?: string;
+  key: string[];
+  threshold: string;
+  lastVersion?: string;
+  now?: string;
+  json?: boolean;
+}
+
+export function registerVerify(program: Command, ctx: CommandContext): void {
+  program
+    .command("verify")
+    .description(
+      "verify a signed manifest (signature, pinned keys, expiry, rollback) and list its targets",
+    )
+    .requiredOption("--manifest <file>", "manifest.json or kernel-<buildId>.json")
+    .option("--signature <file>", "detached signature (default: <manifest>.asc)")
+    .requiredOption("--key <file...>", "pinned public key(s), armored")
+    .option("--threshold <k>", "distinct pinned keys that must have signed", "1")
+    .option("--last-version <n>", "refuse a version lower than this (rollback)")
+    .option("--now <iso>", "reference time (default: now)")
+    .option("--json", "print the result as JSON")
+    .action(async (flags: VerifyFlags) => {
+      const manifest = await readCapped(flags.manifest);
+      const signature = await readFile(flags.signature ?? `${flags.manifest}.asc`).catch(
+        () => new Uint8Array(),
+      );
+      const keys = await Promise.all(flags.key.map((k) => readFile(k, "utf8")));
+      const result = await verifyManifest({
+        manifest,
+        signature: new Uint8Array(signature),
+        keys,
+        threshold: integer(flags.threshold, "--threshold"),
+        now: flags.now ? isoTime(flags.now) : new Date(),
+        ...(flags.lastVersion ? { lastVersion: integer(flags.lastVersion, "--last-version") } : {}),
+      });
+      const m = result.manifest;
+      if (flags.json) {
+        ctx.output.out(
+          JSON.stringify(
+            {
+              ok: true,
+              version: m.version,
+              issued: m.issued,
+              expires: m.expires,
+              repository: m.repository,
+              unchanged: result.unchanged,
+              signers: result.fingerprints,
+              targets: m.kernels.map((k) => ({
+                target: k.target,
+                release: k.release,
+                buildId: k.buildId,
+                module: k.module.file,
+                patches: k.patches.map((p) => p.id),
+              })),
+            },
+            null,
+            2,
+          ),
+        );
+        return;
+      }
+      ctx.output.out(
+        `OK: ${m.repository} manifest version ${m.version}${result.unchanged ? " (unchanged)" : ""}, issued ${m.issued}, expires ${m.expires}`,
+      );
+      ctx.output.out(`signed by ${result.fingerprints.join(", ")}`);
+      for (const k of m.kernels) {
+        ctx.output.out(
+          `  ${k.target} ${k.release} build-id ${k.buildId}: ${k.module.file} [${k.patches.map((p) => p.id).join(", ")}]`,
+        );
+      }
+    });
+}
+
+/** Reads at most the manifest cap plus one byte, so a huge file is refused without loading it. */
+async function readCapped(path: string): Promise<Uint8Array> {
+  const handle = await open(path, "r").catch((e: unknown) => {
+    throw new LpctlError("FILE_MISSING", `cannot read ${path}: ${String(e)}`, { cause: e });
+  });
+  try {
+    const buf = new Uint8Array(MANIFEST_MAX_BYTES + 1);
+    let total = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buf, total, buf.length - total, null);
+      if (bytesRead === 0 || (total += bytesRead) === buf.length) break;
+    }
+    return buf.subarray(0, total);
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,61 @@
+/** Builds and signs the next version's manifest and files: new builds, or a refresh of the current content. */
+import { LpctlError } from "../core/errors.js";
+import { nextManifest, refreshManifest, type PatchInfo } from "../core/manifest-build.js";
+import type { Manifest } from "../core/manifest.js";
+import type { Signer } from "../core/sign/signer.js";
+import type { BuildOutputs } from "./read-build-outputs.js";
+import type { PublishedDir } from "./read-published.js";
+import { releaseFiles, type ReleaseFile } from "./release-files.js";
+
+export interface PrepareInput {
+  previous?: Manifest;
+  /** New builds; or `refresh` to re-issue what is published. */
+  outputs?: BuildOutputs;
+  refresh?: PublishedDir;
+  patches: Readonly<Record<string, PatchInfo>>;
+  repository?: string;
+  now: Date;
+  lifetimeDays?: number;
+  signer: Signer;
+  /** issued/expires of a half-published version being resumed. */
+  window?: { issued: string; expires: string };
+}
+
+export interface PreparedRelease {
+  manifest: Manifest;
+  files: ReleaseFile[];
+}
+
+/** The manifest for the next version and every signed file, in publishing order. */
+export async function prepareRelease(input: PrepareInput): Promise<PreparedRelease> {
+  let manifest: Manifest;
+  let modules: ReadonlyMap<string, Uint8Array>;
+  let reports: ReadonlyMap<string, Uint8Array>;
+  if (input.refresh) {
+    const base =
+      input.previous && input.previous.version > input.refresh.manifest.version
+        ? input.previous
+        : input.refresh.manifest;
+    manifest = refreshManifest(base, input.now, input.lifetimeDays);
+    ({ modules, reportBytes: reports } = input.refresh);
+  } else if (input.outputs) {
+    if (!input.repository) throw new LpctlError("USAGE", "--repository OWNER/REPO is required");
+    manifest = nextManifest({
+      ...input,
+      reports: input.outputs.reports,
+      repository: input.repository,
+    });
+    ({ modules, reportBytes: reports } = input.outputs);
+  } else {
+    throw new LpctlError("USAGE", "nothing to publish: pass --reports DIR... or --refresh");
+  }
+  if (input.window) manifest = { ...manifest, ...input.window };
+  const files = await releaseFiles({
+    manifest,
+    modules,
+    reports,
+    signer: input.signer,
+    now: input.now,
+  });
+  return { manifest, files };
+}

@@ -1,0 +1,71 @@
+/** Reads a published directory (a mirror, or a downloaded release) back into release files. */
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { LpctlError } from "../core/errors.js";
+import { kernelManifestName, BASE_NAME, type Manifest } from "../core/manifest.js";
+import { parseManifestValue } from "../core/verify/check-manifest.js";
+import { parseStrictJson } from "../core/strict-json.js";
+import type { ReleaseFile } from "./release-files.js";
+
+export interface PublishedDir {
+  manifest: Manifest;
+  manifestBytes: Uint8Array;
+  signature: Uint8Array;
+  /** Every file of the release in the directory, in publishing order. */
+  files: ReleaseFile[];
+  modules: Map<string, Uint8Array>;
+  reportBytes: Map<string, Uint8Array>;
+}
+
+/** Reads manifest.json (+ .asc) in `dir` and every file it implies. */
+export async function readPublishedDir(dir: string): Promise<PublishedDir> {
+  const manifestBytes = await must(dir, "manifest.json");
+  const signature = await must(dir, "manifest.json.asc");
+  const manifest = parseManifestValue(parseStrictJson(manifestBytes, join(dir, "manifest.json")));
+  const files: ReleaseFile[] = [];
+  const modules = new Map<string, Uint8Array>();
+  const reportBytes = new Map<string, Uint8Array>();
+  const add = (name: string, bytes: Uint8Array, contentType: string): void => {
+    files.push({ name, bytes, contentType });
+  };
+  for (const k of manifest.kernels) {
+    if (!BASE_NAME.test(k.module.file))
+      throw new LpctlError("MANIFEST_FILE_NAME_UNSAFE", `unsafe module name ${k.module.file}`);
+    const module = await must(dir, k.module.file);
+    modules.set(k.module.file, module);
+    add(k.module.file, module, "application/octet-stream");
+    add(`${k.module.file}.asc`, await must(dir, `${k.module.file}.asc`), ASC);
+  }
+  for (const k of manifest.kernels) {
+    const report = await readFile(join(dir, `build-report-${k.target}.json`)).catch(
+      () => undefined,
+    );
+    if (report) {
+      reportBytes.set(k.target, new Uint8Array(report));
+      add(`build-report-${k.target}.json`, new Uint8Array(report), JSON_TYPE);
+    }
+  }
+  for (const k of manifest.kernels) {
+    const name = kernelManifestName(k.buildId);
+    add(name, await must(dir, name), JSON_TYPE);
+    add(`${name}.asc`, await must(dir, `${name}.asc`), ASC);
+  }
+  add("manifest.json", manifestBytes, JSON_TYPE);
+  add("manifest.json.asc", signature, ASC);
+  return { manifest, manifestBytes, signature, files, modules, reportBytes };
+}
+
+async function must(dir: string, name: string): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await readFile(join(dir, name)));
+  } catch (e) {
+    throw new LpctlError(
+      "FILE_MISSING",
+      `${join(dir, name)} is missing; the directory is not a complete published release`,
+      { cause: e },
+    );
+  }
+}
+
+const ASC = "application/pgp-signature";
+const JSON_TYPE = "application/json";
