@@ -13,7 +13,6 @@ import { registerStatus } from "./commands/status.js";
 import { registerSync } from "./commands/sync.js";
 import { registerValidate } from "./commands/validate.js";
 import { registerVmTest } from "./commands/vm-test.js";
-import { registerVmTest } from "./commands/vm-test.js";
 import type { Output } from "./output.js";
 
 /** Builds the `lpctl` command tree. Each command lives in ./commands/<name>.ts. */
@@ -38,7 +37,6 @@ export function buildProgram(output: Output, setExit: (code: number) => void): C
   registerStatus(program, ctx);
   registerRevert(program, ctx);
   registerInstallUnits(program, ctx);
-  registerVmTest(program, ctx);
   registerVmTest(program, ctx);
   registerKeygen(program, ctx);
   registerPublish(program, ctx);
