@@ -39,6 +39,10 @@ export function checkPatchFile(entry: RepoEntry): { text?: string; problems: Pro
   if (entry.text === undefined || entry.text.includes("\0")) {
     return { problems: [problem("PATCH_INVALID", "is a binary file, not a text diff")] };
   }
+  // Kernel sources use LF; a CRLF diff would not apply, and its paths would end in '\r'.
+  if (entry.text.includes("\r\n")) {
+    return { problems: [problem("PATCH_INVALID", "has CRLF line endings; write it with LF")] };
+  }
   let diffFiles;
   try {
     diffFiles = parseDiff(entry.text);

@@ -31,6 +31,12 @@ describe("checkRepository: patch files", () => {
     ]);
   });
 
+  it("refuses CRLF line endings with a message that says so", () => {
+    expect(lines(withPatch(textOf(PATCH_FILE).replaceAll("\n", "\r\n")))).toEqual([
+      `PATCH_INVALID ${PATCH_FILE}: has CRLF line endings; write it with LF`,
+    ]);
+  });
+
   it("names the line of a malformed hunk", () => {
     const text = "--- a/f.c\n+++ b/f.c\n@@ -1,2 +1,2 @@\n-old\n+new\n";
     expect(lines(withPatch(text))).toEqual([
