@@ -10,6 +10,7 @@ import { availableParallelism } from "node:os";
 import { basename, join, resolve } from "node:path";
 import type { BuildReport } from "../core/build-report.js";
 import { LpctlError } from "../core/errors.js";
+import type { LivePatch } from "../core/patch-meta.js";
 import { classifyFailure, failureError } from "./build-failure.js";
 import { loadBuildInputs } from "./build-inputs.js";
 import type { Clock } from "./clock.js";
@@ -18,7 +19,7 @@ import { runKpatchBuild } from "./kpatch-run.js";
 import { acquireLock } from "./lock.js";
 import { devSerial, moduleName } from "./module-name.js";
 import { moduleInfo, patchDigest } from "./module-info.js";
-import { prepareKernel } from "./prepare.js";
+import { prepareKernel, type PreparedKernel } from "./prepare.js";
 import { createProgress } from "./progress.js";
 import { writeBuildReport } from "./report-write.js";
 import type { Runner } from "./runner.js";
@@ -39,7 +40,14 @@ export interface BuildOptions {
   serial?: string;
   allowToolchainMismatch?: boolean;
   /** Runs after a successful build (the VM boot test); its seconds go into timings. */
-  afterBuild?: (modulePath: string, report: BuildReport) => Promise<void>;
+  afterBuild?: (built: BuiltModule) => Promise<void>;
+}
+
+export interface BuiltModule {
+  modulePath: string;
+  report: BuildReport;
+  prepared: PreparedKernel;
+  patches: LivePatch[];
 }
 
 export interface BuildResult {
@@ -178,7 +186,7 @@ export async function buildModule(o: BuildOptions): Promise<BuildResult> {
   if (o.afterBuild) {
     progress.phase("vm-test");
     try {
-      await o.afterBuild(modulePath, report);
+      await o.afterBuild({ modulePath, report, prepared, patches });
     } catch (e) {
       // A module that failed its boot test is not a build result anyone should ship.
       await rm(modulePath, { force: true });

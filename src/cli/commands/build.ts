@@ -4,6 +4,7 @@
  */
 import type { Command } from "commander";
 import { buildModule } from "../../builder/build.js";
+import { vmTestAfterBuild } from "../../builder/build-vm-test.js";
 import { resolveCacheDir } from "../../builder/cache-key.js";
 import { systemClock } from "../../builder/clock.js";
 import { execaRunner } from "../../builder/runner.js";
@@ -20,6 +21,7 @@ interface BuildFlags {
   jobs?: string;
   serial?: string;
   allowToolchainMismatch?: boolean;
+  vmTest?: boolean;
   json?: boolean;
 }
 
@@ -56,6 +58,10 @@ export function registerBuild(program: Command, ctx: CommandContext): void {
       "--allow-toolchain-mismatch",
       "build even if the compiler differs from the target's pin",
     )
+    .option(
+      "--vm-test",
+      "boot the module in qemu on the target kernel and run the patches' test: checks",
+    )
     .option("--json", "print the build report as JSON on stdout (progress goes to stderr)")
     .action(async (flags: BuildFlags) => {
       const print = flags.json
@@ -74,6 +80,7 @@ export function registerBuild(program: Command, ctx: CommandContext): void {
         jobs: parseJobs(flags.jobs),
         serial: parseSerial(flags.serial),
         allowToolchainMismatch: flags.allowToolchainMismatch ?? false,
+        ...(flags.vmTest ? { afterBuild: vmTestAfterBuild(print) } : {}),
       });
       if (flags.json) ctx.output.out(JSON.stringify(result.report, null, 2));
     });

@@ -1,0 +1,143 @@
+/**
+ * Builder benchmark: the real lab kernel and the one-function patch
+ * (patches/cmdline-banner) on this machine.
+ *
+ * 1. cold `lpctl kernel prepare` into a fresh cache (unpack, configure,
+ *    make bzImage modules, pristine copies);
+ * 2. cold `lpctl build --patch cmdline-banner` (kpatch-build's first run on
+ *    the tree rebuilds it with its own flags);
+ * 3. then, alternating, warm `lpctl build` and a bare `kpatch-build` on the
+ *    same prepared tree with the same CACHEDIR and arguments, RUNS times each.
+ *
+ * The ratio warm builder / bare kpatch-build is the builder's overhead
+ * (node start, repository load, cache check, report, modinfo).
+ * Run `node bench/build.mjs` (env: RUNS=3, JOBS=all CPUs, BENCH_CACHE=fresh
+ * temp dir); it writes bench/results/build.json.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import process from "node:process";
+
+const log = (...parts) => process.stdout.write(parts.join(" ") + "\n");
+const RUNS = Number(process.env.RUNS ?? 3);
+const JOBS = String(process.env.JOBS ?? availableParallelism());
+const TARGET = "debian-6.1-lab";
+const PATCH = "cmdline-banner";
+const cache = process.env.BENCH_CACHE ?? mkdtempSync(path.join(tmpdir(), "lpctl-bench-cache-"));
+const work = mkdtempSync(path.join(tmpdir(), "lpctl-bench-out-"));
+const cli = path.resolve(".cache/bench/lpctl.mjs");
+
+// The CLI from source, bundled (dependencies stay in node_modules).
+mkdirSync(path.dirname(cli), { recursive: true });
+execFileSync(
+  "npx",
+  [
+    "esbuild",
+    "src/cli/main.ts",
+    "--bundle",
+    "--platform=node",
+    "--format=esm",
+    `--outfile=${cli}`,
+    "--packages=external",
+    "--log-level=warning",
+  ],
+  { stdio: "inherit" },
+);
+
+function timed(label, cmd, args, env = {}) {
+  const t0 = performance.now();
+  const r = spawnSync(cmd, args, {
+    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, ...env },
+    encoding: "utf8",
+  });
+  const secs = (performance.now() - t0) / 1000;
+  if (r.status !== 0) {
+    process.stderr.write(r.stdout);
+    throw new Error(`${label} failed with exit ${r.status}`);
+  }
+  log(`${label}: ${secs.toFixed(1)} s`);
+  return { secs, stdout: r.stdout };
+}
+
+const lpctl = (label, args) =>
+  timed(label, process.execPath, [cli, ...args, "--cache", cache, "--jobs", JOBS]);
+const build = (label, out) =>
+  lpctl(label, ["build", "--target", TARGET, "--patch", PATCH, "--out", out, "--serial", "1"]);
+
+const cold = lpctl("cold prepare", ["kernel", "prepare", "--target", TARGET, "--json"]);
+const prepared = JSON.parse(cold.stdout.slice(cold.stdout.indexOf("{")));
+const coldBuild = build("cold build", path.join(work, "cold"));
+
+const kpatchBuild =
+  process.env.LPCTL_KPATCH_BUILD ??
+  (spawnSync("sh", ["-c", "command -v kpatch-build"], { encoding: "utf8" }).stdout.trim() ||
+    "/opt/livepatch-gitops/tools/usr/bin/kpatch-build");
+const patchFiles = readdirSync(path.join("patches", PATCH))
+  .filter((f) => f.endsWith(".patch"))
+  .sort()
+  .map((f) => path.resolve("patches", PATCH, f));
+const kpatchCache = path.join(cache, "kpatch", path.basename(prepared.dir));
+
+const warm = [];
+const bare = [];
+for (let i = 0; i < RUNS; i++) {
+  warm.push(build(`warm build #${i + 1}`, path.join(work, `warm${i}`)).secs);
+  const out = path.join(work, `bare${i}`);
+  mkdirSync(out);
+  const args = [
+    "-s",
+    prepared.tree,
+    "-c",
+    path.join(prepared.pristine, ".config"),
+    "-v",
+    path.join(prepared.pristine, "vmlinux"),
+    "-j",
+    JOBS,
+    "-n",
+    "lp_bench_bare",
+    "-o",
+    out,
+    ...patchFiles,
+  ];
+  bare.push(
+    timed(`bare kpatch-build #${i + 1}`, kpatchBuild, args, { CACHEDIR: kpatchCache }).secs,
+  );
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const round = (x) => Math.round(x * 100) / 100;
+const report = JSON.parse(
+  readFileSync(path.join(work, `warm${RUNS - 1}`, "build-report.json"), "utf8"),
+);
+const results = {
+  date: new Date().toISOString(),
+  machine: { cpus: cpus().length, model: cpus()[0]?.model, loadavgAtEnd: loadavg().map(round) },
+  jobs: Number(JOBS),
+  kernel: {
+    target: TARGET,
+    release: prepared.release,
+    buildId: prepared.buildId,
+    compiler: prepared.compiler,
+  },
+  kpatchBuild: report.toolchain.kpatchBuild,
+  patch: PATCH,
+  changes: report.changes,
+  seconds: {
+    coldPrepare: round(cold.secs),
+    coldPreparePhases: prepared.timings,
+    coldBuild: round(coldBuild.secs),
+    warmBuild: warm.map(round),
+    bareKpatchBuild: bare.map(round),
+    warmBuildMedian: round(median(warm)),
+    bareKpatchBuildMedian: round(median(bare)),
+  },
+  warmBuilderOverBare: round(median(warm) / median(bare)),
+  target: "warmBuilderOverBare <= 1.10",
+};
+mkdirSync("bench/results", { recursive: true });
+writeFileSync("bench/results/build.json", JSON.stringify(results, null, 2) + "\n");
+log(JSON.stringify(results.seconds), "ratio", results.warmBuilderOverBare);

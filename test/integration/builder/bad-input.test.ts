@@ -1,0 +1,82 @@
+/** Inputs the builder must refuse quickly, before any long kernel build. */
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { describe, expect, it } from "vitest";
+import { loadBuildInputs } from "../../../src/builder/build-inputs.js";
+import { systemClock } from "../../../src/builder/clock.js";
+import { prepareKernel } from "../../../src/builder/prepare.js";
+import { execaRunner } from "../../../src/builder/runner.js";
+import { compilerIdentity } from "../../../src/builder/toolchain.js";
+import { runCli } from "../../../src/cli/run.js";
+import { REPO, tmpTargetRepo } from "./helpers.js";
+
+const print = () => {};
+const cacheDir = () => mkdtempSync(join(tmpdir(), "lpctl-cache-"));
+
+describe("bad input", () => {
+  it("lpctl build --target nope: TARGET_UNKNOWN, exit 1", async () => {
+    const err: string[] = [];
+    const code = await runCli(["build", "--target", "nope", "--repo", REPO], {
+      out: () => {},
+      err: (l) => err.push(l),
+    });
+    expect(code).toBe(1);
+    expect(err.join("\n")).toMatch(/no kernel target 'nope'.*debian-6\.1-lab/);
+    await expect(loadBuildInputs(REPO, "nope")).rejects.toMatchObject({ code: "TARGET_UNKNOWN" });
+  });
+
+  it("a tarball with the wrong sha256: SOURCE_DIGEST_MISMATCH, nothing cached", async () => {
+    const work = mkdtempSync(join(tmpdir(), "lpctl-tar-"));
+    mkdirSync(join(work, "linux"));
+    writeFileSync(join(work, "linux", "Makefile"), "# not really a kernel\n");
+    const tarball = join(work, "linux.tar");
+    const tar = await execaRunner.run("tar", ["-cf", tarball, "-C", work, "linux"]);
+    expect(tar.exitCode).toBe(0);
+    const wrong = createHash("sha256").update("something else").digest("hex");
+    const gcc = await compilerIdentity(execaRunner);
+    const repoDir = tmpTargetRepo(
+      "tarball-lab",
+      `release: 6.1.192\narch: x86_64\nsource:\n  tarball:\n    url: ${pathToFileURL(tarball).href}\n    sha256: ${wrong}\nconfig:\n  base: tinyconfig\ntoolchain: "${gcc}"\n`,
+    );
+    const { target } = await loadBuildInputs(repoDir, "tarball-lab");
+    const cache = cacheDir();
+    const err = await prepareKernel(target, {
+      runner: execaRunner,
+      clock: systemClock,
+      print,
+      cacheDir: cache,
+      repoDir,
+    }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: "SOURCE_DIGEST_MISMATCH", details: { expected: wrong } });
+    expect((err as Error).message).toContain(wrong);
+    const kernels = join(cache, "kernels");
+    expect(existsSync(kernels) ? readdirSync(kernels) : []).toEqual([]);
+  });
+
+  it("an option olddefconfig drops: CONFIG_OPTION_DROPPED before the kernel build", async () => {
+    const gcc = await compilerIdentity(execaRunner);
+    const repoDir = tmpTargetRepo(
+      "dropped-lab",
+      `release: 6.1.192\narch: x86_64\nsource:\n  debian:\n    package: linux-source-6.1\nconfig:\n  base: tinyconfig\n  fragment: config.fragment\ntoolchain: "${gcc}"\n`,
+      "CONFIG_MODULES=y\nCONFIG_NOT_A_REAL_OPTION=y\n# LIVEPATCH depends on things tinyconfig lacks\nCONFIG_LIVEPATCH=y\n",
+    );
+    const { target } = await loadBuildInputs(repoDir, "dropped-lab");
+    const cache = cacheDir();
+    const lines: string[] = [];
+    const err = await prepareKernel(target, {
+      runner: execaRunner,
+      clock: systemClock,
+      print: (l) => lines.push(l),
+      cacheDir: cache,
+      repoDir,
+    }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: "CONFIG_OPTION_DROPPED" });
+    expect((err as Error).message).toContain("CONFIG_NOT_A_REAL_OPTION (wanted y, got unset)");
+    expect((err as Error).message).toContain("CONFIG_LIVEPATCH");
+    expect(lines.join("\n")).not.toContain("build kernel");
+    expect(readdirSync(join(cache, "kernels"))).toEqual([]);
+  });
+});
