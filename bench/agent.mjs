@@ -1,0 +1,188 @@
+/**
+ * Agent benchmark: the single-file bundle (dist/lpctl-agent.mjs) run as a
+ * host would run it, against a loopback HTTP mirror shaped like a GitHub
+ * release (redirect to storage, ETag) and a fake root holding the real lab
+ * kernel's /sys/kernel/notes. A shell "insmod" creates the sysfs entries.
+ * Measures install sync, no-change sync (304: wall time, requests, bytes on
+ * the wire counted on the server's sockets), status, bundle size and start.
+ * Run `node bench/agent.mjs`; it writes bench/results/agent.json.
+ */
+import { execFileSync, spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import http from "node:http";
+import { arch, cpus, loadavg, platform, release, tmpdir } from "node:os";
+import path from "node:path";
+import { Buffer } from "node:buffer";
+import { performance } from "node:perf_hooks";
+import process from "node:process";
+import { createMessage, generateKey, readPrivateKey, sign } from "openpgp";
+
+const RUNS = Number(process.env.RUNS ?? 15);
+const BUNDLE = path.resolve("dist/lpctl-agent.mjs");
+const BUILD_ID = "9f478250d50cee52e262b001279e02a759e56da0";
+const MODULE_BYTES = 300 * 1024; // a real kpatch module for the lab kernel is ~250-400 KiB
+
+execFileSync(process.execPath, ["scripts/build-agent-bundle.mjs"], { stdio: "inherit" });
+
+// Fake host root.
+const root = mkdtempSync(path.join(tmpdir(), "lpctl-bench-root-"));
+const mk = (p, data) => {
+  mkdirSync(path.dirname(path.join(root, p)), { recursive: true });
+  if (data !== undefined) writeFileSync(path.join(root, p), data);
+};
+mk("proc/sys/kernel/osrelease", "6.1.192\n");
+mk("sys/kernel/notes", readFileSync("test/fixtures/agent/sys-kernel-notes.bin"));
+mk("sys/kernel/livepatch/.keep", "");
+mk("sys/module/.keep", "");
+const insmod = path.join(root, "fake-insmod.sh");
+writeFileSync(
+  insmod,
+  `#!/bin/sh\nn=$(head -n1 "$1" | cut -d' ' -f2)\nd=${root}/sys/kernel/livepatch/$n\nmkdir -p $d ${root}/sys/module/$n\necho 1 > $d/enabled; echo 0 > $d/transition\n`,
+  { mode: 0o755 },
+);
+
+// Signed release.
+const now = new Date();
+const { privateKey, publicKey } = await generateKey({
+  type: "ecc",
+  curve: "ed25519Legacy",
+  userIDs: [{ name: "bench" }],
+  date: new Date(now.getTime() - 3_600_000),
+});
+const key = await readPrivateKey({ armoredKey: privateKey });
+const sig = async (bytes) =>
+  sign({
+    message: await createMessage({ binary: bytes }),
+    signingKeys: key,
+    detached: true,
+    date: new Date(now.getTime() - 60_000),
+  });
+mk("etc/lpctl/keys/release.asc", publicKey);
+const files = new Map();
+const mod = Buffer.alloc(MODULE_BYTES, 7);
+mod.write("FAKE-LIVEPATCH lp_bench_1\n");
+const manifest = {
+  schema: 1,
+  version: 1,
+  issued: new Date(now.getTime() - 60_000).toISOString(),
+  expires: new Date(now.getTime() + 14 * 86_400_000).toISOString(),
+  repository: "bench/livepatches",
+  kernels: [
+    {
+      target: "debian-6.1-lab",
+      release: "6.1.192",
+      arch: "x86_64",
+      buildId: BUILD_ID,
+      module: {
+        file: "lp_bench_1.ko",
+        name: "lp_bench_1",
+        sha256: createHash("sha256").update(mod).digest("hex"),
+        length: mod.length,
+      },
+      patches: [{ id: "cmdline-banner", title: "Mark /proc/cmdline", cves: ["CVE-2026-10001"] }],
+    },
+  ],
+};
+const mbytes = Buffer.from(JSON.stringify(manifest));
+for (const [name, bytes] of [
+  [`kernel-${BUILD_ID}.json`, mbytes],
+  ["lp_bench_1.ko", mod],
+]) {
+  files.set(name, bytes);
+  files.set(`${name}.asc`, Buffer.from(await sig(bytes)));
+}
+
+// Loopback mirror.
+const sockets = [];
+let requests = 0;
+const server = http.createServer((req, res) => {
+  requests++;
+  const m = /^\/download\/(.+)$/.exec(req.url);
+  if (m) return void res.writeHead(302, { location: `/storage/${m[1]}` }).end();
+  const name = decodeURIComponent(req.url.replace(/^\/storage\//, ""));
+  const body = files.get(name);
+  if (!body) return void res.writeHead(404).end();
+  const etag = `"${createHash("sha256").update(body).digest("hex").slice(0, 16)}"`;
+  if (req.headers["if-none-match"] === etag) return void res.writeHead(304, { etag }).end();
+  res.writeHead(200, { etag, "content-length": body.length }).end(body);
+});
+server.on("connection", (s) => sockets.push(s));
+await new Promise((r) => server.listen(0, "127.0.0.1", r));
+const source = `http://127.0.0.1:${server.address().port}/download/`;
+mk(
+  "etc/lpctl/config.yaml",
+  `source: ${source}\nkeys: [/etc/lpctl/keys/release.asc]\nloader: {load: [sh, ${insmod}], unload: [rm, -rf]}\n`,
+);
+
+const wire = () => sockets.reduce((n, s) => n + s.bytesRead + s.bytesWritten, 0);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const round = (x) => Math.round(x * 10) / 10;
+
+// The agent runs as a child process; this process keeps serving the mirror.
+async function runAsync(args, program = [BUNDLE]) {
+  const b0 = wire();
+  const r0 = requests;
+  const t0 = performance.now();
+  const argv = program[0] === BUNDLE ? [...program, ...args, "--root", root] : program;
+  const child = spawn(process.execPath, argv);
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d) => (stdout += d));
+  child.stderr.on("data", (d) => (stderr += d));
+  const code = await new Promise((r) => child.on("close", r));
+  const ms = performance.now() - t0;
+  if (code !== 0) throw new Error(`${args.join(" ")}: exit ${code}\n${stderr}`);
+  return { ms, bytes: wire() - b0, requests: requests - r0, stdout };
+}
+
+const install = await runAsync(["sync"]);
+const noChange = [];
+for (let i = 0; i < RUNS; i++) noChange.push(await runAsync(["sync"]));
+const status = [];
+for (let i = 0; i < RUNS; i++) status.push(await runAsync(["status", "--json"]));
+const help = [];
+for (let i = 0; i < RUNS; i++) help.push(await runAsync(["--help"]));
+// The floor on this machine: node starting and exiting with nothing to do.
+const bare = [];
+for (let i = 0; i < RUNS; i++) bare.push(await runAsync([], ["-e", "0"]));
+server.close();
+
+const result = {
+  date: now.toISOString(),
+  machine: {
+    platform: platform(),
+    release: release(),
+    arch: arch(),
+    cpus: cpus().length,
+    node: process.version,
+  },
+  runs: RUNS,
+  bundle: {
+    path: "dist/lpctl-agent.mjs",
+    bytes: statSync(BUNDLE).size,
+    startMedianMs: round(median(help.map((h) => h.ms))),
+    nodeBareStartMedianMs: round(median(bare.map((h) => h.ms))),
+  },
+  loadAverage: loadavg().map(round),
+  installSync: {
+    ms: round(install.ms),
+    requests: install.requests,
+    wireBytes: install.bytes,
+    moduleBytes: MODULE_BYTES,
+  },
+  noChangeSync: {
+    medianMs: round(median(noChange.map((r) => r.ms))),
+    minMs: round(Math.min(...noChange.map((r) => r.ms))),
+    maxMs: round(Math.max(...noChange.map((r) => r.ms))),
+    requests: median(noChange.map((r) => r.requests)),
+    wireBytes: median(noChange.map((r) => r.bytes)),
+    targetMs: 300,
+  },
+  status: { medianMs: round(median(status.map((r) => r.ms))) },
+  installOutput: install.stdout.trim().split("\n"),
+  noChangeOutput: noChange[0].stdout.trim().split("\n"),
+};
+mkdirSync("bench/results", { recursive: true });
+writeFileSync("bench/results/agent.json", JSON.stringify(result, null, 2) + "\n");
+process.stdout.write(JSON.stringify(result, null, 2) + "\n");
