@@ -125,7 +125,9 @@ async function runAsync(args, program = [BUNDLE]) {
   const r0 = requests;
   const t0 = performance.now();
   const argv = program[0] === BUNDLE ? [...program, ...args, "--root", root] : program;
-  const child = spawn(process.execPath, argv);
+  // GNU time reports the child's CPU time: wall time on a shared, loaded
+  // machine says as much about the neighbours as about the agent.
+  const child = spawn("/usr/bin/time", ["-f", "@@cpu %U %S", process.execPath, ...argv]);
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (d) => (stdout += d));
@@ -133,7 +135,9 @@ async function runAsync(args, program = [BUNDLE]) {
   const code = await new Promise((r) => child.on("close", r));
   const ms = performance.now() - t0;
   if (code !== 0) throw new Error(`${args.join(" ")}: exit ${code}\n${stderr}`);
-  return { ms, bytes: wire() - b0, requests: requests - r0, stdout };
+  const [, user, sys] = /@@cpu ([\d.]+) ([\d.]+)/.exec(stderr) ?? [];
+  const cpuMs = (Number(user) + Number(sys)) * 1000;
+  return { ms, cpuMs, bytes: wire() - b0, requests: requests - r0, stdout };
 }
 
 const install = await runAsync(["sync"]);
@@ -162,24 +166,31 @@ const result = {
     path: "dist/lpctl-agent.mjs",
     bytes: statSync(BUNDLE).size,
     startMedianMs: round(median(help.map((h) => h.ms))),
+    startCpuMedianMs: round(median(help.map((h) => h.cpuMs))),
     nodeBareStartMedianMs: round(median(bare.map((h) => h.ms))),
+    nodeBareStartCpuMedianMs: round(median(bare.map((h) => h.cpuMs))),
   },
   loadAverage: loadavg().map(round),
   installSync: {
     ms: round(install.ms),
+    cpuMs: round(install.cpuMs),
     requests: install.requests,
     wireBytes: install.bytes,
     moduleBytes: MODULE_BYTES,
   },
   noChangeSync: {
     medianMs: round(median(noChange.map((r) => r.ms))),
+    cpuMedianMs: round(median(noChange.map((r) => r.cpuMs))),
     minMs: round(Math.min(...noChange.map((r) => r.ms))),
     maxMs: round(Math.max(...noChange.map((r) => r.ms))),
     requests: median(noChange.map((r) => r.requests)),
     wireBytes: median(noChange.map((r) => r.bytes)),
     targetMs: 300,
   },
-  status: { medianMs: round(median(status.map((r) => r.ms))) },
+  status: {
+    medianMs: round(median(status.map((r) => r.ms))),
+    cpuMedianMs: round(median(status.map((r) => r.cpuMs))),
+  },
   installOutput: install.stdout.trim().split("\n"),
   noChangeOutput: noChange[0].stdout.trim().split("\n"),
 };
