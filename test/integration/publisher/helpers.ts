@@ -1,0 +1,87 @@
+/** Shared pieces of the publisher integration tests: the CLI in-process, fake build outputs, GnuPG. */
+import { execa } from "execa";
+import { createHash } from "node:crypto";
+import { mkdir, mkdtemp, readdir, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runCli } from "../../../src/cli/run.js";
+import { fakeReport, moduleBytes } from "../../unit/core/report-fixture.js";
+
+export const REPO_ROOT = join(import.meta.dirname, "../../..");
+/** Patch ids that exist in this repository's patches/ (titles and CVEs come from there). */
+export const PATCH_IDS = ["cmdline-banner", "version-banner"];
+
+export interface CliResult {
+  code: number;
+  out: string;
+  err: string;
+}
+
+export async function lpctl(...args: string[]): Promise<CliResult> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(args, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  return { code, out: out.join("\n"), err: err.join("\n") };
+}
+
+export function tempDir(prefix: string): Promise<string> {
+  return mkdtemp(join(tmpdir(), `lpctl-${prefix}-`));
+}
+
+/** `lpctl build`-like output: <dir>/<target>/build-report.json + module, module names carrying `tag`. */
+export async function writeBuildOutputs(
+  dir: string,
+  targets: string[],
+  tag: string,
+  size = 4096,
+): Promise<void> {
+  for (const target of targets) {
+    const report = fakeReport(target, PATCH_IDS, size);
+    const bytes = moduleBytes(`${target}-${tag}`, size);
+    const file = `livepatch-${tag}-${target}.ko`;
+    report.module = {
+      ...(report.module ?? { vermagic: "" }),
+      file,
+      name: file.replace(/\.ko$/, "").replace(/[-.]/g, "_"),
+      sha256: createHash("sha256").update(bytes).digest("hex"),
+      length: bytes.length,
+    };
+    await mkdir(join(dir, target), { recursive: true });
+    await writeFile(join(dir, target, "build-report.json"), JSON.stringify(report, null, 2));
+    await writeFile(join(dir, target, file), bytes);
+  }
+}
+
+/** Imports `publicKeyFile` into a fresh GnuPG home and runs `gpg --verify` on every .asc in `dir`. */
+export async function gpgVerifyAll(
+  dir: string,
+  publicKeyFile: string,
+): Promise<Map<string, string>> {
+  const home = await tempDir("gnupg");
+  await execa("chmod", ["700", home]);
+  await execa("gpg", ["--homedir", home, "--batch", "--import", publicKeyFile]);
+  const results = new Map<string, string>();
+  for (const name of (await readdir(dir)).filter((n) => n.endsWith(".asc")).sort()) {
+    const r = await execa(
+      "gpg",
+      [
+        "--homedir",
+        home,
+        "--batch",
+        "--status-fd",
+        "1",
+        "--verify",
+        join(dir, name),
+        join(dir, name.slice(0, -4)),
+      ],
+      { reject: false },
+    );
+    results.set(
+      name,
+      r.exitCode === 0 && /\[GNUPG:\] GOODSIG/.test(r.stdout)
+        ? "GOODSIG"
+        : `${r.exitCode}: ${r.stderr}`,
+    );
+  }
+  return results;
+}
