@@ -32,8 +32,25 @@ const NOT_A_NAME = new Set([
 
 const CONTROL = /^(if|else|for|while|do|switch|case|default)\b/;
 
+/** Removes `__attribute__((...))` with its balanced parentheses: names inside are not the function's. */
+export function stripAttributes(text: string): string {
+  let out = text;
+  for (let at = out.indexOf("__attribute__"); at !== -1; at = out.indexOf("__attribute__")) {
+    let i = out.indexOf("(", at);
+    if (i === -1) break;
+    let depth = 0;
+    for (; i < out.length; i++) {
+      if (out[i] === "(") depth++;
+      else if (out[i] === ")" && --depth === 0) break;
+    }
+    out = out.slice(0, at) + out.slice(i + 1);
+  }
+  return out;
+}
+
 /** The defined function's name; SYSCALL_DEFINEn(foo, ...) is reported as SYSCALL_DEFINEn(foo). */
-export function functionName(text: string): string | undefined {
+export function functionName(raw: string): string | undefined {
+  const text = stripAttributes(raw);
   const syscall = /\b((?:COMPAT_|KPATCH_)?SYSCALL_DEFINE\d)\s*\(\s*(\w+)/.exec(text);
   if (syscall) return `${syscall[1]}(${syscall[2]})`;
   for (const m of text.matchAll(/\b([A-Za-z_]\w*)\s*\(/g)) {

@@ -36,6 +36,8 @@ function readDefinition(side: HunkLine[], p: number): Definition | undefined {
   for (let i = p; i < side.length && i < p + MAX_HEADER_LINES; i++) {
     const l = side[i];
     if (l.preproc) continue;
+    // Another column-0 declaration before the `{`: alternatives under #ifdef; too unclear to compare.
+    if (i > p && l.col0 && !l.code.startsWith("{")) return undefined;
     const brace = l.code.indexOf("{");
     const semi = l.code.indexOf(";");
     lines.push(l);

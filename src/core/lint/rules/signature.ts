@@ -2,6 +2,7 @@
  * signature-change: a function's parameters or return type changed. Callers
  * that are not part of the patch keep passing the old arguments.
  */
+import { stripAttributes } from "../header.js";
 import type { Hit, Rule } from "../rule.js";
 import type { HunkView } from "../view.js";
 import { definitions, touched, type Definition } from "./definitions.js";
@@ -11,7 +12,7 @@ const NON_ABI =
   /\b(inline|noinline|__always_inline|notrace|__init|__exit|__cold|__maybe_unused|__used|__visible|__weak|__must_check|__flatten)\b/g;
 
 function abi(def: Definition): string {
-  return def.text
+  return stripAttributes(def.text)
     .replace(NON_ABI, "")
     .replace(/\s+/g, " ")
     .replace(/\s*([(),*])\s*/g, "$1")

@@ -253,3 +253,30 @@ describe("lint edge cases", () => {
     ]);
   });
 });
+
+describe("function names", () => {
+  it("skips __attribute__((...)) when finding the defined function (kpatch's new-function test)", () => {
+    const text = patch("drivers/tty/n_tty.c", "@@ -2315,4 +2315,4 @@ more_to_be_read:", [
+      "-static ssize_t n_tty_write(struct tty_struct *tty, struct file *file,",
+      "+static ssize_t noinline kpatch_n_tty_write(struct tty_struct *tty, struct file *file,",
+      " \t\t\t   const unsigned char *buf, size_t nr)",
+      " {",
+      " \tconst unsigned char *b = buf;",
+    ]).concat(
+      [
+        "@@ -2402,3 +2402,9 @@ break_out:",
+        " \treturn (b - buf) ? b - buf : retval;",
+        " }",
+        " ",
+        '+static ssize_t __attribute__((optimize("-fno-optimize-sibling-calls"))) n_tty_write(struct tty_struct *tty, struct file *file,',
+        "+\t\t\t\t     const unsigned char *buf, size_t nr)",
+        "+{",
+        "+\treturn kpatch_n_tty_write(tty, file, buf, nr);",
+        "+}",
+        "+",
+        "",
+      ].join("\n"),
+    );
+    expect(lint(text)).toEqual([]);
+  });
+});
