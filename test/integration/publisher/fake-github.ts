@@ -42,7 +42,7 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     releases: [],
     requests: [],
     digests: true,
-    close: async () => undefined,
+    close: () => Promise.resolve(),
   };
   const assetJson = (a: FakeAsset): object => ({
     id: a.id,
