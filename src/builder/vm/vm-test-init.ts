@@ -2,6 +2,7 @@
 export const VM_MODULE_PATH = "/lp/module.ko";
 export const VM_TESTS_DIR = "/lp/tests";
 
+const CHECK_TIMEOUT_S = 60;
 const SYSFS_NAME = /^[A-Za-z0-9_]+$/;
 
 /**
@@ -31,7 +32,9 @@ lp_wait() {
 lp_tests() {
   for t in ${VM_TESTS_DIR}/*.sh; do
     [ -e "$t" ] || continue
-    lp_out "$1-$(basename "$t" .sh)" "$(sh "$t" 2>&1)"
+    # A check that hangs fails itself, not the whole VM run.
+    o=$(timeout ${CHECK_TIMEOUT_S} sh "$t" 2>&1) || [ $? != 143 ] || o="$o [timed out after ${CHECK_TIMEOUT_S} s]"
+    lp_out "$1-$(basename "$t" .sh)" "$o"
   done
 }
 
