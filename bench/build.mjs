@@ -82,6 +82,16 @@ const patchFiles = readdirSync(path.join("patches", PATCH))
   .map((f) => path.resolve("patches", PATCH, f));
 const kpatchCache = path.join(cache, "kpatch", path.basename(prepared.dir));
 
+// The environment the builder gives make and kpatch-build (src/builder/kernel-make.ts), so
+// the bare run rebuilds exactly what the builder's run rebuilds.
+const REPRODUCIBLE_ENV = {
+  KBUILD_BUILD_TIMESTAMP: "Thu Jan  1 00:00:00 UTC 2026",
+  KBUILD_BUILD_USER: "lpctl",
+  KBUILD_BUILD_HOST: "livepatch-gitops",
+  KBUILD_BUILD_VERSION: "1",
+  LC_ALL: "C",
+};
+
 const warm = [];
 const bare = [];
 for (let i = 0; i < RUNS; i++) {
@@ -92,7 +102,7 @@ for (let i = 0; i < RUNS; i++) {
     "-s",
     prepared.tree,
     "-c",
-    path.join(prepared.pristine, ".config"),
+    path.join(prepared.tree, ".config"),
     "-v",
     path.join(prepared.pristine, "vmlinux"),
     "-j",
@@ -104,7 +114,10 @@ for (let i = 0; i < RUNS; i++) {
     ...patchFiles,
   ];
   bare.push(
-    timed(`bare kpatch-build #${i + 1}`, kpatchBuild, args, { CACHEDIR: kpatchCache }).secs,
+    timed(`bare kpatch-build #${i + 1}`, kpatchBuild, args, {
+      ...REPRODUCIBLE_ENV,
+      CACHEDIR: kpatchCache,
+    }).secs,
   );
 }
 

@@ -34,6 +34,13 @@ export function selectPatches(
         "PATCH_INVALID",
         `no valid patch '${id}' in patches/ (run lpctl validate)`,
       );
+    // A module for a kernel the patch was never reviewed for is not something to build.
+    if (!p.targets.includes(targetId)) {
+      throw new LpctlError(
+        "PATCH_INVALID",
+        `patch '${id}' does not list kernel '${targetId}' in its kernels: (${p.kernels.join(", ")})`,
+      );
+    }
     return p;
   });
 }

@@ -109,7 +109,8 @@ export async function buildModule(o: BuildOptions): Promise<BuildResult> {
       kpatchBuild,
       tree: prepared.tree,
       pristineVmlinux: join(prepared.pristine, "vmlinux"),
-      config: join(prepared.pristine, ".config"),
+      // The tree's own .config: another path would be copied over it, making make reconfigure.
+      config: join(prepared.tree, ".config"),
       jobs,
       name,
       outDir,

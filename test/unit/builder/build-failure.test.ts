@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { classifyFailure, patchForObject } from "../../../src/builder/build-failure.js";
+import { selectPatches } from "../../../src/builder/build-inputs.js";
 import { parseKpatchOutput } from "../../../src/builder/kpatch-output.js";
 import type { LivePatch } from "../../../src/core/patch-meta.js";
 
@@ -70,5 +71,19 @@ describe("classifyFailure", () => {
     const f = classifyFailure(lines, parseKpatchOutput(lines.join("\n")), only, new Map());
     expect(f).toMatchObject({ code: "KPATCH_BUILD_FAILED", patch: "cmdline-banner" });
     expect(f.rule).toBeUndefined();
+  });
+});
+
+describe("selectPatches", () => {
+  const all = [patch("b-second", "fs/proc/version.c"), patch("a-first", "fs/proc/cmdline.c")];
+  it("takes every patch for the target, ordered by id, without --patch", () => {
+    expect(selectPatches(all, "k").map((p) => p.id)).toEqual(["a-first", "b-second"]);
+    expect(selectPatches(all, "other")).toEqual([]);
+  });
+
+  it("takes only the named patches, and refuses one that does not target the kernel", () => {
+    expect(selectPatches(all, "k", ["b-second"]).map((p) => p.id)).toEqual(["b-second"]);
+    expect(() => selectPatches(all, "other", ["b-second"])).toThrow(/does not list kernel 'other'/);
+    expect(() => selectPatches(all, "k", ["nope"])).toThrow(/no valid patch 'nope'/);
   });
 });
