@@ -4,7 +4,7 @@
  * Built in a temp dir and renamed into place, so a failed or killed prepare
  * leaves no half entry; a lock makes concurrent prepares of a key wait.
  */
-import { appendFile, copyFile, mkdir, readFile, rename, rm } from "node:fs/promises";
+import { appendFile, copyFile, mkdir, readdir, readFile, rename, rm } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import type { KernelTarget } from "../core/target.js";
@@ -103,8 +103,11 @@ export async function prepareKernel(
     }
     // A leftover entry without prepared.json is a crash's remains: rebuild.
     await rm(dir, { recursive: true, force: true });
+    // Temp trees of killed prepares of this key: we hold its lock, so none is live.
+    for (const leftover of (await readdir(kernels)).filter((f) => f.startsWith(`.tmp-${name}-`))) {
+      await rm(join(kernels, leftover), { recursive: true, force: true });
+    }
     const tmp = join(kernels, `.tmp-${name}-${process.pid}`);
-    await rm(tmp, { recursive: true, force: true });
     try {
       const record = await build(target, o, progress, tmp, { key, source });
       await rename(tmp, dir);
