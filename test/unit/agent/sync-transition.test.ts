@@ -56,4 +56,16 @@ describe("lpctl sync: live patch transition", () => {
     await s.sync().catch(() => undefined);
     expect(signalled).toEqual(["1\n"]);
   });
+
+  it("waits for the replaced patch's sysfs entry to be freed before unloading it", async () => {
+    s = await scenario(keys);
+    await s.publish(1, "lp_v1", ["a"]);
+    await s.sync();
+    await s.publish(2, "lp_v2", ["a", "b"]);
+    s.loader.lingerMs = 300;
+    expect(await s.sync()).toBe("applied");
+    expect(s.log.some((l) => l.includes("still registered"))).toBe(false);
+    expect(s.loader.calls).toEqual(["load lp_v1", "load lp_v2", "unload lp_v1"]);
+    expect(await s.livepatch("lp_v1")).toBeUndefined();
+  });
 });

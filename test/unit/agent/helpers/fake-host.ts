@@ -39,6 +39,8 @@ export interface FakeLoader extends ModuleLoader {
   calls: string[];
   /** The next loads leave the transition stuck at 1. */
   stuck: boolean;
+  /** Replaced patches show enabled 0 this long before their sysfs entry goes (as the kernel's work queue does). */
+  lingerMs: number;
 }
 
 /** insmod/rmmod as the kernel would do it, in the fake root; replace mode like kpatch. */
@@ -47,6 +49,7 @@ export function fakeLoader(root: string): FakeLoader {
   const loader: FakeLoader = {
     calls: [],
     stuck: false,
+    lingerMs: 0,
     async load(file) {
       const first = (await readFile(file, "latin1")).split("\n")[0] ?? "";
       const name = first.replace(/^FAKE-LIVEPATCH /, "");
@@ -55,7 +58,12 @@ export function fakeLoader(root: string): FakeLoader {
       // cumulative replace: the kernel drops the earlier patches when the transition ends.
       if (!loader.stuck) {
         for (const other of await readdir(path.join(root, "sys/kernel/livepatch"))) {
-          if (other !== name) await rm(lp(other), { recursive: true });
+          if (other === name) continue;
+          if (loader.lingerMs === 0) await rm(lp(other), { recursive: true });
+          else {
+            await writeFile(path.join(lp(other), "enabled"), "0\n");
+            setTimeout(() => void rm(lp(other), { recursive: true, force: true }), loader.lingerMs);
+          }
         }
       }
       await mkdir(lp(name), { recursive: true });
