@@ -81,7 +81,7 @@ function gatherHeader(
   return { text: parts.join(" "), partial, kind: first.line.kind };
 }
 
-function fromSection(section: string, staticLocalInit: string | undefined): Scope {
+function fromSection(section: string): Scope {
   const text = section.replace(/\{\s*$/, "");
   if (section === "" || isLabel(section)) return { kind: "unknown" };
   // `diff -p` cuts the section at 40 characters, often inside the function name.
@@ -93,31 +93,54 @@ function fromSection(section: string, staticLocalInit: string | undefined): Scop
       ? { kind: "function", name: `${cut[1]}…` }
       : classifyHeader(text, true);
   if (cls.kind === "function") {
-    const scope: FunctionScope = {
-      kind: "function",
-      name: cls.name,
-      header: text,
-      partial: true,
-      headerKind: "section",
-    };
-    if (staticLocalInit !== undefined) scope.staticLocalInit = staticLocalInit;
-    return scope;
+    return { kind: "function", name: cls.name, header: text, partial: true, headerKind: "section" };
   }
   if (cls.kind === "type") return { ...cls, headerKind: "section" };
   if (cls.kind === "initializer") return { ...cls, header: text, headerKind: "section" };
   return { kind: "unknown" };
 }
 
+function withStatic(scope: Scope, name: string | undefined): Scope {
+  return name === undefined || scope.kind !== "function"
+    ? scope
+    : { ...scope, staticLocalInit: name };
+}
+
+/**
+ * Results of scans by start position, per side of a hunk: a scan that reaches
+ * line j with no open braces continues exactly like the scan for line j + 1,
+ * so one long function costs linear time instead of quadratic.
+ */
+export type ScopeCache = Map<number, Scope>;
+
 /** The construct enclosing side[k]; see the file comment for the method. */
-export function findScope(side: HunkLine[], k: number, section: string): Scope {
+export function findScope(
+  side: HunkLine[],
+  k: number,
+  section: string,
+  cache: ScopeCache = new Map(),
+): Scope {
   const target = side[k];
   const own = target.code.trim();
   if (target.col0 && !target.preproc && own !== "" && !/^[{}]/.test(own) && !isLabel(own)) {
     return { kind: "top-level" };
   }
   let depth = 0;
+  // The innermost function-scope `static … = {` the line sits in, if any.
   let staticLocalInit: string | undefined;
+  const pending: number[] = [];
+  const done = (raw: Scope): Scope => {
+    const scope = withStatic(raw, staticLocalInit);
+    for (const p of pending) cache.set(p, scope);
+    return scope;
+  };
   for (let j = k - 1; j >= 0; j--) {
+    if (depth === 0) {
+      const hit = cache.get(j + 1);
+      if (hit !== undefined) return done(hit);
+      // Positions after a static initializer was seen would not see it; do not share those.
+      if (staticLocalInit === undefined) pending.push(j + 1);
+    }
     const l = side[j];
     if (l.preproc || l.code.trim() === "") continue;
     const before = depth;
@@ -133,22 +156,15 @@ export function findScope(side: HunkLine[], k: number, section: string): Scope {
       const h = gatherHeader(side, j, prefix);
       const cls = classifyHeader(h.text, true);
       if (cls.kind === "function") {
-        const scope: FunctionScope = {
-          ...cls,
-          header: h.text,
-          partial: h.partial,
-          headerKind: h.kind,
-        };
-        if (h.partial && section !== "") scope.header = `${section} ${h.text}`;
-        if (staticLocalInit !== undefined) scope.staticLocalInit = staticLocalInit;
-        return scope;
+        const header = h.partial && section !== "" ? `${section} ${h.text}` : h.text;
+        return done({ ...cls, header, partial: h.partial, headerKind: h.kind });
       }
-      if (cls.kind === "type") return { ...cls, headerKind: h.kind };
-      if (cls.kind === "initializer") return { ...cls, header: h.text, headerKind: h.kind };
-      return h.partial ? fromSection(section, staticLocalInit) : { kind: "top-level" };
+      if (cls.kind === "type") return done({ ...cls, headerKind: h.kind });
+      if (cls.kind === "initializer") return done({ ...cls, header: h.text, headerKind: h.kind });
+      return done(h.partial ? fromSection(section) : { kind: "top-level" });
     }
     depth = r.depth;
-    if (before === 0 && l.col0 && !isLabel(l.code.trim())) return { kind: "top-level" };
+    if (before === 0 && l.col0 && !isLabel(l.code.trim())) return done({ kind: "top-level" });
   }
-  return fromSection(section, staticLocalInit);
+  return done(fromSection(section));
 }

@@ -6,7 +6,7 @@
  */
 import type { DiffFile, DiffHunk, DiffLine } from "../diff.js";
 import { lexLine, normalize, startsAtColumn0, type LexState } from "./c-code.js";
-import { findScope, type Scope } from "./scope.js";
+import { findScope, type Scope, type ScopeCache } from "./scope.js";
 
 export interface HunkLine {
   line: DiffLine;
@@ -104,6 +104,8 @@ function buildHunk(file: FileView, hunk: DiffHunk): HunkView {
     .map((l) => byLine.get(l))
     .filter((l): l is HunkLine => l !== undefined && l.significant);
   const scopes = new Map<HunkLine, Scope>();
+  const oldCache: ScopeCache = new Map();
+  const newCache: ScopeCache = new Map();
   const view: HunkView = {
     file,
     hunk,
@@ -113,7 +115,8 @@ function buildHunk(file: FileView, hunk: DiffHunk): HunkView {
     scopeOf(l) {
       let s = scopes.get(l);
       if (s === undefined) {
-        s = findScope(l.line.kind === "del" ? oldSide : newSide, l.pos, hunk.section);
+        const old = l.line.kind === "del";
+        s = findScope(old ? oldSide : newSide, l.pos, hunk.section, old ? oldCache : newCache);
         scopes.set(l, s);
       }
       return s;
