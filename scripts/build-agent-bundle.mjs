@@ -26,6 +26,68 @@ const noZodLocales = {
   },
 };
 
+// OpenPGP is a third of the bundle but only a sync that verifies something
+// new needs it (a 304 sync does not). Node compiles a module's whole source
+// at start, so the verifier and OpenPGP are built separately as CommonJS and
+// embedded as a string, evaluated on first use. The core modules they share
+// with the rest (errors, manifest schema, ...) stay in the main bundle and
+// are handed in, so LpctlError is one class everywhere.
+const VERIFY_DIR = path.join(root, "src/core/verify");
+const shared = new Set();
+const verifyChunk = await build({
+  entryPoints: [path.join(VERIFY_DIR, "index.ts")],
+  bundle: true,
+  write: false,
+  platform: "node",
+  target: "node20",
+  format: "cjs",
+  minify: true,
+  legalComments: "none",
+  logLevel: "warning",
+  metafile: true,
+  define: { "import.meta.url": "__lpctlImportMetaUrl" },
+  plugins: [
+    {
+      name: "share-core",
+      setup(b) {
+        b.onResolve({ filter: /^\.\.\/[a-z-]+\.js$/ }, (args) => {
+          if (args.resolveDir !== VERIFY_DIR) return undefined;
+          shared.add(args.path);
+          return { path: `lpctl-core:${args.path}`, external: true };
+        });
+      },
+    },
+  ],
+});
+const lazyVerify = {
+  name: "lazy-verify",
+  setup(b) {
+    b.onResolve({ filter: /core\/verify\/index\.js$/ }, () => ({
+      path: "lazy-verify",
+      namespace: "lpctl-lazy",
+    }));
+    b.onLoad({ filter: /.*/, namespace: "lpctl-lazy" }, () => {
+      const names = [...shared];
+      const imports = names.map((n, i) => `import * as core${i} from ${JSON.stringify(n)};`);
+      const cases = names.map(
+        (n, i) => `if (id === ${JSON.stringify(`lpctl-core:${n}`)}) return core${i};`,
+      );
+      return {
+        resolveDir: VERIFY_DIR,
+        loader: "js",
+        contents: [
+          ...imports,
+          `const source = ${JSON.stringify(verifyChunk.outputFiles[0].text)};`,
+          "const m = { exports: {} };",
+          `const req = (id) => { ${cases.join(" ")} return require(id); };`,
+          "new Function('module', 'exports', 'require', '__lpctlImportMetaUrl', source)(m, m.exports, req, import.meta.url);",
+          "export const { verifyManifest, verifyDetached, readTrustedKeys, fingerprintOf } = m.exports;",
+        ].join("\n"),
+      };
+    });
+  },
+};
+
 const result = await build({
   entryPoints: [path.join(root, "src/cli/agent-main.ts")],
   outfile,
@@ -35,7 +97,7 @@ const result = await build({
   format: "esm",
   minify: true,
   metafile: true,
-  plugins: [noZodLocales],
+  plugins: [noZodLocales, lazyVerify],
   legalComments: "none",
   logLevel: "warning",
   // Bundled CommonJS dependencies call require(); give the ESM bundle one.
@@ -45,7 +107,10 @@ const result = await build({
 });
 
 // The agent must stay small: the GitHub App side never belongs on a host.
-const inputs = Object.keys(result.metafile.inputs);
+const inputs = [
+  ...Object.keys(result.metafile.inputs),
+  ...Object.keys(verifyChunk.metafile.inputs),
+];
 const forbidden = inputs.filter(
   (i) =>
     /node_modules\/(probot|@octokit)\//.test(i) || /src\/(app|builder|publisher|forge)\//.test(i),

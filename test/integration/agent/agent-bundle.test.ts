@@ -1,14 +1,28 @@
 import { execa } from "execa";
-import { mkdtemp, readFile, stat } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { pathToFileURL } from "node:url";
+import { beforeAll, describe, expect, it } from "vitest";
+import { LAB_BUILD_ID, LAB_RELEASE, makeFakeRoot } from "../../unit/agent/helpers/fake-host.js";
+import {
+  fakeModule,
+  kernelEntry,
+  manifestOf,
+  publishDir,
+} from "../../unit/agent/helpers/publish-dir.js";
+import { makeSigner, NOW } from "../../unit/agent/helpers/scenario.js";
+
+let dir = "";
+let file = "";
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), "lpctl-bundle-"));
+  file = path.join(dir, "lpctl-agent.mjs");
+  await execa("node", ["scripts/build-agent-bundle.mjs", file]);
+});
 
 describe("single-file agent bundle", () => {
-  it("builds, holds only the host commands, and runs with a bare node", async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), "lpctl-bundle-"));
-    const file = path.join(dir, "lpctl-agent.mjs");
-    await execa("node", ["scripts/build-agent-bundle.mjs", file]);
+  it("holds only the host commands and runs with a bare node", async () => {
     expect((await stat(file)).size).toBeLessThan(1_500_000);
     const text = await readFile(file, "utf8");
     expect(text).not.toMatch(/@octokit|probot/i);
@@ -21,5 +35,35 @@ describe("single-file agent bundle", () => {
     const bad = await execa("node", [file, "status", "--root", dir], { cwd: dir, reject: false });
     expect(bad.exitCode).toBe(1);
     expect(bad.stderr).toMatch(/config\.yaml/);
+  });
+
+  it("verifies with the lazily loaded OpenPGP: nothing to apply (0), unpinned signer refused (2)", async () => {
+    const pinned = await makeSigner();
+    const stranger = await makeSigner("stranger");
+    const root = await makeFakeRoot([pinned.publicKey]);
+    const mod = fakeModule("lp_b");
+    // An entry for another release: verified, selected none → exit 0 without loading.
+    const entry = kernelEntry({
+      release: `${LAB_RELEASE}-x`,
+      buildId: LAB_BUILD_ID,
+      module: mod,
+      patches: [],
+    });
+    const good = path.join(root, "srv/good");
+    const evil = path.join(root, "srv/evil");
+    await publishDir(good, manifestOf(1, [entry], NOW), [mod], pinned.signer);
+    await publishDir(evil, manifestOf(2, [entry], NOW), [mod], stranger.signer);
+    await mkdir(path.join(root, "etc/lpctl"), { recursive: true });
+    const run = async (mirror: string) => {
+      const cfg = `source: ${pathToFileURL(mirror).href}/\nkeys: [/etc/lpctl/keys/key0.asc]\n`;
+      await writeFile(path.join(root, "etc/lpctl/config.yaml"), cfg);
+      return execa("node", [file, "sync", "--root", root], { cwd: dir, reject: false });
+    };
+    const ok = await run(good);
+    expect(ok.exitCode, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/nothing to apply/);
+    const refused = await run(evil);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toMatch(/not pinned/);
   });
 });
