@@ -1,0 +1,60 @@
+/**
+ * Lint benchmark: median wall time of lintPatches over a deterministic
+ * 5,000-line patch series, plus two shapes that stress the scope scan: a
+ * single 5,000-line new file and one 5,000-line hunk inside one function. Run `npm run build && node bench/lint.mjs`; it writes
+ * bench/results/lint.json.
+ */
+import { writeFileSync } from "node:fs";
+import { cpus, platform, release, arch, totalmem } from "node:os";
+import { performance } from "node:perf_hooks";
+import process from "node:process";
+import { URL } from "node:url";
+import { lintPatches } from "../dist/core/lint/lint.js";
+import { bigNewFile, longFunction, patchSeries } from "./lint-series.mjs";
+
+const RUNS = Number(process.env.RUNS ?? 31);
+const WARMUP = 5;
+
+function measure(input) {
+  let result;
+  for (let i = 0; i < WARMUP; i++) result = lintPatches(input.patches);
+  const times = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = performance.now();
+    result = lintPatches(input.patches);
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  const round = (ms) => Math.round(ms * 100) / 100;
+  return {
+    patches: input.patches.length,
+    lines: input.lines,
+    findings: result.findings.length,
+    errors: result.errors,
+    warnings: result.warnings,
+    runs: RUNS,
+    medianMs: round(times[Math.floor(times.length / 2)]),
+    minMs: round(times[0]),
+    maxMs: round(times.at(-1)),
+  };
+}
+
+const series = measure(patchSeries(5000));
+const worst = measure(bigNewFile(5000));
+const longFn = measure(longFunction(5000));
+const cpu = cpus();
+const doc = {
+  date: new Date().toISOString(),
+  machine: {
+    cpu: cpu[0]?.model ?? "unknown",
+    cores: cpu.length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    os: `${platform()} ${release()} ${arch()}`,
+    node: process.version,
+  },
+  series5000: series,
+  newFile5000: worst,
+  longFunction5000: longFn,
+};
+writeFileSync(new URL("./results/lint.json", import.meta.url), JSON.stringify(doc, null, 2) + "\n");
+process.stdout.write(JSON.stringify(doc, null, 2) + "\n");
