@@ -6,7 +6,7 @@ const ONCE =
   /\b(printk_once|printk_deferred_once|pr_[a-z]+_once|dev_[a-z]+_once|netdev_[a-z]+_once|WARN_ONCE|WARN_ON_ONCE|DO_ONCE|DO_ONCE_LITE|DO_ONCE_LITE_IF)\s*\(/;
 const JUMP_LABEL =
   /\b(static_branch_likely|static_branch_unlikely|static_key_true|static_key_false|static_call|static_call_cond)\s*\(/;
-const EXPORT = /^\s*EXPORT_SYMBOL(?:_GPL|_NS|_NS_GPL)?\s*\(\s*([A-Za-z_]\w*)/;
+const EXPORT = /^\s*EXPORT_(?:PER_CPU_)?SYMBOL\w*\s*\(\s*([A-Za-z_]\w*)/;
 const INCLUDE = /^\s*#\s*include\s*[<"]([^>"]+)[>"]/;
 
 function single(lines: Hit["lines"], severity: Hit["severity"], message: string): Hit[] {

@@ -3,7 +3,8 @@ import type { Rule } from "../rule.js";
 import type { HunkView } from "../view.js";
 
 const VDSO = /(^|\/)vdso\d*(\/|$)|^arch\/[^/]+\/entry\/vdso/;
-const LIB = /(^|\/)lib\//;
+// kpatch-build checks the top-level lib/ only; arch/*/lib is linked into vmlinux and supported.
+const LIB = /^lib\//;
 
 /** Every changed line, comments included: kpatch-build rejects by path, not by content. */
 function allChanged(h: HunkView) {
@@ -18,7 +19,7 @@ function unsupportedReason(path: string): string | undefined {
     return "kpatch-build refuses assembly changes ('unsupported patch to assembly'): it can only replace whole C functions; rewrite the fix in C in a calling function or ship it in a kernel update";
   }
   if (LIB.test(path)) {
-    return "kpatch-build refuses changes under lib/ ('unsupported patch to lib/'): lib.a objects are linked only when used, so they cannot be diffed reliably; patch the callers instead or copy the function into the patched file under a new name";
+    return "kpatch-build refuses any patch to lib/ ('unsupported patch to lib/'); fix the callers outside lib/ instead, or copy the function into the patched file under a new name and call that";
   }
   return undefined;
 }

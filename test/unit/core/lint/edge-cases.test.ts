@@ -49,6 +49,14 @@ describe("lint edge cases", () => {
     expect(lint(text)).toEqual([]);
   });
 
+  it("refuses only the top-level lib/, as kpatch-build does; arch/x86/lib C files are vmlinux", () => {
+    const body = [" static int f(void)", " {", "-\treturn 0;", "+\treturn 1;", " }"];
+    expect(lint(patch("arch/x86/lib/usercopy.c", "@@ -1,4 +1,4 @@", body))).toEqual([]);
+    expect(lint(patch("lib/usercopy.c", "@@ -1,4 +1,4 @@", body))).toEqual([
+      "3-3 error unsupported-path",
+    ]);
+  });
+
   it("names the patch file when the text is not a diff", () => {
     expect.assertions(2);
     try {
