@@ -49,7 +49,11 @@ export function createGitHubReleaseStore(options: GitHubStoreOptions): ReleaseSt
     userAgent: "livepatch-gitops-publisher",
     ...(options.apiUrl ? { baseUrl: options.apiUrl.replace(/\/$/, "") } : {}),
     retry: { retries },
+    // Request failures are reported once, as LpctlError, by the caller.
+    log: { debug: quiet, info: quiet, warn: (m: string) => options.log?.(m), error: quiet },
     throttle: {
+      // GitHub asks for writes at least a second apart; a forge on loopback does not.
+      enabled: !isLoopback(options.apiUrl),
       onRateLimit: (after: number, _o: object, _k: unknown, count: number) => {
         options.log?.(`rate limited; retrying in ${after}s`);
         return count < retries;
@@ -146,6 +150,14 @@ export function createGitHubReleaseStore(options: GitHubStoreOptions): ReleaseSt
         });
     },
   };
+}
+
+const quiet = (): void => undefined;
+
+function isLoopback(apiUrl: string | undefined): boolean {
+  if (apiUrl === undefined) return false;
+  const host = new URL(apiUrl).hostname;
+  return host === "127.0.0.1" || host === "localhost" || host === "[::1]";
 }
 
 function toRelease(r: ApiRelease): Release {

@@ -86,21 +86,25 @@ async function decide(
   if (asset === undefined) return { file, action: "upload" };
   // A failed upload leaves a `starter` asset: it has no content to protect.
   if (asset.state !== "uploaded") return { file, action: "replace", asset };
-  return {
-    file,
-    action: (await sameContent(store, release, asset, file.bytes)) ? "skip" : "conflict",
-    asset,
-  };
+  const same = await sameContent(store, release, asset, file);
+  return { file, action: same ? "skip" : "conflict", asset };
 }
 
+/** Same size and sha256 (the server's digest, or downloaded), or accepted as equivalent (signatures). */
 async function sameContent(
   store: ReleaseStore,
   release: Release,
   asset: ReleaseAsset,
-  bytes: Uint8Array,
+  file: ReleaseFile,
 ): Promise<boolean> {
-  if (asset.size !== bytes.length) return false;
-  const want = sha256Hex(bytes);
-  if (asset.digest?.startsWith("sha256:")) return asset.digest === `sha256:${want}`;
-  return sha256Hex(await store.downloadAsset(release, asset)) === want;
+  const want = sha256Hex(file.bytes);
+  if (file.accepts === undefined) {
+    if (asset.size !== file.bytes.length) return false;
+    if (asset.digest?.startsWith("sha256:")) return asset.digest === `sha256:${want}`;
+  } else if (asset.digest === `sha256:${want}`) {
+    return true;
+  }
+  const existing = await store.downloadAsset(release, asset);
+  if (existing.length === file.bytes.length && sha256Hex(existing) === want) return true;
+  return file.accepts !== undefined && (await file.accepts(existing));
 }
