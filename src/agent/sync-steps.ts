@@ -3,7 +3,7 @@
  * identity → manifest (conditional) → verify → select → module → load →
  * retire the previous module. Returns the state to persist.
  */
-import { LpctlError } from "../core/errors.js";
+import { isLpctlError, LpctlError } from "../core/errors.js";
 import type { ManifestKernel } from "../core/manifest.js";
 import type { AgentDeps } from "./agent-deps.js";
 import { fetchManifest } from "./fetch-manifest.js";
@@ -48,16 +48,30 @@ async function currentManifest(
   if (fetched.status === "not-modified") {
     throw new LpctlError("FETCH_FAILED", `${fetched.name}: 304 without a stored copy`);
   }
-  // Loaded on demand: the 304 path never needs OpenPGP (agent start time).
-  const { verifyManifest } = await import("../core/verify/index.js");
-  const verified = await verifyManifest({
-    manifest: fetched.body,
-    signature: fetched.signature,
-    keys,
-    threshold: deps.config.threshold,
-    now,
-    ...(state.manifest === undefined ? {} : { lastVersion: state.manifest.version }),
-  });
+  const verify = async (f: { body: Uint8Array; signature: Uint8Array }) => {
+    // Loaded on demand: the 304 path never needs OpenPGP (agent start time).
+    const { verifyManifest } = await import("../core/verify/index.js");
+    return verifyManifest({
+      manifest: f.body,
+      signature: f.signature,
+      keys,
+      threshold: deps.config.threshold,
+      now,
+      ...(state.manifest === undefined ? {} : { lastVersion: state.manifest.version }),
+    });
+  };
+  let verified;
+  try {
+    verified = await verify(fetched);
+  } catch (e) {
+    if (!isLpctlError(e, "SIGNATURE_INVALID")) throw e;
+    // A publish swaps X.json and X.json.asc one after the other; a reader
+    // between the two sees a mismatch. Fetch both once more before refusing.
+    deps.log(`${fetched.name}: signature does not match; fetching it again once`);
+    const again = await fetchManifest(deps, id, undefined);
+    if (again.status !== "ok") throw e;
+    verified = await verify(again);
+  }
   const m = verified.manifest;
   deps.log(
     `checked ${fetched.name}: version ${m.version}${verified.unchanged ? " (unchanged)" : ""}, ` +

@@ -88,6 +88,31 @@ describe("lpctl sync: refusing", () => {
     s.server.replace.set(KERNEL_JSON, Buffer.from(body.replace('"fix b"', '"fix B"')));
     expect(await code(s.sync())).toBe("SIGNATURE_INVALID");
     await expectUntouched("SIGNATURE_INVALID");
+    expect(s.log.some((l) => l.includes("fetching it again once"))).toBe(true);
+  });
+
+  it("a manifest swapped between fetching it and its signature is fetched once more", async () => {
+    s = await scenario(keys);
+    await s.publish(1, "lp_v1", ["a"]);
+    await s.sync();
+    const oldAsc = await readFile(path.join(s.mirrorDir, `${KERNEL_JSON}.asc`));
+    await s.publish(2, "lp_v2", ["a", "b"]);
+    // Mid-publish: the new manifest is in place, its signature not yet.
+    s.server.replace.set(`${KERNEL_JSON}.asc`, oldAsc);
+    let ascRequests = 0;
+    const push = s.server.requests.push.bind(s.server.requests);
+    s.server.requests.push = (...items: string[]) => {
+      if (
+        items.some((r) => r.startsWith(`GET /storage/${KERNEL_JSON}.asc`)) &&
+        ++ascRequests === 2
+      ) {
+        s.server.replace.delete(`${KERNEL_JSON}.asc`);
+      }
+      return push(...items);
+    };
+    expect(await s.sync()).toBe("applied");
+    expect(ascRequests).toBe(2);
+    expect((await s.state()).manifest?.version).toBe(2);
   });
 
   it("sha256 mismatch: refused, nothing written, nothing loaded", async () => {
