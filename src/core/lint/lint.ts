@@ -2,7 +2,7 @@
  * Static live-patch safety analysis after kpatch's patch author guide: pure
  * (patch text in, findings out), so the CLI, the forge bot and tests share it.
  */
-import { parseDiff } from "../diff.js";
+import { parseDiff, type DiffFile } from "../diff.js";
 import { isLpctlError, LpctlError } from "../errors.js";
 import { compareFindings, type Finding } from "./finding.js";
 import { RULES } from "./registry.js";
@@ -27,7 +27,7 @@ function merge(patch: string, h: HunkView, rule: Rule, hits: Hit[]): Finding | u
 
 /** Lints one patch; throws PATCH_INVALID naming `path` when the text is not a diff. */
 export function lintPatch(path: string, text: string): Finding[] {
-  let files;
+  let files: DiffFile[];
   try {
     files = parseDiff(text);
   } catch (e) {

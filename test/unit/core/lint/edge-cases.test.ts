@@ -198,6 +198,17 @@ describe("lint edge cases", () => {
     expect(lint(text)).toEqual([]);
   });
 
+  it("warns when a changed function already contains a jump label", () => {
+    const text = patch("mm/foo.c", "@@ -5,4 +5,4 @@", [
+      " static void foo_charge(struct page *page)",
+      " {",
+      " \tif (static_branch_unlikely(&foo_enabled_key))",
+      "-\t\tfoo_account(page, 1);",
+      "+\t\tfoo_account(page, compound_nr(page));",
+    ]);
+    expect(lint(text)).toEqual(["7-7 warning jump-label-or-static-call"]);
+  });
+
   it("refuses a changed static local initializer", () => {
     const text = patch("kernel/foo.c", "@@ -5,4 +5,4 @@", [
       " static void foo_tick(void)",
