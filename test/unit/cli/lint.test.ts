@@ -91,6 +91,12 @@ describe("lpctl lint", () => {
     expect(r.err[0]).toBe(`lpctl: ${missing}: cannot open patch file; check the path`);
   });
 
+  it("refuses a directory", async () => {
+    const r = await lpctl("lint", tmp);
+    expect(r.code).toBe(1);
+    expect(r.err[0]).toBe(`lpctl: ${tmp}: not a regular file; pass a patch file`);
+  });
+
   it("refuses a patch over 8 MiB without reading it", async () => {
     const big = join(tmp, "big.patch");
     await writeFile(big, "");
