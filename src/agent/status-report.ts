@@ -82,6 +82,7 @@ export function buildStatusReport(
   else if (manifest?.entry === null) patchState = "nothing-to-apply";
   else if (isLive && pending.length === 0) patchState = "applied";
   else if (manifest !== undefined || applied !== undefined) patchState = "not-applied";
+  else if (state.lastError?.code === "KERNEL_NOT_COVERED") patchState = "not-covered";
   return {
     schema: 1,
     kernel: { release: id.release, buildId: id.buildId, arch: id.arch },

@@ -32,6 +32,14 @@ describe("lpctl status and revert", () => {
     });
   });
 
+  it("status after a 404: not covered, with the error", async () => {
+    s = await scenario(keys);
+    await s.sync().catch(() => undefined);
+    const r = await collectStatus(deps());
+    expect(r.patchState).toBe("not-covered");
+    expect(r.lastError?.code).toBe("KERNEL_NOT_COVERED");
+  });
+
   it("status after a sync: module state, patches, CVEs, manifest age", async () => {
     s = await scenario(keys);
     await s.publish(1, "lp_v1", ["a", "bb"]);
