@@ -13,7 +13,7 @@ export interface PatchInfo {
 }
 
 export type PatchStateName =
-  "applied" | "nothing-to-apply" | "not-applied" | "opted-out" | "never-checked";
+  "applied" | "nothing-to-apply" | "not-applied" | "opted-out" | "not-covered" | "never-checked";
 
 export interface StatusReport {
   schema: 1;
