@@ -209,6 +209,19 @@ describe("lint edge cases", () => {
     expect(lint(text)).toEqual(["7-7 warning jump-label-or-static-call"]);
   });
 
+  it("says when the hunk header names only a goto label", () => {
+    const text = patch("net/core/dev.c", "@@ -5469,4 +5469,5 @@ skip_classify:", [
+      " \t\tcase RX_HANDLER_PASS:",
+      " \t\t\tbreak;",
+      " \t\tdefault:",
+      '+\t\t\tprintk("BUG!\\n");',
+      " \t\t\tBUG();",
+    ]);
+    const [f] = lintPatch("t.patch", text);
+    expect(f).toMatchObject({ rule: "context-unknown", severity: "warning", startLine: 5472 });
+    expect(f.message).toContain("names only the label 'skip_classify:'");
+  });
+
   it("refuses a changed static local initializer", () => {
     const text = patch("kernel/foo.c", "@@ -5,4 +5,4 @@", [
       " static void foo_tick(void)",
