@@ -5,7 +5,7 @@
  * leaves no module behind.
  */
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { appendFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { basename, join, resolve } from "node:path";
 import type { BuildReport } from "../core/build-report.js";
@@ -99,12 +99,14 @@ export async function buildModule(o: BuildOptions): Promise<BuildResult> {
     }
   }
 
-  progress.phase("kpatch-build", `${kpatchVersion} -n ${name}`);
+  progress.phase("wait for kernel tree");
   const treeLock = await acquireLock(`${prepared.dir}.build.lock`, undefined, {
     onWait: (pid) => progress.line(`another build (pid ${pid}) uses this kernel tree; waiting`),
   });
+  const kpatchCache = join(o.cacheDir, "kpatch", basename(prepared.dir));
   let run;
   try {
+    progress.phase("kpatch-build", `${kpatchVersion} -n ${name}`);
     run = await runKpatchBuild(o.runner, {
       kpatchBuild,
       tree: prepared.tree,
@@ -115,7 +117,7 @@ export async function buildModule(o: BuildOptions): Promise<BuildResult> {
       name,
       outDir,
       patchFiles,
-      cacheDir: join(o.cacheDir, "kpatch", basename(prepared.dir)),
+      cacheDir: kpatchCache,
       logFile: join(outDir, "build.log"),
       onLine: (l) => progress.line(l),
     });
@@ -125,7 +127,7 @@ export async function buildModule(o: BuildOptions): Promise<BuildResult> {
   }
   const parsed = parseKpatchOutput(run.lines.join("\n"));
   const ok = run.exitCode === 0 && existsSync(modulePath);
-  const mismatch = prepared.runnerCompiler !== prepared.compiler;
+  const mismatch = prepared.runnerCompiler !== target.toolchain;
   const base = {
     schema: 1 as const,
     target: target.id,
@@ -139,7 +141,7 @@ export async function buildModule(o: BuildOptions): Promise<BuildResult> {
       ...parsed.warnings,
       ...(mismatch
         ? [
-            `toolchain mismatch allowed: kernel ${prepared.compiler}, runner ${prepared.runnerCompiler}`,
+            `toolchain mismatch allowed: target pins ${target.toolchain}, runner has ${prepared.runnerCompiler}`,
           ]
         : []),
     ],
@@ -152,6 +154,7 @@ export async function buildModule(o: BuildOptions): Promise<BuildResult> {
   };
   if (!ok) {
     await rm(modulePath, { force: true });
+    await appendKpatchLog(join(outDir, "build.log"), join(kpatchCache, "build.log"));
     const failure = classifyFailure(run.lines, parsed, patches, fileMap);
     progress.end();
     const report: BuildReport = {
@@ -213,4 +216,10 @@ export async function buildModule(o: BuildOptions): Promise<BuildResult> {
     `built ${modulePath} (${parsed.changes.length} changed function(s)); report ${reportPath}`,
   );
   return { report, reportPath, modulePath };
+}
+
+/** kpatch-build's own log (make and create-diff-object detail) for a failed run, kept in OUT. */
+async function appendKpatchLog(outLog: string, kpatchLog: string): Promise<void> {
+  const detail = await readFile(kpatchLog, "utf8").catch(() => undefined);
+  if (detail !== undefined) await appendFile(outLog, `\n--- ${kpatchLog} ---\n${detail}`);
 }
