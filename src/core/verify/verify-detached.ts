@@ -25,6 +25,9 @@ export async function verifyDetached(
   return checkSignatures(bytes, signature, trusted, now, threshold);
 }
 
+/** Signatures dated up to this far after `now` are accepted (host clock skew). */
+export const CLOCK_SKEW_MS = 10 * 60 * 1000;
+
 /** When several signatures fail, report the most telling reason. */
 const PRIORITY: ErrorCode[] = [
   "SIGNATURE_KEY_REVOKED",
@@ -49,7 +52,9 @@ export async function checkSignatures(
     message,
     signature,
     verificationKeys: [...trusted],
-    date: now,
+    // clock skew: a host whose clock lags the publisher's must still accept a
+    // signature made a moment ago; key validity is checked at `now` below.
+    date: new Date(now.getTime() + CLOCK_SKEW_MS),
     format: "binary",
   });
   const valid = new Set<string>();

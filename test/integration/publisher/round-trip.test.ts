@@ -133,8 +133,8 @@ describe.each([
     await writeFile(
       tampered,
       (await readFile(join(mirror, "manifest.json"), "utf8")).replace(
-        '"version": 4',
-        '"version": 5',
+        '"version":4',
+        '"version":5',
       ),
     );
     const bad = await lpctl(

@@ -52,3 +52,19 @@ describe("verifyDetached", () => {
     });
   });
 });
+
+describe("verifyDetached and clock skew", () => {
+  it("accepts a signature made 5 minutes ahead of the host's clock, refuses one an hour ahead", async () => {
+    const sig = await pinned.sign(module);
+    // makeKey signs one second after the key's creation, a day before NOW.
+    const signedAt = NOW.getTime() - 86_400_000 + 1000;
+    const behind5min = new Date(signedAt - 5 * 60_000);
+    expect(
+      (await verifyDetached(module, sig, [pinned.publicKey], behind5min)).fingerprints,
+    ).toHaveLength(1);
+    const behind1h = new Date(signedAt - 60 * 60_000);
+    await expect(verifyDetached(module, sig, [pinned.publicKey], behind1h)).rejects.toMatchObject({
+      code: "SIGNATURE_INVALID",
+    });
+  });
+});
