@@ -2,7 +2,8 @@
  * HTTP(S) source. GitHub answers releases/latest/download/<name> with a
  * redirect to storage, so redirects are followed (a few, same or https
  * scheme). Every body is capped: the transfer is aborted as soon as the
- * server sends more than allowed (endless-data attack).
+ * server sends more than allowed (endless-data attack); bodies of other
+ * answers (redirects, errors) are not read at all.
  */
 import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
@@ -84,7 +85,7 @@ export function httpFetcher(baseUrl: string, options: HttpFetcherOptions = {}): 
         }
         const status = res.statusCode ?? 0;
         if ([301, 302, 303, 307, 308].includes(status)) {
-          res.resume();
+          res.destroy();
           const location = header(res, "location");
           if (location === undefined || hop >= MAX_REDIRECTS) {
             throw new LpctlError("FETCH_FAILED", `GET ${url.href}: bad or too many redirects`);
@@ -103,15 +104,15 @@ export function httpFetcher(baseUrl: string, options: HttpFetcherOptions = {}): 
           continue;
         }
         if (status === 304) {
-          res.resume();
+          res.destroy();
           return { status: "not-modified" };
         }
         if (status === 404) {
-          res.resume();
+          res.destroy();
           return { status: "not-found" };
         }
         if (status !== 200) {
-          res.resume();
+          res.destroy();
           throw new LpctlError("FETCH_FAILED", `GET ${url.href}: HTTP ${status}`);
         }
         const body = await readCapped(res, req.name, req.maxBytes);
