@@ -3,9 +3,8 @@
  * (JSON.parse keeps the last one, so two readers of the same signed bytes
  * could see different values) and bytes that are not valid UTF-8.
  */
+import { Buffer, isUtf8 } from "node:buffer";
 import { LpctlError, type ErrorCode } from "./errors.js";
-
-const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 /** Parses `bytes` as JSON; throws `malformed` or `duplicate` (codes) naming `what`. */
 export function parseStrictJson(
@@ -19,7 +18,8 @@ export function parseStrictJson(
   let text: string;
   let value: unknown;
   try {
-    text = utf8.decode(bytes);
+    if (!isUtf8(bytes)) throw new Error("invalid UTF-8");
+    text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
     value = JSON.parse(text);
   } catch (e) {
     throw new LpctlError(codes.malformed, `${what} is not valid UTF-8 JSON: ${String(e)}`, {
@@ -45,56 +45,66 @@ interface Frame {
   lastKey: string;
 }
 
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
 /**
  * The first key that occurs twice in one object of `text` (already known to
- * be valid JSON), with the object's path, or undefined.
+ * be valid JSON), with the object's path, or undefined. One pass; string
+ * values are skipped with indexOf, so a multi-megabyte manifest takes
+ * milliseconds.
  */
 export function findDuplicateKey(text: string): { key: string; path: string } | undefined {
   const stack: Frame[] = [];
-  const childPath = (): string => {
-    const top = stack.at(-1);
-    if (top === undefined) return "";
-    if (top.keys === undefined) return `${top.path}[${top.index}]`;
-    return top.path ? `${top.path}.${top.lastKey}` : top.lastKey;
-  };
+  let top: Frame | undefined;
   for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === "{" || c === "[") {
-      const path = childPath();
-      stack.push({
-        keys: c === "{" ? new Set() : undefined,
-        path,
-        expectKey: c === "{",
-        index: 0,
-        lastKey: "",
-      });
-    } else if (c === "}" || c === "]") {
-      stack.pop();
-    } else if (c === ",") {
-      const top = stack.at(-1);
-      if (top?.keys !== undefined) top.expectKey = true;
-      else if (top !== undefined) top.index++;
-    } else if (c === '"') {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
       const end = stringEnd(text, i);
-      const top = stack.at(-1);
       if (top?.keys !== undefined && top.expectKey) {
-        const key = JSON.parse(text.slice(i, end + 1)) as string;
+        const raw = text.slice(i + 1, end);
+        const key = raw.includes("\\") ? (JSON.parse(`"${raw}"`) as string) : raw;
         if (top.keys.has(key)) return { key, path: top.path };
         top.keys.add(key);
         top.lastKey = key;
         top.expectKey = false;
       }
       i = end;
+    } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
+      const path = top === undefined ? "" : childPath(top);
+      const isObject = c === 0x7b;
+      top = {
+        keys: isObject ? new Set() : undefined,
+        path,
+        expectKey: isObject,
+        index: 0,
+        lastKey: "",
+      };
+      stack.push(top);
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
+      stack.pop();
+      top = stack.at(-1);
+    } else if (c === 0x2c /* , */ && top !== undefined) {
+      if (top.keys !== undefined) top.expectKey = true;
+      else top.index++;
     }
   }
   return undefined;
 }
 
+function childPath(top: Frame): string {
+  if (top.keys === undefined) return `${top.path}[${top.index}]`;
+  return top.path ? `${top.path}.${top.lastKey}` : top.lastKey;
+}
+
 /** Index of the closing quote of the string starting at `start`. */
 function stringEnd(text: string, start: number): number {
-  for (let i = start + 1; i < text.length; i++) {
-    if (text[i] === "\\") i++;
-    else if (text[i] === '"') return i;
+  let end = text.indexOf('"', start + 1);
+  while (end !== -1) {
+    let slashes = 0;
+    for (let j = end - 1; text.charCodeAt(j) === BACKSLASH; j--) slashes++;
+    if (slashes % 2 === 0) return end;
+    end = text.indexOf('"', end + 1);
   }
   return text.length - 1;
 }

@@ -89,3 +89,34 @@ function checkUniqueTargets(manifest: Manifest): void {
     buildIds.add(k.buildId);
   }
 }
+
+/**
+ * `value` with only the kernel entry for `buildId`, after checking that no
+ * target or build-id occurs twice in the whole list: a host that needs one
+ * entry does not pay for validating a thousand.
+ */
+export function selectKernelValue(value: unknown, buildId: string): unknown {
+  if (typeof value !== "object" || value === null || !("kernels" in value)) return value;
+  const kernels = value.kernels;
+  if (!Array.isArray(kernels)) return value;
+  const targets = new Set<unknown>();
+  const buildIds = new Set<unknown>();
+  const selected: unknown[] = [];
+  for (const k of kernels as unknown[]) {
+    const { target, buildId: id } = (typeof k === "object" && k !== null ? k : {}) as Record<
+      string,
+      unknown
+    >;
+    if (targets.has(target) || buildIds.has(id)) {
+      throw new LpctlError(
+        "MANIFEST_DUPLICATE_TARGET",
+        `manifest lists target '${String(target)}' (build-id ${String(id)}) twice; a host could not tell which module to load`,
+        { details: { target, buildId: id } },
+      );
+    }
+    targets.add(target);
+    buildIds.add(id);
+    if (id === buildId) selected.push(k);
+  }
+  return { ...value, kernels: selected };
+}

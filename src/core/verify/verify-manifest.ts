@@ -6,7 +6,7 @@
 import { LpctlError } from "../errors.js";
 import { MANIFEST_MAX_BYTES, type Manifest } from "../manifest.js";
 import { parseStrictJson } from "../strict-json.js";
-import { checkManifestRules, parseManifestValue } from "./check-manifest.js";
+import { checkManifestRules, parseManifestValue, selectKernelValue } from "./check-manifest.js";
 import { verifyDetached } from "./verify-detached.js";
 
 export interface VerifyManifestInput {
@@ -21,6 +21,11 @@ export interface VerifyManifestInput {
   now: Date;
   /** Version accepted last time, for the rollback rule. */
   lastVersion?: number;
+  /**
+   * Only the entry with this build-id is validated and returned (`kernels`
+   * has it or is empty); the rest is checked for duplicates only.
+   */
+  select?: string;
 }
 
 export interface VerifiedManifest {
@@ -53,7 +58,10 @@ export async function verifyManifest(input: VerifyManifestInput): Promise<Verifi
     input.now,
     input.threshold ?? 1,
   );
-  const manifest = parseManifestValue(parseStrictJson(input.manifest, "manifest"));
+  const value = parseStrictJson(input.manifest, "manifest");
+  const manifest = parseManifestValue(
+    input.select === undefined ? value : selectKernelValue(value, input.select),
+  );
   const { unchanged } = checkManifestRules(manifest, input.now, input.lastVersion);
   return { manifest, fingerprints, unchanged };
 }

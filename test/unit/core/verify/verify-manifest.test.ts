@@ -198,3 +198,31 @@ describe("verifyManifest refuses (adversarial)", () => {
     expect(await refusal({ ...input, keys: ["not a key"] })).toBe("KEY_INVALID");
   });
 });
+
+describe("verifyManifest with select", () => {
+  it("returns only the selected entry, or none", async () => {
+    const m = sampleManifest();
+    const [k] = m.kernels;
+    if (!k) throw new Error("fixture");
+    const other = {
+      ...k,
+      target: "b",
+      buildId: "f".repeat(40),
+      module: { ...k.module, file: "../bad" },
+    };
+    const input = await signed(bytesOf({ ...m, kernels: [k, other] }));
+    expect((await verifyManifest({ ...input, select: k.buildId })).manifest.kernels).toEqual([k]);
+    expect((await verifyManifest({ ...input, select: "0".repeat(40) })).manifest.kernels).toEqual(
+      [],
+    );
+    expect(await refusal({ ...input, select: other.buildId })).toBe("MANIFEST_FILE_NAME_UNSAFE");
+  });
+
+  it("still refuses duplicates anywhere in the list", async () => {
+    const m = sampleManifest();
+    const [k] = m.kernels;
+    if (!k) throw new Error("fixture");
+    const input = await signed(bytesOf({ ...m, kernels: [k, { ...k, target: "x" }] }));
+    expect(await refusal({ ...input, select: "0".repeat(40) })).toBe("MANIFEST_DUPLICATE_TARGET");
+  });
+});
