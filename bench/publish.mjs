@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import process from "node:process";
 import { URL } from "node:url";
+import { TextEncoder } from "node:util";
 import { canonicalJsonBytes } from "../dist/core/canonical-json.js";
 import { nextManifest, splitManifest } from "../dist/core/manifest-build.js";
 import { generateSigningKey } from "../dist/core/sign/generate-signing-key.js";
@@ -241,4 +242,4 @@ writeFileSync(
   new URL("./results/publish.json", import.meta.url),
   JSON.stringify(out, null, 2) + "\n",
 );
-console.log(JSON.stringify(out, null, 2));
+process.stdout.write(JSON.stringify(out, null, 2) + "\n");

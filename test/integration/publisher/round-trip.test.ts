@@ -132,10 +132,7 @@ describe.each([
     const tampered = join(tmp, "tampered.json");
     await writeFile(
       tampered,
-      (await readFile(join(mirror, "manifest.json"), "utf8")).replace(
-        '"version":4',
-        '"version":5',
-      ),
+      (await readFile(join(mirror, "manifest.json"), "utf8")).replace('"version":4', '"version":5'),
     );
     const bad = await lpctl(
       "verify",
