@@ -37,6 +37,8 @@ export function registerMirror(program: Command, ctx: CommandContext): void {
           now,
         });
         ctx.output.out(`verified manifest version ${source.manifest.version}`);
+      } else {
+        ctx.output.err("lpctl: mirroring without --key: the manifest's signature was not checked");
       }
       await writeMirror(flags.to, source.files, (line) => ctx.output.out(line));
     });

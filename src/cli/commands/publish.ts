@@ -82,8 +82,11 @@ export function registerPublish(program: Command, ctx: CommandContext): void {
       const refresh: PublishedDir | undefined = flags.refresh
         ? await readPublishedDir(refreshSource(flags))
         : undefined;
+      // GitHub's latest release is the source of truth when publishing there.
       const previous =
-        (await previousManifest(flags)) ?? (store ? await latestManifest(store) : undefined);
+        flags.previous || flags.from || !store
+          ? await previousManifest(flags)
+          : await latestManifest(store);
       const version = (previous?.version ?? refresh?.manifest.version ?? 0) + 1;
       const window = store ? await resumeWindow(store, `v${version}`) : undefined;
       const prepared = await prepareRelease({
@@ -145,7 +148,7 @@ function refreshSource(flags: PublishFlags): string {
   return dir;
 }
 
-/** --previous FILE, else --from DIR's manifest, else the target directory's current one. */
+/** --previous FILE, else --from DIR's manifest, else the --to directory's current one. */
 async function previousManifest(flags: PublishFlags): Promise<Manifest | undefined> {
   if (flags.previous) {
     const bytes = await readFile(flags.previous).catch((e: unknown) => {
