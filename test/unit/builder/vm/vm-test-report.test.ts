@@ -77,6 +77,12 @@ describe("evaluateVmTest", () => {
     expect(vmTestError(steps, "")).toBeUndefined();
   });
 
+  it("passes a captured run of the real cumulative module with both patches' checks", () => {
+    const checks = [check, { command: "cat /proc/version", expect: "(livepatched)" }];
+    const steps = evaluateVmTest(facts(fixture("vm-test-ok.txt")), checks);
+    expect(steps.every((s) => s.status === "ok")).toBe(true);
+  });
+
   it("reports the insmod failure of a captured run with a non-ELF module", () => {
     const steps = evaluateVmTest(facts(fixture("insmod-not-elf.txt")), [check]);
     expect(statuses(steps).slice(0, 4)).toEqual([
