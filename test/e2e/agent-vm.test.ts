@@ -76,7 +76,8 @@ describe("lpctl agent in the lab kernel (qemu)", () => {
     process.stderr.write(
       `[agent-vm] boot ${boot.outcome}: ${boot.durationMs} ms, initramfs ${boot.initramfsBytes} bytes\n`,
     );
-  });
+    // Builds wait for other tests' kernel prepare and kpatch-build on a shared machine.
+  }, 3_600_000);
 
   it("boots and runs every step", () => {
     expect(boot.outcome, boot.consoleTail).toBe("completed");
