@@ -120,6 +120,7 @@ export async function buildModule(o: BuildOptions): Promise<BuildResult> {
       cacheDir: kpatchCache,
       logFile: join(outDir, "build.log"),
       onLine: (l) => progress.line(l),
+      onSpawn: (pid) => treeLock.addPid(pid),
     });
   } finally {
     await treeLock.release();

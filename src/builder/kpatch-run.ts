@@ -22,6 +22,7 @@ export interface KpatchRunOptions {
   /** The full output goes here (OUT/build.log). */
   logFile: string;
   onLine?: (line: string) => void;
+  onSpawn?: (pid: number) => void;
 }
 
 export interface KpatchRunResult {
@@ -57,6 +58,7 @@ export async function runKpatchBuild(
   try {
     const r = await runner.run(o.kpatchBuild, kpatchArgs(o), {
       env: { ...REPRODUCIBLE_ENV, CACHEDIR: o.cacheDir },
+      ...(o.onSpawn ? { onSpawn: o.onSpawn } : {}),
       onLine: (line) => {
         lines.push(line);
         log.write(line + "\n");

@@ -1,8 +1,12 @@
 /**
  * A lock file per cache entry: created with O_EXCL and holding the owner's
  * pid. A second prepare of the same key waits; a lock whose pid is dead
- * (crashed run) is taken over so the cache never stays blocked.
+ * (crashed run) is taken over so the cache never stays blocked. The owner
+ * also records the pids of long-running children (kpatch-build): a child
+ * can outlive a killed owner, and its exit cleanup would wipe the CACHEDIR
+ * of whoever took the lock over, so the lock is stale only when all are dead.
  */
+import { appendFileSync } from "node:fs";
 import { open, readFile, rm } from "node:fs/promises";
 import { LpctlError } from "../core/errors.js";
 
@@ -28,6 +32,8 @@ export const processLockDeps: LockDeps = {
 };
 
 export interface Lock {
+  /** Records a child process that must also be dead before the lock counts as stale. */
+  addPid(pid: number): void;
   release(): Promise<void>;
 }
 
@@ -57,12 +63,16 @@ export async function acquireLock(
       const fh = await open(path, "wx");
       await fh.writeFile(`${token}\n`);
       await fh.close();
-      return { release: () => releaseIfOurs(path, token) };
+      return {
+        // Synchronous: called from a spawn callback, before the child can do harm.
+        addPid: (pid) => appendFileSync(path, `${pid}\n`),
+        release: () => releaseIfOurs(path, token),
+      };
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
     }
     const owner = await readOwner(path);
-    if (owner !== undefined && !deps.isAlive(owner.pid)) {
+    if (owner !== undefined && !owner.pids.some((p) => deps.isAlive(p))) {
       // Stale: remove only if it is still the same dead owner's file.
       if ((await readOwner(path))?.token === owner.token) await rm(path, { force: true });
       continue;
@@ -79,12 +89,17 @@ export async function acquireLock(
   }
 }
 
-async function readOwner(path: string): Promise<{ pid: number; token: string } | undefined> {
+async function readOwner(
+  path: string,
+): Promise<{ pid: number; pids: number[]; token: string } | undefined> {
   try {
-    const token = (await readFile(path, "utf8")).trim();
+    const [token = "", ...children] = (await readFile(path, "utf8")).trim().split("\n");
     const pid = Number.parseInt(token.split(":")[0] ?? "", 10);
+    const pids = [pid, ...children.map((c) => Number.parseInt(c, 10))].filter(
+      (p) => Number.isInteger(p) && p > 0,
+    );
     // An empty file is a lock being written right now: treat as alive.
-    return Number.isInteger(pid) && pid > 0 ? { pid, token } : undefined;
+    return Number.isInteger(pid) && pid > 0 ? { pid, pids, token } : undefined;
   } catch {
     return undefined;
   }

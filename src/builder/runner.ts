@@ -14,6 +14,8 @@ export interface RunOptions {
   onLine?: (line: string, stream: "stdout" | "stderr") => void;
   /** Text written to the child's stdin. */
   input?: string;
+  /** Called with the child's pid once it started (locks record it, see lock.ts). */
+  onSpawn?: (pid: number) => void;
 }
 
 export interface RunResult {
@@ -55,6 +57,7 @@ export const execaRunner: Runner = {
       stdin: opts.input === undefined ? "ignore" : "pipe",
       maxBuffer: 512 * 1024 * 1024,
     });
+    if (child.pid !== undefined) opts.onSpawn?.(child.pid);
     const onLine = opts.onLine;
     if (onLine) {
       const out = lineSplitter((l) => onLine(l, "stdout"));

@@ -83,4 +83,22 @@ describe("acquireLock", () => {
     expect(existsSync(path)).toBe(true);
     await b.release();
   });
+
+  it("is not stale while a recorded child of the dead owner still runs", async () => {
+    const path = join(dir(), "k.lock");
+    const owner = await acquireLock(
+      path,
+      deps(() => true),
+    );
+    owner.addPid(5555);
+    expect(readFileSync(path, "utf8")).toMatch(/^4242:\d+\n5555\n$/);
+    // The owner (4242 in the file) is gone, its kpatch-build child 5555 is not.
+    const other = { ...deps((pid) => pid === 5555), pid: 4343 };
+    await expect(acquireLock(path, other, { timeoutMs: 30, pollMs: 5 })).rejects.toMatchObject({
+      code: "CACHE_LOCKED",
+    });
+    const taken = await acquireLock(path, { ...deps(() => false), pid: 4343 }, { timeoutMs: 1000 });
+    expect(readFileSync(path, "utf8")).toMatch(/^4343:/);
+    await taken.release();
+  });
 });
