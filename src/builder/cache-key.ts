@@ -7,8 +7,11 @@ import { createHash } from "node:crypto";
 import { homedir } from "node:os";
 import { join } from "node:path";
 
-/** Bump when the prepare recipe changes what ends up in the cache. */
-export const RECIPE_VERSION = 1;
+/**
+ * Bump when the prepare recipe changes what ends up in the cache.
+ * 2: debug prefix map, so the build-id no longer depends on the build path.
+ */
+export const RECIPE_VERSION = 2;
 
 export interface KernelKeyInput {
   targetId: string;

@@ -16,6 +16,8 @@ export const REPRODUCIBLE_ENV: Readonly<Record<string, string>> = {
 
 export interface MakeOptions {
   onLine?: (line: string) => void;
+  /** More environment for this make (on top of REPRODUCIBLE_ENV). */
+  env?: Record<string, string>;
 }
 
 /** `make -C tree args...`; a non-zero exit is KERNEL_BUILD_FAILED with the output tail. */
@@ -27,7 +29,7 @@ export async function kernelMake(
 ): Promise<string> {
   const lines: string[] = [];
   const r = await runner.run("make", ["-C", tree, ...args], {
-    env: { ...REPRODUCIBLE_ENV },
+    env: { ...REPRODUCIBLE_ENV, ...opts.env },
     onLine: (l) => {
       lines.push(l);
       if (lines.length > 400) lines.shift();

@@ -145,7 +145,12 @@ async function build(
   progress.phase("build kernel", `make -j${jobs} bzImage modules`);
   let compiled = 0;
   let pending = Promise.resolve();
+  // DWARF records the build directory, a per-pid temp path here, and the
+  // GNU build-id hashes it: map it away so the same inputs give the same
+  // build-id wherever (and by whichever process) the kernel was built.
+  const prefixMap = `-fdebug-prefix-map=${p.tree}=.`;
   await kernelMake(o.runner, p.tree, [`-j${jobs}`, "bzImage", "modules"], {
+    env: { KCFLAGS: prefixMap, KAFLAGS: prefixMap },
     onLine: (l) => {
       pending = pending.then(() => log(l));
       if (/^\s+CC\s/.test(l) && ++compiled % 500 === 0) progress.line(`${compiled} files compiled`);
