@@ -15,7 +15,7 @@ import { systemClock } from "../../src/builder/clock.js";
 import { execaRunner } from "../../src/builder/runner.js";
 import { bootWithInit } from "../../src/builder/vm/boot.js";
 import { pristineBzImage } from "../../src/builder/vm/vm-test-inputs.js";
-import { vmTestError } from "../../src/builder/vm/vm-test-report.js";
+import { evaluateVmTest, vmTestError } from "../../src/builder/vm/vm-test-report.js";
 import { vmTest, type VmTestReport } from "../../src/builder/vm/vm-test.js";
 import { runCli } from "../../src/cli/run.js";
 
@@ -132,6 +132,14 @@ describe("lpctl vm-test on the lab kernel", () => {
     expect(r.outcome).toBe("timeout");
     expect(r.markers.steps.map((s) => s.name)).toEqual(["boot", "hang"]);
     expect(Date.now() - t0).toBeLessThan(45_000 + 15_000);
+    // What vm-test makes of such a run: VM_TEST_FAILED naming the step the guest never reached.
+    const steps = evaluateVmTest({ ...r, timeoutMs: 45_000 }, [{ command: "true", expect: "x" }]);
+    const e = vmTestError(steps, r.consoleTail);
+    expect(e?.code).toBe("VM_TEST_FAILED");
+    expect(e?.message).toMatch(
+      /step "before-check": the VM hung: no progress before the 45 s timeout/,
+    );
+    expect(e?.message).toContain("@@LP step hang ok never ends");
   });
 
   it("reports a kernel panic", async () => {

@@ -52,7 +52,7 @@ function missingReason(f: VmBootFacts): string {
     case "panic":
       return `kernel panic: ${panicLine(f.transcript) ?? "Kernel panic"}`;
     case "timeout":
-      return `the VM hung: no progress before the ${Math.round(f.timeoutMs / 1000)} s timeout`;
+      return `the VM hung: no progress before the ${f.timeoutMs / 1000} s timeout`;
     case "no-end-marker":
       return "the VM stopped without reaching this step (reset or qemu error)";
     case "completed":

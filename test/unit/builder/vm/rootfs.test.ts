@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { moduleNameFromFile } from "../../../../src/builder/vm/module-name.js";
-import { qemuArgs } from "../../../../src/builder/vm/qemu.js";
+import { defaultAccel, qemuArgs } from "../../../../src/builder/vm/qemu.js";
 import { parseLdd } from "../../../../src/builder/vm/rootfs.js";
 
 describe("parseLdd", () => {
@@ -45,5 +45,12 @@ describe("qemuArgs", () => {
 describe("moduleNameFromFile", () => {
   it("maps the file name to the kernel's module name", () => {
     expect(moduleNameFromFile("/out/livepatch-cmdline-banner.ko")).toBe("livepatch_cmdline_banner");
+  });
+});
+
+describe("defaultAccel", () => {
+  it("honours LPCTL_VM_ACCEL", async () => {
+    expect(await defaultAccel({ LPCTL_VM_ACCEL: "tcg" })).toBe("tcg");
+    expect(await defaultAccel({ LPCTL_VM_ACCEL: "kvm" })).toBe("kvm");
   });
 });
