@@ -47,9 +47,12 @@ execFileSync(
   { stdio: "inherit" },
 );
 
+// GNU time adds the children's CPU time (user + sys): wall time on a shared
+// 2-core machine moves with other people's builds, CPU time much less.
 function timed(label, cmd, args, env = {}) {
+  const cpuFile = path.join(work, "cpu.txt");
   const t0 = performance.now();
-  const r = spawnSync(cmd, args, {
+  const r = spawnSync("/usr/bin/time", ["-f", "%U %S", "-o", cpuFile, cmd, ...args], {
     stdio: ["ignore", "pipe", "inherit"],
     env: { ...process.env, ...env },
     encoding: "utf8",
@@ -59,8 +62,15 @@ function timed(label, cmd, args, env = {}) {
     process.stderr.write(r.stdout);
     throw new Error(`${label} failed with exit ${r.status}`);
   }
-  log(`${label}: ${secs.toFixed(1)} s`);
-  return { secs, stdout: r.stdout };
+  const [user = 0, sys = 0] = readFileSync(cpuFile, "utf8")
+    .trim()
+    .split("\n")
+    .at(-1)
+    .split(" ")
+    .map(Number);
+  const cpu = user + sys;
+  log(`${label}: ${secs.toFixed(1)} s wall, ${cpu.toFixed(1)} s cpu`);
+  return { secs, cpu, stdout: r.stdout };
 }
 
 const lpctl = (label, args) =>
@@ -94,8 +104,12 @@ const REPRODUCIBLE_ENV = {
 
 const warm = [];
 const bare = [];
+const warmCpu = [];
+const bareCpu = [];
 for (let i = 0; i < RUNS; i++) {
-  warm.push(build(`warm build #${i + 1}`, path.join(work, `warm${i}`)).secs);
+  const w = build(`warm build #${i + 1}`, path.join(work, `warm${i}`));
+  warm.push(w.secs);
+  warmCpu.push(w.cpu);
   const out = path.join(work, `bare${i}`);
   mkdirSync(out);
   const args = [
@@ -113,12 +127,12 @@ for (let i = 0; i < RUNS; i++) {
     out,
     ...patchFiles,
   ];
-  bare.push(
-    timed(`bare kpatch-build #${i + 1}`, kpatchBuild, args, {
-      ...REPRODUCIBLE_ENV,
-      CACHEDIR: kpatchCache,
-    }).secs,
-  );
+  const b = timed(`bare kpatch-build #${i + 1}`, kpatchBuild, args, {
+    ...REPRODUCIBLE_ENV,
+    CACHEDIR: kpatchCache,
+  });
+  bare.push(b.secs);
+  bareCpu.push(b.cpu);
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -141,14 +155,19 @@ const results = {
   changes: report.changes,
   seconds: {
     coldPrepare: round(cold.secs),
+    coldPrepareCpu: round(cold.cpu),
     coldPreparePhases: prepared.timings,
     coldBuild: round(coldBuild.secs),
+    coldBuildCpu: round(coldBuild.cpu),
     warmBuild: warm.map(round),
     bareKpatchBuild: bare.map(round),
     warmBuildMedian: round(median(warm)),
     bareKpatchBuildMedian: round(median(bare)),
+    warmBuildCpu: warmCpu.map(round),
+    bareKpatchBuildCpu: bareCpu.map(round),
   },
   warmBuilderOverBare: round(median(warm) / median(bare)),
+  warmBuilderOverBareCpu: round(median(warmCpu) / median(bareCpu)),
   target: "warmBuilderOverBare <= 1.10",
 };
 mkdirSync("bench/results", { recursive: true });
