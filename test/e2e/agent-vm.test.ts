@@ -76,6 +76,12 @@ describe("lpctl agent in the lab kernel (qemu)", () => {
     process.stderr.write(
       `[agent-vm] boot ${boot.outcome}: ${boot.durationMs} ms, initramfs ${boot.initramfsBytes} bytes\n`,
     );
+    for (const step of ["v1", "v2", "v3"]) {
+      const text = boot.markers.outputs.get(`${step}-sync`)?.text ?? "(none)";
+      process.stderr.write(
+        `[agent-vm] ${step}: lpctl sync (${rc(`${step}-sync`) ?? "?"}):\n${text}\n`,
+      );
+    }
     // Builds wait for other tests' kernel prepare and kpatch-build on a shared machine.
   }, 3_600_000);
 
