@@ -219,8 +219,16 @@ export async function buildModule(o: BuildOptions): Promise<BuildResult> {
   return { report, reportPath, modulePath };
 }
 
-/** kpatch-build's own log (make and create-diff-object detail) for a failed run, kept in OUT. */
+/**
+ * The end of kpatch-build's own log (patch, make and create-diff-object
+ * detail) for a failed run, kept in OUT. Only the end: a warm run's log is
+ * ~20 MB of linker warnings, and the cause is at its end.
+ */
 async function appendKpatchLog(outLog: string, kpatchLog: string): Promise<void> {
   const detail = await readFile(kpatchLog, "utf8").catch(() => undefined);
-  if (detail !== undefined) await appendFile(outLog, `\n--- ${kpatchLog} ---\n${detail}`);
+  if (detail === undefined) return;
+  const tail = detail.trimEnd().split("\n").slice(-KPATCH_LOG_TAIL).join("\n");
+  await appendFile(outLog, `\n--- last ${KPATCH_LOG_TAIL} lines of ${kpatchLog} ---\n${tail}\n`);
 }
+
+const KPATCH_LOG_TAIL = 200;

@@ -87,3 +87,31 @@ describe("selectPatches", () => {
     expect(() => selectPatches(all, "k", ["nope"])).toThrow(/no valid patch 'nope'/);
   });
 });
+
+describe("classifyFailure on logs of lpctl's own kpatch-build runs", () => {
+  const lines = (name: string) =>
+    log(name)
+      .split("\n")
+      .filter((l) => l !== "");
+
+  it("init refusal of the fixture patch version-init", () => {
+    const l = lines("lpctl-init-refused.log");
+    const f = classifyFailure(l, parseKpatchOutput(l.join("\n")), patches, new Map());
+    expect(f).toMatchObject({ rule: "init-code", patch: "version-init" });
+  });
+
+  it("apply failure of the fixture patch cmdline-noapply, found by its staged file name", () => {
+    const l = lines("lpctl-apply-failed.log");
+    const files = new Map([["002-cmdline-noapply-0001-cmdline-noapply.patch", "cmdline-noapply"]]);
+    const f = classifyFailure(l, parseKpatchOutput(l.join("\n")), patches, files);
+    expect(f).toMatchObject({ code: "PATCH_APPLY_FAILED", patch: "cmdline-noapply" });
+    expect(f.logTail.join("\n")).toContain("Hunk #1 FAILED");
+  });
+
+  it("the cumulative success has both changed functions", () => {
+    const out = parseKpatchOutput(log("lpctl-cumulative-success.log"));
+    expect(out.success).toBe(true);
+    expect(out.changes.map((c) => c.function)).toEqual(["cmdline_proc_show", "version_proc_show"]);
+    expect(out.moduleFile).toBe("lp_debian_6_1_lab_dev56fb44b3.ko");
+  });
+});
