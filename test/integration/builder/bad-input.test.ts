@@ -1,6 +1,8 @@
 /** Inputs the builder must refuse quickly, before any long kernel build. */
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -78,5 +80,58 @@ describe("bad input", () => {
     expect((err as Error).message).toContain("CONFIG_LIVEPATCH");
     expect(lines.join("\n")).not.toContain("build kernel");
     expect(readdirSync(join(cache, "kernels"))).toEqual([]);
+  });
+
+  it("a loopback HTTP tarball with the wrong sha256: SOURCE_DIGEST_MISMATCH", async () => {
+    const body = Buffer.from("not a kernel tarball");
+    const server = createServer((_req, res) => res.end(body));
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const wrong = "0".repeat(64);
+      const gcc = await compilerIdentity(execaRunner);
+      const repoDir = tmpTargetRepo(
+        "http-lab",
+        `release: 6.1.192\narch: x86_64\nsource:\n  tarball:\n    url: http://127.0.0.1:${port}/linux.tar\n    sha256: "${wrong}"\nconfig:\n  base: tinyconfig\ntoolchain: "${gcc}"\n`,
+      );
+      const { target } = await loadBuildInputs(repoDir, "http-lab");
+      const actual = createHash("sha256").update(body).digest("hex");
+      await expect(
+        prepareKernel(target, {
+          runner: execaRunner,
+          clock: systemClock,
+          print,
+          cacheDir: cacheDir(),
+          repoDir,
+        }),
+      ).rejects.toMatchObject({
+        code: "SOURCE_DIGEST_MISMATCH",
+        details: { expected: wrong, actual },
+      });
+    } finally {
+      server.close();
+    }
+  });
+
+  it("a path source that is not a kernel tree: SOURCE_UNAVAILABLE", async () => {
+    const gcc = await compilerIdentity(execaRunner);
+    const empty = mkdtempSync(join(tmpdir(), "lpctl-notree-"));
+    const repoDir = tmpTargetRepo(
+      "path-lab",
+      `release: 6.1.192\narch: x86_64\nsource:\n  path: ${empty}\nconfig:\n  base: tinyconfig\ntoolchain: "${gcc}"\n`,
+    );
+    const { target } = await loadBuildInputs(repoDir, "path-lab");
+    await expect(
+      prepareKernel(target, {
+        runner: execaRunner,
+        clock: systemClock,
+        print,
+        cacheDir: cacheDir(),
+        repoDir,
+      }),
+    ).rejects.toMatchObject({
+      code: "SOURCE_UNAVAILABLE",
+      message: expect.stringContaining("not a kernel source tree") as unknown,
+    });
   });
 });
