@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 
 /**
  * Bump when the prepare recipe changes what ends up in the cache.
@@ -43,9 +43,12 @@ export function kernelDirName(targetId: string, key: string): string {
   return `${targetId}-${key.slice(0, 12)}`;
 }
 
-/** --cache, else $LPCTL_CACHE_DIR, else ~/.cache/livepatch-gitops. */
+/**
+ * --cache, else $LPCTL_CACHE_DIR, else ~/.cache/livepatch-gitops; always
+ * absolute, because kpatch-build changes directory before it uses CACHEDIR.
+ */
 export function resolveCacheDir(flag: string | undefined, env: NodeJS.ProcessEnv): string {
-  if (flag) return flag;
-  if (env.LPCTL_CACHE_DIR) return env.LPCTL_CACHE_DIR;
+  if (flag) return resolve(flag);
+  if (env.LPCTL_CACHE_DIR) return resolve(env.LPCTL_CACHE_DIR);
   return join(homedir(), ".cache", "livepatch-gitops");
 }

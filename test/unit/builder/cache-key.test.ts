@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   kernelDirName,
@@ -44,5 +45,6 @@ describe("resolveCacheDir", () => {
     expect(resolveCacheDir("/a", { LPCTL_CACHE_DIR: "/b" })).toBe("/a");
     expect(resolveCacheDir(undefined, { LPCTL_CACHE_DIR: "/b" })).toBe("/b");
     expect(resolveCacheDir(undefined, {})).toMatch(/\.cache\/livepatch-gitops$/);
+    expect(resolveCacheDir("rel/cache", {})).toBe(join(process.cwd(), "rel/cache"));
   });
 });
