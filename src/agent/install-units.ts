@@ -5,7 +5,7 @@
 import { mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { LpctlError } from "../core/errors.js";
-import { writeFileAtomic } from "./atomic-write.js";
+import { writeFileAtomic } from "../io/atomic-write.js";
 import type { HostRoot } from "./host-root.js";
 
 export const UNIT_NAMES = ["lpctl-sync.service", "lpctl-sync.timer"] as const;

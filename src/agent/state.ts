@@ -8,7 +8,7 @@ import { z } from "zod";
 import { LpctlError } from "../core/errors.js";
 import { ManifestKernelSchema } from "../core/manifest.js";
 import { fieldPath } from "../core/schema-issues.js";
-import { writeFileAtomic } from "./atomic-write.js";
+import { writeFileAtomic } from "../io/atomic-write.js";
 
 const AppliedSchema = z.strictObject({
   name: z.string(),

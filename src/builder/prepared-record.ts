@@ -3,7 +3,8 @@
  * entry count as prepared. Read back with a schema so a damaged entry is
  * rebuilt instead of trusted.
  */
-import { readFile, rename, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
+import { writeFileAtomic } from "../io/atomic-write.js";
 import { join } from "node:path";
 import { z } from "zod";
 
@@ -49,6 +50,5 @@ export async function readPrepared(dir: string): Promise<PreparedRecord | undefi
 
 export async function writePrepared(dir: string, record: PreparedRecord): Promise<void> {
   const path = entryPaths(dir).record;
-  await writeFile(`${path}.tmp`, JSON.stringify(PreparedSchema.parse(record), null, 2) + "\n");
-  await rename(`${path}.tmp`, path);
+  await writeFileAtomic(path, JSON.stringify(PreparedSchema.parse(record), null, 2) + "\n");
 }

@@ -3,7 +3,7 @@
  * publisher trusts its shape), then temp file + rename so a reader never sees
  * half a report.
  */
-import { rename, writeFile } from "node:fs/promises";
+import { writeFileAtomic } from "../io/atomic-write.js";
 import { LpctlError } from "../core/errors.js";
 import { BuildReportSchema, type BuildReport } from "../core/build-report.js";
 
@@ -16,7 +16,5 @@ export async function writeBuildReport(path: string, report: BuildReport): Promi
       { cause: parsed.error },
     );
   }
-  const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, JSON.stringify(parsed.data, null, 2) + "\n");
-  await rename(tmp, path);
+  await writeFileAtomic(path, JSON.stringify(parsed.data, null, 2) + "\n");
 }

@@ -16,7 +16,7 @@ import { readdir, readFile, rm, mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { LpctlError } from "../core/errors.js";
 import { ManifestSchema, type Manifest } from "../core/manifest.js";
-import { writeFileAtomic } from "./atomic-write.js";
+import { writeFileAtomic } from "../io/atomic-write.js";
 import type { ReleaseFile } from "./release-files.js";
 
 export interface MirrorResult {
