@@ -1,22 +1,66 @@
 #!/usr/bin/env bash
 # The project's main job (README): on a fresh Debian bookworm machine with
-# Node, set up the tool and check this repository's own kernel targets and
-# patches the way CI checks a pull request: validate the repository model,
-# then lint every patch. Read-only with respect to kernels/ and patches/.
+# Node, as root, run the whole local loop over this repository the way CI
+# and the app do it for a merged pull request:
+#   validate + lint  →  build the cumulative module per kernel target with
+#   kpatch-build and boot-test it in qemu  →  sign and publish a release into
+#   a mirror directory  →  verify it as a host would.
+# Outputs go to .cache/demo/ (mirror/, keys/, out/); kernels are cached in
+# $LPCTL_CACHE_DIR (default ~/.cache/livepatch-gitops), so a second run only
+# rebuilds what changed. Read-only with respect to kernels/ and patches/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+bash scripts/install-build-deps.sh
+export PATH="${LPCTL_TOOLS_DIR:-/opt/livepatch-gitops/tools}/usr/bin:$PATH"
 npm ci --no-audit --no-fund
 npm run build
 
 lpctl() { node dist/cli/main.js "$@"; }
+demo=.cache/demo
+mkdir -p "$demo/out" "$demo/keys"
 
 echo "== lpctl validate"
 lpctl validate --repo .
 
 shopt -s nullglob
 patch_files=(patches/*/*.patch)
-if [ ${#patch_files[@]} -gt 0 ]; then
-  echo "== lpctl lint (${#patch_files[@]} patch files)"
-  lpctl lint "${patch_files[@]}"
+echo "== lpctl lint (${#patch_files[@]} patch files)"
+lpctl lint "${patch_files[@]}"
+
+echo "== lpctl doctor"
+lpctl doctor
+
+# Module names carry the manifest version this run will publish, so a host
+# can hold the old and the new module during the replace transition.
+version=1
+if [ -f "$demo/mirror/manifest.json" ]; then
+  version=$(($(node -p "JSON.parse(require('fs').readFileSync('$demo/mirror/manifest.json','utf8')).version") + 1))
 fi
+
+reports=()
+for target_dir in kernels/*/; do
+  target=$(basename "$target_dir")
+  echo "== lpctl build --target $target --serial $version --vm-test"
+  rm -rf "${demo:?}/out/$target"
+  lpctl build --target "$target" --serial "$version" --out "$demo/out/$target" --vm-test
+  reports+=("$demo/out/$target")
+done
+
+if [ ! -f "$demo/keys/signing-key.asc" ]; then
+  echo "== lpctl keygen (demo key, kept in $demo/keys; use your own offline key for real releases)"
+  lpctl keygen --name "livepatch-gitops demo" --out "$demo/keys"
+fi
+
+echo "== lpctl publish --to $demo/mirror"
+from=()
+[ -f "$demo/mirror/manifest.json" ] && from=(--from "$demo/mirror")
+lpctl publish --reports "${reports[@]}" --key "$demo/keys/signing-key.asc" \
+  --repository local/livepatch-gitops --to "$demo/mirror" "${from[@]}"
+
+echo "== lpctl verify (as a host: pinned public key)"
+lpctl verify --manifest "$demo/mirror/manifest.json" --key "$demo/keys/signing-key.pub.asc"
+for m in "$demo"/mirror/kernel-*.json; do
+  lpctl verify --manifest "$m" --key "$demo/keys/signing-key.pub.asc"
+done
+echo "== done: hosts can sync from file://$PWD/$demo/mirror/ (see docs/operating-hosts.md)"
