@@ -3,25 +3,17 @@
  * Entry of the single-file host agent (dist/lpctl-agent.mjs): only the host
  * commands, so the bundle carries none of the app, builder or publisher.
  */
-import { Command } from "commander";
+import type { Command } from "commander";
 import { registerRevert } from "./commands/revert.js";
 import { registerStatus } from "./commands/status.js";
 import { registerSync } from "./commands/sync.js";
 import { processOutput, type Output } from "./output.js";
-import type { CommandContext } from "./program.js";
+import { baseProgram, type CommandContext } from "./base-program.js";
 import { runProgram } from "./run-program.js";
 
 /** The agent's command tree: sync, status, revert. */
 function buildAgentProgram(output: Output, setExit: (code: number) => void): Command {
-  const program = new Command("lpctl")
-    .description("live patch host agent")
-    .option("--debug", "show stack traces")
-    .showHelpAfterError()
-    .exitOverride()
-    .configureOutput({
-      writeOut: (s) => output.out(s.replace(/\n$/, "")),
-      writeErr: (s) => output.err(s.replace(/\n$/, "")),
-    });
+  const program = baseProgram("live patch host agent", output);
   const ctx: CommandContext = { output, setExit };
   registerSync(program, ctx);
   registerStatus(program, ctx);

@@ -1,4 +1,5 @@
-import { Command } from "commander";
+import type { Command } from "commander";
+import { baseProgram, type CommandContext } from "./base-program.js";
 import { registerInstallUnits } from "./commands/install-units.js";
 import { registerBuild } from "./commands/build.js";
 import { registerDoctor } from "./commands/doctor.js";
@@ -17,15 +18,7 @@ import type { Output } from "./output.js";
 
 /** Builds the `lpctl` command tree. Each command lives in ./commands/<name>.ts. */
 export function buildProgram(output: Output, setExit: (code: number) => void): Command {
-  const program = new Command("lpctl")
-    .description("GitOps for Linux kernel live patches")
-    .option("--debug", "show stack traces and debug output")
-    .showHelpAfterError()
-    .exitOverride()
-    .configureOutput({
-      writeOut: (s) => output.out(s.replace(/\n$/, "")),
-      writeErr: (s) => output.err(s.replace(/\n$/, "")),
-    });
+  const program = baseProgram("GitOps for Linux kernel live patches", output);
   const ctx: CommandContext = { output, setExit };
   // Commands register themselves here, one line each.
   registerValidate(program, ctx);
@@ -45,7 +38,4 @@ export function buildProgram(output: Output, setExit: (code: number) => void): C
   return program;
 }
 
-export interface CommandContext {
-  output: Output;
-  setExit: (code: number) => void;
-}
+export type { CommandContext } from "./base-program.js";
