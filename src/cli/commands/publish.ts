@@ -14,7 +14,8 @@ import { parseStrictJson } from "../../core/strict-json.js";
 import { parseManifestValue } from "../../core/verify/check-manifest.js";
 import { createGitHubReleaseStore } from "../../publisher/github-release.js";
 import { loadSigner } from "../../publisher/load-signer.js";
-import { readManifestIn, writeMirror } from "../../publisher/mirror-directory.js";
+import { checkOwnSignature } from "../../publisher/check-own-signature.js";
+import { writeMirror } from "../../publisher/mirror-directory.js";
 import { prepareRelease } from "../../publisher/prepare-release.js";
 import { publishRelease } from "../../publisher/publish-release.js";
 import { readBuildOutputs } from "../../publisher/read-build-outputs.js";
@@ -82,10 +83,17 @@ export function registerPublish(program: Command, ctx: CommandContext): void {
       const refresh: PublishedDir | undefined = flags.refresh
         ? await readPublishedDir(refreshSource(flags))
         : undefined;
+      if (refresh)
+        await checkOwnSignature(
+          refresh.manifestBytes,
+          refresh.signature,
+          signer.publicKey,
+          refreshSource(flags),
+        );
       // GitHub's latest release is the source of truth when publishing there.
       const previous =
         flags.previous || flags.from || !store
-          ? await previousManifest(flags)
+          ? await previousManifest(flags, signer.publicKey)
           : await latestManifest(store);
       const version = (previous?.version ?? refresh?.manifest.version ?? 0) + 1;
       const window = store ? await resumeWindow(store, `v${version}`) : undefined;
@@ -148,26 +156,38 @@ function refreshSource(flags: PublishFlags): string {
   return dir;
 }
 
-/** --previous FILE, else --from DIR's manifest, else the --to directory's current one. */
-async function previousManifest(flags: PublishFlags): Promise<Manifest | undefined> {
+/**
+ * --previous FILE (taken as given: how an operator vouches for the previous
+ * version after a key rotation), else the manifest in --from DIR or the --to
+ * directory, whose signature must verify with our own key.
+ */
+async function previousManifest(
+  flags: PublishFlags,
+  publicKey: string,
+): Promise<Manifest | undefined> {
   if (flags.previous) {
-    const bytes = await readFile(flags.previous).catch((e: unknown) => {
-      throw new LpctlError(
-        "FILE_MISSING",
-        `cannot read --previous ${flags.previous}: ${String(e)}`,
-        { cause: e },
-      );
-    });
-    return parseManifestValue(parseStrictJson(new Uint8Array(bytes), flags.previous));
+    const bytes = await readOrFail(flags.previous, "--previous");
+    return parseManifestValue(parseStrictJson(bytes, flags.previous));
   }
-  if (flags.from)
-    return parseManifestValue(
-      parseStrictJson(
-        new Uint8Array(await readFile(join(flags.from, "manifest.json"))),
-        flags.from,
-      ),
-    );
-  return flags.to ? readManifestIn(flags.to) : undefined;
+  const dir = flags.from ?? flags.to;
+  if (!dir) return undefined;
+  const manifest = await readFile(join(dir, "manifest.json")).catch(() => undefined);
+  if (manifest === undefined) {
+    if (flags.from) throw new LpctlError("FILE_MISSING", `${flags.from} holds no manifest.json`);
+    return undefined; // a new mirror directory: this is version 1
+  }
+  const signature = await readOrFail(join(dir, "manifest.json.asc"), "the signature");
+  return checkOwnSignature(new Uint8Array(manifest), signature, publicKey, dir);
+}
+
+async function readOrFail(file: string, what: string): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await readFile(file));
+  } catch (e) {
+    throw new LpctlError("FILE_MISSING", `cannot read ${what} ${file}: ${String(e)}`, {
+      cause: e,
+    });
+  }
 }
 
 /** Titles and CVEs from patches/<id>/patch.yaml; the upstream commit becomes the patch's commit. */

@@ -209,3 +209,55 @@ describe("lpctl mirror", () => {
     ).toBe(2);
   });
 });
+
+describe("publish builds only on releases signed by its own key", () => {
+  it("refuses a tampered mirror (--refresh and a new version) and a foreign key's mirror", async () => {
+    const tmp = await tempDir("own-signature");
+    await lpctl("keygen", "--name", "Own", "--out", join(tmp, "keys"));
+    await lpctl("keygen", "--name", "Stranger", "--out", join(tmp, "stranger"));
+    const mirror = join(tmp, "mirror");
+    await writeBuildOutputs(join(tmp, "b1"), ["lab-a"], "v1");
+    const publish = (key: string, ...extra: string[]): ReturnType<typeof lpctl> =>
+      lpctl(
+        "publish",
+        "--key",
+        key,
+        "--repository",
+        "e/lp",
+        "--repo",
+        REPO_ROOT,
+        "--to",
+        mirror,
+        ...extra,
+      );
+    const own = join(tmp, "keys/signing-key.asc");
+    const first = await publish(own, "--reports", join(tmp, "b1"));
+    expect(first.code, first.err).toBe(0);
+
+    // Someone with write access to the mirror edits a title: a refresh must
+    // not re-sign it, and a new version must not build on it.
+    const manifestPath = join(mirror, "manifest.json");
+    const original = await readFile(manifestPath, "utf8");
+    await writeFile(manifestPath, original.replace('"version":1', '"version":900'));
+    const before = (await readdir(mirror)).sort();
+    const refresh = await publish(own, "--refresh");
+    expect(refresh.code).toBe(2);
+    expect(refresh.err).toMatch(/does not verify with the signing key/);
+    const next = await publish(own, "--reports", join(tmp, "b1"));
+    expect(next.code).toBe(2);
+    expect((await readdir(mirror)).sort()).toEqual(before);
+
+    // Intact again, but another key may not publish on top of it.
+    await writeFile(manifestPath, original);
+    const foreign = await publish(
+      join(tmp, "stranger/signing-key.asc"),
+      "--reports",
+      join(tmp, "b1"),
+    );
+    expect(foreign.code).toBe(2);
+    expect(foreign.err).toMatch(/does not verify with the signing key/);
+    const ok = await publish(own, "--refresh");
+    expect(ok.code, ok.err).toBe(0);
+    expect(JSON.parse(await readFile(manifestPath, "utf8"))).toMatchObject({ version: 2 });
+  });
+});
