@@ -14,12 +14,13 @@
  * Run `node bench/build.mjs` (env: RUNS=3, JOBS=all CPUs, BENCH_CACHE=fresh
  * temp dir); it writes bench/results/build.json.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import process from "node:process";
+import { bundleCli } from "./bundle-cli.mjs";
 
 const log = (...parts) => process.stdout.write(parts.join(" ") + "\n");
 const RUNS = Number(process.env.RUNS ?? 3);
@@ -28,24 +29,7 @@ const TARGET = "debian-6.1-lab";
 const PATCH = "cmdline-banner";
 const cache = process.env.BENCH_CACHE ?? mkdtempSync(path.join(tmpdir(), "lpctl-bench-cache-"));
 const work = mkdtempSync(path.join(tmpdir(), "lpctl-bench-out-"));
-const cli = path.resolve(".cache/bench/lpctl.mjs");
-
-// The CLI from source, bundled (dependencies stay in node_modules).
-mkdirSync(path.dirname(cli), { recursive: true });
-execFileSync(
-  "npx",
-  [
-    "esbuild",
-    "src/cli/main.ts",
-    "--bundle",
-    "--platform=node",
-    "--format=esm",
-    `--outfile=${cli}`,
-    "--packages=external",
-    "--log-level=warning",
-  ],
-  { stdio: "inherit" },
-);
+const cli = bundleCli(".cache/bench/lpctl.mjs");
 
 // GNU time adds the children's CPU time (user + sys): wall time on a shared
 // 2-core machine moves with other people's builds, CPU time much less.

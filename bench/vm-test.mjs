@@ -8,33 +8,20 @@
  * `lpctl build`, then times RUNS runs of `lpctl vm-test --json`.
  * Run `node bench/vm-test.mjs` (env: RUNS=5); it writes bench/results/vm-test.json.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, release, tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import process from "node:process";
+import { bundleCli } from "./bundle-cli.mjs";
 
 const log = (line) => process.stdout.write(line + "\n");
 const RUNS = Number(process.env.RUNS ?? 5);
 const TARGET = "debian-6.1-lab";
 const cache = process.env.LPCTL_CACHE_DIR ?? path.resolve(".cache/lpctl");
 const out = mkdtempSync(path.join(tmpdir(), "lpctl-bench-vm-"));
-const cli = path.resolve(".cache/bench/lpctl-vm.mjs");
-
-mkdirSync(path.dirname(cli), { recursive: true });
-execFileSync(
-  "npx",
-  [
-    "esbuild",
-    "src/cli/main.ts",
-    "--bundle",
-    "--platform=node",
-    "--format=esm",
-    `--outfile=${cli}`,
-  ].concat(["--packages=external", "--log-level=warning"]),
-  { stdio: "inherit" },
-);
+const cli = bundleCli(".cache/bench/lpctl-vm.mjs");
 
 function lpctl(args) {
   const t0 = performance.now();

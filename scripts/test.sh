@@ -6,11 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/install-build-deps.sh
-export PATH="${LPCTL_TOOLS_DIR:-/opt/livepatch-gitops/tools}/usr/bin:$PATH"
-
-npm ci --no-audit --no-fund
-npm run build
+source scripts/setup.sh
 npm run typecheck
 npm run lint
 
