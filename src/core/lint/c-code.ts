@@ -27,6 +27,8 @@ export function lexLine(raw: string, state: LexState): LexedLine {
     // A lone "*/" ends a comment we could not see start; anything else is inside one.
     return { code: "", preproc: false };
   }
+  // Most lines have no comment or literal: nothing to strip.
+  if (!state.inComment && !/[/"']/.test(raw)) return { code: raw.trimEnd(), preproc };
   let out = "";
   let i = 0;
   while (i < raw.length) {

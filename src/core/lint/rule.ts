@@ -1,7 +1,7 @@
 /** The contract every lint rule implements, plus helpers several rules share. */
 import type { RuleId, Severity } from "./finding.js";
 import type { FunctionScope, Scope } from "./scope.js";
-import type { FileView, HunkLine, HunkView } from "./view.js";
+import { identifiers, memoize, type FileView, type HunkLine, type HunkView } from "./view.js";
 
 /** One reason to report; hits of the same rule in one hunk become one finding. */
 export interface Hit {
@@ -36,8 +36,17 @@ export function existedBefore(file: FileView, scope: Scope): boolean {
   if (scope.kind === "top-level" || scope.kind === "unknown") return true;
   if (scope.headerKind === "del") return false;
   if (scope.headerKind !== "add") return true;
-  const word = new RegExp(`\\b${escape(bareName(scope.name))}\\b`);
-  return file.hunks.some((h) => h.oldSide.some((l) => l.col0 && word.test(l.code)));
+  return oldTopLevelWords(file).has(bareName(scope.name));
+}
+
+/** Identifiers on column-0 old-side lines of the file, computed once so each lookup is O(1). */
+function oldTopLevelWords(file: FileView): Set<string> {
+  return memoize(file, "old-top-level-words", () => {
+    const words = new Set<string>();
+    for (const h of file.hunks)
+      for (const l of h.oldSide) if (l.col0) for (const w of identifiers(l.code)) words.add(w);
+    return words;
+  });
 }
 
 /** The changed lines of a hunk whose enclosing scope is an existing function, with it. */

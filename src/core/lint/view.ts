@@ -33,6 +33,8 @@ export interface FileView {
 
 export interface HunkView {
   file: FileView;
+  /** Position in FileView.hunks. */
+  index: number;
   hunk: DiffHunk;
   oldSide: HunkLine[];
   newSide: HunkLine[];
@@ -80,34 +82,55 @@ function buildSide(hunk: DiffHunk, skip: "add" | "del"): HunkLine[] {
  * hunk, which changes nothing kpatch cares about.
  */
 function markSignificant(oldSide: HunkLine[], newSide: HunkLine[]): void {
-  const dels = oldSide.filter((l) => l.line.kind === "del" && l.code.trim() !== "");
-  const adds = newSide.filter((l) => l.line.kind === "add" && l.code.trim() !== "");
   const pending = new Map<string, HunkLine[]>();
-  for (const d of dels) {
+  for (const d of oldSide) {
+    if (d.line.kind !== "del" || d.code.trim() === "") continue;
     const key = normalize(d.code);
-    pending.set(key, [...(pending.get(key) ?? []), d]);
+    const list = pending.get(key);
+    if (list) list.push(d);
+    else pending.set(key, [d]);
   }
-  for (const a of adds) {
-    const match = pending.get(normalize(a.code))?.shift();
-    if (match === undefined) a.significant = true;
+  for (const a of newSide) {
+    if (a.line.kind !== "add" || a.code.trim() === "") continue;
+    const list = pending.get(normalize(a.code));
+    // Match deletions in order without shifting the array (linear for many equal lines).
+    if (list === undefined || list.length === 0) a.significant = true;
+    else list.pop();
   }
   for (const rest of pending.values()) for (const d of rest) d.significant = true;
 }
 
-function buildHunk(file: FileView, hunk: DiffHunk): HunkView {
+/** Significant deleted and added lines in hunk order (each side keeps hunk order). */
+function changedInOrder(hunk: DiffHunk, oldSide: HunkLine[], newSide: HunkLine[]): HunkLine[] {
+  const changed: HunkLine[] = [];
+  let o = 0;
+  let n = 0;
+  for (const line of hunk.lines) {
+    if (line.kind === "context") {
+      o++;
+      n++;
+    } else if (line.kind === "del") {
+      if (oldSide[o].significant) changed.push(oldSide[o]);
+      o++;
+    } else {
+      if (newSide[n].significant) changed.push(newSide[n]);
+      n++;
+    }
+  }
+  return changed;
+}
+
+function buildHunk(file: FileView, hunk: DiffHunk, index: number): HunkView {
   const oldSide = buildSide(hunk, "add");
   const newSide = buildSide(hunk, "del");
   markSignificant(oldSide, newSide);
-  const byLine = new Map<DiffLine, HunkLine>();
-  for (const l of [...oldSide, ...newSide]) if (l.line.kind !== "context") byLine.set(l.line, l);
-  const changed = hunk.lines
-    .map((l) => byLine.get(l))
-    .filter((l): l is HunkLine => l !== undefined && l.significant);
+  const changed = changedInOrder(hunk, oldSide, newSide);
   const scopes = new Map<HunkLine, Scope>();
   const oldCache: ScopeCache = new Map();
   const newCache: ScopeCache = new Map();
   const view: HunkView = {
     file,
+    index,
     hunk,
     oldSide,
     newSide,
@@ -134,8 +157,15 @@ export function buildFileView(diff: DiffFile): FileView {
     hunks: [],
     memo: new Map(),
   };
-  file.hunks = diff.hunks.map((h) => buildHunk(file, h));
+  file.hunks = diff.hunks.map((h, i) => buildHunk(file, h, i));
   return file;
+}
+
+const IDENT = /[A-Za-z_]\w*/g;
+
+/** The identifiers in a line of code. */
+export function identifiers(code: string): string[] {
+  return code.match(IDENT) ?? [];
 }
 
 /** Computes a per-file value once and shares it between hunks and rules. */

@@ -1,6 +1,6 @@
 /** Rules triggered by a construct the patch adds, wherever it appears. */
-import { addedMatches, changesInFunctions, mentions, type Hit, type Rule } from "../rule.js";
-import type { HunkView } from "../view.js";
+import { addedMatches, changesInFunctions, type Hit, type Rule } from "../rule.js";
+import { memoize, type HunkView } from "../view.js";
 
 const ONCE =
   /\b(printk_once|printk_deferred_once|pr_[a-z]+_once|dev_[a-z]+_once|netdev_[a-z]+_once|WARN_ONCE|WARN_ON_ONCE|DO_ONCE|DO_ONCE_LITE|DO_ONCE_LITE_IF)\s*\(/;
@@ -61,11 +61,12 @@ export const newExportedSymbol: Rule = {
   id: "new-exported-symbol",
   cOnly: true,
   check(h) {
-    const gone = h.file.hunks.flatMap((x) => x.oldSide.filter((l) => EXPORT.test(l.code)));
-    const lines = addedMatches(h, EXPORT).filter((l) => {
-      const name = EXPORT.exec(l.code)?.[1] ?? "";
-      return !gone.some((g) => mentions(g.code, name));
-    });
+    const gone = memoize(
+      h.file,
+      "old-exports",
+      () => new Set(h.file.hunks.flatMap((x) => x.oldSide.map((l) => EXPORT.exec(l.code)?.[1]))),
+    );
+    const lines = addedMatches(h, EXPORT).filter((l) => !gone.has(EXPORT.exec(l.code)?.[1]));
     return single(
       lines,
       "warning",
@@ -79,8 +80,11 @@ export const includeAdded: Rule = {
   id: "include-added",
   cOnly: true,
   check(h) {
-    const gone = new Set(
-      h.file.hunks.flatMap((x) => x.oldSide.map((l) => INCLUDE.exec(l.line.text)?.[1])),
+    const gone = memoize(
+      h.file,
+      "old-includes",
+      () =>
+        new Set(h.file.hunks.flatMap((x) => x.oldSide.map((l) => INCLUDE.exec(l.line.text)?.[1]))),
     );
     const lines = h.newSide.filter((l) => {
       const m = l.line.kind === "add" ? INCLUDE.exec(l.line.text) : null;

@@ -13,16 +13,20 @@ export interface Definition {
   text: string;
   prototype: boolean;
   lines: HunkLine[];
+  /** Index of the hunk it was read from. */
+  hunk: number;
 }
 
 export interface Definitions {
   old: Map<string, Definition[]>;
   new: Map<string, Definition[]>;
+  oldByHunk: Map<number, Definition[]>;
+  newByHunk: Map<number, Definition[]>;
 }
 
 const MAX_HEADER_LINES = 8;
 
-function readDefinition(side: HunkLine[], p: number): Definition | undefined {
+function readDefinition(side: HunkLine[], p: number, hunk: number): Definition | undefined {
   const first = side[p];
   if (!first.col0 || first.preproc || !/^[A-Za-z_][^=]*\b[A-Za-z_]\w*\s*\(/.test(first.code)) {
     return undefined;
@@ -48,28 +52,44 @@ function readDefinition(side: HunkLine[], p: number): Definition | undefined {
     // A macro call statement (EXPORT_SYMBOL(x);) ends with ')' right after the name's parentheses.
     if (prototype && /^[A-Z_][A-Z0-9_]*\s*\(/.test(text)) return undefined;
     const name = functionName(text);
-    return name === undefined ? undefined : { name, text, prototype, lines };
+    return name === undefined ? undefined : { name, text, prototype, lines, hunk };
   }
   return undefined;
 }
 
 function collect(sides: HunkLine[][]): Map<string, Definition[]> {
   const out = new Map<string, Definition[]>();
-  for (const side of sides) {
+  sides.forEach((side, hunk) => {
     for (let p = 0; p < side.length; p++) {
-      const def = readDefinition(side, p);
-      if (def) out.set(def.name, [...(out.get(def.name) ?? []), def]);
+      const def = readDefinition(side, p, hunk);
+      if (!def) continue;
+      const list = out.get(def.name);
+      if (list) list.push(def);
+      else out.set(def.name, [def]);
     }
-  }
+  });
+  return out;
+}
+
+/** Definitions per hunk index, so a rule visits only the ones of the hunk it checks. */
+export function byHunk(defs: Map<string, Definition[]>): Map<number, Definition[]> {
+  const out = new Map<number, Definition[]>();
+  for (const list of defs.values())
+    for (const d of list) {
+      const at = out.get(d.hunk);
+      if (at) at.push(d);
+      else out.set(d.hunk, [d]);
+    }
   return out;
 }
 
 /** Definitions on the old side (context + deleted) and new side (context + added). */
 export function definitions(file: FileView): Definitions {
-  return memoize(file, "definitions", () => ({
-    old: collect(file.hunks.map((h) => h.oldSide)),
-    new: collect(file.hunks.map((h) => h.newSide)),
-  }));
+  return memoize(file, "definitions", () => {
+    const old = collect(file.hunks.map((h) => h.oldSide));
+    const neu = collect(file.hunks.map((h) => h.newSide));
+    return { old, new: neu, oldByHunk: byHunk(old), newByHunk: byHunk(neu) };
+  });
 }
 
 /** Whether any of the definition's lines was added or deleted. */

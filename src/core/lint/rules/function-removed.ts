@@ -12,10 +12,10 @@ export const functionRemoved: Rule = {
   check(h) {
     const defs = definitions(h.file);
     const hits: Hit[] = [];
-    for (const [name, olds] of defs.old) {
-      if (defs.new.has(name)) continue;
-      for (const od of olds.filter((d) => !d.prototype && touched(d))) {
-        const lines = od.lines.filter((l) => h.oldSide.includes(l) && l.line.kind === "del");
+    for (const od of defs.oldByHunk.get(h.index) ?? []) {
+      const name = od.name;
+      if (!defs.new.has(name) && !od.prototype && touched(od)) {
+        const lines = od.lines.filter((l) => l.line.kind === "del");
         if (lines.length === 0) continue;
         hits.push({
           severity: "warning",

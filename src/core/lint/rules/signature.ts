@@ -4,7 +4,6 @@
  */
 import { stripAttributes } from "../header.js";
 import type { Hit, Rule } from "../rule.js";
-import type { HunkView } from "../view.js";
 import { definitions, touched, type Definition } from "./definitions.js";
 
 // Attributes that do not change how callers call the function (adding noinline is a fix).
@@ -19,18 +18,15 @@ function abi(def: Definition): string {
     .trim();
 }
 
-function inHunk(h: HunkView, def: Definition): boolean {
-  return def.lines.some((l) => h.newSide.includes(l));
-}
-
 export const signatureChange: Rule = {
   id: "signature-change",
   cOnly: true,
   check(h) {
     const defs = definitions(h.file);
     const hits: Hit[] = [];
-    for (const [name, news] of defs.new) {
-      for (const nd of news.filter((d) => touched(d) && inHunk(h, d))) {
+    for (const nd of defs.newByHunk.get(h.index) ?? []) {
+      const name = nd.name;
+      if (touched(nd)) {
         const od = defs.old.get(name)?.find((d) => d.prototype === nd.prototype);
         if (od === undefined || abi(od) === abi(nd)) continue;
         const lines = nd.lines.filter((l) => l.line.kind === "add");

@@ -4,8 +4,8 @@
  * function stops referencing one, that fails ("reference to static local
  * variable … was removed").
  */
-import { mentions, type Hit, type Rule } from "../rule.js";
-import { memoize, type FileView, type HunkLine } from "../view.js";
+import type { Hit, Rule } from "../rule.js";
+import { identifiers, memoize, type FileView, type HunkLine } from "../view.js";
 
 const STATIC_LOCAL =
   /^\s*static\s+(?:DEFINE_\w+\(\s*([A-Za-z_]\w*)|[^=;(]*?\b([A-Za-z_]\w*)\s*(?:\[[^\]]*\])?\s*[=;])/;
@@ -44,10 +44,17 @@ function staticLocals(file: FileView): Map<string, StaticLocal> {
   });
 }
 
-function usedOnNewSide(file: FileView, name: string): boolean {
-  return file.hunks.some((h) =>
-    h.newSide.some((l) => declared(l) !== name && mentions(l.code, name)),
-  );
+/** Identifiers used on the new side, not counting a static's own declaration line. */
+function newSideUses(file: FileView): Set<string> {
+  return memoize(file, "new-side-uses", () => {
+    const used = new Set<string>();
+    for (const h of file.hunks)
+      for (const l of h.newSide) {
+        const own = declared(l);
+        for (const w of identifiers(l.code)) if (w !== own) used.add(w);
+      }
+    return used;
+  });
 }
 
 export const staticLocalRemoved: Rule = {
@@ -56,9 +63,11 @@ export const staticLocalRemoved: Rule = {
   check(h) {
     const hits: Hit[] = [];
     const locals = staticLocals(h.file);
+    const used = newSideUses(h.file);
     for (const line of h.changed.filter((l) => l.line.kind === "del")) {
-      for (const s of locals.values()) {
-        if (!mentions(line.code, s.name) || usedOnNewSide(h.file, s.name)) continue;
+      for (const name of new Set(identifiers(line.code))) {
+        const s = locals.get(name);
+        if (s === undefined || used.has(name)) continue;
         const gone = s.declaredOld && !s.declaredNew;
         hits.push({
           severity: gone ? "error" : "warning",
