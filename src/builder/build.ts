@@ -12,6 +12,7 @@ import type { BuildReport } from "../core/build-report.js";
 import { LpctlError } from "../core/errors.js";
 import type { LivePatch } from "../core/patch-meta.js";
 import { classifyFailure, failureError } from "./build-failure.js";
+import { runBuildLint } from "./build-lint-step.js";
 import { loadBuildInputs } from "./build-inputs.js";
 import type { Clock } from "./clock.js";
 import { parseKpatchOutput } from "./kpatch-output.js";
@@ -105,7 +106,11 @@ export async function buildModule(o: BuildOptions): Promise<BuildResult> {
   });
   const kpatchCache = join(o.cacheDir, "kpatch", basename(prepared.dir));
   let run;
+  let lint;
   try {
+    // Under the tree lock: another build's kpatch-build patches these sources in place.
+    progress.phase("lint", "source-aware, on the prepared tree");
+    lint = await runBuildLint(prepared, patches, o.runner, (l) => progress.line(l));
     progress.phase("kpatch-build", `${kpatchVersion} -n ${name}`);
     run = await runKpatchBuild(o.runner, {
       kpatchBuild,
@@ -146,6 +151,7 @@ export async function buildModule(o: BuildOptions): Promise<BuildResult> {
           ]
         : []),
     ],
+    lint,
     toolchain: {
       compiler: prepared.compiler,
       kpatchBuild: kpatchVersion,

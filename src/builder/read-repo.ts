@@ -5,12 +5,12 @@
  * at a file outside the tree), never opens special files (a FIFO would
  * block), and never reads more than a file's size limit.
  */
-import { constants } from "node:fs";
-import { lstat, open, readdir } from "node:fs/promises";
+import { lstat, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { LpctlError } from "../core/errors.js";
 import { checkRepository, type RepositoryCheck } from "../core/repo-model.js";
 import { sizeLimitFor, type RepoEntry, type RepoSnapshot } from "../core/repo-snapshot.js";
+import { readFileEntry } from "./read-entry.js";
 
 /** Directories the model reads; everything else in the checkout is ignored. */
 const ROOTS = ["kernels", "patches"];
@@ -18,8 +18,6 @@ const ROOTS = ["kernels", "patches"];
 const MAX_DEPTH = 4;
 /** A repository with more entries than this is not a patch repository. */
 const MAX_ENTRIES = 20_000;
-
-const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 /** Reads kernels/** and patches/** under `dir` within the size limits. */
 export async function readRepoSnapshot(dir: string): Promise<RepoSnapshot> {
@@ -59,39 +57,8 @@ async function walk(base: string, rel: string, depth: number, out: RepoEntry[]):
     const names = (await readdir(abs)).sort();
     for (const name of names) await walk(base, `${rel}/${name}`, depth + 1, out);
   } else if (st.isFile()) {
-    out.push(await readFileEntry(abs, rel, st.size));
+    out.push(await readFileEntry(abs, rel, st.size, sizeLimitFor(rel)));
   } else {
     out.push({ path: rel, kind: "other", size: 0 });
-  }
-}
-
-async function readFileEntry(abs: string, rel: string, size: number): Promise<RepoEntry> {
-  const limit = sizeLimitFor(rel);
-  if (size > limit) return { path: rel, size };
-  // O_NOFOLLOW: the file may have been swapped for a symlink since lstat.
-  const fh = await open(abs, constants.O_RDONLY | constants.O_NOFOLLOW);
-  try {
-    // Read at most limit + 1 bytes, so a file that grew since lstat is still caught.
-    const buf = Buffer.alloc(Math.min(size, limit) + 1);
-    let n = 0;
-    while (n < buf.length) {
-      const { bytesRead } = await fh.read(buf, n, buf.length - n, n);
-      if (bytesRead === 0) break;
-      n += bytesRead;
-    }
-    if (n > limit) return { path: rel, size: Math.max(n, size) };
-    return { path: rel, size: n, text: decodeText(buf.subarray(0, n)) };
-  } finally {
-    await fh.close();
-  }
-}
-
-/** The file's text, or undefined for binary content (NUL bytes or invalid UTF-8). */
-function decodeText(bytes: Uint8Array): string | undefined {
-  if (bytes.includes(0)) return undefined;
-  try {
-    return utf8.decode(bytes);
-  } catch {
-    return undefined;
   }
 }

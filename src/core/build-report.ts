@@ -13,6 +13,28 @@ export const BuildChangeSchema = z.strictObject({
   function: z.string().min(1),
 });
 
+/** One lint finding as `lpctl lint --json` prints it. */
+export const BuildLintFindingSchema = z.strictObject({
+  patch: z.string().min(1),
+  file: z.string().min(1),
+  startLine: z.number().int().positive(),
+  endLine: z.number().int().positive(),
+  severity: z.enum(["error", "warning"]),
+  rule: z.string().min(1),
+  message: z.string().min(1),
+});
+
+/** The source-aware lint run on the prepared tree before kpatch-build. */
+export const BuildLintSchema = z.strictObject({
+  /** True when the findings were decided on the target's source (always, from a build). */
+  sourceAware: z.boolean(),
+  findings: z.array(BuildLintFindingSchema),
+  errors: z.number().int().nonnegative(),
+  warnings: z.number().int().nonnegative(),
+  /** Why the lint could not run; the build goes on without it. */
+  failed: z.string().optional(),
+});
+
 export const BuildReportSchema = z.strictObject({
   schema: z.literal(1),
   target: z.string().min(1),
@@ -49,6 +71,8 @@ export const BuildReportSchema = z.strictObject({
     kpatchBuild: z.string(),
     mismatchAllowed: z.boolean(),
   }),
+  /** Optional and additive: reports written before the source-aware lint have none. */
+  lint: BuildLintSchema.optional(),
   /** Seconds per phase (prepare, kpatch-build, vm-test, ...). */
   timings: z.record(z.string(), z.number().nonnegative()),
   startedAt: z.string().datetime(),
@@ -57,3 +81,4 @@ export const BuildReportSchema = z.strictObject({
 
 export type BuildReport = z.infer<typeof BuildReportSchema>;
 export type BuildChange = z.infer<typeof BuildChangeSchema>;
+export type BuildLint = z.infer<typeof BuildLintSchema>;

@@ -4,7 +4,7 @@
  * build runner, so a path that is absolute, climbs out with `..` or carries
  * control characters could write outside the kernel tree.
  */
-import { parseDiff } from "./diff.js";
+import { parseDiff, type DiffFile } from "./diff.js";
 import { isLpctlError } from "./errors.js";
 import type { Problem } from "./problem.js";
 import { sizeLimitFor, tooLargeMessage, type RepoEntry } from "./repo-snapshot.js";
@@ -24,8 +24,33 @@ export function diffPathProblem(raw: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Why a file's header paths would not apply with `patch -p1` to the file
+ * they name: without the `a/` and `b/` prefixes -p1 strips a real directory,
+ * and two different names would be a rename, which a live patch cannot do.
+ */
+export function prefixProblem(df: DiffFile): string | undefined {
+  const raw = df.rawPaths ?? [];
+  for (const [at, prefix] of [
+    [0, "a/"],
+    [1, "b/"],
+  ] as const) {
+    const p = raw[at];
+    if (p !== undefined && p !== "/dev/null" && !p.startsWith(prefix)) {
+      return `path '${p}' does not start with '${prefix}': patch -p1 would strip '${p.split("/")[0]}/' instead; regenerate it with git diff or diff -up a/PATH b/PATH`;
+    }
+  }
+  if (df.oldPath !== undefined && df.newPath !== undefined && df.oldPath !== df.newPath) {
+    return `'${df.oldPath}' and '${df.newPath}' must name the same file (a rename cannot be live-patched)`;
+  }
+  return undefined;
+}
+
 /** The patch text when the file is usable, and every problem found in it. */
-export function checkPatchFile(entry: RepoEntry): { text?: string; problems: Problem[] } {
+export function checkPatchFile(
+  entry: RepoEntry,
+  limit = sizeLimitFor(entry.path),
+): { text?: string; problems: Problem[] } {
   const file = entry.path;
   const problem = (code: Problem["code"], message: string, path = ""): Problem => ({
     file,
@@ -33,7 +58,6 @@ export function checkPatchFile(entry: RepoEntry): { text?: string; problems: Pro
     code,
     message,
   });
-  const limit = sizeLimitFor(file);
   if (entry.size > limit)
     return { problems: [problem("FILE_TOO_LARGE", tooLargeMessage(entry.size, limit))] };
   if (entry.text === undefined || entry.text.includes("\0")) {
@@ -70,6 +94,8 @@ export function checkPatchFile(entry: RepoEntry): { text?: string; problems: Pro
       (df.rawPaths ?? [df.path]).map(diffPathProblem).filter((r) => r !== undefined),
     );
     for (const reason of reasons) problems.push(problem("PATH_UNSAFE", reason, where));
+    const prefix = reasons.size === 0 ? prefixProblem(df) : undefined;
+    if (prefix !== undefined) problems.push(problem("PATCH_INVALID", prefix, where));
   }
   return problems.length > 0 ? { problems } : { text: entry.text, problems };
 }

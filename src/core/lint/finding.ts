@@ -7,6 +7,7 @@
 export type Severity = "error" | "warning";
 
 export type RuleId =
+  | "patch-file"
   | "header-change"
   | "init-code"
   | "data-structure-change"
@@ -21,7 +22,8 @@ export type RuleId =
   | "function-removed"
   | "new-exported-symbol"
   | "include-added"
-  | "context-unknown";
+  | "context-unknown"
+  | "line-shift";
 
 export interface Finding {
   /** The patch file the finding came from, as given to lintPatch. */

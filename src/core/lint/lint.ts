@@ -7,6 +7,9 @@ import { isLpctlError, LpctlError } from "../errors.js";
 import { compareFindings, type Finding } from "./finding.js";
 import { RULES } from "./registry.js";
 import type { Hit, Rule } from "./rule.js";
+import { expandDiffFile } from "./expand.js";
+import { problemFinding } from "./problem-finding.js";
+import type { SourceFacts } from "./source-facts.js";
 import { buildFileView, type HunkView } from "./view.js";
 
 /** Merges a rule's hits in one hunk into one finding: the worst severity, the widest range. */
@@ -25,8 +28,28 @@ function merge(patch: string, h: HunkView, rule: Rule, hits: Hit[]): Finding | u
   };
 }
 
-/** Lints one patch; throws PATCH_INVALID naming `path` when the text is not a diff. */
-export function lintPatch(path: string, text: string): Finding[] {
+/** A file of the diff as the rules see it: widened to whole constructs when the source is known. */
+function viewOf(path: string, diff: DiffFile, facts: SourceFacts | undefined) {
+  const original = facts?.files.get(diff.path);
+  if (facts === undefined || original === undefined || diff.oldPath === undefined) {
+    return { view: buildFileView(diff, facts) };
+  }
+  const x = expandDiffFile(diff, original);
+  if ("diff" in x) return { view: buildFileView(x.diff, facts, true) };
+  const { hunk, line } = x.mismatch;
+  const finding = problemFinding(path, {
+    path: "",
+    message: `${diff.path}: hunk ${hunk} does not match the target's source at line ${line}, so patch -p1 would fail or apply with fuzz; rebase the patch on the target's exact source`,
+  });
+  return { view: buildFileView(diff, facts), finding };
+}
+
+/**
+ * Lints one patch; throws PATCH_INVALID naming `path` when the text is not a
+ * diff. With `facts` from the target's source, each changed file is judged on
+ * its whole enclosing constructs and the real definitions.
+ */
+export function lintPatch(path: string, text: string, facts?: SourceFacts): Finding[] {
   let files: DiffFile[];
   try {
     files = parseDiff(text);
@@ -40,7 +63,8 @@ export function lintPatch(path: string, text: string): Finding[] {
   const findings: Finding[] = [];
   for (const diff of files) {
     if (diff.binary) continue;
-    const file = buildFileView(diff);
+    const { view: file, finding } = viewOf(path, diff, facts);
+    if (finding) findings.push(finding);
     for (const h of file.hunks) {
       for (const rule of RULES) {
         if (rule.cOnly && !file.isC) continue;

@@ -7,6 +7,7 @@
 import type { DiffFile, DiffHunk, DiffLine } from "../diff.js";
 import { lexLine, normalize, startsAtColumn0, type LexState } from "./c-code.js";
 import { findScope, type Scope, type ScopeCache } from "./scope.js";
+import type { SourceFacts } from "./source-facts.js";
 
 export interface HunkLine {
   line: DiffLine;
@@ -29,6 +30,10 @@ export interface FileView {
   hunks: HunkView[];
   /** Per-file results shared by rules, computed once. */
   memo: Map<string, unknown>;
+  /** What the target's source says; undefined for diff-only lint. */
+  facts?: SourceFacts;
+  /** The hunks were widened to whole constructs from the original file. */
+  widened: boolean;
 }
 
 export interface HunkView {
@@ -149,14 +154,16 @@ function buildHunk(file: FileView, hunk: DiffHunk, index: number): HunkView {
 }
 
 /** Builds the shared view of one file of a parsed diff. */
-export function buildFileView(diff: DiffFile): FileView {
+export function buildFileView(diff: DiffFile, facts?: SourceFacts, widened = false): FileView {
   const file: FileView = {
     path: diff.path,
     diff,
     isC: /\.[ch]$/.test(diff.path),
     hunks: [],
     memo: new Map(),
+    widened,
   };
+  if (facts !== undefined) file.facts = facts;
   file.hunks = diff.hunks.map((h, i) => buildHunk(file, h, i));
   return file;
 }

@@ -5,6 +5,7 @@
  */
 import { isLabel } from "../c-code.js";
 import type { Rule } from "../rule.js";
+import { SOURCE_HINT } from "./source-hint.js";
 
 const CHECK =
   "check by hand that it is not __init/__exit, inline or SYSCALL_DEFINE code, a struct definition or a static initializer (regenerate with 'git diff -U10' or 'diff -up' so hunk headers name the function)";
@@ -20,6 +21,6 @@ export const contextUnknown: Rule = {
     const what = isLabel(section)
       ? `context does not show the enclosing function (the hunk header names only the label '${section}')`
       : "context does not show the enclosing function or definition";
-    return [{ severity: "warning", lines, message: `${what}; ${CHECK}` }];
+    return [{ severity: "warning", lines, message: `${what}; ${CHECK}${SOURCE_HINT}` }];
   },
 };

@@ -13,9 +13,23 @@ import type { HunkLine } from "../view.js";
 const ONE_LINE_DEF =
   /^(static\s+)?[A-Za-z_][\w\s*]*?\b[A-Za-z_]\w*\s*(\[[^\]]*\])?\s*=(?!=)[^;]*;$/;
 
+// `[static] DEFINE_RATELIMIT_STATE(rs, 5 * HZ, 10);`: the kernel's macro-defined statics.
+const DEFINE_MACRO = /^(?:static\s+)?(DEFINE_\w+)\s*\((.*)\)\s*;?$/;
+
+function macroName(code: string, local: boolean): string | undefined {
+  const m = DEFINE_MACRO.exec(code);
+  if (!m || (local && !code.startsWith("static "))) return undefined;
+  const args = m[2].split(",").map((a) => a.trim());
+  // DEFINE_PER_CPU(type, name) names the variable last; the others first.
+  const name = m[1].includes("PER_CPU") ? args.at(-1) : args[0];
+  return name !== undefined && /^[A-Za-z_]\w*$/.test(name) ? name : undefined;
+}
+
 function definedName(l: HunkLine): string | undefined {
   const code = normalize(l.code);
   const local = !l.col0;
+  const macro = macroName(code, local);
+  if (macro !== undefined) return macro;
   if (!ONE_LINE_DEF.test(code) || (local && !code.startsWith("static "))) return undefined;
   if (/^(return|else|case)\b/.test(code)) return undefined;
   return variableName(code.slice(0, code.indexOf("=")));

@@ -5,6 +5,7 @@
  * variable … was removed").
  */
 import type { Hit, Rule } from "../rule.js";
+import { SOURCE_HINT } from "./source-hint.js";
 import { identifiers, memoize, type FileView, type HunkLine } from "../view.js";
 
 const STATIC_LOCAL =
@@ -68,13 +69,16 @@ export const staticLocalRemoved: Rule = {
       for (const name of new Set(identifiers(line.code))) {
         const s = locals.get(name);
         if (s === undefined || used.has(name)) continue;
-        const gone = s.declaredOld && !s.declaredNew;
+        // A changed declaration that is still there removes nothing.
+        if (declared(line) === name && s.declaredNew) continue;
+        // Widened from the source, the whole function is visible: no use left is certain.
+        const gone = (s.declaredOld && !s.declaredNew) || h.file.widened;
         hits.push({
           severity: gone ? "error" : "warning",
           lines: [line],
           message: gone
-            ? `static local '${s.name}' is removed: kpatch-build fails ('reference to static local variable ${s.name} … removed'); keep the variable and a harmless reference to it in the patched function`
-            : `the last visible use of static local '${s.name}' is removed; context does not show whether the function still uses it elsewhere; check by hand, and keep a reference if not (kpatch-build fails when none is left)`,
+            ? `static local '${s.name}' is ${s.declaredNew ? "no longer referenced" : "removed"}: kpatch-build fails ('reference to static local variable ${s.name} … removed'); keep the variable and a harmless reference to it in the patched function`
+            : `the last visible use of static local '${s.name}' is removed; context does not show whether the function still uses it elsewhere; check by hand, and keep a reference if not (kpatch-build fails when none is left)${SOURCE_HINT}`,
         });
       }
     }

@@ -1,0 +1,47 @@
+/**
+ * Read access to a kernel source tree for the source-aware lint: one small
+ * interface so unit tests hand in fixture trees, and a default that reads a
+ * directory and searches it with grep (argument array, no shell).
+ */
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Runner } from "./runner.js";
+
+export interface SourceTree {
+  /** Text of a file relative to the tree root, or undefined when it does not exist. */
+  read(path: string): Promise<string | undefined>;
+  /** Tree-relative paths of `*.c` files with a line matching the extended regex. */
+  grep(pattern: string): Promise<string[]>;
+}
+
+/** Tree paths must stay inside the tree: no absolute paths, no `..`. */
+export function insideTree(path: string): boolean {
+  return path !== "" && !path.startsWith("/") && !path.split("/").includes("..");
+}
+
+/** The tree at `root`, searched with `grep -rlE`. */
+export function dirSourceTree(root: string, runner: Runner): SourceTree {
+  return {
+    async read(path) {
+      if (!insideTree(path)) return undefined;
+      try {
+        return await readFile(join(root, path), "utf8");
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+        throw e;
+      }
+    },
+    async grep(pattern) {
+      const r = await runner.run("grep", ["-rlE", "--include=*.c", "-e", pattern, "."], {
+        cwd: root,
+      });
+      // grep exits 1 when nothing matched; 2 is a real error.
+      if (r.exitCode > 1) throw new Error(`grep failed in ${root}: ${r.stderr.trim()}`);
+      return r.stdout
+        .split("\n")
+        .filter(Boolean)
+        .map((p) => p.replace(/^\.\//, ""))
+        .sort();
+    },
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * What the target's kernel source says about a patch, gathered once by I/O
+ * code (src/builder/lint-source.ts) so the rules stay pure: the original text
+ * of every patched file, the kernel version, the symbols left in vmlinux,
+ * and where each static key the patch touches is defined and built.
+ */
+
+/** Where a static key's object ends up: built into vmlinux, a module, or not built. */
+export type KeyHome = "vmlinux" | "module" | "not-built" | "unknown";
+
+export interface StaticKeyFacts {
+  /** Tree path of the file that defines the key, when found. */
+  file?: string;
+  home: KeyHome;
+}
+
+export interface SourceFacts {
+  /** `VERSION.PATCHLEVEL` from the tree's Makefile. */
+  version?: { major: number; minor: number };
+  /** Original (unpatched) text of each patched file; absent for a file the tree lacks. */
+  files: ReadonlyMap<string, string>;
+  /** Function symbols of the built vmlinux (System.map); absent for an unbuilt tree. */
+  vmlinuxSymbols?: ReadonlySet<string>;
+  /** Static keys (and static-call keys by call name) the patch uses. */
+  staticKeys: ReadonlyMap<string, StaticKeyFacts>;
+}
+
+/** Kernel version from the top-level Makefile's VERSION and PATCHLEVEL lines. */
+export function kernelVersion(makefile: string): SourceFacts["version"] {
+  const major = /^VERSION\s*=\s*(\d+)/m.exec(makefile)?.[1];
+  const minor = /^PATCHLEVEL\s*=\s*(\d+)/m.exec(makefile)?.[1];
+  return major === undefined || minor === undefined
+    ? undefined
+    : { major: Number(major), minor: Number(minor) };
+}
+
+/** True when the tree's kernel is at least major.minor. */
+export function atLeast(facts: SourceFacts | undefined, major: number, minor: number): boolean {
+  const v = facts?.version;
+  return v !== undefined && (v.major > major || (v.major === major && v.minor >= minor));
+}
+
+/** Symbol names from System.map text ("ffffffff81000000 T name"), without .isra/.cold suffixes. */
+export function systemMapSymbols(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const line of text.split("\n")) {
+    const name = line.split(" ")[2];
+    if (name !== undefined && name !== "") out.add(name.split(".")[0]);
+  }
+  return out;
+}
