@@ -37,6 +37,17 @@ export function checkPatchDir(
 
 function checkPatchFiles(item: ItemDir, problems: Problem[]): PatchFile[] {
   const names = [...item.files.keys()].filter((n) => n.endsWith(".patch")).sort();
+  // A *.diff, *.PATCH or *.patch.orig would be silently left out of the build.
+  for (const [name, entry] of item.files) {
+    if (name === "patch.yaml" || name.endsWith(".patch")) continue;
+    problems.push({
+      file: entry.path,
+      path: "",
+      code: "PATH_UNSAFE",
+      message:
+        "is not read: a patch directory holds only patch.yaml and *.patch files; rename it to .patch or remove it",
+    });
+  }
   if (names.length === 0) {
     problems.push({
       file: item.dir,

@@ -3,62 +3,25 @@
  * after kpatch's patch author guide. Read-only and offline, so CI can run it
  * on untrusted pull requests before anything is built.
  */
-import { open } from "node:fs/promises";
 import type { Command } from "commander";
-import { LpctlError } from "../../core/errors.js";
-import { formatLocation, type Finding } from "../../core/lint/finding.js";
-import { lintPatches, type LintResult } from "../../core/lint/lint.js";
+import { gatherSourceFacts } from "../../builder/lint-source.js";
+import { compareFindings, formatLocation, type Finding } from "../../core/lint/finding.js";
+import { lintEntry } from "../../core/lint/lint-entry.js";
+import type { LintResult } from "../../core/lint/lint.js";
+import { printable } from "../../core/problem.js";
+import { readLintInput, type LintInput } from "./lint-input.js";
+import { lintSourceTree, type SourceFlags } from "./lint-source.js";
 import { EXIT } from "../exit.js";
 import type { CommandContext } from "../program.js";
 
-/** Patches larger than this are refused before they are read into memory. */
-export const MAX_PATCH_BYTES = 8 * 1024 * 1024;
-
-interface LintOptions {
+interface LintOptions extends SourceFlags {
   json?: boolean;
   strict?: boolean;
 }
 
-function tooLarge(path: string): LpctlError {
-  return new LpctlError(
-    "FILE_TOO_LARGE",
-    `${path}: patch is larger than ${MAX_PATCH_BYTES / 1024 / 1024} MiB; split it into smaller patches`,
-    { details: { file: path } },
-  );
-}
-
-/** Reads a patch, checking the size on the open handle so a swapped file cannot slip past. */
-async function readPatch(path: string): Promise<{ path: string; text: string }> {
-  let handle;
-  try {
-    handle = await open(path, "r");
-  } catch (e) {
-    throw new LpctlError("FILE_MISSING", `${path}: cannot open patch file; check the path`, {
-      cause: e,
-      details: { file: path },
-    });
-  }
-  try {
-    const st = await handle.stat();
-    if (!st.isFile()) {
-      throw new LpctlError("FILE_MISSING", `${path}: not a regular file; pass a patch file`, {
-        details: { file: path },
-      });
-    }
-    if (st.size > MAX_PATCH_BYTES) throw tooLarge(path);
-    // Read at most one byte past the limit: a file that grew after stat is still refused.
-    const buf = Buffer.alloc(Math.min(st.size, MAX_PATCH_BYTES) + 1);
-    const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
-    if (bytesRead > MAX_PATCH_BYTES) throw tooLarge(path);
-    return { path, text: buf.subarray(0, bytesRead).toString("utf8") };
-  } finally {
-    await handle.close();
-  }
-}
-
 /** "0001-fix.patch: fs/proc/cmdline.c:16: error init-code: message" */
 export function formatFinding(f: Finding): string {
-  return `${f.patch}: ${formatLocation(f)}: ${f.severity} ${f.rule}: ${f.message}`;
+  return printable(`${f.patch}: ${formatLocation(f)}: ${f.severity} ${f.rule}: ${f.message}`);
 }
 
 function plural(n: number, one: string, many = `${one}s`): string {
@@ -66,14 +29,14 @@ function plural(n: number, one: string, many = `${one}s`): string {
 }
 
 /** "2 errors, 1 warning in 3 patches". */
-export function lintSummary(result: LintResult, patches: number): string {
-  const where = `in ${plural(patches, "patch", "patches")}`;
+export function lintSummary(result: LintResult, patches: number, sourceAware = false): string {
+  const where = `in ${plural(patches, "patch", "patches")}${sourceAware ? " (checked against the kernel source)" : ""}`;
   if (result.findings.length === 0) return `no findings ${where}`;
   return `${plural(result.errors, "error")}, ${plural(result.warnings, "warning")} ${where}`;
 }
 
 /** The `--json` document: stable field names for CI scripts. */
-export function lintJson(result: LintResult): string {
+export function lintJson(result: LintResult, sourceAware = false): string {
   const findings = result.findings.map(
     ({ patch, file, startLine, endLine, severity, rule, message }) => ({
       patch,
@@ -85,24 +48,49 @@ export function lintJson(result: LintResult): string {
       message,
     }),
   );
-  return JSON.stringify({ findings, errors: result.errors, warnings: result.warnings }, null, 2);
+  const doc = { findings, errors: result.errors, warnings: result.warnings, sourceAware };
+  return JSON.stringify(doc, null, 2);
+}
+
+/** Lints every input; with a source tree, each file is judged on the target's source. */
+export function lintInputs(
+  inputs: readonly LintInput[],
+  facts: Awaited<ReturnType<typeof gatherSourceFacts>> | undefined,
+): LintResult {
+  const findings: Finding[] = [];
+  let i = 0;
+  for (const input of inputs) {
+    if ("finding" in input) findings.push(input.finding);
+    else findings.push(...lintEntry(input.entry, facts?.[i++]));
+  }
+  // Patches keep their command-line order; findings inside one patch are sorted.
+  const sorted = findings.sort((a, b) => (a.patch === b.patch ? compareFindings(a, b) : 0));
+  const errors = sorted.filter((f) => f.severity === "error").length;
+  return { findings: sorted, errors, warnings: sorted.length - errors };
 }
 
 export function registerLint(program: Command, ctx: CommandContext): void {
   program
     .command("lint")
     .description("check patches for changes kpatch-build refuses or that are unsafe to live-patch")
-    .argument("<patch...>", "patch files (unified diffs)")
+    .argument("<patch...>", "patch files (unified diffs); - reads one from stdin")
     .option("--json", "print the findings as JSON")
     .option("--strict", "exit 1 on warnings too")
+    .option("--source <dir>", "decide findings on this kernel source tree")
+    .option("--target <id>", "decide findings on this target's source, prepared through the cache")
+    .option("--repo <dir>", "repository checkout (for --target)", ".")
+    .option("--cache <dir>", "cache directory (for --target)")
     .action(async (paths: string[], opts: LintOptions) => {
-      const patches = [];
-      for (const p of paths) patches.push(await readPatch(p));
-      const result = lintPatches(patches);
-      if (opts.json) ctx.output.out(lintJson(result));
+      const inputs: LintInput[] = [];
+      for (const p of paths) inputs.push(await readLintInput(p, process.stdin));
+      const tree = await lintSourceTree(opts, (l) => ctx.output.err(l));
+      const texts = inputs.flatMap((x) => ("entry" in x ? [x.entry.text ?? ""] : []));
+      const facts = tree === undefined ? undefined : await gatherSourceFacts(tree, texts);
+      const result = lintInputs(inputs, facts);
+      if (opts.json) ctx.output.out(lintJson(result, tree !== undefined));
       else {
         for (const f of result.findings) ctx.output.out(formatFinding(f));
-        ctx.output.out(lintSummary(result, patches.length));
+        ctx.output.out(lintSummary(result, inputs.length, tree !== undefined));
       }
       const failed = result.errors > 0 || (opts.strict === true && result.warnings > 0);
       ctx.setExit(failed ? EXIT.error : EXIT.ok);

@@ -1,7 +1,11 @@
-import { mkdtemp, rm, truncate, writeFile } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
+import { mkdtemp, readFile, rm, symlink, truncate, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { lintInputs } from "../../../src/cli/commands/lint.js";
+import { readLintInput } from "../../../src/cli/commands/lint-input.js";
 import { runCli } from "../../../src/cli/run.js";
 
 const FIXTURES = join(import.meta.dirname, "../../fixtures/lint");
@@ -81,20 +85,34 @@ describe("lpctl lint", () => {
       ],
       errors: 1,
       warnings: 1,
+      sourceAware: false,
     });
   });
 
-  it("refuses a missing file", async () => {
+  it("reports a missing file as a finding and still lints the others", async () => {
     const missing = join(tmp, "nope.patch");
-    const r = await lpctl("lint", missing);
+    const r = await lpctl("lint", "--json", missing, fixture("syscall-define"));
     expect(r.code).toBe(1);
-    expect(r.err[0]).toBe(`lpctl: ${missing}: cannot open patch file; check the path`);
+    const doc = JSON.parse(r.out.join("\n")) as {
+      findings: { patch: string; rule: string; message: string }[];
+    };
+    expect(doc.findings.map((f) => [f.patch, f.rule])).toEqual([
+      [missing, "patch-file"],
+      [fixture("syscall-define"), "syscall-define"],
+    ]);
+    expect(doc.findings[0].message).toContain("no such file");
   });
 
-  it("refuses a directory", async () => {
-    const r = await lpctl("lint", tmp);
+  it("refuses a directory, a symlink and a FIFO as findings, without blocking", async () => {
+    const link = join(tmp, "link.patch");
+    await symlink(fixture("init-code"), link);
+    const fifo = join(tmp, "fifo.patch");
+    execFileSync("mkfifo", [fifo]);
+    const r = await lpctl("lint", tmp, link, fifo);
     expect(r.code).toBe(1);
-    expect(r.err[0]).toBe(`lpctl: ${tmp}: not a regular file; pass a patch file`);
+    expect(r.out[0]).toContain(`${tmp}:1: error patch-file: is not a regular file`);
+    expect(r.out[1]).toContain(`${link}:1: error patch-file: is a symlink`);
+    expect(r.out[2]).toContain(`${fifo}:1: error patch-file: is not a regular file`);
   });
 
   it("refuses a patch over 8 MiB without reading it", async () => {
@@ -103,7 +121,7 @@ describe("lpctl lint", () => {
     await truncate(big, 8 * 1024 * 1024 + 1);
     const r = await lpctl("lint", big);
     expect(r.code).toBe(1);
-    expect(r.err[0]).toMatch(/^lpctl: .*big\.patch: patch is larger than 8 MiB/);
+    expect(r.out[0]).toMatch(/big\.patch:1: error patch-file: is 8\.0 MiB; the limit is 8 MiB/);
   });
 
   it("names the file that is not a diff", async () => {
@@ -111,7 +129,37 @@ describe("lpctl lint", () => {
     await writeFile(junk, "hello\n");
     const r = await lpctl("lint", junk);
     expect(r.code).toBe(1);
-    expect(r.err[0]).toMatch(new RegExp(`^lpctl: ${junk}: not a unified diff`));
+    expect(r.out[0]).toContain(`${junk}:1: error patch-file: not a unified diff`);
+  });
+
+  it("gives validate's verdict on CRLF, Latin-1, unsafe paths and missing a/ b/ prefixes", async () => {
+    const good = await readFile(fixture("plain-body-change"), "utf8");
+    const cases: [string, string | Buffer, string][] = [
+      ["crlf", good.replaceAll("\n", "\r\n"), "CRLF line endings"],
+      ["latin1", Buffer.from(good.replace("int", "int \u00e9"), "latin1"), "binary file"],
+      ["abs", good.replaceAll("a/fs/", "/fs/"), "is absolute"],
+      ["dotdot", good.replaceAll("b/fs/", "b/../fs/"), "'..' component"],
+      [
+        "prefix",
+        good.replaceAll(" a/fs/", " fs/").replaceAll(" b/fs/", " fs/"),
+        "does not start with 'a/'",
+      ],
+    ];
+    for (const [name, text, message] of cases) {
+      const path = join(tmp, `${name}.patch`);
+      await writeFile(path, text);
+      const r = await lpctl("lint", path);
+      expect(r.code, name).toBe(1);
+      expect(r.out[0], name).toContain("error patch-file: ");
+      expect(r.out[0], name).toContain(message);
+    }
+  });
+
+  it("reads a patch from stdin for -", async () => {
+    const text = await readFile(fixture("syscall-define"));
+    const inputs = [await readLintInput("-", Readable.from([text]))];
+    const result = lintInputs(inputs, undefined);
+    expect(result.findings.map((f) => [f.patch, f.rule])).toEqual([["-", "syscall-define"]]);
   });
 
   it("needs at least one patch", async () => {

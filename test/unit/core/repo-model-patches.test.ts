@@ -164,4 +164,27 @@ describe("checkRepository: directories", () => {
       "REPO_INVALID .: no kernels/ or patches/ directory: is this a livepatch-gitops repository?",
     ]);
   });
+
+  it("reports files with other extensions instead of leaving them out of the build", () => {
+    const dir = PATCH_FILE.slice(0, PATCH_FILE.lastIndexOf("/"));
+    const text = textOf(PATCH_FILE);
+    const extra = ["0002-x.diff", "0003-x.PATCH", "0001-x.patch.orig"].map((n) =>
+      file(`${dir}/${n}`, text),
+    );
+    expect(lines(variant(undefined, null, ...extra))).toEqual(
+      extra
+        .map(
+          (e) =>
+            `PATH_UNSAFE ${e.path}: is not read: a patch directory holds only patch.yaml and *.patch files; rename it to .patch or remove it`,
+        )
+        .sort(),
+    );
+  });
+
+  it("refuses header paths without a/ and b/ prefixes, which patch -p1 would misread", () => {
+    const text = textOf(PATCH_FILE).replaceAll(" a/", " ").replaceAll(" b/", " ");
+    expect(lines(withPatch(text))[0]).toMatch(
+      new RegExp(`^PATCH_INVALID ${PATCH_FILE}: line \\d+: path '[^']+' does not start with 'a/'`),
+    );
+  });
 });
