@@ -26,38 +26,52 @@ function diffsOf(texts: readonly string[]): DiffFile[] {
   });
 }
 
-/** Static keys named on any line of the patches (added or context). */
-function keysUsed(diffs: DiffFile[]): Set<string> {
+/** Static keys named in the patches' lines and in the patched files (a widened hunk sees them). */
+function keysUsed(diffs: DiffFile[], originals: Iterable<string>): Set<string> {
   const keys = new Set<string>();
-  for (const d of diffs)
-    for (const h of d.hunks)
-      for (const l of h.lines) {
-        if (l.kind === "del" || !JUMP_LABEL.test(l.text)) continue;
-        const k = keyOf(l.text);
-        if (k !== undefined) keys.add(k);
-      }
+  const scan = (text: string) => {
+    if (!JUMP_LABEL.test(text)) return;
+    const k = keyOf(text);
+    if (k !== undefined) keys.add(k);
+  };
+  for (const d of diffs) for (const h of d.hunks) for (const l of h.lines) scan(l.text);
+  for (const text of originals) for (const line of text.split("\n")) scan(line);
   return keys;
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+// DEFINE_STATIC_KEY_FALSE(name), DEFINE_STATIC_KEY_MAYBE(CONFIG_X, name), ...
+const defineKey = (names: string) =>
+  `DEFINE_STATIC_KEY_[A-Z_]+\\(([A-Z0-9_]+,[[:space:]]*)?(${names})[[:space:]]*[,)]`;
 
-async function locateKey(
+/** Where each key is defined (one grep over the tree for all of them) and how it is built. */
+async function locateKeys(
   tree: SourceTree,
-  key: string,
+  keys: Set<string>,
   config: ReadonlyMap<string, string> | undefined,
   symbols: ReadonlySet<string> | undefined,
-): Promise<StaticKeyFacts> {
-  const pattern = `DEFINE_STATIC_KEY_[A-Z_]+\\(\\s*${escape(key)}\\s*[,)]`;
-  const files = await tree.grep(pattern);
-  const file = files[0];
-  if (symbols?.has(key))
-    return file === undefined ? { home: "vmlinux" } : { file, home: "vmlinux" };
-  if (file === undefined) return { home: "unknown" };
-  if (config === undefined) return { file, home: "unknown" };
-  const slash = file.lastIndexOf("/");
-  const makefile = await tree.read(`${file.slice(0, slash + 1)}Makefile`);
-  const object = `${file.slice(slash + 1).replace(/\.c$/, "")}.o`;
-  return { file, home: makefile === undefined ? "unknown" : objectHome(object, makefile, config) };
+): Promise<Map<string, StaticKeyFacts>> {
+  const out = new Map<string, StaticKeyFacts>();
+  if (keys.size === 0) return out;
+  const found = new Map<string, string>();
+  const names = [...keys].map(escape).join("|");
+  const parse = new RegExp(defineKey(names).replaceAll("[[:space:]]", "\\s"));
+  for (const m of await tree.grep(defineKey(names))) {
+    const key = parse.exec(m.match)?.[2];
+    if (key !== undefined && !found.has(key)) found.set(key, m.path);
+  }
+  for (const key of keys) {
+    const file = found.get(key);
+    let home: StaticKeyFacts["home"] = "unknown";
+    if (symbols?.has(key)) home = "vmlinux";
+    else if (file !== undefined && config !== undefined) {
+      const slash = file.lastIndexOf("/");
+      const makefile = await tree.read(`${file.slice(0, slash + 1)}Makefile`);
+      const object = `${file.slice(slash + 1).replace(/\.c$/, "")}.o`;
+      if (makefile !== undefined) home = objectHome(object, makefile, config);
+    }
+    out.set(key, file === undefined ? { home } : { file, home });
+  }
+  return out;
 }
 
 /**
@@ -89,9 +103,8 @@ export async function gatherSourceFacts(
   const dotConfig = await tree.read(".config");
   const symbols = map === undefined ? undefined : systemMapSymbols(map);
   const config = dotConfig === undefined ? undefined : configValues(dotConfig);
-  const staticKeys = new Map<string, StaticKeyFacts>();
-  for (const key of keysUsed(diffs))
-    staticKeys.set(key, await locateKey(tree, key, config, symbols));
+  const originals = perPatch.flatMap((files) => [...files.values()]);
+  const staticKeys = await locateKeys(tree, keysUsed(diffs, originals), config, symbols);
   const version = makefile === undefined ? undefined : kernelVersion(makefile);
   return perPatch.map((files) => {
     const facts: SourceFacts = { files, staticKeys };

@@ -10,8 +10,8 @@ import type { Runner } from "./runner.js";
 export interface SourceTree {
   /** Text of a file relative to the tree root, or undefined when it does not exist. */
   read(path: string): Promise<string | undefined>;
-  /** Tree-relative paths of `*.c` files with a line matching the extended regex. */
-  grep(pattern: string): Promise<string[]>;
+  /** Every match of the extended regex in the tree's `*.c` files, with its tree-relative path. */
+  grep(pattern: string): Promise<{ path: string; match: string }[]>;
 }
 
 /** Tree paths must stay inside the tree: no absolute paths, no `..`. */
@@ -19,7 +19,7 @@ export function insideTree(path: string): boolean {
   return path !== "" && !path.startsWith("/") && !path.split("/").includes("..");
 }
 
-/** The tree at `root`, searched with `grep -rlE`. */
+/** The tree at `root`, searched with `grep -rEoH`. */
 export function dirSourceTree(root: string, runner: Runner): SourceTree {
   return {
     async read(path) {
@@ -32,7 +32,7 @@ export function dirSourceTree(root: string, runner: Runner): SourceTree {
       }
     },
     async grep(pattern) {
-      const r = await runner.run("grep", ["-rlE", "--include=*.c", "-e", pattern, "."], {
+      const r = await runner.run("grep", ["-rEoH", "--include=*.c", "-e", pattern, "."], {
         cwd: root,
       });
       // grep exits 1 when nothing matched; 2 is a real error.
@@ -40,8 +40,11 @@ export function dirSourceTree(root: string, runner: Runner): SourceTree {
       return r.stdout
         .split("\n")
         .filter(Boolean)
-        .map((p) => p.replace(/^\.\//, ""))
-        .sort();
+        .map((l) => {
+          const at = l.indexOf(":");
+          return { path: l.slice(0, at).replace(/^\.\//, ""), match: l.slice(at + 1) };
+        })
+        .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     },
   };
 }

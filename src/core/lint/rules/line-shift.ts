@@ -39,7 +39,7 @@ function shifted(file: FileView, original: string): Shift | undefined {
     const line = lines[i];
     while (k < after.length && i + 1 >= after[k].end) k++;
     if (/^}/.test(line)) current = undefined;
-    else if (/^[A-Za-z_]/.test(line) && line.includes("(") && !/[;,]\s*$/.test(line)) {
+    else if (/^[A-Za-z_]/.test(line) && line.includes("(") && !/;\s*$/.test(line)) {
       current = functionName(line);
     }
     const delta = k === 0 ? 0 : after[k - 1].delta;
@@ -59,7 +59,9 @@ export const lineShift: Rule = {
     const original = h.file.widened ? h.file.facts?.files.get(h.file.path) : undefined;
     if (original === undefined) return [];
     const shift = memoize(h.file, "line-shift", () => shifted(h.file, original));
-    if (shift === undefined || shift.hunk !== h.index || h.changed.length === 0) return [];
+    // Comment lines move __LINE__ too, so every added or deleted line counts here.
+    const moved = [...h.oldSide, ...h.newSide].filter((l) => l.line.kind !== "context");
+    if (shift === undefined || shift.hunk !== h.index || moved.length === 0) return [];
     const list = shift.functions
       .slice(0, MAX_NAMES)
       .map((n) => `${n}()`)
@@ -69,7 +71,7 @@ export const lineShift: Rule = {
     return [
       {
         severity: "warning",
-        lines: h.changed,
+        lines: moved,
         message: `the patch changes the file's line count, which shifts __LINE__ in the WARN/BUG sites of ${list}${more} below it: kpatch-build sees those functions as changed and patches them too; keep the line count unchanged (join or split lines) or review them as part of the patch`,
       },
     ];

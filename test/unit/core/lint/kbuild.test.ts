@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { configValues, objectHome } from "../../../../src/core/lint/kbuild.js";
+import { kernelVersion, systemMapSymbols } from "../../../../src/core/lint/source-facts.js";
+
+const config = configValues('CONFIG_A=y\nCONFIG_B=m\n# CONFIG_C is not set\nCONFIG_S="x"\n');
+
+describe("where kbuild puts an object", () => {
+  it.each([
+    ["obj-y += a.o\n", "vmlinux"],
+    ["obj-$(CONFIG_A) += a.o\n", "vmlinux"],
+    ["obj-$(CONFIG_B) += a.o\n", "module"],
+    ["obj-$(CONFIG_C) += a.o\n", "not-built"],
+    ["obj-y += other.o \\\n\tb.o a.o\n", "vmlinux"],
+    ["proc-y := x.o a.o\nobj-$(CONFIG_A) += proc.o\n", "vmlinux"],
+    ["proc-objs := a.o\nobj-$(CONFIG_B) += proc.o\n", "module"],
+    ["CFLAGS_a.o := -O2\n", "not-built"],
+  ])("%j -> %s", (makefile, home) => {
+    expect(objectHome("a.o", makefile, config)).toBe(home);
+  });
+
+  it("reads the kernel version and System.map symbols without suffixes", () => {
+    expect(kernelVersion("VERSION = 6\nPATCHLEVEL = 1\nSUBLEVEL = 192\n")).toEqual({
+      major: 6,
+      minor: 1,
+    });
+    expect(kernelVersion("nothing")).toBeUndefined();
+    const syms = systemMapSymbols("ffffffff81000000 T _stext\nffffffff81001000 t foo.isra.0\n");
+    expect([...syms]).toEqual(["_stext", "foo"]);
+  });
+});

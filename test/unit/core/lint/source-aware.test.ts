@@ -1,0 +1,177 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { gatherSourceFacts } from "../../../../src/builder/lint-source.js";
+import { execaRunner } from "../../../../src/builder/runner.js";
+import { dirSourceTree } from "../../../../src/builder/source-tree.js";
+import type { RuleId, Severity } from "../../../../src/core/lint/finding.js";
+import { lintPatch } from "../../../../src/core/lint/lint.js";
+
+const DIR = join(import.meta.dirname, "../../../fixtures/lint-src");
+const tree = dirSourceTree(join(DIR, "tree"), execaRunner);
+const text = (name: string) => readFileSync(join(DIR, "cases", `${name}.patch`), "utf8");
+const brief = (fs: ReturnType<typeof lintPatch>) =>
+  fs.map((f) => [f.file, f.startLine, f.endLine, f.severity, f.rule]);
+
+type Expected = [file: string, start: number, end: number, severity: Severity, rule: RuleId];
+
+// Real Linux 6.1.192 edits (see test/fixtures/lint-src/make-fixtures.py): what the
+// diff-only lint reports, then what the lint decides on the source tree beside them.
+const CASES: [name: string, diffOnly: Expected[], withSource: Expected[]][] = [
+  [
+    "define-macro-local",
+    [
+      ["kernel/signal.c", 255, 255, "warning", "inline-function-change"],
+      ["kernel/signal.c", 255, 255, "error", "static-initializer-change"],
+    ],
+    [
+      ["kernel/signal.c", 255, 255, "warning", "inline-function-change"],
+      ["kernel/signal.c", 255, 255, "error", "static-initializer-change"],
+    ],
+  ],
+  [
+    "define-macro-spinlock",
+    [["kernel/kthread.c", 34, 34, "error", "static-initializer-change"]],
+    [["kernel/kthread.c", 34, 34, "error", "static-initializer-change"]],
+  ],
+  [
+    "define-macro-static-key",
+    [["kernel/sched/core.c", 4498, 4498, "error", "static-initializer-change"]],
+    [["kernel/sched/core.c", 4498, 4498, "error", "static-initializer-change"]],
+  ],
+  ["include-livepatch", [], []],
+  [
+    "include-other",
+    [["fs/proc/cmdline.c", 4, 4, "warning", "include-added"]],
+    [["fs/proc/cmdline.c", 4, 4, "warning", "include-added"]],
+  ],
+  [
+    "init-one-line",
+    [["fs/proc/cmdline.c", 16, 16, "error", "init-code"]],
+    [["fs/proc/cmdline.c", 16, 16, "error", "init-code"]],
+  ],
+  [
+    "init-split-declaration-2",
+    [["mm/slab_common.c", 848, 848, "warning", "inline-function-change"]],
+    [["mm/slab_common.c", 848, 848, "error", "init-code"]],
+  ],
+  [
+    "init-split-declaration",
+    [["kernel/resource.c", 1050, 1050, "warning", "inline-function-change"]],
+    [["kernel/resource.c", 1050, 1050, "error", "init-code"]],
+  ],
+  [
+    "init-split-nonstatic",
+    [["kernel/resource.c", 1109, 1109, "warning", "inline-function-change"]],
+    [
+      ["kernel/resource.c", 1109, 1112, "error", "init-code"],
+      ["kernel/resource.c", 1109, 1112, "warning", "line-shift"],
+    ],
+  ],
+  ["jump-label-existing-key", [], [["kernel/sched/core.c", 4547, 4548, "warning", "line-shift"]]],
+  [
+    "jump-label-unbuilt-key",
+    [["fs/proc/cmdline.c", 9, 9, "error", "jump-label-or-static-call"]],
+    [["fs/proc/cmdline.c", 9, 9, "error", "jump-label-or-static-call"]],
+  ],
+  [
+    "jump-label-vmlinux-key-added",
+    [["fs/proc/cmdline.c", 9, 9, "error", "jump-label-or-static-call"]],
+    [],
+  ],
+  ["line-count-kept", [], []],
+  ["line-shift", [], [["kernel/resource.c", 61, 61, "warning", "line-shift"]]],
+  ["plain-body-change", [], []],
+  ["series-1", [], []],
+  [
+    "split-declaration-exported",
+    [["kernel/resource.c", 1618, 1618, "warning", "inline-function-change"]],
+    [],
+  ],
+  [
+    "split-declaration-static",
+    [["kernel/resource.c", 1876, 1876, "warning", "inline-function-change"]],
+    [],
+  ],
+  [
+    "static-call-added",
+    [["fs/proc/cmdline.c", 11, 11, "error", "jump-label-or-static-call"]],
+    [["fs/proc/cmdline.c", 11, 11, "error", "jump-label-or-static-call"]],
+  ],
+  [
+    "static-int-initializer",
+    [["mm/vmscan.c", 192, 192, "error", "static-initializer-change"]],
+    [["mm/vmscan.c", 192, 192, "error", "static-initializer-change"]],
+  ],
+  [
+    "static-local-declared-above",
+    [],
+    [
+      ["kernel/smp.c", 595, 595, "warning", "line-shift"],
+      ["kernel/smp.c", 595, 595, "error", "static-local-removed"],
+    ],
+  ],
+  ["static-local-one-use-removed", [["fs/coredump.c", 844, 844, "warning", "context-unknown"]], []],
+  ["static-local-still-used", [], []],
+];
+
+describe("source-aware lint on real 6.1.192 patches", () => {
+  it.each(CASES)("%s", async (name, diffOnly, withSource) => {
+    const t = text(name);
+    expect(brief(lintPatch(name, t))).toEqual(diffOnly);
+    const [facts] = await gatherSourceFacts(tree, [t]);
+    expect(brief(lintPatch(name, t, facts))).toEqual(withSource);
+  });
+
+  it("says which rule of the split __init function decided it, and why", async () => {
+    const t = text("init-split-declaration");
+    const [facts] = await gatherSourceFacts(tree, [t]);
+    const [f] = lintPatch("p", t, facts);
+    expect(f.message).toContain("__reserve_region_with_split() is __init/__exit code");
+    const [d] = lintPatch("p", t);
+    expect(d.message).toContain("lpctl lint --target ID");
+  });
+
+  it("names where an unsupported key lives and how the target's .config builds it", async () => {
+    const t = text("jump-label-unbuilt-key");
+    const [facts] = await gatherSourceFacts(tree, [t]);
+    expect(facts.staticKeys.get("delayacct_key")).toEqual({
+      file: "kernel/delayacct.c",
+      home: "not-built",
+    });
+    expect(lintPatch("p", t, facts)[0].message).toContain("kernel/delayacct.c");
+  });
+
+  it("finds keys defined with DEFINE_STATIC_KEY_MAYBE(CONFIG_X, key) and built into vmlinux", async () => {
+    const [facts] = await gatherSourceFacts(tree, [text("jump-label-vmlinux-key-added")]);
+    expect(facts.staticKeys.get("init_on_alloc")).toEqual({
+      file: "mm/page_alloc.c",
+      home: "vmlinux",
+    });
+  });
+
+  it("keeps the jump-label error for a vmlinux key on a kernel older than 5.8", async () => {
+    const t = text("jump-label-vmlinux-key-added");
+    const [facts] = await gatherSourceFacts(tree, [t]);
+    const old = { ...facts, version: { major: 5, minor: 4 } };
+    const [f] = lintPatch("p", t, old);
+    expect(f.rule).toBe("jump-label-or-static-call");
+    expect(f.message).toContain("older than 5.8");
+  });
+
+  it("judges the second patch of a series on the file the first one left", async () => {
+    const series = [text("series-1"), text("include-other")];
+    const facts = await gatherSourceFacts(tree, series);
+    expect(facts[1].files.get("fs/proc/cmdline.c")).toContain("seq_putc(m, ' ');");
+    expect(brief(lintPatch("2", series[1], facts[1]))).toEqual([
+      ["fs/proc/cmdline.c", 4, 4, "warning", "include-added"],
+    ]);
+  });
+
+  it("reports a patch that does not match the source instead of guessing", async () => {
+    const t = text("init-one-line").replace("proc_create_single(", "proc_create_data(");
+    const [facts] = await gatherSourceFacts(tree, [text("init-one-line")]);
+    const f = lintPatch("p", t, facts).find((x) => x.rule === "patch-file");
+    expect(f?.message).toMatch(/hunk 1 does not match the target's source at line 16/);
+  });
+});
