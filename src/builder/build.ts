@@ -70,7 +70,7 @@ export async function buildModule(o: BuildOptions): Promise<BuildResult> {
   const kpatchVersion = await kpatchBuildVersion(o.runner, kpatchBuild);
   const jobs = o.jobs ?? availableParallelism();
   const prepareStart = o.clock.now();
-  const prepared = await prepareKernel(target, { ...o, jobs });
+  const prepared = await prepareKernel(target, { ...o, jobs, kpatchBuild });
   const prepareSecs = Math.round((o.clock.now() - prepareStart) / 100) / 10;
 
   const progress = createProgress(o.clock, o.print);
@@ -103,7 +103,7 @@ export async function buildModule(o: BuildOptions): Promise<BuildResult> {
   const treeLock = await acquireLock(`${prepared.dir}.build.lock`, undefined, {
     onWait: (pid) => progress.line(`another build (pid ${pid}) uses this kernel tree; waiting`),
   });
-  const kpatchCache = join(o.cacheDir, "kpatch", basename(prepared.dir));
+  const kpatchCache = prepared.kpatchCache;
   let run;
   try {
     progress.phase("kpatch-build", `${kpatchVersion} -n ${name}`);
@@ -118,6 +118,8 @@ export async function buildModule(o: BuildOptions): Promise<BuildResult> {
       outDir,
       patchFiles,
       cacheDir: kpatchCache,
+      // Prepare's own compiler flags: kpatch-build then finds the original tree up to date.
+      env: prepared.make.env,
       logFile: join(outDir, "build.log"),
       onLine: (l) => progress.line(l),
       onSpawn: (pid) => treeLock.addPid(pid),
@@ -128,12 +130,14 @@ export async function buildModule(o: BuildOptions): Promise<BuildResult> {
   }
   const parsed = parseKpatchOutput(run.lines.join("\n"));
   const ok = run.exitCode === 0 && existsSync(modulePath);
-  const mismatch = prepared.runnerCompiler !== target.toolchain;
+  // Lab kernels are built here with the runner's compiler: no mismatch possible.
+  const mismatch = target.buildId !== undefined && prepared.runnerCompiler !== target.toolchain;
   const base = {
     schema: 1 as const,
     target: target.id,
     release: prepared.release,
     arch: target.arch,
+    kernelSource: prepared.source,
     buildId: prepared.buildId,
     patches: digests,
     changes: parsed.changes,
@@ -142,7 +146,7 @@ export async function buildModule(o: BuildOptions): Promise<BuildResult> {
       ...parsed.warnings,
       ...(mismatch
         ? [
-            `toolchain mismatch allowed: target pins ${target.toolchain}, runner has ${prepared.runnerCompiler}`,
+            `toolchain mismatch allowed: target pins ${target.toolchain ?? "?"}, runner has ${prepared.runnerCompiler}`,
           ]
         : []),
     ],
