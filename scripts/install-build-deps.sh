@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs everything a build runner (and this project's CI) needs on Debian
 # bookworm: kernel build dependencies, qemu + busybox for boot tests, GnuPG
-# and systemd tools for interoperability checks, Debian's linux-source-6.1,
-# and kpatch-build from Debian's trixie suite, unpacked into a private prefix
-# so that no system library is upgraded.
+# and systemd tools for interoperability checks, and kpatch-build from
+# Debian's trixie suite, unpacked into a private prefix so that no system
+# library is upgraded. Kernel sources are not installed here: the builder
+# downloads the exact version each kernel target pins into its cache.
 #
 # Idempotent: a second run installs nothing and exits quickly.
 # Environment:
@@ -17,7 +18,7 @@ KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 
 PACKAGES=(
   build-essential bc bison flex libelf-dev libssl-dev cpio kmod dwarves gawk
-  xz-utils elfutils linux-source-6.1
+  xz-utils elfutils
   qemu-system-x86 busybox-static
   gnupg systemd
 )

@@ -71,7 +71,7 @@ export async function buildModule(o: BuildOptions): Promise<BuildResult> {
   const kpatchVersion = await kpatchBuildVersion(o.runner, kpatchBuild);
   const jobs = o.jobs ?? availableParallelism();
   const prepareStart = o.clock.now();
-  const prepared = await prepareKernel(target, { ...o, jobs });
+  const prepared = await prepareKernel(target, { ...o, jobs, kpatchBuild });
   const prepareSecs = Math.round((o.clock.now() - prepareStart) / 100) / 10;
 
   const progress = createProgress(o.clock, o.print);
@@ -104,7 +104,7 @@ export async function buildModule(o: BuildOptions): Promise<BuildResult> {
   const treeLock = await acquireLock(`${prepared.dir}.build.lock`, undefined, {
     onWait: (pid) => progress.line(`another build (pid ${pid}) uses this kernel tree; waiting`),
   });
-  const kpatchCache = join(o.cacheDir, "kpatch", basename(prepared.dir));
+  const kpatchCache = prepared.kpatchCache;
   let run;
   let lint;
   try {
@@ -123,6 +123,8 @@ export async function buildModule(o: BuildOptions): Promise<BuildResult> {
       outDir,
       patchFiles,
       cacheDir: kpatchCache,
+      // Prepare's own compiler flags: kpatch-build then finds the original tree up to date.
+      env: prepared.make.env,
       logFile: join(outDir, "build.log"),
       onLine: (l) => progress.line(l),
       onSpawn: (pid) => treeLock.addPid(pid),
@@ -133,12 +135,14 @@ export async function buildModule(o: BuildOptions): Promise<BuildResult> {
   }
   const parsed = parseKpatchOutput(run.lines.join("\n"));
   const ok = run.exitCode === 0 && existsSync(modulePath);
-  const mismatch = prepared.runnerCompiler !== target.toolchain;
+  // Lab kernels are built here with the runner's compiler: no mismatch possible.
+  const mismatch = target.buildId !== undefined && prepared.runnerCompiler !== target.toolchain;
   const base = {
     schema: 1 as const,
     target: target.id,
     release: prepared.release,
     arch: target.arch,
+    kernelSource: prepared.source,
     buildId: prepared.buildId,
     patches: digests,
     changes: parsed.changes,
@@ -147,7 +151,7 @@ export async function buildModule(o: BuildOptions): Promise<BuildResult> {
       ...parsed.warnings,
       ...(mismatch
         ? [
-            `toolchain mismatch allowed: target pins ${target.toolchain}, runner has ${prepared.runnerCompiler}`,
+            `toolchain mismatch allowed: target pins ${target.toolchain ?? "?"}, runner has ${prepared.runnerCompiler}`,
           ]
         : []),
     ],

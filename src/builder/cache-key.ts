@@ -10,8 +10,12 @@ import { join, resolve } from "node:path";
 /**
  * Bump when the prepare recipe changes what ends up in the cache.
  * 2: debug prefix map, so the build-id no longer depends on the build path.
+ * 3: the exact .deb (version and sha256) from the archive instead of the
+ *    installed package; built with kpatch-build's compiler wrapper and flags
+ *    (kpatch-build then finds the tree up to date); built in place; keyed on
+ *    the compiler that builds it, not the target's pin.
  */
-export const RECIPE_VERSION = 2;
+export const RECIPE_VERSION = 3;
 
 export interface KernelKeyInput {
   targetId: string;
@@ -19,7 +23,10 @@ export interface KernelKeyInput {
   source: string;
   configBase: string;
   configText: string;
+  /** Identity of the compiler that builds the tree (`gcc --version`'s first line). */
   toolchain: string;
+  /** Compiler wrapper and flags that change the objects (KpatchMake.flavour). */
+  flavour: string;
   arch: string;
 }
 
@@ -30,6 +37,7 @@ export function kernelKey(input: KernelKeyInput): string {
     `base=${input.configBase}`,
     `arch=${input.arch}`,
     `toolchain=${input.toolchain}`,
+    `flavour=${input.flavour}`,
     `config=${input.configText}`,
   ];
   const h = createHash("sha256");

@@ -3,7 +3,9 @@
  * patches and boot-test them? Each check runs the tool the way the builder
  * will, so "present" means "works", not merely "on PATH".
  */
-import { stat } from "node:fs/promises";
+import type { KernelTarget } from "../core/target.js";
+import type { DebianSourceDeps } from "./debian-source.js";
+import { targetChecks } from "./doctor-targets.js";
 import type { Runner } from "./runner.js";
 import { findKpatchBuild, findOnPath, INSTALL_HINT, parseKpatchVersion } from "./tools.js";
 
@@ -18,12 +20,12 @@ export interface DoctorCheck {
 export interface DoctorDeps {
   runner: Runner;
   env: NodeJS.ProcessEnv;
-  fileExists: (path: string) => Promise<boolean>;
   /** PATH lookup; default findOnPath over env.PATH. */
   findTool?: (name: string) => Promise<string | undefined>;
+  /** The repository's kernel targets: their sources and compiler pins are checked too. */
+  targets?: readonly KernelTarget[];
+  debian?: DebianSourceDeps;
 }
-
-export const KERNEL_SOURCE_TARBALL = "/usr/src/linux-source-6.1.tar.xz";
 
 /** Tools checked by running `<cmd> <args>` and reading the first line that matches. */
 const VERSIONED: { name: string; cmd: string; args: string[] }[] = [
@@ -104,33 +106,21 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorCheck[]> {
   for (const t of VERSIONED) checks.push(await versionCheck(deps, t.name, t.cmd, t.args));
   checks.push(await busyboxCheck(deps));
   checks.push(await kpatchCheck(deps));
-  const src = await deps.fileExists(KERNEL_SOURCE_TARBALL);
-  checks.push(
-    src
-      ? { name: "linux-source-6.1", ok: true, detail: KERNEL_SOURCE_TARBALL }
-      : {
-          name: "linux-source-6.1",
-          ok: false,
-          detail: `${KERNEL_SOURCE_TARBALL} missing`,
-          fix: INSTALL_HINT,
-        },
-  );
+  const gcc = checks.find((c) => c.name === "gcc");
+  if (deps.targets && deps.debian && gcc?.ok && gcc.version) {
+    checks.push(
+      ...(await targetChecks(deps.targets, { debian: deps.debian, compiler: gcc.version })),
+    );
+  }
   return checks;
 }
 
-export async function fileExists(path: string): Promise<boolean> {
-  return stat(path).then(
-    (s) => s.isFile(),
-    () => false,
-  );
-}
-
-/** One line per check, aligned: "ok   gcc  gcc (Debian 12.2.0-14+deb12u1) 12.2.0". */
+/** One line per check, aligned: "ok   gcc  gcc (Debian 12.2.0-14+deb12u1) 12.2.0"; a failure ends with its fix. */
 export function formatDoctor(checks: readonly DoctorCheck[]): string[] {
   const width = Math.max(...checks.map((c) => c.name.length));
   return checks.map((c) => {
     const info = [c.version, c.detail].filter(Boolean).join(" — ");
     const fix = c.ok || !c.fix ? "" : `  (${c.fix})`;
-    return `${c.ok ? "ok     " : "MISSING"} ${c.name.padEnd(width)}  ${info}${fix}`;
+    return `${c.ok ? "ok  " : "FAIL"} ${c.name.padEnd(width)}  ${info}${fix}`;
   });
 }

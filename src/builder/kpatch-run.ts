@@ -19,6 +19,8 @@ export interface KpatchRunOptions {
   outDir: string;
   patchFiles: readonly string[];
   cacheDir: string;
+  /** Build environment shared with prepare (KCFLAGS, KCPPFLAGS; see kpatch-make.ts). */
+  env?: Record<string, string>;
   /** The full output goes here (OUT/build.log). */
   logFile: string;
   onLine?: (line: string) => void;
@@ -57,7 +59,7 @@ export async function runKpatchBuild(
   const lines: string[] = [];
   try {
     const r = await runner.run(o.kpatchBuild, kpatchArgs(o), {
-      env: { ...REPRODUCIBLE_ENV, CACHEDIR: o.cacheDir },
+      env: { ...REPRODUCIBLE_ENV, ...o.env, CACHEDIR: o.cacheDir },
       ...(o.onSpawn ? { onSpawn: o.onSpawn } : {}),
       onLine: (line) => {
         lines.push(line);

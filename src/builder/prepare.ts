@@ -4,9 +4,9 @@
  * Built in a temp dir and renamed into place, so a failed or killed prepare
  * leaves no half entry; a lock makes concurrent prepares of a key wait.
  */
-import { appendFile, copyFile, mkdir, readdir, readFile, rename, rm } from "node:fs/promises";
+import { appendFile, copyFile, mkdir, readdir, readFile, rm } from "node:fs/promises";
 import { availableParallelism } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import type { KernelTarget } from "../core/target.js";
 import { readBuildId } from "./build-id.js";
 import { kernelDirName, kernelKey } from "./cache-key.js";
@@ -14,13 +14,15 @@ import type { Clock } from "./clock.js";
 import { ccVersionText } from "./config-fragment.js";
 import { configureKernel } from "./kernel-config.js";
 import { kernelMake } from "./kernel-make.js";
+import { kpatchMake, kpatchToolchain, type KpatchMake } from "./kpatch-make.js";
 import { acquireLock, processLockDeps, type LockDeps } from "./lock.js";
 import { entryPaths, readPrepared, writePrepared, type PreparedRecord } from "./prepared-record.js";
 import { createProgress } from "./progress.js";
 import { releaseCheck } from "./release-check.js";
 import type { Runner } from "./runner.js";
-import { fetchSource, sourceIdentity } from "./source.js";
+import { debianDeps, fetchSource, resolveSource, type ResolvedSource } from "./source.js";
 import { compilerIdentity, checkToolchain, enforceToolchain } from "./toolchain.js";
+import { findKpatchBuild } from "./tools.js";
 
 export interface PrepareOptions {
   runner: Runner;
@@ -28,6 +30,8 @@ export interface PrepareOptions {
   print: (line: string) => void;
   cacheDir: string;
   repoDir: string;
+  /** kpatch-build, whose compiler wrapper and flags build the tree; default: found as `build` finds it. */
+  kpatchBuild?: string;
   jobs?: number;
   allowToolchainMismatch?: boolean;
   lockDeps?: LockDeps;
@@ -38,8 +42,11 @@ export interface PreparedKernel extends PreparedRecord {
   tree: string;
   pristine: string;
   cached: boolean;
-  /** Compiler the runner has (differs from `compiler` only with an allowed mismatch). */
+  /** Compiler the runner has; the same as `compiler`, which built the tree. */
   runnerCompiler: string;
+  /** kpatch-build's CACHEDIR for this tree, and the build environment it shares with prepare. */
+  kpatchCache: string;
+  make: KpatchMake;
 }
 
 /** Files kpatch-build overwrites in the tree, saved before it runs. */
@@ -60,30 +67,53 @@ export async function prepareKernel(
   // Pin check first: it is one `gcc --version`, and a mismatch makes all else moot.
   const runnerCompiler = await compilerIdentity(o.runner);
   const check = checkToolchain(target.toolchain, runnerCompiler);
-  enforceToolchain(check, o.allowToolchainMismatch ?? false);
-  if (!check.matches) progress.line(`WARNING: toolchain mismatch allowed: ${runnerCompiler}`);
-  const source = await sourceIdentity(o.runner, target.source, o.repoDir);
+  if (target.buildId !== undefined) {
+    // A kernel built elsewhere: only its exact compiler makes a loadable module.
+    enforceToolchain(check, o.allowToolchainMismatch ?? false);
+    if (!check.matches) progress.line(`WARNING: toolchain mismatch allowed: ${runnerCompiler}`);
+  } else if (!check.matches) {
+    // A lab kernel is built here, with this compiler, and so is its module.
+    progress.line(
+      `note: lab target last pinned '${target.toolchain ?? "(none)"}'; building with '${runnerCompiler}' (recorded in prepared.json)`,
+    );
+  }
+  const debian = debianDeps(o.runner, o.cacheDir);
+  const source = await resolveSource(target.source, o.repoDir, debian);
+  if (source.debian && !source.debian.pinned) {
+    progress.line(
+      `source not pinned: using the newest, ${source.debian.package} ${source.debian.version}`,
+    );
+  }
   const configBase = "file" in target.config ? "file" : target.config.base;
+  const kernels = join(o.cacheDir, "kernels");
+  const kpatchBuild = o.kpatchBuild ?? (await findKpatchBuild(process.env));
+  const toolchain = await kpatchToolchain(o.runner, kpatchBuild);
   const key = kernelKey({
     targetId: target.id,
-    source,
+    source: source.identity,
     configBase,
     configText: target.configText ?? "",
-    toolchain: target.toolchain,
+    // The compiler that builds the tree, not the pin: a tree built with
+    // another compiler must never be served to a runner with this one.
+    toolchain: runnerCompiler,
+    flavour: toolchain.flavour,
     arch: target.arch,
   });
   const name = kernelDirName(target.id, key);
-  const kernels = join(o.cacheDir, "kernels");
   const dir = join(kernels, name);
+  const kpatchCache = join(o.cacheDir, "kpatch", basename(dir));
+  const make = kpatchMake(toolchain, { tree: entryPaths(dir).tree, kpatchCache });
   const done = (r: PreparedRecord, cached: boolean): PreparedKernel => ({
     ...r,
     dir,
     ...entryPaths(dir),
     cached,
     runnerCompiler,
+    kpatchCache,
+    make,
   });
 
-  const hit = await readPrepared(dir);
+  const hit = await usable(dir, runnerCompiler, progress);
   if (hit) {
     progress.line(`cached: ${dir}`);
     progress.end();
@@ -95,7 +125,7 @@ export async function prepareKernel(
     onWait: (pid) => progress.line(`another prepare (pid ${pid}) is building this kernel; waiting`),
   });
   try {
-    const again = await readPrepared(dir);
+    const again = await usable(dir, runnerCompiler, progress);
     if (again) {
       progress.line(`cached: ${dir} (built by the other prepare)`);
       progress.end();
@@ -103,19 +133,21 @@ export async function prepareKernel(
     }
     // A leftover entry without prepared.json is a crash's remains: rebuild.
     await rm(dir, { recursive: true, force: true });
-    // Temp trees of killed prepares of this key: we hold its lock, so none is live.
+    // Temp trees of killed prepares from before recipe 3: we hold the lock, so none is live.
     for (const leftover of (await readdir(kernels)).filter((f) => f.startsWith(`.tmp-${name}-`))) {
       await rm(join(kernels, leftover), { recursive: true, force: true });
     }
-    const tmp = join(kernels, `.tmp-${name}-${process.pid}`);
+    // Built in place, under the lock: kbuild records each object's command
+    // line, prefix maps included, so the tree must not move after the build
+    // or kpatch-build would recompile all of it. prepared.json, written last,
+    // is what makes the entry count; a crash leaves an entry without it.
     try {
-      const record = await build(target, o, progress, tmp, { key, source });
-      await rename(tmp, dir);
+      const record = await build(target, o, progress, dir, { key, source, make });
       progress.end();
       o.print(`prepared ${target.id} ${record.release} build-id ${record.buildId} in ${dir}`);
       return done(record, false);
     } catch (e) {
-      await rm(tmp, { recursive: true, force: true });
+      await rm(dir, { recursive: true, force: true });
       throw e;
     }
   } finally {
@@ -127,30 +159,34 @@ async function build(
   target: KernelTarget,
   o: PrepareOptions,
   progress: ReturnType<typeof createProgress>,
-  tmp: string,
-  id: { key: string; source: string },
+  entry: string,
+  id: { key: string; source: ResolvedSource; make: KpatchMake },
 ): Promise<PreparedRecord> {
-  const p = entryPaths(tmp);
+  const p = entryPaths(entry);
   await mkdir(p.pristine, { recursive: true });
   const log = (l: string): Promise<void> => appendFile(p.log, l + "\n");
-  progress.phase("unpack source");
-  await fetchSource(o.runner, target.source, o.repoDir, p.tree, join(tmp, "download"));
-  await rm(join(tmp, "download"), { recursive: true, force: true });
+  progress.phase("unpack source", id.source.identity);
+  await fetchSource(o.runner, target.source, id.source, {
+    repoDir: o.repoDir,
+    tree: p.tree,
+    scratch: join(entry, "download"),
+    debian: debianDeps(o.runner, o.cacheDir),
+  });
+  await rm(join(entry, "download"), { recursive: true, force: true });
 
   progress.phase("configure");
   await configureKernel(o.runner, p.tree, target);
   const release = await releaseCheck(o.runner, p.tree, target);
 
   const jobs = o.jobs ?? availableParallelism();
-  progress.phase("build kernel", `make -j${jobs} bzImage modules`);
+  progress.phase(
+    "build kernel",
+    `make -j${jobs} bzImage modules (kpatch-build's compiler wrapper and flags)`,
+  );
   let compiled = 0;
   let pending = Promise.resolve();
-  // DWARF records the build directory, a per-pid temp path here, and the
-  // GNU build-id hashes it: map it away so the same inputs give the same
-  // build-id wherever (and by whichever process) the kernel was built.
-  const prefixMap = `-fdebug-prefix-map=${p.tree}=.`;
-  await kernelMake(o.runner, p.tree, [`-j${jobs}`, "bzImage", "modules"], {
-    env: { KCFLAGS: prefixMap, KAFLAGS: prefixMap },
+  await kernelMake(o.runner, p.tree, [...id.make.makeVars, `-j${jobs}`, "bzImage", "modules"], {
+    env: id.make.env,
     onLine: (l) => {
       pending = pending.then(() => log(l));
       if (/^\s+CC\s/.test(l) && ++compiled % 500 === 0) progress.line(`${compiled} files compiled`);
@@ -166,7 +202,7 @@ async function build(
     schema: 1,
     target: target.id,
     key: id.key,
-    source: id.source,
+    source: id.source.identity,
     release,
     arch: target.arch,
     buildId,
@@ -174,6 +210,22 @@ async function build(
     timings: { ...progress.timings },
     preparedAt: o.clock.date().toISOString(),
   };
-  await writePrepared(tmp, record);
+  await writePrepared(entry, record);
   return record;
+}
+
+/** A prepared entry, unless its recorded compiler is not this runner's (then it is rebuilt). */
+async function usable(
+  dir: string,
+  compiler: string,
+  progress: ReturnType<typeof createProgress>,
+): Promise<PreparedRecord | undefined> {
+  const hit = await readPrepared(dir);
+  if (hit && hit.compiler !== compiler) {
+    progress.line(
+      `cache entry ${dir} was built with '${hit.compiler}', not '${compiler}': rebuilding`,
+    );
+    return undefined;
+  }
+  return hit;
 }

@@ -12,6 +12,7 @@ import { registerLint } from "./commands/lint.js";
 import { registerRevert } from "./commands/revert.js";
 import { registerStatus } from "./commands/status.js";
 import { registerSync } from "./commands/sync.js";
+import { registerTarget } from "./commands/target.js";
 import { registerValidate } from "./commands/validate.js";
 import { registerVmTest } from "./commands/vm-test.js";
 import type { Output } from "./output.js";
@@ -23,6 +24,7 @@ export function buildProgram(output: Output, setExit: (code: number) => void): C
   // Commands register themselves here, one line each.
   registerValidate(program, ctx);
   registerKernel(program, ctx);
+  registerTarget(program, ctx);
   registerLint(program, ctx);
   registerDoctor(program, ctx);
   registerBuild(program, ctx);

@@ -40,6 +40,8 @@ export const BuildReportSchema = z.strictObject({
   target: z.string().min(1),
   release: z.string().min(1),
   arch: z.string().min(1),
+  /** The exact kernel source used: `debian:PKG=VERSION@sha256:…`, `tarball:SHA256` or `path:DIR`. */
+  kernelSource: z.string().min(1).optional(),
   /** GNU build-id of the pristine vmlinux the module was built against. */
   buildId: z.string().regex(/^[0-9a-f]+$/),
   result: z.enum(["success", "failure"]),

@@ -1,6 +1,13 @@
 /** Inputs the builder must refuse quickly, before any long kernel build. */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -13,7 +20,7 @@ import { prepareKernel } from "../../../src/builder/prepare.js";
 import { execaRunner } from "../../../src/builder/runner.js";
 import { compilerIdentity } from "../../../src/builder/toolchain.js";
 import { runCli } from "../../../src/cli/run.js";
-import { REPO, tmpTargetRepo } from "./helpers.js";
+import { CACHE, REPO, tmpTargetRepo } from "./helpers.js";
 
 const print = () => {};
 const cacheDir = () => mkdtempSync(join(tmpdir(), "lpctl-cache-"));
@@ -67,6 +74,9 @@ describe("bad input", () => {
     );
     const { target } = await loadBuildInputs(repoDir, "dropped-lab");
     const cache = cacheDir();
+    // The unpinned source resolves to the newest .deb; share the test cache's downloads.
+    mkdirSync(join(CACHE, "debian"), { recursive: true });
+    symlinkSync(join(CACHE, "debian"), join(cache, "debian"));
     const lines: string[] = [];
     const err = await prepareKernel(target, {
       runner: execaRunner,

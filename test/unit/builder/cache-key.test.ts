@@ -13,6 +13,7 @@ const input: KernelKeyInput = {
   configBase: "tinyconfig",
   configText: "CONFIG_LIVEPATCH=y\n",
   toolchain: "gcc (Debian 12.2.0-14+deb12u1) 12.2.0",
+  flavour: "kpatch-cc -ffunction-sections -fdata-sections -gz=none",
   arch: "x86_64",
 };
 
@@ -22,7 +23,7 @@ describe("kernelKey", () => {
     expect(kernelKey(input)).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  it.each(["source", "configBase", "configText", "toolchain", "arch"] as const)(
+  it.each(["source", "configBase", "configText", "toolchain", "flavour", "arch"] as const)(
     "changes with %s",
     (field) => {
       expect(kernelKey({ ...input, [field]: `${input[field]}x` })).not.toBe(kernelKey(input));

@@ -1,4 +1,9 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import type { AptArchive } from "../../../src/builder/apt-archive.js";
+import type { KernelTarget } from "../../../src/core/target.js";
 import { formatDoctor, runDoctor } from "../../../src/builder/doctor.js";
 import { LpctlError } from "../../../src/core/errors.js";
 import { fakeRunner } from "./helpers/fake-runner.js";
@@ -30,13 +35,9 @@ function handlers(over: Parameters<typeof fakeRunner>[0] = {}) {
 }
 
 // kpatch-build is looked up on disk: /bin/sh stands in for an executable that exists.
-const deps = (
-  runner: ReturnType<typeof fakeRunner>,
-  over: { kpatch?: string; source?: boolean } = {},
-) => ({
+const deps = (runner: ReturnType<typeof fakeRunner>, over: { kpatch?: string } = {}) => ({
   runner,
   env: { PATH: "/usr/bin", LPCTL_KPATCH_BUILD: over.kpatch ?? "/bin/sh" },
-  fileExists: () => Promise.resolve(over.source ?? true),
   findTool: (name: string) => Promise.resolve(`/usr/bin/${name}`),
 });
 
@@ -62,12 +63,11 @@ describe("runDoctor", () => {
         "gpg",
         "busybox (static)",
         "kpatch-build",
-        "linux-source-6.1",
       ]),
     );
   });
 
-  it("marks missing tools, the kernel source and a dynamic busybox, each with the fix", async () => {
+  it("marks missing tools and a dynamic busybox, each with the fix", async () => {
     const runner = fakeRunner(
       handlers({
         pahole: missing("pahole"),
@@ -77,17 +77,55 @@ describe("runDoctor", () => {
             : { stdout: "GNU readelf\n" },
       }),
     );
-    const checks = await runDoctor(
-      deps(runner, { kpatch: "/nonexistent/kpatch-build", source: false }),
-    );
+    const checks = await runDoctor(deps(runner, { kpatch: "/nonexistent/kpatch-build" }));
     const bad = checks.filter((c) => !c.ok);
-    expect(bad.map((c) => c.name)).toEqual([
-      "pahole",
-      "busybox (static)",
-      "kpatch-build",
-      "linux-source-6.1",
-    ]);
+    expect(bad.map((c) => c.name)).toEqual(["pahole", "busybox (static)", "kpatch-build"]);
     for (const c of bad) expect(c.fix).toMatch(/install-build-deps\.sh/);
-    expect(formatDoctor(checks).find((l) => l.includes("pahole"))).toMatch(/^MISSING/);
+    expect(formatDoctor(checks).find((l) => l.includes("pahole"))).toMatch(/^FAIL/);
+  });
+});
+
+describe("runDoctor with the repository's kernel targets", () => {
+  const gcc12 = "gcc (Debian 12.2.0-14+deb12u1) 12.2.0";
+  const base: KernelTarget = {
+    id: "lab",
+    release: "6.1.192",
+    arch: "x86_64",
+    source: { debian: { package: "linux-source-6.1", version: "6.1.192-2" } },
+    config: { base: "tinyconfig" },
+    toolchain: "gcc (Debian 12.2.0-14) 12.2.0",
+  };
+  const archive: AptArchive = {
+    update: () => Promise.resolve(),
+    versions: () => Promise.resolve(["6.1.192-3"]),
+    show: (pkg, version) =>
+      Promise.resolve(
+        version === "6.1.192-3"
+          ? { package: pkg, version, sha256: "a".repeat(64), size: 1, filename: "" }
+          : undefined,
+      ),
+    download: () => Promise.reject(new Error("doctor never downloads")),
+  };
+  const debian = { archive, dir: mkdtempSync(join(tmpdir(), "lpctl-doc-")) };
+
+  it("checks each pinned source with apt and each compiler pin, and gives the fix", async () => {
+    const targets: KernelTarget[] = [
+      base,
+      { ...base, id: "newest", source: { debian: { package: "linux-source-6.1" } } },
+      { ...base, id: "distro", buildId: "ab".repeat(20) },
+    ];
+    const checks = await runDoctor({ ...deps(fakeRunner(handlers())), targets, debian });
+    const byName = Object.fromEntries(checks.map((c) => [c.name, c]));
+    expect(byName["source lab"]).toMatchObject({ ok: false });
+    expect(byName["source lab"]?.fix).toMatch(/6\.1\.192-2.*have: 6\.1\.192-3.*lpctl target bump/s);
+    expect(byName["source newest"]).toMatchObject({ ok: true });
+    expect(byName["source newest"]?.detail).toContain("6.1.192-3 (not pinned: newest)");
+    // A lab kernel is built here: another compiler than its pin is fine, and said.
+    expect(byName["toolchain lab"]).toMatchObject({ ok: true });
+    expect(byName["toolchain lab"]?.detail).toContain(`built here with ${gcc12}`);
+    // A kernel built elsewhere needs its exact compiler: the fix names the package.
+    expect(byName["toolchain distro"]).toMatchObject({ ok: false });
+    expect(byName["toolchain distro"]?.fix).toContain("apt-get install gcc-12=12.2.0-14");
+    expect(formatDoctor(checks).find((l) => l.includes("toolchain distro"))).toMatch(/^FAIL/);
   });
 });
