@@ -1,4 +1,4 @@
-import { parseDocument } from "yaml";
+import { LineCounter, parseDocument } from "yaml";
 import type { Problem } from "./problem.js";
 
 /** Largest YAML metadata file accepted; these files are a few hundred bytes. */
@@ -19,16 +19,28 @@ export function parseYaml(
       ],
     };
   }
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, lineCounter });
+  const invalid = (message: string): Problem => ({ file, path: "", code: "YAML_INVALID", message });
   if (doc.errors.length > 0) {
     return {
-      problems: doc.errors.map((e) => ({
-        file,
-        path: "",
-        code: "YAML_INVALID" as const,
-        message: `invalid YAML at line ${e.linePos?.[0]?.line ?? "?"}: ${e.message.split("\n")[0]}`,
-      })),
+      problems: doc.errors.map((e) => {
+        const { line, col } = lineCounter.linePos(e.pos[0]);
+        return invalid(`invalid YAML at line ${line}, column ${col}: ${e.message.split("\n")[0]}`);
+      }),
     };
   }
-  return { value: doc.toJS({ maxAliasCount: 50 }) as unknown, problems: [] };
+  try {
+    return { value: doc.toJS({ maxAliasCount: 50 }) as unknown, problems: [] };
+  } catch (e) {
+    // yaml throws a ReferenceError when aliases expand past maxAliasCount (a "billion laughs" file).
+    if (!(e instanceof ReferenceError)) throw e;
+    return {
+      problems: [
+        invalid(
+          "aliases expand too much (a YAML alias bomb); write the values out instead of using * aliases",
+        ),
+      ],
+    };
+  }
 }
