@@ -8,7 +8,7 @@ import { compareFindings, type Finding } from "./finding.js";
 import { RULES } from "./registry.js";
 import type { Hit, Rule } from "./rule.js";
 import { expandDiffFile } from "./expand.js";
-import { problemFinding } from "./problem-finding.js";
+import { problemFinding, withDocLink } from "./problem-finding.js";
 import type { SourceFacts } from "./source-facts.js";
 import { buildFileView, type HunkView } from "./view.js";
 
@@ -24,7 +24,7 @@ function merge(patch: string, h: HunkView, rule: Rule, hits: Hit[]): Finding | u
     endLine: Math.max(...anchors),
     severity: worst.severity,
     rule: rule.id,
-    message: worst.message,
+    message: withDocLink(worst.message, rule.id),
   };
 }
 

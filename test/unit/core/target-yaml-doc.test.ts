@@ -1,0 +1,40 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { TargetSchema } from "../../../src/core/target.js";
+import { file, realSnapshot, variant } from "../helpers/snapshot-variant.js";
+
+const DOC = readFileSync(join(import.meta.dirname, "../../../docs/target-yaml.md"), "utf8");
+
+/** The fenced blocks of the document that carry a title="path". */
+function titledBlocks(): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const m of DOC.matchAll(/```\w+ title="([^"]+)"\n([\s\S]*?)```/g)) out.set(m[1], m[2]);
+  return out;
+}
+
+beforeAll(async () => {
+  await realSnapshot();
+});
+
+describe("docs/target-yaml.md", () => {
+  it("has a worked custom-kernel example that validates", () => {
+    const blocks = titledBlocks();
+    expect([...blocks.keys()]).toEqual([
+      "kernels/acme-6.1-custom/target.yaml",
+      "kernels/acme-6.1-custom/config",
+    ]);
+    const check = variant(undefined, null, ...[...blocks].map(([p, t]) => file(p, t)));
+    expect(check.problems).toEqual([]);
+    const target = check.targets.find((t) => t.id === "acme-6.1-custom");
+    expect(target?.source).toEqual({ path: "/srv/kernels/linux-6.1-acme" });
+    expect(target?.config).toEqual({ file: "config" });
+    expect(target?.configText).toContain("CONFIG_LIVEPATCH=y");
+  });
+
+  it("documents every field of the schema", () => {
+    const fields = Object.keys(TargetSchema.shape);
+    expect(fields.length).toBeGreaterThan(5);
+    for (const field of fields) expect(DOC, field).toContain(`| \`${field}\``);
+  });
+});
