@@ -11,6 +11,7 @@ import { keyOf, JUMP_LABEL } from "../core/lint/rules/added-constructs.js";
 import {
   kernelVersion,
   systemMapSymbols,
+  type KeyHome,
   type SourceFacts,
   type StaticKeyFacts,
 } from "../core/lint/source-facts.js";
@@ -43,6 +44,18 @@ function keysUsed(diffs: DiffFile[], originals: Iterable<string>): Set<string> {
 const defineKey = (names: string) =>
   `DEFINE_STATIC_KEY_[A-Z_]+\\(([A-Z0-9_]+,[[:space:]]*)?(${names})[[:space:]]*[,)]`;
 
+/** How the target builds the object of the `.c` file at `path`. */
+async function homeOf(
+  tree: SourceTree,
+  path: string,
+  config: ReadonlyMap<string, string>,
+): Promise<KeyHome> {
+  const slash = path.lastIndexOf("/");
+  const makefile = await tree.read(`${path.slice(0, slash + 1)}Makefile`);
+  const object = `${path.slice(slash + 1).replace(/\.c$/, "")}.o`;
+  return makefile === undefined ? "unknown" : objectHome(object, makefile, config);
+}
+
 /** Where each key is defined (one grep over the tree for all of them) and how it is built. */
 async function locateKeys(
   tree: SourceTree,
@@ -63,12 +76,7 @@ async function locateKeys(
     const file = found.get(key);
     let home: StaticKeyFacts["home"] = "unknown";
     if (symbols?.has(key)) home = "vmlinux";
-    else if (file !== undefined && config !== undefined) {
-      const slash = file.lastIndexOf("/");
-      const makefile = await tree.read(`${file.slice(0, slash + 1)}Makefile`);
-      const object = `${file.slice(slash + 1).replace(/\.c$/, "")}.o`;
-      if (makefile !== undefined) home = objectHome(object, makefile, config);
-    }
+    else if (file !== undefined && config !== undefined) home = await homeOf(tree, file, config);
     out.set(key, file === undefined ? { home } : { file, home });
   }
   return out;
@@ -106,8 +114,13 @@ export async function gatherSourceFacts(
   const originals = perPatch.flatMap((files) => [...files.values()]);
   const staticKeys = await locateKeys(tree, keysUsed(diffs, originals), config, symbols);
   const version = makefile === undefined ? undefined : kernelVersion(makefile);
+  const objects = new Map<string, KeyHome>();
+  for (const path of new Set(perPatch.flatMap((files) => [...files.keys()]))) {
+    if (config !== undefined && path.endsWith(".c"))
+      objects.set(path, await homeOf(tree, path, config));
+  }
   return perPatch.map((files) => {
-    const facts: SourceFacts = { files, staticKeys };
+    const facts: SourceFacts = { files, staticKeys, objects };
     if (version !== undefined) facts.version = version;
     if (symbols !== undefined) facts.vmlinuxSymbols = symbols;
     return facts;

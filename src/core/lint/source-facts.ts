@@ -23,6 +23,8 @@ export interface SourceFacts {
   vmlinuxSymbols?: ReadonlySet<string>;
   /** Static keys (and static-call keys by call name) the patch uses. */
   staticKeys: ReadonlyMap<string, StaticKeyFacts>;
+  /** How the target builds each patched `.c` file's object, when .config and Makefile tell. */
+  objects?: ReadonlyMap<string, KeyHome>;
 }
 
 /** Kernel version from the top-level Makefile's VERSION and PATCHLEVEL lines. */

@@ -26,6 +26,16 @@ function firstTime(file: FileView, name: string): boolean {
   return true;
 }
 
+/**
+ * A static, non-__init function of an object built into vmlinux that System.map
+ * lacks: only then does its absence mean the compiler inlined it.
+ */
+function inlinedStatic(file: FileView, fn: FunctionScope, symbols?: ReadonlySet<string>): boolean {
+  if (!file.widened || symbols === undefined || symbols.has(fn.name)) return false;
+  if (!/^static\b/.test(fn.header) || /\b__(init|exit)\b/.test(fn.header)) return false;
+  return file.facts?.objects?.get(file.path) === "vmlinux";
+}
+
 export const inlineFunctionChange: Rule = {
   id: "inline-function-change",
   cOnly: true,
@@ -39,17 +49,12 @@ export const inlineFunctionChange: Rule = {
           lines: [line],
           message: `${fn.name}() is declared inline: every caller that inlined it changes and is patched too, and an out-of-line copy has no patchable entry because inline implies notrace; mark it noinline (or __always_inline) on purpose, or copy it under a new name for the patched callers`,
         });
-      } else if (
-        h.file.widened &&
-        symbols &&
-        /^static\b/.test(fn.header) &&
-        !symbols.has(fn.name)
-      ) {
+      } else if (inlinedStatic(h.file, fn, symbols)) {
         if (firstTime(h.file, fn.name))
           hits.push({
             severity: "warning",
             lines: [line],
-            message: `${fn.name}() is static and the compiler inlined it (it is not in the target's System.map): kpatch-build patches every caller it was inlined into instead, so review those callers as changed functions too; mark it noinline to patch only this function`,
+            message: `${fn.name}() is static and not in the target's System.map: the compiler inlined it (or the target's config does not compile it), so kpatch-build patches every caller it was inlined into instead; review those callers as changed functions too, or mark it noinline to patch only this function`,
           });
       } else if (!h.file.widened && undecided(fn) && firstTime(h.file, fn.name)) {
         hits.push({

@@ -68,7 +68,14 @@ const CASES: [name: string, diffOnly: Expected[], withSource: Expected[]][] = [
       ["kernel/resource.c", 1109, 1112, "warning", "line-shift"],
     ],
   ],
-  ["jump-label-existing-key", [], [["kernel/sched/core.c", 4547, 4548, "warning", "line-shift"]]],
+  [
+    "jump-label-existing-key",
+    [],
+    [
+      ["kernel/sched/core.c", 4547, 4547, "warning", "inline-function-change"],
+      ["kernel/sched/core.c", 4547, 4548, "warning", "line-shift"],
+    ],
+  ],
   [
     "jump-label-unbuilt-key",
     [["fs/proc/cmdline.c", 9, 9, "error", "jump-label-or-static-call"]],
@@ -80,6 +87,7 @@ const CASES: [name: string, diffOnly: Expected[], withSource: Expected[]][] = [
     [],
   ],
   ["line-count-kept", [], []],
+  ["line-shift-with-change", [], [["kernel/resource.c", 160, 162, "warning", "line-shift"]]],
   ["line-shift", [], [["kernel/resource.c", 61, 61, "warning", "line-shift"]]],
   ["plain-body-change", [], []],
   ["series-1", [], []],
@@ -91,7 +99,7 @@ const CASES: [name: string, diffOnly: Expected[], withSource: Expected[]][] = [
   [
     "split-declaration-static",
     [["kernel/resource.c", 1876, 1876, "warning", "inline-function-change"]],
-    [],
+    [["kernel/resource.c", 1876, 1876, "warning", "inline-function-change"]],
   ],
   [
     "static-call-added",
