@@ -3,7 +3,8 @@
  * 5,000-line patch series, plus two shapes that stress the scope scan: a
  * single 5,000-line new file and one 5,000-line hunk inside one function,
  * and a hostile many-hunk patch at 1, 2, 4 and 8 MiB (8 MiB is the largest
- * patch lint reads) to show the cost grows linearly. Run
+ * patch lint reads) run the way `lpctl lint` runs it (validate's patch-file
+ * checks, then the rules) to show the cost grows linearly. Run
  * `npm run build && node bench/lint.mjs`; it writes bench/results/lint.json.
  */
 import { writeFileSync } from "node:fs";
@@ -12,6 +13,7 @@ import { performance } from "node:perf_hooks";
 import { Buffer } from "node:buffer";
 import process from "node:process";
 import { URL } from "node:url";
+import { lintEntry } from "../dist/core/lint/lint-entry.js";
 import { lintPatches } from "../dist/core/lint/lint.js";
 import { manyHunks } from "./lint-large.mjs";
 import { bigNewFile, longFunction, patchSeries } from "./lint-series.mjs";
@@ -19,15 +21,24 @@ import { bigNewFile, longFunction, patchSeries } from "./lint-series.mjs";
 const RUNS = Number(process.env.RUNS ?? 31);
 const WARMUP = 5;
 
-function measure(input, runs = RUNS, warmup = WARMUP) {
+/** What `lpctl lint FILE` does after reading: validate's patch-file checks, then the rules. */
+function lintAsCli(patches) {
+  const findings = patches.flatMap((p) =>
+    lintEntry({ path: p.path, size: Buffer.byteLength(p.text), text: p.text }),
+  );
+  const errors = findings.filter((f) => f.severity === "error").length;
+  return { findings, errors, warnings: findings.length - errors };
+}
+
+function measure(input, runs = RUNS, warmup = WARMUP, lint = lintPatches) {
   let result;
-  for (let i = 0; i < warmup; i++) result = lintPatches(input.patches);
+  for (let i = 0; i < warmup; i++) result = lint(input.patches);
   const times = [];
   const cpu = [];
   for (let i = 0; i < runs; i++) {
     const c0 = process.cpuUsage();
     const t0 = performance.now();
-    result = lintPatches(input.patches);
+    result = lint(input.patches);
     times.push(performance.now() - t0);
     const c = process.cpuUsage(c0);
     cpu.push((c.user + c.system) / 1000);
@@ -54,7 +65,12 @@ function measure(input, runs = RUNS, warmup = WARMUP) {
 const LARGE_RUNS = Number(process.env.LARGE_RUNS ?? 5);
 const manyHunksByMiB = {};
 for (const mib of [1, 2, 4, 8]) {
-  manyHunksByMiB[`${mib}MiB`] = measure(manyHunks(mib * 1024 * 1024 - 1024), LARGE_RUNS, 1);
+  manyHunksByMiB[`${mib}MiB`] = measure(
+    manyHunks(mib * 1024 * 1024 - 1024),
+    LARGE_RUNS,
+    1,
+    lintAsCli,
+  );
 }
 
 const series = measure(patchSeries(5000));

@@ -50,7 +50,7 @@ export function prefixProblem(df: DiffFile): string | undefined {
 export function checkPatchFile(
   entry: RepoEntry,
   limit = sizeLimitFor(entry.path),
-): { text?: string; problems: Problem[] } {
+): { text?: string; files?: DiffFile[]; problems: Problem[] } {
   const file = entry.path;
   const problem = (code: Problem["code"], message: string, path = ""): Problem => ({
     file,
@@ -97,5 +97,5 @@ export function checkPatchFile(
     const prefix = reasons.size === 0 ? prefixProblem(df) : undefined;
     if (prefix !== undefined) problems.push(problem("PATCH_INVALID", prefix, where));
   }
-  return problems.length > 0 ? { problems } : { text: entry.text, problems };
+  return problems.length > 0 ? { problems } : { text: entry.text, files: diffFiles, problems };
 }

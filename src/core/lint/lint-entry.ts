@@ -15,6 +15,8 @@ import type { SourceFacts } from "./source-facts.js";
 export function lintEntry(entry: RepoEntry, facts?: SourceFacts): Finding[] {
   const checked = checkPatchFile(entry, SIZE_LIMITS.patch);
   const findings = checked.problems.map((p) => problemFinding(entry.path, p));
-  if (checked.text !== undefined) findings.push(...lintPatch(entry.path, checked.text, facts));
+  if (checked.text !== undefined) {
+    findings.push(...lintPatch(entry.path, checked.text, facts, checked.files));
+  }
   return findings.sort(compareFindings);
 }

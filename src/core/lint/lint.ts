@@ -49,10 +49,15 @@ function viewOf(path: string, diff: DiffFile, facts: SourceFacts | undefined) {
  * diff. With `facts` from the target's source, each changed file is judged on
  * its whole enclosing constructs and the real definitions.
  */
-export function lintPatch(path: string, text: string, facts?: SourceFacts): Finding[] {
+export function lintPatch(
+  path: string,
+  text: string,
+  facts?: SourceFacts,
+  parsed?: DiffFile[],
+): Finding[] {
   let files: DiffFile[];
   try {
-    files = parseDiff(text);
+    files = parsed ?? parseDiff(text);
   } catch (e) {
     if (!isLpctlError(e, "PATCH_INVALID")) throw e;
     throw new LpctlError("PATCH_INVALID", `${path}: ${e.message}`, {

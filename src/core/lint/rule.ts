@@ -49,8 +49,19 @@ function oldTopLevelWords(file: FileView): Set<string> {
   });
 }
 
-/** The changed lines of a hunk whose enclosing scope is an existing function, with it. */
+const CHANGES = new WeakMap<HunkView, { line: HunkLine; fn: FunctionScope }[]>();
+
+/** The changed lines of a hunk whose enclosing scope is an existing function (computed once per hunk). */
 export function changesInFunctions(h: HunkView): { line: HunkLine; fn: FunctionScope }[] {
+  let out = CHANGES.get(h);
+  if (out === undefined) {
+    out = collectChanges(h);
+    CHANGES.set(h, out);
+  }
+  return out;
+}
+
+function collectChanges(h: HunkView): { line: HunkLine; fn: FunctionScope }[] {
   const out: { line: HunkLine; fn: FunctionScope }[] = [];
   for (const line of h.changed) {
     const scope = h.scopeOf(line);

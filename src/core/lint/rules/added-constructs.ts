@@ -104,7 +104,14 @@ export const newExportedSymbol: Rule = {
     const gone = memoize(
       h.file,
       "old-exports",
-      () => new Set(h.file.hunks.flatMap((x) => x.oldSide.map((l) => EXPORT.exec(l.code)?.[1]))),
+      () =>
+        new Set(
+          h.file.hunks.flatMap((x) =>
+            x.oldSide.map((l) =>
+              l.code.includes("EXPORT_") ? EXPORT.exec(l.code)?.[1] : undefined,
+            ),
+          ),
+        ),
     );
     const lines = addedMatches(h, EXPORT).filter((l) => !gone.has(EXPORT.exec(l.code)?.[1]));
     return single(
@@ -124,10 +131,14 @@ export const includeAdded: Rule = {
       h.file,
       "old-includes",
       () =>
-        new Set(h.file.hunks.flatMap((x) => x.oldSide.map((l) => INCLUDE.exec(l.line.text)?.[1]))),
+        new Set(
+          h.file.hunks.flatMap((x) =>
+            x.oldSide.map((l) => (l.preproc ? INCLUDE.exec(l.line.text)?.[1] : undefined)),
+          ),
+        ),
     );
     const lines = h.newSide.filter((l) => {
-      const m = l.line.kind === "add" ? INCLUDE.exec(l.line.text) : null;
+      const m = l.line.kind === "add" && l.preproc ? INCLUDE.exec(l.line.text) : null;
       return m !== null && !gone.has(m[1]) && !LIVEPATCH_HEADERS.has(m[1]);
     });
     return single(

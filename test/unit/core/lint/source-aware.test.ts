@@ -83,7 +83,7 @@ const CASES: [name: string, diffOnly: Expected[], withSource: Expected[]][] = [
   ],
   [
     "jump-label-vmlinux-key-added",
-    [["fs/proc/cmdline.c", 9, 9, "error", "jump-label-or-static-call"]],
+    [["fs/proc/meminfo.c", 43, 43, "error", "jump-label-or-static-call"]],
     [],
   ],
   ["line-count-kept", [], []],
