@@ -22,8 +22,7 @@ export type RuleId =
   | "function-removed"
   | "new-exported-symbol"
   | "include-added"
-  | "context-unknown"
-  | "line-shift";
+  | "context-unknown";
 
 export interface Finding {
   /** The patch file the finding came from, as given to lintPatch. */

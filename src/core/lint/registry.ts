@@ -10,7 +10,6 @@ import { contextUnknown } from "./rules/context-unknown.js";
 import { dataStructureChange } from "./rules/data-structure.js";
 import { functionRemoved } from "./rules/function-removed.js";
 import { initCode } from "./rules/init-code.js";
-import { lineShift } from "./rules/line-shift.js";
 import { inlineFunctionChange } from "./rules/inline-function.js";
 import { headerChange, unsupportedPath } from "./rules/paths.js";
 import { signatureChange } from "./rules/signature.js";
@@ -34,5 +33,4 @@ export const RULES: readonly Rule[] = [
   newExportedSymbol,
   includeAdded,
   contextUnknown,
-  lineShift,
 ];

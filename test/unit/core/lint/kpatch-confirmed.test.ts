@@ -1,0 +1,71 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { gatherSourceFacts } from "../../../../src/builder/lint-source.js";
+import { execaRunner } from "../../../../src/builder/runner.js";
+import { dirSourceTree } from "../../../../src/builder/source-tree.js";
+import type { RuleId } from "../../../../src/core/lint/finding.js";
+import { lintPatch } from "../../../../src/core/lint/lint.js";
+
+const FIXTURES = join(import.meta.dirname, "../../../fixtures");
+const tree = dirSourceTree(join(FIXTURES, "lint-src/tree"), execaRunner);
+
+interface Confirmation {
+  /** Fixture patch: lint-src/cases/<name> (judged on the source tree) or lint/<name> (diff-only). */
+  patch: string;
+  /** What kpatch-build printed on the lab target (test/fixtures/kpatch-logs/lint/<log>.log). */
+  log: string;
+  outcome: RegExp;
+  /** The rule whose error the outcome confirms; undefined when the lint must report no error. */
+  rule?: RuleId;
+}
+
+const CONFIRMED: Confirmation[] = [
+  {
+    patch: "lint-src/cases/init-split-declaration",
+    log: "init-split-declaration",
+    outcome: /resource\.o: changed section \.init\.text not selected for inclusion/,
+    rule: "init-code",
+  },
+  {
+    patch: "lint-src/cases/define-macro-local",
+    log: "define-macro-local",
+    outcome: /signal\.o: changed section \.data\.ratelimit_state\.\d+ not selected for inclusion/,
+    rule: "static-initializer-change",
+  },
+  {
+    patch: "lint/unsupported-path",
+    log: "unsupported-path",
+    outcome: /clear_page_64\.o: changed section \.text not selected for inclusion/,
+    rule: "unsupported-path",
+  },
+  {
+    patch: "lint-src/cases/include-livepatch",
+    log: "include-livepatch",
+    outcome: /^ERROR: no functional changes found/m,
+  },
+  {
+    patch: "lint-src/cases/line-shift",
+    log: "line-shift",
+    outcome: /^ERROR: no functional changes found/m,
+  },
+  {
+    patch: "lint-src/cases/line-shift-with-change",
+    log: "line-shift-with-change",
+    outcome: /^ERROR: no functional changes found/m,
+  },
+];
+
+describe("lint verdicts agree with real kpatch-build runs on the lab target", () => {
+  it.each(CONFIRMED)("$patch", async ({ patch, log, outcome, rule }) => {
+    const recorded = readFileSync(join(FIXTURES, "kpatch-logs/lint", `${log}.log`), "utf8");
+    expect(recorded).toMatch(outcome);
+    const text = readFileSync(join(FIXTURES, `${patch}.patch`), "utf8");
+    const [facts] = patch.startsWith("lint-src/") ? await gatherSourceFacts(tree, [text]) : [];
+    const errors = lintPatch(patch, text, facts)
+      .filter((f) => f.severity === "error")
+      .map((f) => f.rule);
+    if (rule === undefined) expect(errors).toEqual([]);
+    else expect(errors).toContain(rule);
+  });
+});
