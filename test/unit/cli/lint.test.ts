@@ -162,6 +162,23 @@ describe("lpctl lint", () => {
     expect(result.findings.map((f) => [f.patch, f.rule])).toEqual([["-", "syscall-define"]]);
   });
 
+  it("decides on the kernel source with --source, and refuses --source with --target", async () => {
+    const src = join(FIXTURES, "../lint-src");
+    const patch = join(src, "cases/init-split-declaration.patch");
+    const diffOnly = await lpctl("lint", patch);
+    expect(diffOnly.code).toBe(0);
+    expect(diffOnly.out[0]).toContain("warning inline-function-change: context does not show");
+    const withSource = await lpctl("lint", "--source", join(src, "tree"), patch);
+    expect(withSource.code).toBe(1);
+    expect(withSource.out[0]).toContain("error init-code: __reserve_region_with_split()");
+    expect(withSource.out.at(-1)).toBe(
+      "1 error, 0 warnings in 1 patch (checked against the kernel source)",
+    );
+    const both = await lpctl("lint", "--source", src, "--target", "x", patch);
+    expect(both.code).not.toBe(0);
+    expect(both.err[0]).toContain("give either --source DIR or --target ID, not both");
+  });
+
   it("needs at least one patch", async () => {
     const r = await lpctl("lint");
     expect(r.code).toBe(64);
