@@ -59,7 +59,7 @@ describe("lpctl lint", () => {
   });
 
   it("prints JSON with every finding of every patch and the counts", async () => {
-    const r = await lpctl("lint", "--json", fixture("header-change"), fixture("syscall-define"));
+    const r = await lpctl("lint", "--json", fixture("header-change"), fixture("init-code"));
     expect(r.code).toBe(1);
     const doc = JSON.parse(r.out.join("\n")) as Record<string, unknown>;
     expect(doc).toEqual({
@@ -74,13 +74,13 @@ describe("lpctl lint", () => {
           message: expect.stringContaining("header change") as unknown,
         },
         {
-          patch: fixture("syscall-define"),
-          file: "kernel/sys.c",
-          startLine: 1910,
-          endLine: 1910,
+          patch: fixture("init-code"),
+          file: "fs/proc/cmdline.c",
+          startLine: 16,
+          endLine: 16,
           severity: "error",
-          rule: "syscall-define",
-          message: expect.stringContaining("KPATCH_SYSCALL_DEFINE1") as unknown,
+          rule: "init-code",
+          message: expect.stringContaining("proc_cmdline_init() is __init") as unknown,
         },
       ],
       errors: 1,
