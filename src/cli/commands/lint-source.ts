@@ -5,6 +5,7 @@ import { loadBuildInputs } from "../../builder/build-inputs.js";
 import { resolveCacheDir } from "../../builder/cache-key.js";
 import { systemClock } from "../../builder/clock.js";
 import { prepareKernel } from "../../builder/prepare.js";
+import { acquireLock } from "../../builder/lock.js";
 import { execaRunner } from "../../builder/runner.js";
 import { dirSourceTree, type SourceTree } from "../../builder/source-tree.js";
 import { LpctlError } from "../../core/errors.js";
@@ -16,11 +17,17 @@ export interface SourceFlags {
   cache?: string;
 }
 
+export interface LintSource {
+  tree: SourceTree;
+  /** Releases the prepared tree for builds (a no-op for --source). */
+  release(): Promise<void>;
+}
+
 /** The tree to lint against, or undefined for diff-only lint. */
 export async function lintSourceTree(
   flags: SourceFlags,
   print: (line: string) => void,
-): Promise<SourceTree | undefined> {
+): Promise<LintSource | undefined> {
   if (flags.source !== undefined && flags.target !== undefined) {
     throw new LpctlError("USAGE", "give either --source DIR or --target ID, not both");
   }
@@ -32,7 +39,7 @@ export async function lintSourceTree(
         `--source ${flags.source}: not a directory; point it at a kernel source tree`,
       );
     }
-    return dirSourceTree(flags.source, execaRunner);
+    return { tree: dirSourceTree(flags.source, execaRunner), release: () => Promise.resolve() };
   }
   if (flags.target === undefined) return undefined;
   const { target } = await loadBuildInputs(flags.repo, flags.target);
@@ -43,5 +50,12 @@ export async function lintSourceTree(
     repoDir: flags.repo,
     cacheDir: resolveCacheDir(flags.cache, process.env),
   });
-  return preparedSourceTree(prepared.tree, prepared.pristine, execaRunner);
+  // A build patches the prepared tree in place: read it only while no build does.
+  const lock = await acquireLock(`${prepared.dir}.build.lock`, undefined, {
+    onWait: (pid) => print(`a build (pid ${pid}) is using the kernel tree; waiting`),
+  });
+  return {
+    tree: preparedSourceTree(prepared.tree, prepared.pristine, execaRunner),
+    release: () => lock.release(),
+  };
 }

@@ -83,9 +83,15 @@ export function registerLint(program: Command, ctx: CommandContext): void {
     .action(async (paths: string[], opts: LintOptions) => {
       const inputs: LintInput[] = [];
       for (const p of paths) inputs.push(await readLintInput(p, process.stdin));
-      const tree = await lintSourceTree(opts, (l) => ctx.output.err(l));
+      const source = await lintSourceTree(opts, (l) => ctx.output.err(l));
+      const tree = source?.tree;
       const texts = inputs.flatMap((x) => ("entry" in x ? [x.entry.text ?? ""] : []));
-      const facts = tree === undefined ? undefined : await gatherSourceFacts(tree, texts);
+      let facts;
+      try {
+        facts = tree === undefined ? undefined : await gatherSourceFacts(tree, texts);
+      } finally {
+        await source?.release();
+      }
       const result = lintInputs(inputs, facts);
       if (opts.json) ctx.output.out(lintJson(result, tree !== undefined));
       else {
