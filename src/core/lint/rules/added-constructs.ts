@@ -98,7 +98,7 @@ export const jumpLabelOrStaticCall: Rule = {
   },
 };
 
-// new-exported-symbol: modules that link against it come to depend on the patch module.
+// new-exported-symbol: kpatch-build refuses the new __ksymtab entry (lab run, kpatch-logs/lint).
 export const newExportedSymbol: Rule = {
   id: "new-exported-symbol",
   cOnly: true,
@@ -118,8 +118,8 @@ export const newExportedSymbol: Rule = {
     const lines = addedMatches(h, EXPORT).filter((l) => !gone.has(EXPORT.exec(l.code)?.[1]));
     return single(
       lines,
-      "warning",
-      "new exported symbol: the export lives in the patch module, so any module built against it depends on this patch staying loaded and every later cumulative patch must keep it; avoid exporting from a live patch (call it within the patch only)",
+      "error",
+      "new exported symbol: kpatch-build refuses it ('changed section __ksymtab_strings not selected for inclusion', confirmed on the lab target), and an export from a patch module would make other modules depend on it; call the function within the patch instead of exporting it",
     );
   },
 };

@@ -52,7 +52,7 @@ const CASES: [fixture: string, expected: Expected[]][] = [
     ],
   ],
   ["function-removed", [["fs/proc/array.c", 416, 416, "warning", "function-removed"]]],
-  ["new-exported-symbol", [["fs/proc/generic.c", 583, 583, "warning", "new-exported-symbol"]]],
+  ["new-exported-symbol", [["fs/proc/generic.c", 583, 583, "error", "new-exported-symbol"]]],
   ["include-added", [["fs/proc/cmdline.c", 5, 5, "warning", "include-added"]]],
   ["context-unknown", [["kernel/sys.c", 2451, 2451, "warning", "context-unknown"]]],
 ];

@@ -69,6 +69,12 @@ const CONFIRMED: Confirmation[] = [
     warning: "inline-function-change",
   },
   {
+    patch: "lint/new-exported-symbol",
+    log: "new-exported-symbol",
+    outcome: /generic\.o: changed section __ksymtab_strings not selected for inclusion/,
+    rule: "new-exported-symbol",
+  },
+  {
     patch: "lint-src/cases/include-livepatch",
     log: "include-livepatch",
     outcome: /^ERROR: no functional changes found/m,
