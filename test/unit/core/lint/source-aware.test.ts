@@ -110,6 +110,11 @@ const CASES: [name: string, diffOnly: Expected[], withSource: Expected[]][] = [
     [],
     [["kernel/smp.c", 595, 595, "error", "static-local-removed"]],
   ],
+  [
+    "static-local-removed-above-context",
+    [],
+    [["mm/page_alloc.c", 705, 705, "error", "static-local-removed"]],
+  ],
   ["static-local-one-use-removed", [["fs/coredump.c", 844, 844, "warning", "context-unknown"]], []],
   ["static-local-still-used", [], []],
 ];
