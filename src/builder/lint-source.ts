@@ -121,6 +121,7 @@ export async function gatherSourceFacts(
   }
   return perPatch.map((files) => {
     const facts: SourceFacts = { files, staticKeys, objects };
+    if (config !== undefined) facts.jumpLabels = config.get("CONFIG_JUMP_LABEL") === "y";
     if (version !== undefined) facts.version = version;
     if (symbols !== undefined) facts.vmlinuxSymbols = symbols;
     return facts;

@@ -23,6 +23,8 @@ export interface SourceFacts {
   vmlinuxSymbols?: ReadonlySet<string>;
   /** Static keys (and static-call keys by call name) the patch uses. */
   staticKeys: ReadonlyMap<string, StaticKeyFacts>;
+  /** CONFIG_JUMP_LABEL from the target's .config; without it static_branch_*() is a plain load. */
+  jumpLabels?: boolean;
   /** How the target builds each patched `.c` file's object, when .config and Makefile tell. */
   objects?: ReadonlyMap<string, KeyHome>;
 }

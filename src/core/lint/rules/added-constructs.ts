@@ -47,9 +47,12 @@ export function keyOf(code: string): string | undefined {
 function supported(h: HunkView, code: string): boolean {
   const key = keyOf(code);
   const facts = h.file.facts;
-  return (
-    key !== undefined && atLeast(facts, 5, 8) && facts?.staticKeys.get(key)?.home === "vmlinux"
-  );
+  const home = key === undefined ? undefined : facts?.staticKeys.get(key)?.home;
+  // A key whose object the target does not build would not even link.
+  if (key === undefined || home === "not-built") return false;
+  // Without CONFIG_JUMP_LABEL there is no jump label: the key is read like any variable.
+  if (facts?.jumpLabels === false) return true;
+  return atLeast(facts, 5, 8) && home === "vmlinux";
 }
 
 /** Why the source-aware lint still refuses a key, to append to the message. */

@@ -154,10 +154,21 @@ describe("source-aware lint on real 6.1.192 patches", () => {
     });
   });
 
+  it("accepts any built key when the target has no CONFIG_JUMP_LABEL (the lab target)", async () => {
+    const t = text("jump-label-vmlinux-key-added");
+    const [facts] = await gatherSourceFacts(tree, [t]);
+    expect(facts.jumpLabels).toBe(false);
+    const noVmlinuxKey = { ...facts, staticKeys: new Map() };
+    expect(lintPatch("p", t, noVmlinuxKey)).toEqual([]);
+    expect(lintPatch("p", t, { ...noVmlinuxKey, jumpLabels: true })[0].rule).toBe(
+      "jump-label-or-static-call",
+    );
+  });
+
   it("keeps the jump-label error for a vmlinux key on a kernel older than 5.8", async () => {
     const t = text("jump-label-vmlinux-key-added");
     const [facts] = await gatherSourceFacts(tree, [t]);
-    const old = { ...facts, version: { major: 5, minor: 4 } };
+    const old = { ...facts, version: { major: 5, minor: 4 }, jumpLabels: true };
     const [f] = lintPatch("p", t, old);
     expect(f.rule).toBe("jump-label-or-static-call");
     expect(f.message).toContain("older than 5.8");
