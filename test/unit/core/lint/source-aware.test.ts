@@ -80,6 +80,11 @@ const CASES: [name: string, diffOnly: Expected[], withSource: Expected[]][] = [
     [["fs/proc/meminfo.c", 43, 43, "error", "jump-label-or-static-call"]],
     [],
   ],
+  [
+    "jump-label-vmlinux-key-array",
+    [["fs/proc/array.c", 441, 441, "error", "jump-label-or-static-call"]],
+    [],
+  ],
   ["line-count-kept", [], []],
   ["line-shift-with-change", [], []],
   ["line-shift", [], []],
