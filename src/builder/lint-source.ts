@@ -7,7 +7,7 @@
 import { parseDiff, type DiffFile } from "../core/diff.js";
 import { applyDiffFile } from "../core/lint/expand.js";
 import { configValues, objectHome } from "../core/lint/kbuild.js";
-import { keyOf, JUMP_LABEL } from "../core/lint/rules/added-constructs.js";
+import { keyOf, JUMP_LABEL } from "../core/lint/rules/jump-label.js";
 import {
   kernelVersion,
   systemMapSymbols,

@@ -1,11 +1,7 @@
 /** Every lint rule, in the order their findings are produced (output is sorted anyway). */
 import type { Rule } from "./rule.js";
-import {
-  includeAdded,
-  jumpLabelOrStaticCall,
-  newExportedSymbol,
-  onceMacro,
-} from "./rules/added-constructs.js";
+import { includeAdded, newExportedSymbol, onceMacro } from "./rules/added-constructs.js";
+import { jumpLabelOrStaticCall } from "./rules/jump-label.js";
 import { contextUnknown } from "./rules/context-unknown.js";
 import { dataStructureChange } from "./rules/data-structure.js";
 import { functionRemoved } from "./rules/function-removed.js";
