@@ -18,7 +18,7 @@ import { parseKpatchOutput } from "./kpatch-output.js";
 import { runKpatchBuild } from "./kpatch-run.js";
 import { acquireLock } from "./lock.js";
 import { devSerial, moduleName } from "./module-name.js";
-import { moduleInfo, patchDigest } from "./module-info.js";
+import { moduleInfo, patchDigest, stripDebug } from "./module-info.js";
 import { prepareKernel, type PreparedKernel } from "./prepare.js";
 import { createProgress } from "./progress.js";
 import { writeBuildReport } from "./report-write.js";
@@ -172,6 +172,7 @@ export async function buildModule(o: BuildOptions): Promise<BuildResult> {
     await writeBuildReport(reportPath, report);
     throw failureError(failure, reportPath);
   }
+  await stripDebug(o.runner, modulePath);
   const info = await moduleInfo(o.runner, modulePath);
   if (!info.livepatch) {
     throw new LpctlError(
