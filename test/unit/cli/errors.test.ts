@@ -99,4 +99,13 @@ describe("lpctl verify failures", () => {
     const doc = JSON.parse(r.out.join("\n")) as { error: { code: string; exitCode: number } };
     expect(doc.error).toMatchObject({ code: "USAGE", exitCode: 64 });
   });
+
+  it("status --json on a host without a config prints the error object, exit 1", async () => {
+    const root = await tmp();
+    const r = await lpctl("status", "--root", root, "--json");
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.out.join("\n")) as { error: { code: string; message: string } };
+    expect(doc.error.code).toBe("CONFIG_INVALID");
+    expect(r.err[0]).toBe(`lpctl: CONFIG_INVALID: ${doc.error.message}`);
+  });
 });
