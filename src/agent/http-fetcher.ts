@@ -22,7 +22,11 @@ function get(url: URL, headers: Record<string, string>, timeoutMs: number) {
   const mod = url.protocol === "https:" ? https : http;
   return new Promise<IncomingMessage>((resolve, reject) => {
     const req = mod.get(url, { headers, timeout: timeoutMs }, resolve);
-    req.on("timeout", () => req.destroy(new Error(`no response within ${timeoutMs} ms`)));
+    req.on("timeout", () =>
+      req.destroy(
+        new LpctlError("FETCH_FAILED", `no response within ${timeoutMs} ms; check the source URL`),
+      ),
+    );
     req.on("error", reject);
   });
 }

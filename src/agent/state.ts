@@ -9,6 +9,7 @@ import { LpctlError } from "../core/errors.js";
 import { ManifestKernelSchema } from "../core/manifest.js";
 import { fieldPath } from "../core/schema-issues.js";
 import { writeFileAtomic } from "../io/atomic-write.js";
+import { fsStep } from "../io/fs-errors.js";
 
 const AppliedSchema = z.strictObject({
   name: z.string(),
@@ -87,5 +88,8 @@ export async function readState(stateDir: string): Promise<AgentState> {
 
 /** Replaces the state file atomically (temp + fsync + rename). */
 export async function writeState(stateDir: string, state: AgentState): Promise<void> {
-  await writeFileAtomic(stateFile(stateDir), JSON.stringify(state, null, 2) + "\n");
+  const file = stateFile(stateDir);
+  await fsStep(`write the agent state ${file}`, () =>
+    writeFileAtomic(file, JSON.stringify(state, null, 2) + "\n"),
+  );
 }

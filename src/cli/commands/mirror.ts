@@ -3,12 +3,12 @@
  * into a mirror directory in the order readers can rely on.
  */
 import type { Command } from "commander";
-import { readFile } from "node:fs/promises";
 import { verifyManifest } from "../../core/verify/index.js";
 import { writeMirror } from "../../publisher/mirror-directory.js";
 import { readPublishedDir } from "../../publisher/read-published.js";
 import type { CommandContext } from "../program.js";
 import { isoTime } from "./parse-flags.js";
+import { readKeyFiles } from "./read-key-files.js";
 
 interface MirrorFlags {
   from: string;
@@ -28,7 +28,7 @@ export function registerMirror(program: Command, ctx: CommandContext): void {
     .action(async (flags: MirrorFlags) => {
       const source = await readPublishedDir(flags.from);
       if (flags.key?.length) {
-        const keys = await Promise.all(flags.key.map((k) => readFile(k, "utf8")));
+        const keys = await readKeyFiles(flags.key);
         const now = flags.now ? isoTime(flags.now) : new Date();
         await verifyManifest({
           manifest: source.manifestBytes,

@@ -1,11 +1,12 @@
 /** `lpctl verify`: checks a signed manifest the way a host does and prints what it covers. */
 import type { Command } from "commander";
 import { open, readFile } from "node:fs/promises";
-import { LpctlError } from "../../core/errors.js";
 import { MANIFEST_MAX_BYTES } from "../../core/manifest.js";
-import { verifyManifest } from "../../core/verify/index.js";
+import { manifestTooLarge, verifyManifest } from "../../core/verify/index.js";
+import { fsStep, translateFsError } from "../../io/fs-errors.js";
 import type { CommandContext } from "../program.js";
 import { integer, isoTime } from "./parse-flags.js";
+import { readKeyFiles } from "./read-key-files.js";
 
 interface VerifyFlags {
   manifest: string;
@@ -32,10 +33,8 @@ export function registerVerify(program: Command, ctx: CommandContext): void {
     .option("--json", "print the result as JSON")
     .action(async (flags: VerifyFlags) => {
       const manifest = await readCapped(flags.manifest);
-      const signature = await readFile(flags.signature ?? `${flags.manifest}.asc`).catch(
-        () => new Uint8Array(),
-      );
-      const keys = await Promise.all(flags.key.map((k) => readFile(k, "utf8")));
+      const signature = await readSignature(flags.signature ?? `${flags.manifest}.asc`);
+      const keys = await readKeyFiles(flags.key);
       const result = await verifyManifest({
         manifest,
         signature: new Uint8Array(signature),
@@ -82,12 +81,23 @@ export function registerVerify(program: Command, ctx: CommandContext): void {
     });
 }
 
+/** A missing signature file is an empty signature: verifyManifest then says SIGNATURE_MISSING. */
+async function readSignature(path: string): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await readFile(path));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return new Uint8Array();
+    throw translateFsError(e, `read the signature ${path}`);
+  }
+}
+
 /** Reads at most the manifest cap plus one byte, so a huge file is refused without loading it. */
 async function readCapped(path: string): Promise<Uint8Array> {
-  const handle = await open(path, "r").catch((e: unknown) => {
-    throw new LpctlError("FILE_MISSING", `cannot read ${path}: ${String(e)}`, { cause: e });
-  });
+  const handle = await fsStep(`open the manifest ${path}`, () => open(path, "r"));
   try {
+    // size: refused here with the real size; a pipe or a growing file is cut at cap + 1.
+    const { size } = await handle.stat();
+    if (size > MANIFEST_MAX_BYTES) throw manifestTooLarge(size);
     const buf = new Uint8Array(MANIFEST_MAX_BYTES + 1);
     let total = 0;
     for (;;) {
@@ -95,6 +105,8 @@ async function readCapped(path: string): Promise<Uint8Array> {
       if (bytesRead === 0 || (total += bytesRead) === buf.length) break;
     }
     return buf.subarray(0, total);
+  } catch (e) {
+    throw translateFsError(e, `read the manifest ${path}`);
   } finally {
     await handle.close();
   }

@@ -1,5 +1,6 @@
 /** Pure verification of signed manifests and detached signatures. */
 export {
+  manifestTooLarge,
   verifyManifest,
   type VerifyManifestInput,
   type VerifiedManifest,

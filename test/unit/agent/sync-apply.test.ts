@@ -78,6 +78,7 @@ describe("lpctl sync: applying", () => {
     const dead = spawnSync(process.execPath, ["-e", "0"]).pid;
     await writeFile(path.join(s.root, "var/lib/lpctl/sync.lock"), `${dead}\n`);
     await writeFile(path.join(s.root, "var/lib/lpctl/modules/.lp_v3.ko.999.part"), "partial");
+    await writeFile(path.join(s.root, "var/lib/lpctl/modules/.lp_v3.ko.tmp-999-0a0b"), "partial");
     expect(await s.state()).toEqual(good);
     // The next run takes the stale lock over and finishes the job.
     expect(await s.sync()).toBe("already-applied");

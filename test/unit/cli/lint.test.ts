@@ -88,13 +88,15 @@ describe("lpctl lint", () => {
     const missing = join(tmp, "nope.patch");
     const r = await lpctl("lint", missing);
     expect(r.code).toBe(1);
-    expect(r.err[0]).toBe(`lpctl: ${missing}: cannot open patch file; check the path`);
+    expect(r.err[0]).toBe(
+      `lpctl: FILE_MISSING: ${missing}: cannot open patch file; check the path`,
+    );
   });
 
   it("refuses a directory", async () => {
     const r = await lpctl("lint", tmp);
     expect(r.code).toBe(1);
-    expect(r.err[0]).toBe(`lpctl: ${tmp}: not a regular file; pass a patch file`);
+    expect(r.err[0]).toBe(`lpctl: FILE_MISSING: ${tmp}: not a regular file; pass a patch file`);
   });
 
   it("refuses a patch over 8 MiB without reading it", async () => {
@@ -103,7 +105,7 @@ describe("lpctl lint", () => {
     await truncate(big, 8 * 1024 * 1024 + 1);
     const r = await lpctl("lint", big);
     expect(r.code).toBe(1);
-    expect(r.err[0]).toMatch(/^lpctl: .*big\.patch: patch is larger than 8 MiB/);
+    expect(r.err[0]).toMatch(/^lpctl: FILE_TOO_LARGE: .*big\.patch: patch is larger than 8 MiB/);
   });
 
   it("names the file that is not a diff", async () => {
@@ -111,7 +113,7 @@ describe("lpctl lint", () => {
     await writeFile(junk, "hello\n");
     const r = await lpctl("lint", junk);
     expect(r.code).toBe(1);
-    expect(r.err[0]).toMatch(new RegExp(`^lpctl: ${junk}: not a unified diff`));
+    expect(r.err[0]).toMatch(new RegExp(`^lpctl: PATCH_INVALID: ${junk}: not a unified diff`));
   });
 
   it("needs at least one patch", async () => {
