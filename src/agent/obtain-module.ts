@@ -30,13 +30,13 @@ async function writeSynced(file: string, data: Uint8Array): Promise<void> {
   }
 }
 
-/** The actual path of the verified module for `entry`. */
+/** The actual path of the verified module for `entry`, and the sha256 of the bytes there. */
 export async function obtainModule(
   deps: AgentDeps,
   entry: ManifestKernel,
   keys: string[],
   now: Date,
-): Promise<string> {
+): Promise<{ file: string; sha256: string }> {
   const { file, sha256: want, length } = entry.module;
   // file names: a plain base name, never a path into the state dir's parent.
   if (!BASE_NAME.test(file)) {
@@ -48,7 +48,7 @@ export async function obtainModule(
   const dir = modulesDirOf(deps);
   await mkdir(dir, { recursive: true });
   const dest = path.join(dir, file);
-  if ((await storedDigest(dest)) === want) return dest;
+  if ((await storedDigest(dest)) === want) return { file: dest, sha256: want };
 
   const res = await deps.fetcher.fetch({ name: file, maxBytes: length });
   if (res.status !== "ok") {
@@ -80,5 +80,5 @@ export async function obtainModule(
     await unlink(tmp).catch(() => undefined);
     throw e;
   }
-  return dest;
+  return { file: dest, sha256: sha256(res.body) };
 }

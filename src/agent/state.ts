@@ -32,6 +32,8 @@ export const AgentStateSchema = z.strictObject({
       issued: z.string(),
       expires: z.string(),
       repository: z.string(),
+      /** sha256 of the accepted bytes: one version must always name one content. */
+      sha256: z.string().optional(),
       fingerprints: z.array(z.string()),
       etag: z.string().optional(),
       lastModified: z.string().optional(),

@@ -3,11 +3,13 @@
  * identity → manifest (conditional) → verify → select → module → load →
  * retire the previous module. Returns the state to persist.
  */
+import { createHash } from "node:crypto";
 import { isLpctlError, LpctlError } from "../core/errors.js";
-import type { ManifestKernel } from "../core/manifest.js";
+import { kernelManifestName, type ManifestKernel } from "../core/manifest.js";
 import type { AgentDeps } from "./agent-deps.js";
 import { fetchManifest } from "./fetch-manifest.js";
 import { readKernelIdentity } from "./kernel-identity.js";
+import { loadedDigest, recordLoading } from "./loaded-record.js";
 import { obtainModule } from "./obtain-module.js";
 import { readPinnedKeys } from "./read-keys.js";
 import { retirePrevious } from "./retire-previous.js";
@@ -23,6 +25,8 @@ export interface SyncResult {
 }
 
 type StoredManifest = NonNullable<AgentState["manifest"]>;
+
+const sha256Hex = (b: Uint8Array): string => createHash("sha256").update(b).digest("hex");
 
 async function currentManifest(
   deps: AgentDeps,
@@ -48,10 +52,10 @@ async function currentManifest(
   if (fetched.status === "not-modified") {
     throw new LpctlError("FETCH_FAILED", `${fetched.name}: 304 without a stored copy`);
   }
-  const verify = async (f: { body: Uint8Array; signature: Uint8Array }) => {
+  const verify = async (f: { name: string; body: Uint8Array; signature: Uint8Array }) => {
     // Loaded on demand: the 304 path never needs OpenPGP (agent start time).
-    const { verifyManifest } = await import("../core/verify/index.js");
-    return verifyManifest({
+    const v = await import("../core/verify/index.js");
+    const result = await v.verifyManifest({
       manifest: f.body,
       signature: f.signature,
       keys,
@@ -59,6 +63,14 @@ async function currentManifest(
       now,
       ...(state.manifest === undefined ? {} : { lastVersion: state.manifest.version }),
     });
+    v.checkRepository(result.manifest, deps.config.repository, f.name);
+    if (f.name === kernelManifestName(id.buildId)) {
+      v.checkKernelBinding(result.manifest, id.buildId, f.name);
+    }
+    const sha256 = sha256Hex(f.body);
+    const last = state.manifest?.name === f.name ? state.manifest : undefined;
+    v.checkSameVersionSameBytes(result.manifest.version, sha256, last, f.name);
+    return { ...result, sha256 };
   };
   let verified;
   try {
@@ -86,6 +98,7 @@ async function currentManifest(
     issued: m.issued,
     expires: m.expires,
     repository: m.repository,
+    sha256: verified.sha256,
     fingerprints: verified.fingerprints,
     ...(fetched.etag === undefined ? {} : { etag: fetched.etag }),
     ...(fetched.lastModified === undefined ? {} : { lastModified: fetched.lastModified }),
@@ -93,27 +106,45 @@ async function currentManifest(
   };
 }
 
+/**
+ * Loads `entry`'s module unless it is live already. "Already live" means the
+ * same name AND the sha256 this agent recorded when it loaded it: a name
+ * reused for other bytes must not pass for the module the manifest names.
+ * Returns the sha256 of what is actually loaded.
+ */
 async function ensureApplied(
   deps: AgentDeps,
   tdeps: TransitionDeps,
   entry: ManifestKernel,
+  applied: AgentState["applied"],
   keys: string[],
   now: Date,
-): Promise<"already-applied" | "applied"> {
+): Promise<{ outcome: "already-applied" | "applied"; sha256: string }> {
   const name = entry.module.name;
   const live = await deps.sysfs.patch(name);
   if (live?.enabled === true && !live.transition) {
-    deps.log(`${name} already applied (${describeEntry(entry)})`);
-    return "already-applied";
+    // Hosts that loaded before the record existed only have the state's word.
+    const loaded =
+      (await loadedDigest(deps, name)) ?? (applied?.name === name ? applied.sha256 : undefined);
+    if (loaded === entry.module.sha256) {
+      deps.log(`${name} already applied (${describeEntry(entry)})`);
+      return { outcome: "already-applied", sha256: loaded };
+    }
+    throw new LpctlError(
+      "MODULE_NAME_REUSED",
+      `${name} is live, but it is not the module the manifest names (loaded: ${loaded === undefined ? "unknown to this agent" : `sha256 ${loaded}`}; manifest: sha256 ${entry.module.sha256}); a module name must never be reused for other content: publish it under a new name, or lpctl revert first`,
+      { details: { name, manifest: entry.module.sha256, loaded } },
+    );
   }
   // A half-done earlier attempt (disabled or mid-transition): start clean.
   if (live !== undefined || (await deps.sysfs.moduleLoaded(name))) {
     await disableAndUnload(name, tdeps);
   }
-  const file = await obtainModule(deps, entry, keys, now);
-  await loadAndEnable(file, name, tdeps);
+  const module = await obtainModule(deps, entry, keys, now);
+  await recordLoading(deps, name, module.sha256);
+  await loadAndEnable(module.file, name, tdeps);
   deps.log(`applied ${name} (${describeEntry(entry)})`);
-  return "applied";
+  return { outcome: "applied", sha256: module.sha256 };
 }
 
 /** Runs the sync steps at reference time `now`; throws LpctlError. */
@@ -150,13 +181,15 @@ export async function syncSteps(
     timeout: deps.config.transitionTimeout,
     signalAfter: deps.config.signalAfter,
   };
-  const outcome = await ensureApplied(deps, tdeps, entry, keys, now);
+  const live = state.kernel?.buildId === id.buildId ? state.applied : undefined;
+  const { outcome, sha256 } = await ensureApplied(deps, tdeps, entry, live, keys, now);
   const previous = state.kernel?.buildId === id.buildId ? state.applied : undefined;
   await retirePrevious(deps, tdeps, previous, entry.module);
   const applied = {
     name: entry.module.name,
     file: entry.module.file,
-    sha256: entry.module.sha256,
+    // what was loaded, not what the manifest says: status must show the truth.
+    sha256,
     version: manifest.version,
     patches: entry.patches.map((p) => ({ id: p.id, title: p.title, cves: p.cves })),
     appliedAt:

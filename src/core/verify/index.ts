@@ -6,3 +6,4 @@ export {
 } from "./verify-manifest.js";
 export { verifyDetached, type DetachedResult } from "./verify-detached.js";
 export { readTrustedKeys, fingerprintOf } from "./trusted-keys.js";
+export { checkKernelBinding, checkRepository, checkSameVersionSameBytes } from "./check-binding.js";

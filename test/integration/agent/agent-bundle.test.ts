@@ -55,7 +55,7 @@ describe("single-file agent bundle", () => {
     await publishDir(evil, manifestOf(2, [entry], NOW), [mod], stranger.signer);
     await mkdir(path.join(root, "etc/lpctl"), { recursive: true });
     const run = async (mirror: string) => {
-      const cfg = `source: ${pathToFileURL(mirror).href}/\nkeys: [/etc/lpctl/keys/key0.asc]\n`;
+      const cfg = `source: ${pathToFileURL(mirror).href}/\nrepository: example/livepatches\nkeys: [/etc/lpctl/keys/key0.asc]\n`;
       await writeFile(path.join(root, "etc/lpctl/config.yaml"), cfg);
       return execa("node", [file, "sync", "--root", root], { cwd: dir, reject: false });
     };
