@@ -8,7 +8,7 @@ import { existsSync } from "node:fs";
 import { appendFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { basename, join, resolve } from "node:path";
-import type { BuildReport } from "../core/build-report.js";
+import type { BuildReport, BuildSource } from "../core/build-report.js";
 import { LpctlError } from "../core/errors.js";
 import type { LivePatch } from "../core/patch-meta.js";
 import { classifyFailure, failureError } from "./build-failure.js";
@@ -39,6 +39,8 @@ export interface BuildOptions {
   /** Manifest version; default devSerial() of the patch set. */
   serial?: string;
   allowToolchainMismatch?: boolean;
+  /** Where the build came from (repository, commit, run): recorded for the signer. */
+  source?: BuildSource;
   /** Runs after a successful build (the VM boot test); its seconds go into timings. */
   afterBuild?: (built: BuiltModule) => Promise<void>;
 }
@@ -136,6 +138,7 @@ export async function buildModule(o: BuildOptions): Promise<BuildResult> {
     arch: target.arch,
     buildId: prepared.buildId,
     patches: digests,
+    ...(o.source ? { source: o.source } : {}),
     changes: parsed.changes,
     patchedObjects: parsed.patchedObjects,
     warnings: [
