@@ -9,9 +9,7 @@ import { join } from "node:path";
 import { loadRepository } from "../../builder/read-repo.js";
 import { LpctlError } from "../../core/errors.js";
 import type { PatchInfo } from "../../core/manifest-build.js";
-import type { Manifest } from "../../core/manifest.js";
-import { parseStrictJson } from "../../core/strict-json.js";
-import { parseManifestValue } from "../../core/verify/check-manifest.js";
+import { checkProvenance, type ExpectedSource } from "../../core/provenance.js";
 import { createGitHubReleaseStore } from "../../publisher/github-release.js";
 import { loadSigner } from "../../publisher/load-signer.js";
 import { checkOwnSignature } from "../../publisher/check-own-signature.js";
@@ -20,6 +18,8 @@ import { prepareRelease } from "../../publisher/prepare-release.js";
 import { publishRelease } from "../../publisher/publish-release.js";
 import { readBuildOutputs } from "../../publisher/read-build-outputs.js";
 import { readPublishedDir, type PublishedDir } from "../../publisher/read-published.js";
+import { previousManifest } from "../../publisher/previous-manifest.js";
+import { lockMirror } from "../../publisher/publish-lock.js";
 import { latestManifest, resumeWindow } from "../../publisher/release-manifest.js";
 import type { CommandContext } from "../program.js";
 import { integer, isoTime } from "./parse-flags.js";
@@ -37,6 +37,9 @@ interface PublishFlags {
   tokenEnv: string;
   apiUrl: string;
   commit?: string;
+  expectCommit?: string;
+  expectRun?: string;
+  previousKey?: string[];
   lifetimeDays: string;
   now?: string;
   json?: boolean;
@@ -54,7 +57,19 @@ export function registerPublish(program: Command, ctx: CommandContext): void {
       "repository named in the manifest (and the GitHub release's)",
     )
     .option("--key <file>", "armored private signing key (default: $LPCTL_SIGNING_KEY)")
-    .option("--previous <file>", "previous manifest.json (its version + 1 is published)")
+    .option(
+      "--previous <file>",
+      "previous manifest.json, verified with FILE.asc (its version + 1 is published)",
+    )
+    .option(
+      "--previous-key <file...>",
+      "public key(s) this publisher signed earlier versions with (after a key rotation)",
+    )
+    .option(
+      "--expect-commit <sha>",
+      "the commit the build reports must have been built from (required with --reports)",
+    )
+    .option("--expect-run <id>", "the workflow run the build reports must come from")
     .option(
       "--from <dir>",
       "previously published directory: previous manifest, and the content for --refresh",
@@ -75,66 +90,121 @@ export function registerPublish(program: Command, ctx: CommandContext): void {
           "USAGE",
           "--github needs --commit SHA (the merge commit that was built)",
         );
-      const now = flags.now ? isoTime(flags.now) : new Date();
-      const signer = await loadSigner(flags.key);
       const log = (line: string): void =>
         flags.json ? ctx.output.err(line) : ctx.output.out(line);
-      const store = flags.github ? githubStore(flags, log) : undefined;
-      const refresh: PublishedDir | undefined = flags.refresh
-        ? await readPublishedDir(refreshSource(flags))
-        : undefined;
-      if (refresh)
-        await checkOwnSignature(
-          refresh.manifestBytes,
-          refresh.signature,
-          signer.publicKey,
-          refreshSource(flags),
-        );
-      // GitHub's latest release is the source of truth when publishing there.
-      const previous =
-        flags.previous || flags.from || !store
-          ? await previousManifest(flags, signer.publicKey)
-          : await latestManifest(store);
-      const version = (previous?.version ?? refresh?.manifest.version ?? 0) + 1;
-      const window = store ? await resumeWindow(store, `v${version}`) : undefined;
-      const prepared = await prepareRelease({
-        ...(previous ? { previous } : {}),
-        ...(refresh ? { refresh } : { outputs: await readBuildOutputs(requireReports(flags)) }),
-        patches: refresh ? {} : await patchInfo(flags.repo),
-        ...(flags.repository ? { repository: flags.repository } : {}),
-        now,
-        lifetimeDays: integer(flags.lifetimeDays, "--lifetime-days"),
-        signer,
-        ...(window ? { window } : {}),
-      });
-      const { manifest, files } = prepared;
-      log(
-        `manifest version ${manifest.version}: ${manifest.kernels.length} targets, expires ${manifest.expires}, signed by ${signer.fingerprint}`,
-      );
-      if (store && flags.commit)
-        await publishRelease({
-          store,
-          version: manifest.version,
-          commit: flags.commit,
-          files,
-          log,
-        });
-      if (flags.to) await writeMirror(flags.to, files, log);
-      if (flags.json) {
-        ctx.output.out(
-          JSON.stringify(
-            {
-              version: manifest.version,
-              expires: manifest.expires,
-              targets: manifest.kernels.map((k) => k.target),
-              files: files.map((f) => f.name),
-            },
-            null,
-            2,
-          ),
-        );
+      // concurrency: one publish per mirror directory, from reading the
+      // previous version to writing the next (versions strictly increase).
+      const lock = flags.to ? await lockMirror(flags.to, log) : undefined;
+      try {
+        await publish(flags, ctx, log);
+      } finally {
+        await lock?.release();
       }
     });
+}
+
+async function publish(
+  flags: PublishFlags,
+  ctx: CommandContext,
+  log: (line: string) => void,
+): Promise<void> {
+  const now = flags.now ? isoTime(flags.now) : new Date();
+  const lifetimeDays = integer(flags.lifetimeDays, "--lifetime-days");
+  const signer = await loadSigner(flags.key);
+  // Our own key, plus keys this publisher signed with before a rotation.
+  const ownKeys = [signer.publicKey, ...(await readKeyFiles(flags.previousKey ?? []))];
+  const store = flags.github ? githubStore(flags, log) : undefined;
+  const refresh: PublishedDir | undefined = flags.refresh
+    ? await readPublishedDir(refreshSource(flags))
+    : undefined;
+  if (refresh)
+    await checkOwnSignature(
+      refresh.manifestBytes,
+      refresh.signature,
+      ownKeys,
+      join(refreshSource(flags), "manifest.json"),
+    );
+  // GitHub's latest release is the source of truth when publishing there.
+  const previous =
+    flags.previous || flags.from || !store
+      ? await previousManifest(
+          {
+            ...(flags.previous ? { file: flags.previous } : {}),
+            ...(flags.from || flags.to ? { dir: flags.from ?? flags.to } : {}),
+            required: flags.from !== undefined,
+          },
+          ownKeys,
+        )
+      : await latestManifest(store, ownKeys);
+  const version = (previous?.version ?? refresh?.manifest.version ?? 0) + 1;
+  const window = store
+    ? await resumeWindow(store, `v${version}`, ownKeys, { version, now, lifetimeDays })
+    : undefined;
+  const outputs = refresh ? undefined : await readBuildOutputs(requireReports(flags));
+  const source = outputs && checkProvenance(outputs.reports, expected(flags));
+  const prepared = await prepareRelease({
+    ...(previous ? { previous } : {}),
+    ...(refresh ? { refresh } : {}),
+    ...(outputs ? { outputs } : {}),
+    patches: refresh ? {} : await patchInfo(flags.repo),
+    ...(flags.repository ? { repository: flags.repository } : {}),
+    now,
+    lifetimeDays,
+    signer,
+    ...(window ? { window } : {}),
+  });
+  const { manifest, files } = prepared;
+  log(
+    `manifest version ${manifest.version}: ${manifest.kernels.length} targets, expires ${manifest.expires}, signed by ${signer.fingerprint}${source ? `, built from ${source.repository}@${source.commit} (${source.event}, run ${source.workflowRun})` : ""}`,
+  );
+  if (store && flags.commit)
+    await publishRelease({
+      store,
+      version: manifest.version,
+      commit: flags.commit,
+      files,
+      log,
+    });
+  if (flags.to) await writeMirror(flags.to, files, log);
+  if (flags.json) {
+    ctx.output.out(
+      JSON.stringify(
+        {
+          version: manifest.version,
+          expires: manifest.expires,
+          targets: manifest.kernels.map((k) => k.target),
+          files: files.map((f) => f.name),
+        },
+        null,
+        2,
+      ),
+    );
+  }
+}
+
+async function readKeyFiles(files: readonly string[]): Promise<string[]> {
+  return Promise.all(
+    files.map((f) =>
+      readFile(f, "utf8").catch((e: unknown) => {
+        throw new LpctlError("KEY_MISSING", `cannot read the key ${f}: ${String(e)}`, {
+          cause: e,
+        });
+      }),
+    ),
+  );
+}
+
+function expected(flags: PublishFlags): ExpectedSource {
+  if (!flags.expectCommit)
+    throw new LpctlError(
+      "USAGE",
+      "--reports needs --expect-commit SHA: the reviewed commit the builds must come from",
+    );
+  return {
+    commit: flags.expectCommit,
+    ...(flags.repository ? { repository: flags.repository } : {}),
+    ...(flags.expectRun ? { workflowRun: flags.expectRun } : {}),
+  };
 }
 
 function requireReports(flags: PublishFlags): string[] {
@@ -154,40 +224,6 @@ function refreshSource(flags: PublishFlags): string {
       "--refresh needs --from DIR (a mirror or downloaded release) holding the current content",
     );
   return dir;
-}
-
-/**
- * --previous FILE (taken as given: how an operator vouches for the previous
- * version after a key rotation), else the manifest in --from DIR or the --to
- * directory, whose signature must verify with our own key.
- */
-async function previousManifest(
-  flags: PublishFlags,
-  publicKey: string,
-): Promise<Manifest | undefined> {
-  if (flags.previous) {
-    const bytes = await readOrFail(flags.previous, "--previous");
-    return parseManifestValue(parseStrictJson(bytes, flags.previous));
-  }
-  const dir = flags.from ?? flags.to;
-  if (!dir) return undefined;
-  const manifest = await readFile(join(dir, "manifest.json")).catch(() => undefined);
-  if (manifest === undefined) {
-    if (flags.from) throw new LpctlError("FILE_MISSING", `${flags.from} holds no manifest.json`);
-    return undefined; // a new mirror directory: this is version 1
-  }
-  const signature = await readOrFail(join(dir, "manifest.json.asc"), "the signature");
-  return checkOwnSignature(new Uint8Array(manifest), signature, publicKey, dir);
-}
-
-async function readOrFail(file: string, what: string): Promise<Uint8Array> {
-  try {
-    return new Uint8Array(await readFile(file));
-  } catch (e) {
-    throw new LpctlError("FILE_MISSING", `cannot read ${what} ${file}: ${String(e)}`, {
-      cause: e,
-    });
-  }
 }
 
 /** Titles and CVEs from patches/<id>/patch.yaml; the upstream commit becomes the patch's commit. */

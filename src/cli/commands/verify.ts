@@ -1,11 +1,14 @@
 /** `lpctl verify`: checks a signed manifest the way a host does and prints what it covers. */
 import type { Command } from "commander";
 import { open, readFile } from "node:fs/promises";
+import { basename } from "node:path";
 import { LpctlError } from "../../core/errors.js";
 import { MANIFEST_MAX_BYTES } from "../../core/manifest.js";
-import { verifyManifest } from "../../core/verify/index.js";
+import { checkKernelBinding, verifyManifest } from "../../core/verify/index.js";
 import type { CommandContext } from "../program.js";
 import { integer, isoTime } from "./parse-flags.js";
+
+const KERNEL_FILE = /^kernel-([0-9a-f]+)\.json$/;
 
 interface VerifyFlags {
   manifest: string;
@@ -13,6 +16,7 @@ interface VerifyFlags {
   key: string[];
   threshold: string;
   lastVersion?: string;
+  buildId?: string;
   now?: string;
   json?: boolean;
 }
@@ -28,6 +32,10 @@ export function registerVerify(program: Command, ctx: CommandContext): void {
     .requiredOption("--key <file...>", "pinned public key(s), armored")
     .option("--threshold <k>", "distinct pinned keys that must have signed", "1")
     .option("--last-version <n>", "refuse a version lower than this (rollback)")
+    .option(
+      "--build-id <id>",
+      "the kernel the manifest is read for: it must hold that entry only (default: from a kernel-<id>.json name)",
+    )
     .option("--now <iso>", "reference time (default: now)")
     .option("--json", "print the result as JSON")
     .action(async (flags: VerifyFlags) => {
@@ -45,6 +53,9 @@ export function registerVerify(program: Command, ctx: CommandContext): void {
         ...(flags.lastVersion ? { lastVersion: integer(flags.lastVersion, "--last-version") } : {}),
       });
       const m = result.manifest;
+      // mix-and-match: kernel-<id>.json is bound to the build-id in its name.
+      const buildId = flags.buildId ?? KERNEL_FILE.exec(basename(flags.manifest))?.[1];
+      if (buildId !== undefined) checkKernelBinding(m, buildId, basename(flags.manifest));
       if (flags.json) {
         ctx.output.out(
           JSON.stringify(
