@@ -27,13 +27,12 @@ describe("buildSource", () => {
   });
 
   it("refuses an incomplete or malformed source, naming the flag", () => {
-    const partial = (() => {
-      try {
-        buildSource({ GITHUB_SHA: ACTIONS.GITHUB_SHA }, {});
-      } catch (e) {
-        return e;
-      }
-    })();
+    let partial: unknown;
+    try {
+      buildSource({ GITHUB_SHA: ACTIONS.GITHUB_SHA }, {});
+    } catch (e) {
+      partial = e;
+    }
     expect(isLpctlError(partial, "USAGE") && partial.message).toMatch(/--source-repository/);
     expect(() => buildSource({ ...ACTIONS, GITHUB_SHA: "abc" }, {})).toThrow(/--source-commit/);
   });
