@@ -34,7 +34,7 @@ async function writeSynced(file: string, data: Uint8Array): Promise<void> {
 export async function obtainModule(
   deps: AgentDeps,
   entry: ManifestKernel,
-  keys: string[],
+  trust: { keys: string[]; threshold: number },
   now: Date,
 ): Promise<{ file: string; sha256: string }> {
   const { file, sha256: want, length } = entry.module;
@@ -74,7 +74,7 @@ export async function obtainModule(
     }
     // Loaded on demand: a no-change sync never needs OpenPGP (agent start time).
     const { verifyDetached } = await import("../core/verify/index.js");
-    await verifyDetached(res.body, sig.body, keys, now, deps.config.threshold);
+    await verifyDetached(res.body, sig.body, trust.keys, now, trust.threshold);
     await rename(tmp, dest);
   } catch (e) {
     await unlink(tmp).catch(() => undefined);

@@ -11,6 +11,7 @@ import { fetchManifest } from "./fetch-manifest.js";
 import { readKernelIdentity } from "./kernel-identity.js";
 import { loadedDigest, recordLoading } from "./loaded-record.js";
 import { obtainModule } from "./obtain-module.js";
+import { currentTrust } from "./key-chain.js";
 import { readPinnedKeys } from "./read-keys.js";
 import { retirePrevious } from "./retire-previous.js";
 import { describeEntry, selectEntry } from "./select-entry.js";
@@ -25,6 +26,8 @@ export interface SyncResult {
 }
 
 type StoredManifest = NonNullable<AgentState["manifest"]>;
+/** The keys manifests and modules must be signed by, and how many of them. */
+type KeySet = { keys: string[]; threshold: number };
 
 const sha256Hex = (b: Uint8Array): string => createHash("sha256").update(b).digest("hex");
 
@@ -32,7 +35,7 @@ async function currentManifest(
   deps: AgentDeps,
   state: AgentState,
   id: Awaited<ReturnType<typeof readKernelIdentity>>,
-  keys: string[],
+  trust: KeySet,
   now: Date,
   force: boolean,
 ): Promise<StoredManifest> {
@@ -58,8 +61,8 @@ async function currentManifest(
     const result = await v.verifyManifest({
       manifest: f.body,
       signature: f.signature,
-      keys,
-      threshold: deps.config.threshold,
+      keys: trust.keys,
+      threshold: trust.threshold,
       now,
       ...(state.manifest === undefined ? {} : { lastVersion: state.manifest.version }),
     });
@@ -117,7 +120,7 @@ async function ensureApplied(
   tdeps: TransitionDeps,
   entry: ManifestKernel,
   applied: AgentState["applied"],
-  keys: string[],
+  trust: KeySet,
   now: Date,
 ): Promise<{ outcome: "already-applied" | "applied"; sha256: string }> {
   const name = entry.module.name;
@@ -140,7 +143,7 @@ async function ensureApplied(
   if (live !== undefined || (await deps.sysfs.moduleLoaded(name))) {
     await disableAndUnload(name, tdeps);
   }
-  const module = await obtainModule(deps, entry, keys, now);
+  const module = await obtainModule(deps, entry, trust, now);
   await recordLoading(deps, name, module.sha256);
   await loadAndEnable(module.file, name, tdeps);
   deps.log(`applied ${name} (${describeEntry(entry)})`);
@@ -161,12 +164,13 @@ export async function syncSteps(
     return { outcome: "opted-out", state };
   }
   const id = await readKernelIdentity(deps.root, deps.arch);
-  const keys = await readPinnedKeys(deps);
-  const manifest = await currentManifest(deps, state, id, keys, now, force);
+  const trust = await currentTrust(deps, state.trust, await readPinnedKeys(deps), now);
+  const manifest = await currentManifest(deps, state, id, trust, now, force);
   const base: AgentState = {
     ...state,
     kernel: { release: id.release, buildId: id.buildId },
     manifest,
+    trust,
   };
   delete base.optOut;
   const entry = manifest.entry;
@@ -182,7 +186,7 @@ export async function syncSteps(
     signalAfter: deps.config.signalAfter,
   };
   const live = state.kernel?.buildId === id.buildId ? state.applied : undefined;
-  const { outcome, sha256 } = await ensureApplied(deps, tdeps, entry, live, keys, now);
+  const { outcome, sha256 } = await ensureApplied(deps, tdeps, entry, live, trust, now);
   const previous = state.kernel?.buildId === id.buildId ? state.applied : undefined;
   await retirePrevious(deps, tdeps, previous, entry.module);
   const applied = {

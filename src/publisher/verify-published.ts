@@ -11,7 +11,13 @@ import { join } from "node:path";
 import { canonicalJson } from "../core/canonical-json.js";
 import { LpctlError } from "../core/errors.js";
 import { kernelManifestName, type Manifest } from "../core/manifest.js";
-import { checkKernelBinding, verifyDetached, verifyManifest } from "../core/verify/index.js";
+import {
+  checkKernelBinding,
+  followKeyLists,
+  verifyDetached,
+  verifyManifest,
+} from "../core/verify/index.js";
+import { dirKeyListReader, keyListFiles } from "./read-key-lists.js";
 import type { ReleaseFile } from "./release-files.js";
 
 export interface VerifiedDir {
@@ -25,15 +31,25 @@ export async function readVerifiedDir(
   keys: readonly string[],
   now: Date,
 ): Promise<VerifiedDir> {
+  // The key lists in the directory move trust from the pinned keys forward.
+  const trust = await followKeyLists(
+    dirKeyListReader(dir),
+    { version: 0, threshold: 1, keys: [...keys] },
+    now,
+  );
   const manifestBytes = await must(dir, "manifest.json");
   const signature = await must(dir, "manifest.json.asc");
   const { manifest } = await verifyManifest({
     manifest: manifestBytes,
     signature,
-    keys: [...keys],
+    keys: trust.keys,
+    threshold: trust.threshold,
     now,
   });
-  const files: ReleaseFile[] = [];
+  // Only the lists the chain walked: a stray keys-<N>.json after a gap is not verified.
+  const files: ReleaseFile[] = (await keyListFiles(dir)).filter(
+    (f) => Number(/^keys-(\d+)/.exec(f.name)?.[1]) <= trust.version,
+  );
   const add = (name: string, bytes: Uint8Array, contentType: string): void => {
     files.push({ name, bytes, contentType });
   };
@@ -48,7 +64,7 @@ export async function readVerifiedDir(
       );
     }
     const moduleSig = await must(dir, `${k.module.file}.asc`);
-    await verifyDetached(module, moduleSig, keys, now);
+    await verifyDetached(module, moduleSig, trust.keys, now, trust.threshold);
     add(k.module.file, module, "application/octet-stream");
     add(`${k.module.file}.asc`, moduleSig, ASC);
   }
@@ -56,7 +72,13 @@ export async function readVerifiedDir(
     const name = kernelManifestName(k.buildId);
     const bytes = await must(dir, name);
     const sig = await must(dir, `${name}.asc`);
-    const part = await verifyManifest({ manifest: bytes, signature: sig, keys: [...keys], now });
+    const part = await verifyManifest({
+      manifest: bytes,
+      signature: sig,
+      keys: trust.keys,
+      threshold: trust.threshold,
+      now,
+    });
     checkKernelBinding(part.manifest, k.buildId, name);
     const entry = part.manifest.kernels[0];
     if (part.manifest.version !== manifest.version || canonicalJson(entry) !== canonicalJson(k)) {

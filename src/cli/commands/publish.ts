@@ -19,6 +19,7 @@ import { publishRelease } from "../../publisher/publish-release.js";
 import { readBuildOutputs } from "../../publisher/read-build-outputs.js";
 import { readPublishedDir, type PublishedDir } from "../../publisher/read-published.js";
 import { previousManifest } from "../../publisher/previous-manifest.js";
+import { keyListFiles } from "../../publisher/read-key-lists.js";
 import { lockMirror } from "../../publisher/publish-lock.js";
 import { latestManifest, resumeWindow } from "../../publisher/release-manifest.js";
 import type { CommandContext } from "../program.js";
@@ -40,6 +41,7 @@ interface PublishFlags {
   expectCommit?: string;
   expectRun?: string;
   previousKey?: string[];
+  keyLists?: string;
   lifetimeDays: string;
   now?: string;
   json?: boolean;
@@ -70,6 +72,10 @@ export function registerPublish(program: Command, ctx: CommandContext): void {
       "the commit the build reports must have been built from (required with --reports)",
     )
     .option("--expect-run <id>", "the workflow run the build reports must come from")
+    .option(
+      "--key-lists <dir>",
+      "publish the signed key lists (keys-<N>.json, lpctl keys rotate) in DIR beside the manifest",
+    )
     .option(
       "--from <dir>",
       "previously published directory: previous manifest, and the content for --refresh",
@@ -153,7 +159,9 @@ async function publish(
     signer,
     ...(window ? { window } : {}),
   });
-  const { manifest, files } = prepared;
+  const { manifest } = prepared;
+  // Key lists first: a host that sees a manifest by a new key finds its list.
+  const files = [...(flags.keyLists ? await keyListFiles(flags.keyLists) : []), ...prepared.files];
   log(
     `manifest version ${manifest.version}: ${manifest.kernels.length} targets, expires ${manifest.expires}, signed by ${signer.fingerprint}${source ? `, built from ${source.repository}@${source.commit} (${source.event}, run ${source.workflowRun})` : ""}`,
   );
