@@ -1,20 +1,20 @@
 /**
  * One sync, without the lock and the state write (sync.ts adds both):
- * identity → manifest (conditional) → verify → select → module → load →
+ * identity → key chain → manifest (conditional, verified, current-manifest.ts)
+ * → select → module (identity-checked) → load →
  * retire the previous module. Returns the state to persist.
  */
-import { createHash } from "node:crypto";
-import { isLpctlError, LpctlError } from "../core/errors.js";
-import { kernelManifestName, type ManifestKernel } from "../core/manifest.js";
+import { LpctlError } from "../core/errors.js";
+import type { ManifestKernel } from "../core/manifest.js";
 import type { AgentDeps } from "./agent-deps.js";
-import { fetchManifest } from "./fetch-manifest.js";
+import { currentManifest, type KeySet } from "./current-manifest.js";
 import { readKernelIdentity } from "./kernel-identity.js";
 import { loadedDigest, recordLoading } from "./loaded-record.js";
 import { obtainModule } from "./obtain-module.js";
 import { currentTrust } from "./key-chain.js";
 import { readPinnedKeys } from "./read-keys.js";
 import { retirePrevious } from "./retire-previous.js";
-import { describeEntry, selectEntry } from "./select-entry.js";
+import { describeEntry } from "./select-entry.js";
 import type { AgentState } from "./state.js";
 import { disableAndUnload, loadAndEnable, type TransitionDeps } from "./transition.js";
 
@@ -23,90 +23,6 @@ export type SyncOutcome = "opted-out" | "nothing-to-apply" | "already-applied" |
 export interface SyncResult {
   outcome: SyncOutcome;
   state: AgentState;
-}
-
-type StoredManifest = NonNullable<AgentState["manifest"]>;
-/** The keys manifests and modules must be signed by, and how many of them. */
-type KeySet = { keys: string[]; threshold: number };
-
-const sha256Hex = (b: Uint8Array): string => createHash("sha256").update(b).digest("hex");
-
-async function currentManifest(
-  deps: AgentDeps,
-  state: AgentState,
-  id: Awaited<ReturnType<typeof readKernelIdentity>>,
-  trust: KeySet,
-  now: Date,
-  force: boolean,
-): Promise<StoredManifest> {
-  const stored = state.kernel?.buildId === id.buildId ? state.manifest : undefined;
-  const fetched = await fetchManifest(deps, id, force ? undefined : stored);
-  if (fetched.status === "not-modified" && stored !== undefined) {
-    deps.log(`checked ${fetched.name}: 304 not modified (version ${stored.version})`);
-    // freeze: the stored manifest is still what the source serves; its expiry holds.
-    if (Date.parse(stored.expires) <= now.getTime()) {
-      throw new LpctlError(
-        "MANIFEST_EXPIRED",
-        `manifest version ${stored.version} expired at ${stored.expires} and the source serves no newer one`,
-      );
-    }
-    return stored;
-  }
-  if (fetched.status === "not-modified") {
-    throw new LpctlError("FETCH_FAILED", `${fetched.name}: 304 without a stored copy`);
-  }
-  const verify = async (f: { name: string; body: Uint8Array; signature: Uint8Array }) => {
-    // Loaded on demand: the 304 path never needs OpenPGP (agent start time).
-    const v = await import("../core/verify/index.js");
-    const result = await v.verifyManifest({
-      manifest: f.body,
-      signature: f.signature,
-      keys: trust.keys,
-      threshold: trust.threshold,
-      now,
-      ...(state.manifest === undefined ? {} : { lastVersion: state.manifest.version }),
-    });
-    v.checkRepository(result.manifest, deps.config.repository, f.name);
-    if (f.name === kernelManifestName(id.buildId)) {
-      v.checkKernelBinding(result.manifest, id.buildId, f.name);
-    }
-    const sha256 = sha256Hex(f.body);
-    const last = state.manifest?.name === f.name ? state.manifest : undefined;
-    v.checkSameVersionSameBytes(result.manifest.version, sha256, last, f.name);
-    return { ...result, sha256 };
-  };
-  let verified;
-  try {
-    verified = await verify(fetched);
-  } catch (e) {
-    if (!isLpctlError(e, "SIGNATURE_INVALID")) throw e;
-    // A publish swaps X.json and X.json.asc one after the other; a reader
-    // between the two sees a mismatch. Fetch both once more before refusing.
-    deps.log(`${fetched.name}: signature does not match; fetching it again once`);
-    const again = await fetchManifest(deps, id, undefined);
-    if (again.status !== "ok") throw e;
-    verified = await verify(again);
-  }
-  const m = verified.manifest;
-  deps.log(
-    `checked ${fetched.name}: version ${m.version}${verified.unchanged ? " (unchanged)" : ""}, ` +
-      `expires ${m.expires}, signed by ${verified.fingerprints.join(", ")}`,
-  );
-  if (deps.config.kernelIdentity === "release-only") {
-    deps.log("warning: kernelIdentity is release-only; a module may target another build");
-  }
-  return {
-    name: fetched.name,
-    version: m.version,
-    issued: m.issued,
-    expires: m.expires,
-    repository: m.repository,
-    sha256: verified.sha256,
-    fingerprints: verified.fingerprints,
-    ...(fetched.etag === undefined ? {} : { etag: fetched.etag }),
-    ...(fetched.lastModified === undefined ? {} : { lastModified: fetched.lastModified }),
-    entry: selectEntry(m, id, deps.config.kernelIdentity) ?? null,
-  };
 }
 
 /**
