@@ -4,7 +4,8 @@ import { open, readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { LpctlError } from "../../core/errors.js";
 import { MANIFEST_MAX_BYTES } from "../../core/manifest.js";
-import { checkKernelBinding, verifyManifest } from "../../core/verify/index.js";
+import { checkKernelBinding, followKeyLists, verifyManifest } from "../../core/verify/index.js";
+import { dirKeyListReader } from "../../publisher/read-key-lists.js";
 import type { CommandContext } from "../program.js";
 import { integer, isoTime } from "./parse-flags.js";
 
@@ -17,6 +18,7 @@ interface VerifyFlags {
   threshold: string;
   lastVersion?: string;
   buildId?: string;
+  keyLists?: string;
   now?: string;
   json?: boolean;
 }
@@ -36,20 +38,32 @@ export function registerVerify(program: Command, ctx: CommandContext): void {
       "--build-id <id>",
       "the kernel the manifest is read for: it must hold that entry only (default: from a kernel-<id>.json name)",
     )
+    .option(
+      "--key-lists <dir>",
+      "follow the signed key lists (keys-<N>.json) in DIR from the pinned keys, as hosts do",
+    )
     .option("--now <iso>", "reference time (default: now)")
     .option("--json", "print the result as JSON")
     .action(async (flags: VerifyFlags) => {
+      const now = flags.now ? isoTime(flags.now) : new Date();
       const manifest = await readCapped(flags.manifest);
       const signature = await readFile(flags.signature ?? `${flags.manifest}.asc`).catch(
         () => new Uint8Array(),
       );
-      const keys = await Promise.all(flags.key.map((k) => readFile(k, "utf8")));
+      const pinned = {
+        version: 0,
+        threshold: integer(flags.threshold, "--threshold"),
+        keys: await Promise.all(flags.key.map((k) => readFile(k, "utf8"))),
+      };
+      const trust = flags.keyLists
+        ? await followKeyLists(dirKeyListReader(flags.keyLists), pinned, now)
+        : pinned;
       const result = await verifyManifest({
         manifest,
         signature: new Uint8Array(signature),
-        keys,
-        threshold: integer(flags.threshold, "--threshold"),
-        now: flags.now ? isoTime(flags.now) : new Date(),
+        keys: trust.keys,
+        threshold: trust.threshold,
+        now,
         ...(flags.lastVersion ? { lastVersion: integer(flags.lastVersion, "--last-version") } : {}),
       });
       const m = result.manifest;

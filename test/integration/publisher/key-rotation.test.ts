@@ -60,6 +60,13 @@ describe("key rotation with lpctl keys rotate", () => {
     const v2 = await publish(newSec, "v2", "--previous-key", oldPub, "--key-lists", lists);
     expect(v2.code, v2.err).toBe(0);
     expect(await readdir(mirror)).toContain("keys-1.json");
+    const manifest = join(mirror, "manifest.json");
+    const pinnedOnly = await lpctl("verify", "--manifest", manifest, "--key", oldPub);
+    expect(pinnedOnly.code).toBe(2);
+    const chained = await lpctl(
+      ...["verify", "--manifest", manifest, "--key", oldPub, "--key-lists", mirror],
+    );
+    expect(chained.code, chained.err).toBe(0);
 
     const copied = await lpctl(
       "mirror",
