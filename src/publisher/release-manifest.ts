@@ -42,14 +42,18 @@ export async function resumeWindow(
   const release = await store.getReleaseByTag(tag);
   if (release === undefined) return undefined;
   const assets = await store.listAssets(release);
+  // A manifest whose .asc is not uploaded (a crash between the two) is not
+  // built on: nothing of it is ever signed; if it differs from what this run
+  // signs, uploading reports a conflict.
   const candidates = assets.filter(
     (a) =>
       a.state === "uploaded" &&
-      (a.name === "manifest.json" || /^kernel-[0-9a-f]+\.json$/.test(a.name)),
+      (a.name === "manifest.json" || /^kernel-[0-9a-f]+\.json$/.test(a.name)) &&
+      uploaded(assets, `${a.name}.asc`) !== undefined,
   );
   if (candidates.length === 0) return undefined;
-  // Every uploaded manifest must verify: one unverified file is enough to
-  // make the release something we did not write.
+  // Every signed manifest must verify: one forged file is enough to make the
+  // release something we did not write.
   const windows: Window[] = [];
   for (const asset of candidates) {
     const m = await verified(store, release, assets, asset, keys);
