@@ -6,6 +6,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { buildStatusReport } from "../../../src/agent/status-report.js";
 import { isLpctlError } from "../../../src/core/errors.js";
 import type { Trust } from "../../../src/core/key-list.js";
 import type { Signer } from "../../../src/core/sign/signer.js";
@@ -67,6 +68,12 @@ describe("key rotation on the host", () => {
     expect(st.trust?.version).toBe(1);
     expect(st.applied?.name).toBe("lp_v2");
     expect(s.log.some((l) => l.includes("accepted key list version 1"))).toBe(true);
+    const id = { release: "r", buildId: "b", arch: "x86_64" };
+    expect(buildStatusReport(st, id, undefined, NOW).keyList).toMatchObject({
+      version: 1,
+      threshold: 1,
+      keys: 1,
+    });
     // Retired: a manifest by the old key alone is no longer accepted.
     await s.publish(3, "lp_v3", ["a", "b", "c"], { signer: oldKey.signer });
     await addKeyList(PINNED(), [newKey], [oldKey.signer, newKey.signer]);
