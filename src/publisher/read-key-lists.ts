@@ -5,7 +5,9 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { LpctlError } from "../core/errors.js";
-import type { KeyListReader } from "../core/verify/index.js";
+import { KeyListSchema } from "../core/key-list.js";
+import { parseStrictJson } from "../core/strict-json.js";
+import { fingerprintOf, readTrustedKeys, type KeyListReader } from "../core/verify/index.js";
 import type { ReleaseFile } from "./release-files.js";
 
 const KEY_LIST = /^keys-[1-9][0-9]*\.json$/;
@@ -48,5 +50,33 @@ async function must(dir: string, name: string): Promise<Uint8Array> {
     throw new LpctlError("FILE_MISSING", `cannot read ${join(dir, name)}: ${String(e)}`, {
       cause: e,
     });
+  }
+}
+
+/**
+ * The publisher's own sanity check before signing: its key must be in the
+ * newest key list in `dir`, or every host that follows the chain refuses
+ * what it is about to sign. (Hosts do the real check; this one only spares a
+ * broken release.)
+ */
+export async function checkSignerListed(dir: string, fingerprint: string): Promise<void> {
+  const files = await keyListFiles(dir);
+  const newest = files.filter((f) => f.name.endsWith(".json")).at(-1);
+  if (newest === undefined) return;
+  const parsed = KeyListSchema.safeParse(
+    parseStrictJson(newest.bytes, newest.name, {
+      malformed: "KEY_LIST_INVALID",
+      duplicate: "KEY_LIST_INVALID",
+    }),
+  );
+  if (!parsed.success) {
+    throw new LpctlError("KEY_LIST_INVALID", `${join(dir, newest.name)} is not a valid key list`);
+  }
+  const keys = await readTrustedKeys(parsed.data.keys);
+  if (!keys.some((k) => fingerprintOf(k) === fingerprint.toUpperCase())) {
+    throw new LpctlError(
+      "KEY_INVALID",
+      `the signing key ${fingerprint} is not in ${join(dir, newest.name)} (key list version ${parsed.data.version}); hosts following the key lists would refuse this release: sign with a listed key or rotate first (lpctl keys rotate)`,
+    );
   }
 }

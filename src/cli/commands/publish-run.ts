@@ -13,7 +13,7 @@ import { prepareRelease } from "../../publisher/prepare-release.js";
 import { previousManifest } from "../../publisher/previous-manifest.js";
 import { publishRelease } from "../../publisher/publish-release.js";
 import { readBuildOutputs } from "../../publisher/read-build-outputs.js";
-import { keyListFiles } from "../../publisher/read-key-lists.js";
+import { checkSignerListed, keyListFiles } from "../../publisher/read-key-lists.js";
 import { readPublishedDir, type PublishedDir } from "../../publisher/read-published.js";
 import { latestManifest, resumeWindow } from "../../publisher/release-manifest.js";
 import type { CommandContext } from "../program.js";
@@ -49,6 +49,7 @@ export async function publish(
   const now = flags.now ? isoTime(flags.now) : new Date();
   const lifetimeDays = integer(flags.lifetimeDays, "--lifetime-days");
   const signer = await loadSigner(flags.key);
+  if (flags.keyLists) await checkSignerListed(flags.keyLists, signer.fingerprint);
   // Our own key, plus keys this publisher signed with before a rotation.
   const ownKeys = [signer.publicKey, ...(await readKeyFiles(flags.previousKey ?? []))];
   const store = flags.github ? githubStore(flags, log) : undefined;

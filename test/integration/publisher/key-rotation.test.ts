@@ -56,6 +56,11 @@ describe("key rotation with lpctl keys rotate", () => {
     expect(rotate.out).toMatch(/key list version 1, 1 keys, threshold 1/);
     expect(await gpgVerifyWith([oldPub, newPub], join(lists, "keys-1.json"))).toBe("0 2");
 
+    // The retired key may no longer publish with the lists: hosts would refuse it.
+    const retired = await publish(oldSec, "v1b", "--key-lists", lists);
+    expect(retired.code).toBe(1);
+    expect(retired.err).toMatch(/is not in .*keys-1\.json/);
+
     // The new key signs v2; the old key vouches for v1 (--previous-key).
     const v2 = await publish(newSec, "v2", "--previous-key", oldPub, "--key-lists", lists);
     expect(v2.code, v2.err).toBe(0);
