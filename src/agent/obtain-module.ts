@@ -22,13 +22,13 @@ async function storedDigest(file: string): Promise<string | undefined> {
   return readFile(file).then(sha256, () => undefined);
 }
 
-/** The actual path of the verified module for `entry`. */
+/** The actual path of the verified module for `entry`, and the sha256 of the bytes there. */
 export async function obtainModule(
   deps: AgentDeps,
   entry: ManifestKernel,
-  keys: string[],
+  trust: { keys: string[]; threshold: number },
   now: Date,
-): Promise<string> {
+): Promise<{ file: string; sha256: string }> {
   const { file, sha256: want, length } = entry.module;
   // file names: a plain base name, never a path into the state dir's parent.
   if (!BASE_NAME.test(file)) {
@@ -40,7 +40,7 @@ export async function obtainModule(
   const dir = modulesDirOf(deps);
   await fsStep(`create ${dir}`, () => mkdir(dir, { recursive: true }), { code: "STATE_INVALID" });
   const dest = path.join(dir, file);
-  if ((await storedDigest(dest)) === want) return dest;
+  if ((await storedDigest(dest)) === want) return { file: dest, sha256: want };
 
   const res = await deps.fetcher.fetch({ name: file, maxBytes: length });
   if (res.status !== "ok") {
@@ -63,8 +63,8 @@ export async function obtainModule(
   }
   // Loaded on demand: a no-change sync never needs OpenPGP (agent start time).
   const { verifyDetached } = await import("../core/verify/index.js");
-  await verifyDetached(res.body, sig.body, keys, now, deps.config.threshold);
+  await verifyDetached(res.body, sig.body, trust.keys, now, trust.threshold);
   // Only verified bytes reach the disk, and never half-written under the real name.
   await fsStep(`store the module ${dest}`, () => writeFileAtomic(dest, res.body, 0o600));
-  return dest;
+  return { file: dest, sha256: sha256(res.body) };
 }

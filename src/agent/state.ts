@@ -33,6 +33,8 @@ export const AgentStateSchema = z.strictObject({
       issued: z.string(),
       expires: z.string(),
       repository: z.string(),
+      /** sha256 of the accepted bytes: one version must always name one content. */
+      sha256: z.string().optional(),
       fingerprints: z.array(z.string()),
       etag: z.string().optional(),
       lastModified: z.string().optional(),
@@ -41,6 +43,17 @@ export const AgentStateSchema = z.strictObject({
     })
     .optional(),
   applied: AppliedSchema.optional(),
+  /** The keys trusted now: the pinned ones (version 0) or the key list accepted last. */
+  trust: z
+    .strictObject({
+      version: z.number().int().nonnegative(),
+      threshold: z.number().int().positive(),
+      keys: z.array(z.string()).min(1),
+      expires: z.string().optional(),
+      /** sha256 of the pinned keys and threshold the chain started from. */
+      pinned: z.string(),
+    })
+    .optional(),
   /** `lpctl revert` was run: do not apply until `sync --force`. */
   optOut: z.strictObject({ at: z.string() }).optional(),
   lastCheck: z.string().optional(),

@@ -8,7 +8,7 @@ import { existsSync } from "node:fs";
 import { appendFile, readFile, rm } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { basename, join, resolve } from "node:path";
-import type { BuildReport } from "../core/build-report.js";
+import type { BuildReport, BuildSource } from "../core/build-report.js";
 import { LpctlError } from "../core/errors.js";
 import { fsStep } from "../io/fs-errors.js";
 import type { LivePatch } from "../core/patch-meta.js";
@@ -41,6 +41,8 @@ export interface BuildOptions {
   /** Manifest version; default devSerial() of the patch set. */
   serial?: string;
   allowToolchainMismatch?: boolean;
+  /** Where the build came from (repository, commit, run): recorded for the signer. */
+  source?: BuildSource;
   /** Runs after a successful build (the VM boot test); its seconds go into timings. */
   afterBuild?: (built: BuiltModule) => Promise<void>;
 }
@@ -127,6 +129,7 @@ export async function buildModule(o: BuildOptions): Promise<BuildResult> {
     kernelSource: prepared.source,
     buildId: prepared.buildId,
     patches: digests,
+    ...(o.source ? { source: o.source } : {}),
     changes: parsed.changes,
     patchedObjects: parsed.patchedObjects,
     warnings: [

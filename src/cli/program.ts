@@ -4,6 +4,7 @@ import { registerInstallUnits } from "./commands/install-units.js";
 import { registerBuild } from "./commands/build.js";
 import { registerDoctor } from "./commands/doctor.js";
 import { registerKeygen } from "./commands/keygen.js";
+import { registerKeys } from "./commands/keys.js";
 import { registerMirror } from "./commands/mirror.js";
 import { registerPublish } from "./commands/publish.js";
 import { registerVerify } from "./commands/verify.js";
@@ -34,6 +35,7 @@ export function buildProgram(output: Output, setExit: (code: number) => void): C
   registerInstallUnits(program, ctx);
   registerVmTest(program, ctx);
   registerKeygen(program, ctx);
+  registerKeys(program, ctx);
   registerPublish(program, ctx);
   registerVerify(program, ctx);
   registerMirror(program, ctx);
