@@ -7,6 +7,7 @@ import { registerKeygen } from "./commands/keygen.js";
 import { registerKeys } from "./commands/keys.js";
 import { registerMirror } from "./commands/mirror.js";
 import { registerPublish } from "./commands/publish.js";
+import { registerRebuild } from "./commands/rebuild.js";
 import { registerVerify } from "./commands/verify.js";
 import { registerKernel } from "./commands/kernel.js";
 import { registerLint } from "./commands/lint.js";
@@ -38,6 +39,7 @@ export function buildProgram(output: Output, setExit: (code: number) => void): C
   registerKeys(program, ctx);
   registerPublish(program, ctx);
   registerVerify(program, ctx);
+  registerRebuild(program, ctx);
   registerMirror(program, ctx);
   return program;
 }

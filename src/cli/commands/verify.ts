@@ -112,7 +112,7 @@ export function registerVerify(program: Command, ctx: CommandContext): void {
 }
 
 /** A missing signature file is an empty signature: verifyManifest then says SIGNATURE_MISSING. */
-async function readSignature(path: string): Promise<Uint8Array> {
+export async function readSignature(path: string): Promise<Uint8Array> {
   try {
     return new Uint8Array(await readFile(path));
   } catch (e) {
@@ -122,7 +122,7 @@ async function readSignature(path: string): Promise<Uint8Array> {
 }
 
 /** Reads at most the manifest cap plus one byte, so a huge file is refused without loading it. */
-async function readCapped(path: string): Promise<Uint8Array> {
+export async function readCapped(path: string): Promise<Uint8Array> {
   const handle = await fsStep(`open the manifest ${path}`, () => open(path, "r"));
   try {
     // size: refused here with the real size; a pipe or a growing file is cut at cap + 1.
