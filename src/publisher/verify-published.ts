@@ -6,7 +6,6 @@
  * yields a broken mirror. Build reports carry no signature and are not copied.
  */
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { canonicalJson } from "../core/canonical-json.js";
 import { LpctlError } from "../core/errors.js";
@@ -18,6 +17,7 @@ import {
   verifyManifest,
 } from "../core/verify/index.js";
 import { dirKeyListReader, keyListFiles } from "./read-key-lists.js";
+import { ASC_TYPE, JSON_TYPE, readPublishedFile } from "./published-file.js";
 import type { ReleaseFile } from "./release-files.js";
 
 export interface VerifiedDir {
@@ -37,8 +37,8 @@ export async function readVerifiedDir(
     { version: 0, threshold: 1, keys: [...keys] },
     now,
   );
-  const manifestBytes = await must(dir, "manifest.json");
-  const signature = await must(dir, "manifest.json.asc");
+  const manifestBytes = await readPublishedFile(dir, "manifest.json");
+  const signature = await readPublishedFile(dir, "manifest.json.asc");
   const { manifest } = await verifyManifest({
     manifest: manifestBytes,
     signature,
@@ -54,7 +54,7 @@ export async function readVerifiedDir(
     files.push({ name, bytes, contentType });
   };
   for (const k of manifest.kernels) {
-    const module = await must(dir, k.module.file);
+    const module = await readPublishedFile(dir, k.module.file);
     const sha256 = createHash("sha256").update(module).digest("hex");
     // integrity: copy exactly the bytes the signed manifest names.
     if (module.length !== k.module.length || sha256 !== k.module.sha256) {
@@ -63,15 +63,15 @@ export async function readVerifiedDir(
         `${join(dir, k.module.file)} (${module.length} bytes, sha256 ${sha256}) differs from the manifest (${k.module.length} bytes, sha256 ${k.module.sha256}); refusing to mirror it`,
       );
     }
-    const moduleSig = await must(dir, `${k.module.file}.asc`);
+    const moduleSig = await readPublishedFile(dir, `${k.module.file}.asc`);
     await verifyDetached(module, moduleSig, trust.keys, now, trust.threshold);
     add(k.module.file, module, "application/octet-stream");
-    add(`${k.module.file}.asc`, moduleSig, ASC);
+    add(`${k.module.file}.asc`, moduleSig, ASC_TYPE);
   }
   for (const k of manifest.kernels) {
     const name = kernelManifestName(k.buildId);
-    const bytes = await must(dir, name);
-    const sig = await must(dir, `${name}.asc`);
+    const bytes = await readPublishedFile(dir, name);
+    const sig = await readPublishedFile(dir, `${name}.asc`);
     const part = await verifyManifest({
       manifest: bytes,
       signature: sig,
@@ -88,24 +88,9 @@ export async function readVerifiedDir(
       );
     }
     add(name, bytes, JSON_TYPE);
-    add(`${name}.asc`, sig, ASC);
+    add(`${name}.asc`, sig, ASC_TYPE);
   }
   add("manifest.json", manifestBytes, JSON_TYPE);
-  add("manifest.json.asc", signature, ASC);
+  add("manifest.json.asc", signature, ASC_TYPE);
   return { manifest, files };
 }
-
-async function must(dir: string, name: string): Promise<Uint8Array> {
-  try {
-    return new Uint8Array(await readFile(join(dir, name)));
-  } catch (e) {
-    throw new LpctlError(
-      "FILE_MISSING",
-      `${join(dir, name)} is missing; the directory is not a complete published release`,
-      { cause: e },
-    );
-  }
-}
-
-const ASC = "application/pgp-signature";
-const JSON_TYPE = "application/json";
