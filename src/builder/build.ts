@@ -119,8 +119,9 @@ export async function buildModule(o: BuildOptions): Promise<BuildResult> {
   }
   const parsed = parseKpatchOutput(run.lines.join("\n"));
   const ok = run.exitCode === 0 && existsSync(modulePath);
-  // Lab kernels are built here with the runner's compiler: no mismatch possible.
-  const mismatch = target.buildId !== undefined && prepared.runnerCompiler !== target.toolchain;
+  // prepared.compiler is this runner's (the cache key holds it). Lab kernels
+  // are built with it, so only a kernel built elsewhere can mismatch.
+  const mismatch = target.buildId !== undefined && prepared.compiler !== target.toolchain;
   const base = {
     schema: 1 as const,
     target: target.id,
@@ -136,7 +137,7 @@ export async function buildModule(o: BuildOptions): Promise<BuildResult> {
       ...parsed.warnings,
       ...(mismatch
         ? [
-            `toolchain mismatch allowed: target pins ${target.toolchain ?? "?"}, runner has ${prepared.runnerCompiler}`,
+            `toolchain mismatch allowed: target pins ${target.toolchain ?? "?"}, runner has ${prepared.compiler}`,
           ]
         : []),
     ],
