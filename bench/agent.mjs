@@ -112,7 +112,7 @@ await new Promise((r) => server.listen(0, "127.0.0.1", r));
 const source = `http://127.0.0.1:${server.address().port}/download/`;
 mk(
   "etc/lpctl/config.yaml",
-  `source: ${source}\nkeys: [/etc/lpctl/keys/release.asc]\nloader: {load: [sh, ${insmod}], unload: [rm, -rf]}\n`,
+  `source: ${source}\nrepository: bench/livepatches\nkeys: [/etc/lpctl/keys/release.asc]\nloader: {load: [sh, ${insmod}], unload: [rm, -rf]}\n`,
 );
 
 const wire = () => sockets.reduce((n, s) => n + s.bytesRead + s.bytesWritten, 0);

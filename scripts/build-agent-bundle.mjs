@@ -81,7 +81,7 @@ const lazyVerify = {
           "const m = { exports: {} };",
           `const req = (id) => { ${cases.join(" ")} return require(id); };`,
           "new Function('module', 'exports', 'require', '__lpctlImportMetaUrl', source)(m, m.exports, req, import.meta.url);",
-          "export const { verifyManifest, verifyDetached, readTrustedKeys, fingerprintOf } = m.exports;",
+          "export const { verifyManifest, verifyDetached, readTrustedKeys, fingerprintOf, checkKernelBinding, checkRepository, checkSameVersionSameBytes, verifyKeyListStep, followKeyLists } = m.exports;",
         ].join("\n"),
       };
     });

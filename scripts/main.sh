@@ -35,12 +35,19 @@ if [ -f "$demo/mirror/manifest.json" ]; then
   version=$(($(node -p "JSON.parse(require('fs').readFileSync('$demo/mirror/manifest.json','utf8')).version") + 1))
 fi
 
+# Provenance the publisher checks: every report must name this commit.
+commit=$(git rev-parse HEAD)
+source_flags=(--source-repository local/livepatch-gitops --source-commit "$commit"
+  --source-ref "$(git symbolic-ref -q HEAD || echo HEAD)" --source-event local
+  --source-run "local-$version")
+
 reports=()
 for target_dir in kernels/*/; do
   target=$(basename "$target_dir")
   echo "== lpctl build --target $target --serial $version --vm-test"
   rm -rf "${demo:?}/out/$target"
-  lpctl build --target "$target" --serial "$version" --out "$demo/out/$target" --vm-test
+  lpctl build --target "$target" --serial "$version" --out "$demo/out/$target" --vm-test \
+    "${source_flags[@]}"
   reports+=("$demo/out/$target")
 done
 
@@ -53,7 +60,8 @@ echo "== lpctl publish --to $demo/mirror"
 from=()
 [ -f "$demo/mirror/manifest.json" ] && from=(--from "$demo/mirror")
 lpctl publish --reports "${reports[@]}" --key "$demo/keys/signing-key.asc" \
-  --repository local/livepatch-gitops --to "$demo/mirror" "${from[@]}"
+  --repository local/livepatch-gitops --expect-commit "$commit" \
+  --to "$demo/mirror" "${from[@]}"
 
 echo "== lpctl verify (as a host: pinned public key)"
 lpctl verify --manifest "$demo/mirror/manifest.json" --key "$demo/keys/signing-key.pub.asc"

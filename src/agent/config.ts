@@ -6,6 +6,7 @@ import { readFile } from "node:fs/promises";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { LpctlError } from "../core/errors.js";
+import { REPOSITORY_PATTERN } from "../core/ids.js";
 import { fieldPath } from "../core/schema-issues.js";
 
 export const DEFAULT_CONFIG_PATH = "/etc/lpctl/config.yaml";
@@ -24,6 +25,19 @@ const AbsPath = z
 
 export const AgentConfigSchema = z.strictObject({
   source: SourceSchema,
+  /**
+   * The repository whose manifests this host accepts (`owner/name`): a key
+   * shared by several repositories must not let one repository's manifest
+   * patch another's hosts.
+   */
+  repository: z
+    .string({
+      error: (i) =>
+        i.input === undefined
+          ? "required: the repository this host follows, e.g. repository: owner/livepatches (see docs/operating-hosts.md, migrating)"
+          : "must be a string owner/name",
+    })
+    .regex(REPOSITORY_PATTERN, "must be owner/name"),
   keys: z.array(AbsPath).min(1),
   threshold: z.number().int().positive().default(1),
   stateDir: AbsPath.default("/var/lib/lpctl"),

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { constants } from "node:fs";
 import { open } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -17,7 +18,8 @@ export function fileFetcher(baseUrl: string): Fetcher {
       const file = path.join(dir, path.basename(req.name));
       let handle;
       try {
-        handle = await open(file, "r");
+        // O_NONBLOCK: opening a FIFO must not wait for a writer (with the sync lock held).
+        handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code === "ENOENT") return { status: "not-found" };
         throw new LpctlError("FETCH_FAILED", `cannot open ${file}: ${(e as Error).message}`, {
@@ -25,7 +27,14 @@ export function fileFetcher(baseUrl: string): Fetcher {
         });
       }
       try {
-        const { size } = await handle.stat();
+        const st = await handle.stat();
+        if (!st.isFile()) {
+          throw new LpctlError(
+            "FETCH_FAILED",
+            `${file} is not a regular file (a FIFO, device or directory); refusing to read it`,
+          );
+        }
+        const { size } = st;
         if (size > req.maxBytes) {
           throw new LpctlError(
             "DOWNLOAD_TOO_LARGE",

@@ -15,14 +15,24 @@ const MAX_REDIRECTS = 5;
 export interface HttpFetcherOptions {
   /** Per-request inactivity timeout, ms. */
   timeoutMs?: number;
+  /**
+   * Overall limit for one fetch (redirects and body included), ms: a server
+   * dripping a byte just inside the idle timeout must not hold the sync lock
+   * for the service's whole run time.
+   */
+  deadlineMs?: number;
   userAgent?: string;
 }
 
-function get(url: URL, headers: Record<string, string>, timeoutMs: number) {
+function get(url: URL, headers: Record<string, string>, timeoutMs: number, signal: AbortSignal) {
   const mod = url.protocol === "https:" ? https : http;
   return new Promise<IncomingMessage>((resolve, reject) => {
-    const req = mod.get(url, { headers, timeout: timeoutMs }, resolve);
-    req.on("timeout", () => req.destroy(new Error(`no response within ${timeoutMs} ms`)));
+    const req = mod.get(url, { headers, timeout: timeoutMs, signal }, resolve);
+    req.on("timeout", () =>
+      req.destroy(
+        new LpctlError("FETCH_FAILED", `no response within ${timeoutMs} ms; check the source URL`),
+      ),
+    );
     req.on("error", reject);
   });
 }
@@ -65,66 +75,82 @@ function header(res: IncomingMessage, name: string): string | undefined {
 /** A Fetcher for `baseUrl` (ending in "/"). */
 export function httpFetcher(baseUrl: string, options: HttpFetcherOptions = {}): Fetcher {
   const timeoutMs = options.timeoutMs ?? 30_000;
+  const deadlineMs = options.deadlineMs ?? 300_000;
   return {
     async fetch(req: FetchRequest): Promise<FetchResult> {
-      const headers: Record<string, string> = {
-        "user-agent": options.userAgent ?? "lpctl-agent",
-        accept: "*/*",
-      };
-      if (req.etag !== undefined) headers["if-none-match"] = req.etag;
-      if (req.lastModified !== undefined) headers["if-modified-since"] = req.lastModified;
-      let url = new URL(encodeURIComponent(req.name), baseUrl);
-      for (let hop = 0; ; hop++) {
-        let res: IncomingMessage;
-        try {
-          res = await get(url, headers, timeoutMs);
-        } catch (e) {
-          throw new LpctlError("FETCH_FAILED", `GET ${url.href}: ${(e as Error).message}`, {
-            cause: e,
-          });
-        }
-        const status = res.statusCode ?? 0;
-        if ([301, 302, 303, 307, 308].includes(status)) {
-          res.destroy();
-          const location = header(res, "location");
-          if (location === undefined || hop >= MAX_REDIRECTS) {
-            throw new LpctlError("FETCH_FAILED", `GET ${url.href}: bad or too many redirects`);
-          }
-          const next = new URL(location, url);
-          if (
-            next.protocol !== "https:" &&
-            !(next.protocol === "http:" && url.protocol === "http:")
-          ) {
-            throw new LpctlError(
-              "FETCH_FAILED",
-              `GET ${url.href}: refusing redirect to ${next.href}`,
-            );
-          }
-          url = next;
-          continue;
-        }
-        if (status === 304) {
-          res.destroy();
-          return { status: "not-modified" };
-        }
-        if (status === 404) {
-          res.destroy();
-          return { status: "not-found" };
-        }
-        if (status !== 200) {
-          res.destroy();
-          throw new LpctlError("FETCH_FAILED", `GET ${url.href}: HTTP ${status}`);
-        }
-        const body = await readCapped(res, req.name, req.maxBytes);
-        const etag = header(res, "etag");
-        const lastModified = header(res, "last-modified");
-        return {
-          status: "ok",
-          body,
-          ...(etag === undefined ? {} : { etag }),
-          ...(lastModified === undefined ? {} : { lastModified }),
-        };
+      const signal = AbortSignal.timeout(deadlineMs);
+      try {
+        return await fetchOnce(req, signal);
+      } catch (e) {
+        // deadline: whatever was in flight, the one message says why.
+        if (!signal.aborted) throw e;
+        throw new LpctlError(
+          "FETCH_FAILED",
+          `${req.name}: not complete within the ${deadlineMs / 1000} s deadline; the source is too slow or stalling`,
+          { cause: e },
+        );
       }
     },
   };
+
+  async function fetchOnce(req: FetchRequest, signal: AbortSignal): Promise<FetchResult> {
+    const headers: Record<string, string> = {
+      "user-agent": options.userAgent ?? "lpctl-agent",
+      accept: "*/*",
+    };
+    if (req.etag !== undefined) headers["if-none-match"] = req.etag;
+    if (req.lastModified !== undefined) headers["if-modified-since"] = req.lastModified;
+    let url = new URL(encodeURIComponent(req.name), baseUrl);
+    for (let hop = 0; ; hop++) {
+      let res: IncomingMessage;
+      try {
+        res = await get(url, headers, timeoutMs, signal);
+      } catch (e) {
+        throw new LpctlError("FETCH_FAILED", `GET ${url.href}: ${(e as Error).message}`, {
+          cause: e,
+        });
+      }
+      const status = res.statusCode ?? 0;
+      if ([301, 302, 303, 307, 308].includes(status)) {
+        res.destroy();
+        const location = header(res, "location");
+        if (location === undefined || hop >= MAX_REDIRECTS) {
+          throw new LpctlError("FETCH_FAILED", `GET ${url.href}: bad or too many redirects`);
+        }
+        const next = new URL(location, url);
+        if (
+          next.protocol !== "https:" &&
+          !(next.protocol === "http:" && url.protocol === "http:")
+        ) {
+          throw new LpctlError(
+            "FETCH_FAILED",
+            `GET ${url.href}: refusing redirect to ${next.href}`,
+          );
+        }
+        url = next;
+        continue;
+      }
+      if (status === 304) {
+        res.destroy();
+        return { status: "not-modified" };
+      }
+      if (status === 404) {
+        res.destroy();
+        return { status: "not-found" };
+      }
+      if (status !== 200) {
+        res.destroy();
+        throw new LpctlError("FETCH_FAILED", `GET ${url.href}: HTTP ${status}`);
+      }
+      const body = await readCapped(res, req.name, req.maxBytes);
+      const etag = header(res, "etag");
+      const lastModified = header(res, "last-modified");
+      return {
+        status: "ok",
+        body,
+        ...(etag === undefined ? {} : { etag }),
+        ...(lastModified === undefined ? {} : { lastModified }),
+      };
+    }
+  }
 }

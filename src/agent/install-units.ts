@@ -6,6 +6,7 @@ import { mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { LpctlError } from "../core/errors.js";
 import { writeFileAtomic } from "../io/atomic-write.js";
+import { fsStep } from "../io/fs-errors.js";
 import type { HostRoot } from "./host-root.js";
 
 export const UNIT_NAMES = ["lpctl-sync.service", "lpctl-sync.timer"] as const;
@@ -26,12 +27,15 @@ export async function installUnits(
   exec: string = DEFAULT_EXEC,
 ): Promise<string[]> {
   const target = root.resolve("/etc/systemd/system");
-  await mkdir(target, { recursive: true });
+  await fsStep(`create ${target}`, () => mkdir(target, { recursive: true }));
   const written: string[] = [];
   for (const name of UNIT_NAMES) {
-    const text = await readFile(path.join(unitsDir, name), "utf8");
+    const source = path.join(unitsDir, name);
+    const text = await fsStep(`read the unit ${source}`, () => readFile(source, "utf8"));
     const dest = path.join(target, name);
-    await writeFileAtomic(dest, withExecStart(text, exec));
+    await fsStep(`install the unit ${dest}`, () =>
+      writeFileAtomic(dest, withExecStart(text, exec)),
+    );
     written.push(dest);
   }
   return written;

@@ -4,6 +4,7 @@
  * tells whether the module itself is still loaded.
  */
 import { readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { fsStep, translateFsError } from "../io/fs-errors.js";
 import type { HostRoot } from "./host-root.js";
 
 export interface PatchState {
@@ -22,6 +23,9 @@ export interface LivepatchSysfs {
   signal(name: string): Promise<void>;
 }
 
+/** sysfs refusals (EPERM without root, a patch gone meanwhile) are host failures, not missing files. */
+const SYSFS = { code: "SYSFS_FAILED", missing: "SYSFS_FAILED" } as const;
+
 const readFlag = async (file: string) => (await readFile(file, "utf8")).trim() === "1";
 
 /** Sysfs under `root`. */
@@ -36,7 +40,7 @@ export function livepatchSysfs(root: HostRoot): LivepatchSysfs {
         };
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-        throw e;
+        throw translateFsError(e, `read the state of live patch ${name} in sysfs`, SYSFS);
       }
     },
     async list() {
@@ -48,7 +52,17 @@ export function livepatchSysfs(root: HostRoot): LivepatchSysfs {
         () => false,
       );
     },
-    setEnabled: (name, on) => writeFile(`${dir(name)}/enabled`, on ? "1\n" : "0\n"),
-    signal: (name) => writeFile(`${dir(name)}/signal`, "1\n"),
+    setEnabled: (name, on) =>
+      fsStep(
+        `${on ? "enable" : "disable"} live patch ${name} (${dir(name)}/enabled)`,
+        () => writeFile(`${dir(name)}/enabled`, on ? "1\n" : "0\n"),
+        SYSFS,
+      ),
+    signal: (name) =>
+      fsStep(
+        `signal the tasks blocking live patch ${name} (${dir(name)}/signal)`,
+        () => writeFile(`${dir(name)}/signal`, "1\n"),
+        SYSFS,
+      ),
   };
 }

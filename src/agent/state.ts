@@ -9,6 +9,7 @@ import { LpctlError } from "../core/errors.js";
 import { ManifestKernelSchema } from "../core/manifest.js";
 import { fieldPath } from "../core/schema-issues.js";
 import { writeFileAtomic } from "../io/atomic-write.js";
+import { fsStep } from "../io/fs-errors.js";
 
 const AppliedSchema = z.strictObject({
   name: z.string(),
@@ -32,6 +33,8 @@ export const AgentStateSchema = z.strictObject({
       issued: z.string(),
       expires: z.string(),
       repository: z.string(),
+      /** sha256 of the accepted bytes: one version must always name one content. */
+      sha256: z.string().optional(),
       fingerprints: z.array(z.string()),
       etag: z.string().optional(),
       lastModified: z.string().optional(),
@@ -40,6 +43,17 @@ export const AgentStateSchema = z.strictObject({
     })
     .optional(),
   applied: AppliedSchema.optional(),
+  /** The keys trusted now: the pinned ones (version 0) or the key list accepted last. */
+  trust: z
+    .strictObject({
+      version: z.number().int().nonnegative(),
+      threshold: z.number().int().positive(),
+      keys: z.array(z.string()).min(1),
+      expires: z.string().optional(),
+      /** sha256 of the pinned keys and threshold the chain started from. */
+      pinned: z.string(),
+    })
+    .optional(),
   /** `lpctl revert` was run: do not apply until `sync --force`. */
   optOut: z.strictObject({ at: z.string() }).optional(),
   lastCheck: z.string().optional(),
@@ -87,5 +101,8 @@ export async function readState(stateDir: string): Promise<AgentState> {
 
 /** Replaces the state file atomically (temp + fsync + rename). */
 export async function writeState(stateDir: string, state: AgentState): Promise<void> {
-  await writeFileAtomic(stateFile(stateDir), JSON.stringify(state, null, 2) + "\n");
+  const file = stateFile(stateDir);
+  await fsStep(`write the agent state ${file}`, () =>
+    writeFileAtomic(file, JSON.stringify(state, null, 2) + "\n"),
+  );
 }

@@ -37,6 +37,8 @@ export interface StatusReport {
     enabled: boolean;
     transition: boolean;
   } | null;
+  /** The keys trusted now: `version` 0 = the pinned keys, N = key list keys-<N>.json. */
+  keyList: { version: number; threshold: number; keys: number; expires: string | null } | null;
   applied: PatchInfo[];
   cves: string[];
   pending: (PatchInfo & { reason: string })[];
@@ -113,6 +115,15 @@ export function buildStatusReport(
             loaded: live?.loaded ?? false,
             enabled: live?.patch?.enabled ?? false,
             transition: live?.patch?.transition ?? false,
+          },
+    keyList:
+      state.trust === undefined
+        ? null
+        : {
+            version: state.trust.version,
+            threshold: state.trust.threshold,
+            keys: state.trust.keys.length,
+            expires: state.trust.expires ?? null,
           },
     applied: appliedPatches,
     cves: [...new Set(appliedPatches.flatMap((p) => p.cves))].sort(),

@@ -43,6 +43,10 @@ export function formatStatus(r: StatusReport): string[] {
       ? "module:       none"
       : `module:       ${mod.name} ${mod.loaded ? "loaded" : "not loaded"}, enabled ${mod.enabled ? 1 : 0}, transition ${mod.transition ? 1 : 0}`,
   );
+  if (r.keyList !== null && r.keyList.version > 0)
+    lines.push(
+      `key list:     version ${r.keyList.version} (${r.keyList.keys} keys, threshold ${r.keyList.threshold}), expires ${r.keyList.expires ?? "never"}`,
+    );
   for (const p of r.applied) lines.push(`applied:      ${p.id} ${p.cves.join(" ")} — ${p.title}`);
   for (const p of r.pending) lines.push(`pending:      ${p.id} ${p.cves.join(" ")} — ${p.reason}`);
   lines.push(`last check:   ${r.lastCheck ?? "never"}`);

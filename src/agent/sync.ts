@@ -7,12 +7,15 @@ import { readState, writeState, type AgentState } from "./state.js";
 import { acquireSyncLock } from "./sync-lock.js";
 import { syncSteps, type SyncOutcome } from "./sync-steps.js";
 
-/** Partial downloads a crashed run left behind. */
+/**
+ * Temp files a crashed run left behind: writeFileAtomic's `.<name>.tmp-*`
+ * (and `.part` from agents before it). Called under the lock: none is live.
+ */
 async function removeStaleParts(dir: string): Promise<void> {
   const names = await readdir(dir).catch(() => [] as string[]);
   await Promise.all(
     names
-      .filter((n) => n.endsWith(".part"))
+      .filter((n) => n.endsWith(".part") || /^\..+\.tmp-/.test(n))
       .map((n) => unlink(path.join(dir, n)).catch(() => undefined)),
   );
 }

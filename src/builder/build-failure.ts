@@ -4,15 +4,17 @@
  */
 import { basename } from "node:path";
 import { LpctlError } from "../core/errors.js";
+import type { RuleId } from "../core/lint/finding.js";
 import type { LivePatch } from "../core/patch-meta.js";
 import { failedPatchFile, matchKpatchRule } from "./kpatch-errors.js";
+import { ruleAdvice } from "./rule-advice.js";
 import type { KpatchOutput } from "./kpatch-output.js";
 
 export interface BuildFailure {
   code: "PATCH_APPLY_FAILED" | "KPATCH_BUILD_FAILED";
   message: string;
   patch?: string;
-  rule?: string;
+  rule?: RuleId;
   logTail: string[];
 }
 
@@ -62,13 +64,18 @@ export function classifyFailure(
       logTail,
     };
   }
-  const rule = matchKpatchRule(parsed.errors);
+  // All lines: the evidence for a rule may be a diagnostic that is not an error.
+  const rule = matchKpatchRule(lines);
   const object = objectInErrors(parsed.errors);
   const patch =
     (object && patchForObject(patches, object)) ||
     (patches.length === 1 ? patches[0]?.id : undefined);
   const first = parsed.errors.find((e) => !/error\(s\) encountered/.test(e)) ?? parsed.errors[0];
-  const why = rule ? `lint rule ${rule.rule}: ${rule.explanation}` : "see the log";
+  const refused = patches.filter((p) => patch === undefined || p.id === patch);
+  const advice = rule && ruleAdvice(rule.rule, refused);
+  const why = rule
+    ? `lint rule ${rule.rule}${advice ? ` (${advice})` : `; see docs/lint-rules.md for what to do`}`
+    : "see the log";
   return {
     code: "KPATCH_BUILD_FAILED",
     message:

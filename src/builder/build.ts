@@ -5,11 +5,12 @@
  * leaves no module behind.
  */
 import { existsSync } from "node:fs";
-import { appendFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { appendFile, readFile, rm } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { basename, join, resolve } from "node:path";
-import type { BuildReport } from "../core/build-report.js";
+import type { BuildReport, BuildSource } from "../core/build-report.js";
 import { LpctlError } from "../core/errors.js";
+import { fsStep } from "../io/fs-errors.js";
 import type { LivePatch } from "../core/patch-meta.js";
 import { classifyFailure, failureError } from "./build-failure.js";
 import { runBuildLint } from "./build-lint-step.js";
@@ -19,10 +20,11 @@ import { parseKpatchOutput } from "./kpatch-output.js";
 import { runKpatchBuild } from "./kpatch-run.js";
 import { acquireLock } from "./lock.js";
 import { devSerial, moduleName } from "./module-name.js";
-import { moduleInfo, patchDigest } from "./module-info.js";
+import { moduleInfo, patchDigest, stripDebug } from "./module-info.js";
 import { prepareKernel, type PreparedKernel } from "./prepare.js";
 import { createProgress } from "./progress.js";
 import { writeBuildReport } from "./report-write.js";
+import { stagePatches } from "./stage-patches.js";
 import type { Runner } from "./runner.js";
 import { findKpatchBuild, kpatchBuildVersion } from "./tools.js";
 
@@ -40,6 +42,8 @@ export interface BuildOptions {
   /** Manifest version; default devSerial() of the patch set. */
   serial?: string;
   allowToolchainMismatch?: boolean;
+  /** Where the build came from (repository, commit, run): recorded for the signer. */
+  source?: BuildSource;
   /** Runs after a successful build (the VM boot test); its seconds go into timings. */
   afterBuild?: (built: BuiltModule) => Promise<void>;
 }
@@ -78,27 +82,12 @@ export async function buildModule(o: BuildOptions): Promise<BuildResult> {
   const digests = patches.map((p) => ({ id: p.id, sha256: patchDigest(p.files) }));
   const name = moduleName(target.id, o.serial ?? devSerial(digests));
   const outDir = resolve(o.outDir);
-  await mkdir(outDir, { recursive: true });
-  const modulePath = join(outDir, `${name}.ko`);
-  const reportPath = join(outDir, "build-report.json");
-  // A stale module or report from an earlier run must not pass for this one.
-  await rm(modulePath, { force: true });
-  await rm(reportPath, { force: true });
-
   progress.phase("stage patches", patches.map((p) => p.id).join(", "));
-  const staging = await mkdtemp(join(outDir, ".patches-"));
-  const fileMap = new Map<string, string>();
-  const patchFiles: string[] = [];
-  let n = 0;
-  for (const p of patches) {
-    for (const f of p.files) {
-      // Numbered so kpatch-build applies them in order; named so its messages name the patch.
-      const staged = join(staging, `${String(++n).padStart(3, "0")}-${p.id}-${basename(f.path)}`);
-      await writeFile(staged, f.text);
-      fileMap.set(staged, p.id).set(basename(staged), p.id);
-      patchFiles.push(staged);
-    }
-  }
+  const { modulePath, reportPath, staging, patchFiles, fileMap } = await stagePatches(
+    outDir,
+    name,
+    patches,
+  );
 
   progress.phase("wait for kernel tree");
   const treeLock = await acquireLock(`${prepared.dir}.build.lock`, undefined, {
@@ -135,8 +124,9 @@ export async function buildModule(o: BuildOptions): Promise<BuildResult> {
   }
   const parsed = parseKpatchOutput(run.lines.join("\n"));
   const ok = run.exitCode === 0 && existsSync(modulePath);
-  // Lab kernels are built here with the runner's compiler: no mismatch possible.
-  const mismatch = target.buildId !== undefined && prepared.runnerCompiler !== target.toolchain;
+  // prepared.compiler is this runner's (the cache key holds it). Lab kernels
+  // are built with it, so only a kernel built elsewhere can mismatch.
+  const mismatch = target.buildId !== undefined && prepared.compiler !== target.toolchain;
   const base = {
     schema: 1 as const,
     target: target.id,
@@ -145,13 +135,14 @@ export async function buildModule(o: BuildOptions): Promise<BuildResult> {
     kernelSource: prepared.source,
     buildId: prepared.buildId,
     patches: digests,
+    ...(o.source ? { source: o.source } : {}),
     changes: parsed.changes,
     patchedObjects: parsed.patchedObjects,
     warnings: [
       ...parsed.warnings,
       ...(mismatch
         ? [
-            `toolchain mismatch allowed: target pins ${target.toolchain ?? "?"}, runner has ${prepared.runnerCompiler}`,
+            `toolchain mismatch allowed: target pins ${target.toolchain ?? "?"}, runner has ${prepared.compiler}`,
           ]
         : []),
     ],
@@ -178,6 +169,7 @@ export async function buildModule(o: BuildOptions): Promise<BuildResult> {
     await writeBuildReport(reportPath, report);
     throw failureError(failure, reportPath);
   }
+  await stripDebug(o.runner, modulePath);
   const info = await moduleInfo(o.runner, modulePath);
   if (!info.livepatch) {
     throw new LpctlError(
@@ -238,7 +230,9 @@ async function appendKpatchLog(outLog: string, kpatchLog: string): Promise<void>
   const detail = await readFile(kpatchLog, "utf8").catch(() => undefined);
   if (detail === undefined) return;
   const tail = detail.trimEnd().split("\n").slice(-KPATCH_LOG_TAIL).join("\n");
-  await appendFile(outLog, `\n--- last ${KPATCH_LOG_TAIL} lines of ${kpatchLog} ---\n${tail}\n`);
+  await fsStep(`append to ${outLog}`, () =>
+    appendFile(outLog, `\n--- last ${KPATCH_LOG_TAIL} lines of ${kpatchLog} ---\n${tail}\n`),
+  );
 }
 
 const KPATCH_LOG_TAIL = 200;

@@ -1,92 +1,81 @@
 /**
- * Maps kpatch-build's refusals to the lint rule that predicts them, so a
- * failed build points the author at the same rule the PR review showed
- * (rule ids match the patch-author-guide checklist the linter implements).
+ * Maps kpatch-build's refusals to the lint rule (src/core/lint/registry.ts)
+ * that predicts them, so a failed build points the author at the same rule
+ * the PR review showed. The patterns follow the messages of kpatch-build and
+ * create-diff-object; what the author should do comes from the rule itself
+ * (rule-advice.ts), not from here.
  */
+import type { RuleId } from "../core/lint/finding.js";
+
 export interface KpatchRuleMatch {
-  rule: string;
+  rule: RuleId;
   /** True when kpatch-build still succeeds (a warning, not a refusal). */
   warning: boolean;
-  explanation: string;
+  /** The kpatch-build line that identified the rule. */
+  line: string;
 }
 
-const RULES: { re: RegExp; match: KpatchRuleMatch }[] = [
+interface Signature {
+  rule: RuleId;
+  warning: boolean;
+  re: RegExp;
+}
+
+const DO_SYS = /function (?:__do_sys_|__se_sys_|__do_compat_sys_|__se_compat_sys_)\S*/;
+
+/** In order: the first signature any line matches decides (more specific ones first). */
+const SIGNATURES: readonly Signature[] = [
+  // __init/__exit code already ran and its sections are freed.
+  { rule: "init-code", warning: false, re: /changed section \.(?:init|exit)\.\S+ not selected/ },
+  // once macros: their hidden flag is a special static (__already_done,
+  // __print_once, __warned) in .data.once, or .data..read_mostly on older kernels.
   {
-    re: /\.init\.[a-z.]+ not selected/,
-    match: {
-      rule: "init-code",
-      warning: false,
-      explanation: "the patch changes __init code, which already ran; use a callback",
-    },
+    rule: "once-macro",
+    warning: false,
+    re: /data section \.data\.\.?once selected|static local variable (?:__already_done|__print_once|__warned)\b/,
+  },
+  // SYSCALL_DEFINE's inner __do_sys_*() is inline, hence notrace: checked before the general case.
+  {
+    rule: "syscall-define",
+    warning: false,
+    re: new RegExp(`${DO_SYS.source} doesn't have patchable function entry`),
   },
   {
-    re: /\.data\.\.read_mostly|\.data\.once|_once/,
-    match: {
-      rule: "once-macro",
-      warning: false,
-      explanation: "printk_once/pr_*_once adds static data; use a shadow variable",
-    },
+    rule: "inline-function-change",
+    warning: false,
+    re: /function \S+ doesn't have patchable function entry/,
+  },
+  // A changed initial value: the existing .data/.rodata/.bss section changed.
+  {
+    rule: "static-initializer-change",
+    warning: false,
+    re: /data section \S+ selected for inclusion|changed section \.(?:data|rodata|bss)\S* not selected/,
   },
   {
-    re: /data section \S+ selected for inclusion/,
-    match: {
-      rule: "data-structure-change",
-      warning: false,
-      explanation: "the patch changes static data or a static initializer; use shadow variables",
-    },
+    rule: "static-local-removed",
+    warning: false,
+    re: /reference to static local variable \S+ in \S+ was removed/,
   },
+  { rule: "unsupported-path", warning: false, re: /unsupported patch to (?:lib\/|assembly)/ },
   {
-    re: /reference to static local variable/,
-    match: {
-      rule: "static-local-removed",
-      warning: false,
-      explanation: "the patch removes the use of a function-scope static variable",
-    },
+    rule: "jump-label-or-static-call",
+    warning: false,
+    re: /Found a (?:jump label|static call) at/,
   },
-  {
-    re: /unsupported patch to (lib\/|assembly)/,
-    match: {
-      rule: "unsupported-path",
-      warning: false,
-      explanation: "kpatch-build cannot patch lib/ or assembly files",
-    },
-  },
-  {
-    re: /Found a jump label|static call/,
-    match: {
-      rule: "jump-label-or-static-call",
-      warning: false,
-      explanation: "use static_key_enabled() or KPATCH_STATIC_CALL() instead",
-    },
-  },
-  {
-    re: /doesn't have patchable function entry|patchable function entry/,
-    match: {
-      rule: "inline-function-change",
-      warning: false,
-      explanation: "a changed function is inline/notrace and cannot be patched",
-    },
-  },
-  {
-    re: /Version disagreement/,
-    match: {
-      rule: "include-added",
-      warning: true,
-      explanation: "an added #include changed exported symbol CRCs",
-    },
-  },
+  { rule: "include-added", warning: true, re: /Version disagreement for symbol/ },
 ];
 
-/** The first rule any of `lines` matches, fatal rules before warnings. */
+/** The rule `lines` (kpatch-build output) show, refusals before warnings. */
 export function matchKpatchRule(lines: readonly string[]): KpatchRuleMatch | undefined {
-  for (const { re, match } of RULES) {
-    if (match.warning) continue;
-    if (lines.some((l) => re.test(l))) return match;
-  }
-  for (const { re, match } of RULES) {
-    if (lines.some((l) => re.test(l))) return match;
-  }
-  return undefined;
+  const find = (warning: boolean) => {
+    for (const s of SIGNATURES) {
+      if (s.warning !== warning) continue;
+      const line = lines.find((l) => s.re.test(l));
+      if (line !== undefined) return { rule: s.rule, warning, line };
+    }
+    return undefined;
+  };
+  return find(false) ?? find(true);
 }
 
 /** The patch file kpatch-build names in `ERROR: <file> file failed to apply`. */

@@ -66,7 +66,7 @@ export async function kpatchToolchain(
   const { toolsDir, dataDir } = await kpatchDirs(kpatchBuild);
   const debug = (await acceptsGzNone(runner, "gcc")) ? " -gz=none" : "";
   const codeFlags = `-ffunction-sections -fdata-sections${debug}`;
-  return { toolsDir, dataDir, codeFlags, flavour: `kpatch-cc ${codeFlags}` };
+  return { toolsDir, dataDir, codeFlags, flavour: `kpatch-cc ${codeFlags} lds-split-sections` };
 }
 
 /**
@@ -84,6 +84,15 @@ export function kpatchMake(
     makeVars: [`CC=${wrapper}gcc`, `LD=${wrapper}ld`],
     env: {
       KCFLAGS: `-I${tc.dataDir}/patch ${tc.codeFlags}`,
+      // x86's linker script gathers .text.*, .data.*, .bss.* and .rodata.*
+      // only in its dead-code-elimination mode; with -ffunction-sections and
+      // -fdata-sections they are otherwise orphans scattered by ld, and the
+      // kernel does not boot (26,472 orphan sections; hung before the first
+      // console line). This turns on just those section patterns, for the
+      // linker scripts only (no --gc-sections, no code change). It is an
+      // environment variable so that kpatch-build's own makes (a bash
+      // script, which passes it through) use the same linker-script command.
+      "CPPFLAGS_vmlinux.lds": "-DCONFIG_LD_DEAD_CODE_DATA_ELIMINATION",
       KCPPFLAGS: [
         `-fdebug-prefix-map=${prefixMaps.tree}=.`,
         `-fdebug-prefix-map=${prefixMaps.kpatchCache}/tmp=kpatch`,

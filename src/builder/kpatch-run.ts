@@ -4,6 +4,7 @@
  * so parallel builds for different targets never share its tmp/.
  */
 import { createWriteStream } from "node:fs";
+import { translateFsError } from "../io/fs-errors.js";
 import { once } from "node:events";
 import { REPRODUCIBLE_ENV } from "./kernel-make.js";
 import type { Runner } from "./runner.js";
@@ -56,7 +57,13 @@ export async function runKpatchBuild(
   o: KpatchRunOptions,
 ): Promise<KpatchRunResult> {
   const log = createWriteStream(o.logFile, { flags: "w" });
+  // A log that cannot be written must fail the build with a coded error, not crash the process.
+  let logError: unknown;
+  log.on("error", (e) => {
+    logError ??= e;
+  });
   const lines: string[] = [];
+  let exitCode: number;
   try {
     const r = await runner.run(o.kpatchBuild, kpatchArgs(o), {
       env: { ...REPRODUCIBLE_ENV, ...o.env, CACHEDIR: o.cacheDir },
@@ -74,9 +81,11 @@ export async function runKpatchBuild(
         log.write(l + "\n");
       }
     }
-    return { exitCode: r.exitCode, lines };
+    exitCode = r.exitCode;
   } finally {
     log.end();
-    await once(log, "close");
+    if (!log.destroyed) await once(log, "close").catch(() => undefined);
   }
+  if (logError !== undefined) throw translateFsError(logError, `write the build log ${o.logFile}`);
+  return { exitCode, lines };
 }

@@ -36,3 +36,20 @@ export function patchDigest(files: readonly { text: string }[]): string {
   for (const f of files) h.update(f.text);
   return h.digest("hex");
 }
+
+/**
+ * Drops the DWARF sections from a built module, in place. Hosts never need
+ * them (a crash analyst rebuilds the module from its commit), they are ~97%
+ * of its size, and they carry the absolute paths of kpatch-build's work
+ * directory: without them the module's bytes depend only on its inputs, so
+ * anyone can rebuild a release's module and compare sha256.
+ */
+export async function stripDebug(runner: Runner, ko: string): Promise<void> {
+  const r = await runner.run("strip", ["--strip-debug", ko]);
+  if (r.exitCode !== 0) {
+    throw new LpctlError(
+      "KPATCH_BUILD_FAILED",
+      `strip --strip-debug ${ko} failed: ${r.stderr.trim()}`,
+    );
+  }
+}

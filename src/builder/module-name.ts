@@ -4,6 +4,7 @@
  * names are then the same string. kpatch-build cuts names at 55 characters.
  */
 import { createHash } from "node:crypto";
+import { LpctlError } from "../core/errors.js";
 
 export const MODULE_NAME_MAX = 55;
 const SAFE = /^[a-z0-9_]+$/;
@@ -29,13 +30,29 @@ export function devSerial(patches: readonly { id: string; sha256: string }[]): s
 /** `lp_<target>_<serial>`, the target part shortened so the whole fits 55 chars. */
 export function moduleName(targetId: string, serial: string): string {
   const s = squash(serial);
-  if (s === "") throw new Error(`serial '${serial}' has no usable characters`);
+  if (s === "") {
+    throw new LpctlError(
+      "MODULE_NAME_INVALID",
+      `serial '${serial}' has no usable characters; pass a --serial of letters and digits (e.g. the manifest version)`,
+      { details: { serial } },
+    );
+  }
   const room = MODULE_NAME_MAX - "lp_".length - 1 - s.length;
-  if (room < 1) throw new Error(`serial '${serial}' is too long for a module name`);
+  if (room < 1) {
+    throw new LpctlError(
+      "MODULE_NAME_INVALID",
+      `serial '${serial}' is too long for a module name (kpatch-build allows ${MODULE_NAME_MAX} characters); pass a shorter --serial`,
+      { details: { serial } },
+    );
+  }
   const t = squash(targetId).slice(0, room).replace(/_+$/, "");
   const name = `lp_${t}_${s}`;
   if (!SAFE.test(name) || name.length > MODULE_NAME_MAX) {
-    throw new Error(`cannot build a module name from '${targetId}' and '${serial}'`);
+    throw new LpctlError(
+      "MODULE_NAME_INVALID",
+      `cannot build a module name from target '${targetId}' and serial '${serial}'; use letters, digits, '-' or '_'`,
+      { details: { target: targetId, serial } },
+    );
   }
   return name;
 }

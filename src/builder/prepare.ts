@@ -4,7 +4,7 @@
  * Built in a temp dir and renamed into place, so a failed or killed prepare
  * leaves no half entry; a lock makes concurrent prepares of a key wait.
  */
-import { appendFile, copyFile, mkdir, readdir, readFile, rm } from "node:fs/promises";
+import { appendFile, copyFile, mkdir, readFile, rm } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { basename, join } from "node:path";
 import type { KernelTarget } from "../core/target.js";
@@ -42,8 +42,6 @@ export interface PreparedKernel extends PreparedRecord {
   tree: string;
   pristine: string;
   cached: boolean;
-  /** Compiler the runner has; the same as `compiler`, which built the tree. */
-  runnerCompiler: string;
   /** kpatch-build's CACHEDIR for this tree, and the build environment it shares with prepare. */
   kpatchCache: string;
   make: KpatchMake;
@@ -108,7 +106,6 @@ export async function prepareKernel(
     dir,
     ...entryPaths(dir),
     cached,
-    runnerCompiler,
     kpatchCache,
     make,
   });
@@ -133,10 +130,6 @@ export async function prepareKernel(
     }
     // A leftover entry without prepared.json is a crash's remains: rebuild.
     await rm(dir, { recursive: true, force: true });
-    // Temp trees of killed prepares from before recipe 3: we hold the lock, so none is live.
-    for (const leftover of (await readdir(kernels)).filter((f) => f.startsWith(`.tmp-${name}-`))) {
-      await rm(join(kernels, leftover), { recursive: true, force: true });
-    }
     // Built in place, under the lock: kbuild records each object's command
     // line, prefix maps included, so the tree must not move after the build
     // or kpatch-build would recompile all of it. prepared.json, written last,

@@ -4,6 +4,7 @@
  * half a report.
  */
 import { writeFileAtomic } from "../io/atomic-write.js";
+import { fsStep } from "../io/fs-errors.js";
 import { LpctlError } from "../core/errors.js";
 import { BuildReportSchema, type BuildReport } from "../core/build-report.js";
 
@@ -16,5 +17,7 @@ export async function writeBuildReport(path: string, report: BuildReport): Promi
       { cause: parsed.error },
     );
   }
-  await writeFileAtomic(path, JSON.stringify(parsed.data, null, 2) + "\n");
+  await fsStep(`write the build report ${path}`, () =>
+    writeFileAtomic(path, JSON.stringify(parsed.data, null, 2) + "\n"),
+  );
 }

@@ -4,7 +4,7 @@
  * Arguments are always an array: nothing is ever parsed by a shell.
  */
 import { execa } from "execa";
-import { LpctlError } from "../core/errors.js";
+import { translateProcessError } from "../io/process-errors.js";
 
 export interface RunOptions {
   cwd?: string;
@@ -68,12 +68,12 @@ export const execaRunner: Runner = {
       child.stderr.on("end", () => err.end());
     }
     const r = await child;
-    const code = (r as { code?: string }).code;
-    if (r.failed && (code === "ENOENT" || code === "EACCES") && r.exitCode === undefined) {
-      throw new LpctlError(
-        "TOOL_MISSING",
-        `cannot run '${cmd}' (${code}); install the build dependencies: sudo bash scripts/install-build-deps.sh`,
-        { cause: r, details: { tool: cmd } },
+    // Could not start at all (a non-zero exit or a signal is a result, not this).
+    if (r.failed && r.exitCode === undefined && r.signal === undefined) {
+      throw translateProcessError(
+        r,
+        cmd,
+        "install the build dependencies: sudo bash scripts/install-build-deps.sh",
       );
     }
     return {

@@ -5,6 +5,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { LpctlError } from "../core/errors.js";
 import type { Runner } from "./runner.js";
 
 export interface SourceTree {
@@ -36,7 +37,12 @@ export function dirSourceTree(root: string, runner: Runner): SourceTree {
         cwd: root,
       });
       // grep exits 1 when nothing matched; 2 is a real error.
-      if (r.exitCode > 1) throw new Error(`grep failed in ${root}: ${r.stderr.trim()}`);
+      if (r.exitCode > 1) {
+        throw new LpctlError(
+          "SOURCE_UNAVAILABLE",
+          `cannot search the kernel source at ${root}: ${r.stderr.trim()}`,
+        );
+      }
       return r.stdout
         .split("\n")
         .filter(Boolean)

@@ -54,7 +54,6 @@ export async function bumpTarget(
   }
   const pkg = target.source.debian.package;
   const next = await resolveDebianSource({ package: pkg, version: o.to }, o.debian);
-  o.print(`${target.id}: ${pkg} ${target.source.debian.version ?? "(unpinned)"} → ${next.version}`);
   const deb = await obtainDeb(next, o.debian);
   const work = await mkdtemp(join(o.scratchDir, "bump-"));
   try {

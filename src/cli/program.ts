@@ -4,8 +4,10 @@ import { registerInstallUnits } from "./commands/install-units.js";
 import { registerBuild } from "./commands/build.js";
 import { registerDoctor } from "./commands/doctor.js";
 import { registerKeygen } from "./commands/keygen.js";
+import { registerKeys } from "./commands/keys.js";
 import { registerMirror } from "./commands/mirror.js";
 import { registerPublish } from "./commands/publish.js";
+import { registerRebuild } from "./commands/rebuild.js";
 import { registerVerify } from "./commands/verify.js";
 import { registerKernel } from "./commands/kernel.js";
 import { registerLint } from "./commands/lint.js";
@@ -34,8 +36,10 @@ export function buildProgram(output: Output, setExit: (code: number) => void): C
   registerInstallUnits(program, ctx);
   registerVmTest(program, ctx);
   registerKeygen(program, ctx);
+  registerKeys(program, ctx);
   registerPublish(program, ctx);
   registerVerify(program, ctx);
+  registerRebuild(program, ctx);
   registerMirror(program, ctx);
   return program;
 }

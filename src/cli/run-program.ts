@@ -1,21 +1,8 @@
 import { CommanderError, type Command } from "commander";
-import { isLpctlError } from "../core/errors.js";
+import { LpctlError } from "../core/errors.js";
 import { EXIT } from "./exit.js";
 import type { Output } from "./output.js";
-
-const SECURITY_CODES = new Set([
-  "SIGNATURE_MISSING",
-  "SIGNATURE_INVALID",
-  "SIGNATURE_UNTRUSTED",
-  "SIGNATURE_KEY_EXPIRED",
-  "SIGNATURE_KEY_REVOKED",
-  "THRESHOLD_NOT_MET",
-  "MANIFEST_ROLLBACK",
-  "MANIFEST_EXPIRED",
-  "DIGEST_MISMATCH",
-  "DOWNLOAD_TOO_LARGE",
-  "MANIFEST_FILE_NAME_UNSAFE",
-]);
+import { errorJson, reportError } from "./report-error.js";
 
 /**
  * Runs a commander program built by `build` with `argv` (without node and
@@ -31,24 +18,22 @@ export async function runProgram(
   const program = build((code) => {
     exitCode = code;
   });
-  const debug = argv.includes("--debug");
+  // --json as the running command parsed it (not a value of another option);
+  // before parsing succeeds, the raw argv is all there is.
+  let json = argv.includes("--json");
+  program.hook("preAction", (_root, action) => {
+    json = action.opts<{ json?: unknown }>().json === true;
+  });
   try {
     await program.parseAsync(argv, { from: "user" });
     return exitCode;
   } catch (e) {
     if (e instanceof CommanderError) {
-      return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      if (e.exitCode === 0) return EXIT.ok;
+      // commander already printed the message and the help.
+      if (json) output.out(errorJson(new LpctlError("USAGE", e.message, { cause: e })));
+      return EXIT.usage;
     }
-    if (isLpctlError(e)) {
-      output.err(`lpctl: ${e.message}`);
-      if (debug) output.err(e.stack ?? "");
-      if (e.code === "KERNEL_NOT_COVERED") return EXIT.notCovered;
-      return SECURITY_CODES.has(e.code) ? EXIT.refused : EXIT.error;
-    }
-    output.err(`lpctl: unexpected error: ${e instanceof Error ? e.message : String(e)}`);
-    output.err(
-      debug && e instanceof Error ? (e.stack ?? "") : "(run with --debug for the stack trace)",
-    );
-    return EXIT.error;
+    return reportError(e, output, { debug: argv.includes("--debug"), json });
   }
 }

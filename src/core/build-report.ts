@@ -3,6 +3,7 @@
  * publisher and the app read. Versioned by `schema`.
  */
 import { z } from "zod";
+import { REPOSITORY_PATTERN } from "./ids.js";
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/);
 
@@ -35,9 +36,32 @@ export const BuildLintSchema = z.strictObject({
   failed: z.string().optional(),
 });
 
+/**
+ * Where the build came from, as the runner saw it (GITHUB_* in Actions):
+ * the signer checks it against the trusted build it was asked to sign.
+ */
+export const BuildSourceSchema = z.strictObject({
+  repository: z.string().regex(REPOSITORY_PATTERN, "must be owner/name"),
+  commit: z.string().regex(/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/, "must be a full commit id"),
+  ref: z.string().min(1).max(255),
+  event: z.string().regex(/^[a-z_]{1,64}$/),
+  workflowRun: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/),
+});
+
+/**
+ * A target id checked like the repository's own (ids.ts: it becomes file
+ * names and manifest entries), as a pattern so the JSON Schema says it too.
+ */
+export const TargetIdSchema = z
+  .string()
+  .regex(
+    /^(?!.*\.\.)[a-z0-9][a-z0-9._-]{0,63}$/,
+    "must be a target id: [a-z0-9][a-z0-9._-]*, at most 64 characters, no '..'",
+  );
+
 export const BuildReportSchema = z.strictObject({
   schema: z.literal(1),
-  target: z.string().min(1),
+  target: TargetIdSchema,
   release: z.string().min(1),
   arch: z.string().min(1),
   /** The exact kernel source used: `debian:PKG=VERSION@sha256:…`, `tarball:SHA256` or `path:DIR`. */
@@ -77,6 +101,8 @@ export const BuildReportSchema = z.strictObject({
   lint: BuildLintSchema.optional(),
   /** Seconds per phase (prepare, kpatch-build, vm-test, ...). */
   timings: z.record(z.string(), z.number().nonnegative()),
+  /** Absent in local builds without --source-* flags: those cannot be published. */
+  source: BuildSourceSchema.optional(),
   startedAt: z.string().datetime(),
   finishedAt: z.string().datetime(),
 });
@@ -84,3 +110,4 @@ export const BuildReportSchema = z.strictObject({
 export type BuildReport = z.infer<typeof BuildReportSchema>;
 export type BuildChange = z.infer<typeof BuildChangeSchema>;
 export type BuildLint = z.infer<typeof BuildLintSchema>;
+export type BuildSource = z.infer<typeof BuildSourceSchema>;

@@ -3,68 +3,111 @@
  * `code` (scripts and tests match on it), a message that says what to do, and
  * the underlying `cause` when a library error was translated.
  */
-export type ErrorCode =
+
+/**
+ * What kind of failure a code is; the CLI's exit code follows from it alone.
+ * - usage: the command line was wrong (exit 64)
+ * - security: input refused because accepting it could harm a host (exit 2)
+ * - not-covered: the running kernel is not served by the repository (exit 3)
+ * - failure: the operation failed; fix the input, the environment or retry (exit 1)
+ * - internal: a bug, not the user's doing (exit 1)
+ */
+export type ErrorCategory = "usage" | "security" | "not-covered" | "failure" | "internal";
+
+/**
+ * Every error code with its category, one line per code. To add a code, add
+ * its line here: the `ErrorCode` type, the exit code and the docs' tables
+ * (docs/operating-hosts.md) follow from it.
+ */
+export const ERROR_CATEGORIES = {
   // repository model and validation
-  | "YAML_INVALID"
-  | "SCHEMA_INVALID"
-  | "FILE_MISSING"
-  | "FILE_TOO_LARGE"
-  | "ID_INVALID"
-  | "ID_DUPLICATE"
-  | "KERNEL_UNKNOWN"
-  | "PATCH_INVALID"
-  | "PATH_UNSAFE"
-  | "REPO_INVALID"
+  YAML_INVALID: "failure",
+  SCHEMA_INVALID: "failure",
+  FILE_MISSING: "failure",
+  FILE_TOO_LARGE: "failure",
+  IO_FAILED: "failure",
+  ID_INVALID: "failure",
+  ID_DUPLICATE: "failure",
+  KERNEL_UNKNOWN: "failure",
+  PATCH_INVALID: "failure",
+  PATH_UNSAFE: "failure",
+  REPO_INVALID: "failure",
   // cli
-  | "USAGE"
+  USAGE: "usage",
   // builder
-  | "TOOL_MISSING"
-  | "TARGET_UNKNOWN"
-  | "SOURCE_UNAVAILABLE"
-  | "SOURCE_DIGEST_MISMATCH"
-  | "SOURCE_VERSION_UNAVAILABLE"
-  | "CONFIG_OPTION_DROPPED"
-  | "KERNEL_BUILD_FAILED"
-  | "TOOLCHAIN_MISMATCH"
-  | "PATCH_APPLY_FAILED"
-  | "KPATCH_BUILD_FAILED"
-  | "CACHE_LOCKED"
-  | "VM_TEST_FAILED"
-  | "BUILD_REPORT_INVALID"
+  TOOL_MISSING: "failure",
+  TOOL_FAILED: "failure",
+  TARGET_UNKNOWN: "failure",
+  SOURCE_UNAVAILABLE: "failure",
+  SOURCE_DIGEST_MISMATCH: "security",
+  SOURCE_VERSION_UNAVAILABLE: "failure",
+  CONFIG_OPTION_DROPPED: "failure",
+  KERNEL_BUILD_FAILED: "failure",
+  TOOLCHAIN_MISMATCH: "failure",
+  PATCH_APPLY_FAILED: "failure",
+  KPATCH_BUILD_FAILED: "failure",
+  MODULE_NAME_INVALID: "failure",
+  CACHE_LOCKED: "failure",
+  VM_TEST_FAILED: "failure",
+  VM_INPUT_INVALID: "failure",
+  BUILD_REPORT_INVALID: "failure",
   // publisher and verification
-  | "KEY_INVALID"
-  | "KEY_MISSING"
-  | "SIGNATURE_MISSING"
-  | "SIGNATURE_INVALID"
-  | "SIGNATURE_UNTRUSTED"
-  | "SIGNATURE_KEY_EXPIRED"
-  | "SIGNATURE_KEY_REVOKED"
-  | "THRESHOLD_NOT_MET"
-  | "MANIFEST_TOO_LARGE"
-  | "MANIFEST_MALFORMED"
-  | "MANIFEST_DUPLICATE_KEY"
-  | "MANIFEST_VERSION_INVALID"
-  | "MANIFEST_EXPIRES_INVALID"
-  | "MANIFEST_ROLLBACK"
-  | "MANIFEST_EXPIRED"
-  | "MANIFEST_FILE_NAME_UNSAFE"
-  | "MANIFEST_DUPLICATE_TARGET"
-  | "RELEASE_CONFLICT"
-  | "RELEASE_FAILED"
-  | "MIRROR_FAILED"
+  KEY_INVALID: "failure",
+  KEY_MISSING: "failure",
+  SIGNATURE_MISSING: "security",
+  SIGNATURE_INVALID: "security",
+  SIGNATURE_UNTRUSTED: "security",
+  SIGNATURE_KEY_EXPIRED: "security",
+  SIGNATURE_KEY_REVOKED: "security",
+  SIGNATURE_FUTURE: "security",
+  THRESHOLD_NOT_MET: "security",
+  MANIFEST_TOO_LARGE: "security",
+  MANIFEST_MALFORMED: "security",
+  MANIFEST_DUPLICATE_KEY: "security",
+  MANIFEST_VERSION_INVALID: "security",
+  MANIFEST_EXPIRES_INVALID: "security",
+  MANIFEST_ROLLBACK: "security",
+  MANIFEST_EXPIRED: "security",
+  MANIFEST_FILE_NAME_UNSAFE: "security",
+  MANIFEST_DUPLICATE_TARGET: "security",
+  RELEASE_CONFLICT: "failure",
+  RELEASE_FAILED: "failure",
+  MIRROR_FAILED: "failure",
+  PREVIOUS_UNVERIFIED: "security",
+  RESUME_WINDOW_INVALID: "security",
+  PROVENANCE_MISSING: "security",
+  PROVENANCE_MISMATCH: "security",
+  PUBLISH_LOCKED: "failure",
+  MODULE_NAME_REUSED: "security",
+  MODULE_NOT_REPRODUCED: "security",
+  MANIFEST_REPOSITORY_MISMATCH: "security",
+  MANIFEST_WRONG_KERNEL: "security",
+  MANIFEST_VERSION_REUSED: "security",
+  KEY_LIST_INVALID: "security",
+  KEY_LIST_ROLLBACK: "security",
+  KEY_LIST_EXPIRED: "security",
   // agent
-  | "CONFIG_INVALID"
-  | "KERNEL_IDENTITY"
-  | "KERNEL_NOT_COVERED"
-  | "FETCH_FAILED"
-  | "DOWNLOAD_TOO_LARGE"
-  | "DIGEST_MISMATCH"
-  | "MODULE_LOAD_FAILED"
-  | "TRANSITION_TIMEOUT"
-  | "SYNC_LOCKED"
-  | "STATE_INVALID"
-  // anything not translated yet
-  | "INTERNAL";
+  CONFIG_INVALID: "failure",
+  KERNEL_IDENTITY: "failure",
+  KERNEL_NOT_COVERED: "not-covered",
+  FETCH_FAILED: "failure",
+  DOWNLOAD_TOO_LARGE: "security",
+  DIGEST_MISMATCH: "security",
+  MODULE_LOAD_FAILED: "failure",
+  SYSFS_FAILED: "failure",
+  TRANSITION_TIMEOUT: "failure",
+  SYNC_LOCKED: "failure",
+  STATE_INVALID: "failure",
+  // anything not translated yet: a bug to report
+  INTERNAL: "internal",
+} as const satisfies Record<string, ErrorCategory>;
+
+export type ErrorCode = keyof typeof ERROR_CATEGORIES;
+
+/** The category `code` was declared with. */
+export function errorCategory(code: ErrorCode): ErrorCategory {
+  return ERROR_CATEGORIES[code];
+}
 
 export class LpctlError extends Error {
   override readonly name = "LpctlError";

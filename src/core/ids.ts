@@ -10,3 +10,6 @@ export function idProblem(id: string): string | undefined {
   if (id.includes("..")) return `'${id}' must not contain '..'`;
   return undefined;
 }
+
+/** A GitHub repository, `owner/name`, as manifests, configs and build reports name it. */
+export const REPOSITORY_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;

@@ -10,6 +10,7 @@ import {
   type ManifestKernel,
   type ManifestPatch,
 } from "./manifest.js";
+import { checkNamesKeepContent } from "./module-identity.js";
 import { fieldPath } from "./schema-issues.js";
 
 /** What the manifest says about a patch, from patches/<id>/patch.yaml and the merge. */
@@ -56,6 +57,7 @@ export function nextManifest(input: NextManifestInput): Manifest {
     return entry;
   });
   kernels.sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : 0));
+  if (input.previous) checkNamesKeepContent(input.previous, kernels);
   return finish({
     schema: 1,
     version: (input.previous?.version ?? 0) + 1,
@@ -104,6 +106,7 @@ function kernelEntry(report: BuildReport, patches: NextManifestInput["patches"])
     arch: report.arch,
     buildId: report.buildId,
     module: { file: m.file, name: m.name, sha256: m.sha256, length: m.length },
+    ...(report.source ? { commit: report.source.commit } : {}),
     patches: report.patches.map((p) => patchEntry(p.id, patches, report.target)),
   };
 }

@@ -3,6 +3,7 @@
  * `kernel-<buildId>.json` has the same shape with only that target's entry.
  */
 import { z } from "zod";
+import { TargetIdSchema } from "./build-report.js";
 
 /** A plain base name: no directory, no traversal, no hidden file. */
 export const BASE_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
@@ -26,11 +27,16 @@ export const ManifestModuleSchema = z.strictObject({
 });
 
 export const ManifestKernelSchema = z.strictObject({
-  target: z.string().min(1),
+  target: TargetIdSchema,
   release: z.string().min(1),
   arch: z.string().min(1),
   buildId: z.string().regex(/^[0-9a-f]{8,128}$/),
   module: ManifestModuleSchema,
+  /** The repository commit the module was built from (the build report's source). */
+  commit: z
+    .string()
+    .regex(/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/)
+    .optional(),
   patches: z.array(ManifestPatchSchema),
 });
 

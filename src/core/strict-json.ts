@@ -16,11 +16,12 @@ export function parseStrictJson(
     duplicate: "MANIFEST_DUPLICATE_KEY",
   },
 ): unknown {
-  let text: string;
+  if (!isUtf8(bytes)) {
+    throw new LpctlError(codes.malformed, `${what} is not valid UTF-8 JSON: invalid UTF-8`);
+  }
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
   let value: unknown;
   try {
-    if (!isUtf8(bytes)) throw new Error("invalid UTF-8");
-    text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
     value = JSON.parse(text);
   } catch (e) {
     throw new LpctlError(codes.malformed, `${what} is not valid UTF-8 JSON: ${String(e)}`, {

@@ -1,41 +1,45 @@
 /**
- * Before the publisher builds on an earlier release (its version number, or
- * with --refresh its whole content, which gets re-signed), it checks that
- * release was signed by its own key. Otherwise whoever can write to a mirror
- * directory could get arbitrary content re-signed, or push the version
- * number out of reach.
+ * Before the publisher builds on anything already published (an earlier
+ * release's manifest for its version number and, with --refresh, its whole
+ * content; a half-published release's issue window), it checks that it was
+ * signed by its own key(s). Otherwise whoever can write to a mirror
+ * directory or a GitHub release could get arbitrary content re-signed, the
+ * expiry pushed out of reach, or the version number out of reach.
  */
 import { LpctlError, isLpctlError } from "../core/errors.js";
 import type { Manifest } from "../core/manifest.js";
 import { verifyManifest } from "../core/verify/index.js";
 
 /**
- * Verifies `manifestBytes` against `signature` with `publicKey`, as of the
+ * Verifies `manifestBytes` against `signature` with `publicKeys`, as of the
  * manifest's own issue time: an expired manifest is exactly what a refresh
  * re-issues, so expiry is not a reason to refuse here; a bad or foreign
- * signature is.
+ * signature is (PREVIOUS_UNVERIFIED, the reason's code in `details.reason`).
  */
 export async function checkOwnSignature(
   manifestBytes: Uint8Array,
-  signature: Uint8Array,
-  publicKey: string,
+  signature: Uint8Array | undefined,
+  publicKeys: string | readonly string[],
   where: string,
 ): Promise<Manifest> {
-  const issued = issuedAt(manifestBytes);
+  const keys = typeof publicKeys === "string" ? [publicKeys] : [...publicKeys];
   try {
+    if (signature === undefined || signature.length === 0) {
+      throw new LpctlError("SIGNATURE_MISSING", "it has no signature (.asc)");
+    }
     const { manifest } = await verifyManifest({
       manifest: manifestBytes,
       signature,
-      keys: [publicKey],
-      now: issued,
+      keys,
+      now: issuedAt(manifestBytes),
     });
     return manifest;
   } catch (e) {
     if (!isLpctlError(e)) throw e;
     throw new LpctlError(
-      e.code,
-      `${where}: the previous release does not verify with the signing key (${e.message}); refusing to build on it`,
-      { cause: e },
+      "PREVIOUS_UNVERIFIED",
+      `${where}: does not verify with the publisher's own key(s) (${e.code}: ${e.message}); refusing to build on it or re-sign any of it`,
+      { cause: e, details: { where, reason: e.code } },
     );
   }
 }

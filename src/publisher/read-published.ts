@@ -5,6 +5,7 @@ import { LpctlError } from "../core/errors.js";
 import { kernelManifestName, BASE_NAME, type Manifest } from "../core/manifest.js";
 import { parseManifestValue } from "../core/verify/check-manifest.js";
 import { parseStrictJson } from "../core/strict-json.js";
+import { ASC_TYPE, JSON_TYPE, readPublishedFile } from "./published-file.js";
 import type { ReleaseFile } from "./release-files.js";
 
 export interface PublishedDir {
@@ -19,8 +20,8 @@ export interface PublishedDir {
 
 /** Reads manifest.json (+ .asc) in `dir` and every file it implies. */
 export async function readPublishedDir(dir: string): Promise<PublishedDir> {
-  const manifestBytes = await must(dir, "manifest.json");
-  const signature = await must(dir, "manifest.json.asc");
+  const manifestBytes = await readPublishedFile(dir, "manifest.json");
+  const signature = await readPublishedFile(dir, "manifest.json.asc");
   const manifest = parseManifestValue(parseStrictJson(manifestBytes, join(dir, "manifest.json")));
   const files: ReleaseFile[] = [];
   const modules = new Map<string, Uint8Array>();
@@ -31,10 +32,10 @@ export async function readPublishedDir(dir: string): Promise<PublishedDir> {
   for (const k of manifest.kernels) {
     if (!BASE_NAME.test(k.module.file))
       throw new LpctlError("MANIFEST_FILE_NAME_UNSAFE", `unsafe module name ${k.module.file}`);
-    const module = await must(dir, k.module.file);
+    const module = await readPublishedFile(dir, k.module.file);
     modules.set(k.module.file, module);
     add(k.module.file, module, "application/octet-stream");
-    add(`${k.module.file}.asc`, await must(dir, `${k.module.file}.asc`), ASC);
+    add(`${k.module.file}.asc`, await readPublishedFile(dir, `${k.module.file}.asc`), ASC_TYPE);
   }
   for (const k of manifest.kernels) {
     const report = await readFile(join(dir, `build-report-${k.target}.json`)).catch(
@@ -47,25 +48,10 @@ export async function readPublishedDir(dir: string): Promise<PublishedDir> {
   }
   for (const k of manifest.kernels) {
     const name = kernelManifestName(k.buildId);
-    add(name, await must(dir, name), JSON_TYPE);
-    add(`${name}.asc`, await must(dir, `${name}.asc`), ASC);
+    add(name, await readPublishedFile(dir, name), JSON_TYPE);
+    add(`${name}.asc`, await readPublishedFile(dir, `${name}.asc`), ASC_TYPE);
   }
   add("manifest.json", manifestBytes, JSON_TYPE);
-  add("manifest.json.asc", signature, ASC);
+  add("manifest.json.asc", signature, ASC_TYPE);
   return { manifest, manifestBytes, signature, files, modules, reportBytes };
 }
-
-async function must(dir: string, name: string): Promise<Uint8Array> {
-  try {
-    return new Uint8Array(await readFile(join(dir, name)));
-  } catch (e) {
-    throw new LpctlError(
-      "FILE_MISSING",
-      `${join(dir, name)} is missing; the directory is not a complete published release`,
-      { cause: e },
-    );
-  }
-}
-
-const ASC = "application/pgp-signature";
-const JSON_TYPE = "application/json";

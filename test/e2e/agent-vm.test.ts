@@ -14,6 +14,7 @@ import { bootWithInit, nodeRuntimeFiles, type BootResult } from "../../src/build
 import { prepareAgentVmInputs, type AgentVmInputs } from "./helpers/agent-mirrors.js";
 
 const CONFIG = `source: file:///srv/mirror/
+repository: livepatch-gitops/e2e
 keys: [/etc/lpctl/keys/release.asc]
 transitionTimeout: 120
 `;

@@ -1,4 +1,5 @@
 import { createReadStream } from "node:fs";
+import { LpctlError } from "../../core/errors.js";
 
 /**
  * One member of a newc ("070701") cpio archive, the format the kernel unpacks
@@ -20,7 +21,10 @@ const TRAILER = "TRAILER!!!";
 
 function hex8(n: number): string {
   if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) {
-    throw new RangeError(`cpio newc field out of range: ${n}`);
+    throw new LpctlError(
+      "VM_INPUT_INVALID",
+      `initramfs member field ${n} does not fit the cpio format (files up to 4 GiB); leave that file out of the VM`,
+    );
   }
   return n.toString(16).padStart(8, "0");
 }
@@ -71,7 +75,11 @@ function checkName(name: string): void {
     name.startsWith("/") ||
     name.split("/").some((s) => s === ".." || s === "." || s === "")
   ) {
-    throw new Error(`cpio member name must be a clean relative path: ${JSON.stringify(name)}`);
+    throw new LpctlError(
+      "VM_INPUT_INVALID",
+      `initramfs member name ${JSON.stringify(name)} is not a clean relative path; drop '.', '..' and empty segments`,
+      { details: { name } },
+    );
   }
 }
 
@@ -127,7 +135,11 @@ export async function* cpioChunks(entries: Iterable<CpioEntry>): AsyncGenerator<
         // The header already promised e.size bytes; a file that changed size
         // since it was stat'ed would corrupt every later member.
         if (written !== e.size) {
-          throw new Error(`${e.source} changed size while being archived (${e.size} → ${written})`);
+          throw new LpctlError(
+            "IO_FAILED",
+            `${e.source} changed size while being archived (${e.size} → ${written} bytes); make sure nothing writes it during vm-test and retry`,
+            { details: { file: e.source } },
+          );
         }
         yield pad4(e.size);
         break;

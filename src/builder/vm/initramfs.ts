@@ -4,6 +4,8 @@ import { join, posix } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
+import { LpctlError } from "../../core/errors.js";
+import { fsStep } from "../../io/fs-errors.js";
 import { cpioChunks, type CpioEntry } from "./cpio.js";
 
 /**
@@ -26,14 +28,22 @@ export interface InitramfsResult {
   entries: number;
 }
 
+function badPath(path: string): LpctlError {
+  return new LpctlError(
+    "VM_INPUT_INVALID",
+    `bad initramfs path '${path}': use an absolute path inside the VM without '..'`,
+    { details: { path } },
+  );
+}
+
 function relName(path: string): string {
   // ".." would be clamped at "/" by normalize; refuse it so a typo never lands a file elsewhere.
-  if (path.split("/").includes("..")) throw new Error(`bad initramfs path: ${path}`);
+  if (path.split("/").includes("..")) throw badPath(path);
   const norm = posix
     .normalize("/" + path)
     .replace(/^\/+/, "")
     .replace(/\/+$/, "");
-  if (norm === "") throw new Error(`bad initramfs path: ${path}`);
+  if (norm === "") throw badPath(path);
   return norm;
 }
 
@@ -73,7 +83,8 @@ export async function resolveEntries(files: readonly InitramfsFile[]): Promise<C
   for (const f of files) {
     const name = relName(f.path);
     if ("source" in f) {
-      const st = await stat(f.source); // follows symlinks: ldd names links to libraries
+      // follows symlinks: ldd names links to libraries
+      const st = await fsStep(`read ${f.source} for the VM's ${f.path}`, () => stat(f.source));
       byName.set(name, {
         kind: "file",
         name,
@@ -88,7 +99,9 @@ export async function resolveEntries(files: readonly InitramfsFile[]): Promise<C
       byName.set(name, { kind: "symlink", name, target: f.symlink });
     } else if ("tree" in f) {
       byName.set(name, { kind: "dir", name, mode: 0o755 });
-      await treeEntries(f.tree, name, byName);
+      await fsStep(`read the directory ${f.tree} for the VM`, () =>
+        treeEntries(f.tree, name, byName),
+      );
     } else if ("chardev" in f) {
       byName.set(name, { kind: "chardev", name, mode: f.mode ?? 0o600, ...f.chardev });
     } else {
@@ -114,11 +127,13 @@ export async function buildInitramfs(
   options: { gzipLevel?: number } = {},
 ): Promise<InitramfsResult> {
   const entries = await resolveEntries(files);
-  await pipeline(
-    Readable.from(cpioChunks(entries)),
-    createGzip({ level: options.gzipLevel ?? 6 }),
-    createWriteStream(outPath),
-  );
-  const { size } = await stat(outPath);
+  const { size } = await fsStep(`write the initramfs ${outPath}`, async () => {
+    await pipeline(
+      Readable.from(cpioChunks(entries)),
+      createGzip({ level: options.gzipLevel ?? 6 }),
+      createWriteStream(outPath),
+    );
+    return stat(outPath);
+  });
   return { path: outPath, bytes: size, entries: entries.length };
 }

@@ -1,5 +1,5 @@
 import { execa } from "execa";
-import { LpctlError } from "../../core/errors.js";
+import { translateProcessError } from "../../io/process-errors.js";
 import type { InitramfsFile } from "./initramfs.js";
 
 /** Debian's busybox-static: one static binary, so the VM needs no libc for /init. */
@@ -15,9 +15,7 @@ export async function baseRootFiles(busybox = DEFAULT_BUSYBOX): Promise<Initramf
   try {
     list = (await execa(busybox, ["--list"])).stdout;
   } catch (e) {
-    throw new LpctlError("TOOL_MISSING", `cannot run ${busybox}; install busybox-static`, {
-      cause: e,
-    });
+    throw translateProcessError(e, `${busybox} --list`, "install busybox-static");
   }
   const applets = list
     .split("\n")
@@ -59,7 +57,9 @@ export function parseLdd(text: string): string[] {
  * the host. `nodeRuntimeFiles()` = the running node.
  */
 export async function programFiles(program: string, vmPath = program): Promise<InitramfsFile[]> {
-  const { stdout } = await execa("ldd", [program]);
+  const { stdout } = await execa("ldd", [program]).catch((e: unknown) => {
+    throw translateProcessError(e, `ldd ${program}`, "install libc-bin (ldd)");
+  });
   return [
     { path: vmPath, source: program, mode: 0o755 },
     ...parseLdd(stdout).map((p): InitramfsFile => ({ path: p, source: p, mode: 0o755 })),

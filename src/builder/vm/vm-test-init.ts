@@ -1,3 +1,5 @@
+import { LpctlError } from "../../core/errors.js";
+
 /** Where vm-test puts its inputs inside the guest. */
 export const VM_MODULE_PATH = "/lp/module.ko";
 export const VM_TESTS_DIR = "/lp/tests";
@@ -15,7 +17,14 @@ const SYSFS_NAME = /^[A-Za-z0-9_]+$/;
  * fails its step instead of hanging the VM.
  */
 export function vmTestInit(moduleName: string, transitionTimeoutS: number): string {
-  if (!SYSFS_NAME.test(moduleName)) throw new Error(`invalid livepatch module name: ${moduleName}`);
+  if (!SYSFS_NAME.test(moduleName)) {
+    throw new LpctlError(
+      "MODULE_NAME_INVALID",
+      `'${moduleName}' is not a livepatch module name (letters, digits and '_' only); ` +
+        "pass the .ko kpatch-build produced, under its own file name",
+      { details: { moduleName } },
+    );
+  }
   const pollLimit = Math.max(1, Math.round(transitionTimeoutS * 10));
   return `
 LP_DIR=/sys/kernel/livepatch/${moduleName}

@@ -9,6 +9,7 @@ import { resolveCacheDir } from "../../builder/cache-key.js";
 import { systemClock } from "../../builder/clock.js";
 import { execaRunner } from "../../builder/runner.js";
 import { LpctlError } from "../../core/errors.js";
+import { buildSource } from "../../builder/build-source.js";
 import type { CommandContext } from "../program.js";
 import { parseJobs } from "./kernel.js";
 
@@ -20,6 +21,11 @@ interface BuildFlags {
   cache?: string;
   jobs?: string;
   serial?: string;
+  sourceRepository?: string;
+  sourceCommit?: string;
+  sourceRef?: string;
+  sourceEvent?: string;
+  sourceRun?: string;
   allowToolchainMismatch?: boolean;
   vmTest?: boolean;
   json?: boolean;
@@ -62,11 +68,23 @@ export function registerBuild(program: Command, ctx: CommandContext): void {
       "--vm-test",
       "boot the module in qemu on the target kernel and run the patches' test: checks",
     )
+    .option("--source-repository <owner/name>", "repository built (default $GITHUB_REPOSITORY)")
+    .option("--source-commit <sha>", "commit built (default $GITHUB_SHA)")
+    .option("--source-ref <ref>", "ref built (default $GITHUB_REF)")
+    .option("--source-event <event>", "event that started the build (default $GITHUB_EVENT_NAME)")
+    .option("--source-run <id>", "workflow run (default $GITHUB_RUN_ID)")
     .option("--json", "print the build report as JSON on stdout (progress goes to stderr)")
     .action(async (flags: BuildFlags) => {
       const print = flags.json
         ? (l: string) => ctx.output.err(l)
         : (l: string) => ctx.output.out(l);
+      const source = buildSource(process.env, {
+        ...(flags.sourceRepository ? { repository: flags.sourceRepository } : {}),
+        ...(flags.sourceCommit ? { commit: flags.sourceCommit } : {}),
+        ...(flags.sourceRef ? { ref: flags.sourceRef } : {}),
+        ...(flags.sourceEvent ? { event: flags.sourceEvent } : {}),
+        ...(flags.sourceRun ? { workflowRun: flags.sourceRun } : {}),
+      });
       const result = await buildModule({
         runner: execaRunner,
         clock: systemClock,
@@ -80,6 +98,7 @@ export function registerBuild(program: Command, ctx: CommandContext): void {
         jobs: parseJobs(flags.jobs),
         serial: parseSerial(flags.serial),
         allowToolchainMismatch: flags.allowToolchainMismatch ?? false,
+        ...(source ? { source } : {}),
         ...(flags.vmTest ? { afterBuild: vmTestAfterBuild(print) } : {}),
       });
       if (flags.json) ctx.output.out(JSON.stringify(result.report, null, 2));

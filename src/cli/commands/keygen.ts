@@ -7,6 +7,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { LpctlError } from "../../core/errors.js";
 import { generateSigningKey } from "../../core/sign/generate-signing-key.js";
+import { fsStep } from "../../io/fs-errors.js";
 import type { CommandContext } from "../program.js";
 
 interface KeygenFlags {
@@ -45,26 +46,16 @@ export function registerKeygen(program: Command, ctx: CommandContext): void {
         rsa: flags.rsa === true,
         ...(passphrase ? { passphrase } : {}),
       });
-      await mkdir(flags.out, { recursive: true });
+      await fsStep(`create ${flags.out}`, () => mkdir(flags.out, { recursive: true }));
       const secret = join(flags.out, "signing-key.asc");
       // "wx": never overwrite an existing key (it may be the only copy).
-      await writeFile(secret, key.privateKey, { mode: 0o600, flag: "wx" }).catch((e: unknown) => {
-        throw new LpctlError(
-          "USAGE",
-          `${secret} exists or cannot be written (${String(e)}); refusing to overwrite a signing key`,
-          { cause: e },
-        );
-      });
-      await writeFile(join(flags.out, "signing-key.pub.asc"), key.publicKey, {
-        mode: 0o644,
-        flag: "wx",
-      }).catch((e: unknown) => {
-        throw new LpctlError(
-          "USAGE",
-          `cannot write signing-key.pub.asc in ${flags.out}: ${String(e)}`,
-          { cause: e },
-        );
-      });
+      await fsStep(`write the signing key ${secret} (an existing key is never overwritten)`, () =>
+        writeFile(secret, key.privateKey, { mode: 0o600, flag: "wx" }),
+      );
+      const pub = join(flags.out, "signing-key.pub.asc");
+      await fsStep(`write the public key ${pub}`, () =>
+        writeFile(pub, key.publicKey, { mode: 0o644, flag: "wx" }),
+      );
       ctx.output.out(`fingerprint ${key.fingerprint}`);
       ctx.output.out(
         `wrote ${secret} (keep it secret) and ${join(flags.out, "signing-key.pub.asc")} (pin it on hosts)`,

@@ -3,12 +3,12 @@
  * into a mirror directory in the order readers can rely on.
  */
 import type { Command } from "commander";
-import { readFile } from "node:fs/promises";
-import { verifyManifest } from "../../core/verify/index.js";
 import { writeMirror } from "../../publisher/mirror-directory.js";
 import { readPublishedDir } from "../../publisher/read-published.js";
+import { readVerifiedDir } from "../../publisher/verify-published.js";
 import type { CommandContext } from "../program.js";
 import { isoTime } from "./parse-flags.js";
+import { readKeyFiles } from "./read-key-files.js";
 
 interface MirrorFlags {
   from: string;
@@ -23,23 +23,24 @@ export function registerMirror(program: Command, ctx: CommandContext): void {
     .description("copy a published release directory into a mirror directory (atomic, ordered)")
     .requiredOption("--from <dir>", "published directory (manifest.json, modules, signatures)")
     .requiredOption("--to <dir>", "mirror directory served to hosts")
-    .option("--key <file...>", "pinned public key(s): verify the manifest before mirroring it")
+    .option(
+      "--key <file...>",
+      "pinned public key(s): verify the manifest and every file before mirroring",
+    )
     .option("--now <iso>", "reference time for --key (default: now)")
     .action(async (flags: MirrorFlags) => {
-      const source = await readPublishedDir(flags.from);
+      const log = (line: string): void => ctx.output.out(line);
       if (flags.key?.length) {
-        const keys = await Promise.all(flags.key.map((k) => readFile(k, "utf8")));
+        const keys = await readKeyFiles(flags.key);
         const now = flags.now ? isoTime(flags.now) : new Date();
-        await verifyManifest({
-          manifest: source.manifestBytes,
-          signature: source.signature,
-          keys,
-          now,
-        });
-        ctx.output.out(`verified manifest version ${source.manifest.version}`);
-      } else {
-        ctx.output.err("lpctl: mirroring without --key: the manifest's signature was not checked");
+        // Everything is verified before the first byte is written.
+        const source = await readVerifiedDir(flags.from, keys, now);
+        log(`verified manifest version ${source.manifest.version} and every file it names`);
+        await writeMirror(flags.to, source.files, log);
+        return;
       }
-      await writeMirror(flags.to, source.files, (line) => ctx.output.out(line));
+      ctx.output.err("lpctl: mirroring without --key: the manifest's signature was not checked");
+      const source = await readPublishedDir(flags.from);
+      await writeMirror(flags.to, source.files, log);
     });
 }

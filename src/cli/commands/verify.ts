@@ -1,11 +1,21 @@
 /** `lpctl verify`: checks a signed manifest the way a host does and prints what it covers. */
 import type { Command } from "commander";
 import { open, readFile } from "node:fs/promises";
-import { LpctlError } from "../../core/errors.js";
+import { basename } from "node:path";
 import { MANIFEST_MAX_BYTES } from "../../core/manifest.js";
-import { verifyManifest } from "../../core/verify/index.js";
+import {
+  checkKernelBinding,
+  followKeyLists,
+  manifestTooLarge,
+  verifyManifest,
+} from "../../core/verify/index.js";
+import { fsStep, translateFsError } from "../../io/fs-errors.js";
+import { dirKeyListReader } from "../../publisher/read-key-lists.js";
 import type { CommandContext } from "../program.js";
 import { integer, isoTime } from "./parse-flags.js";
+import { readKeyFiles } from "./read-key-files.js";
+
+const KERNEL_FILE = /^kernel-([0-9a-f]+)\.json$/;
 
 interface VerifyFlags {
   manifest: string;
@@ -13,6 +23,8 @@ interface VerifyFlags {
   key: string[];
   threshold: string;
   lastVersion?: string;
+  buildId?: string;
+  keyLists?: string;
   now?: string;
   json?: boolean;
 }
@@ -28,23 +40,40 @@ export function registerVerify(program: Command, ctx: CommandContext): void {
     .requiredOption("--key <file...>", "pinned public key(s), armored")
     .option("--threshold <k>", "distinct pinned keys that must have signed", "1")
     .option("--last-version <n>", "refuse a version lower than this (rollback)")
+    .option(
+      "--build-id <id>",
+      "the kernel the manifest is read for: it must hold that entry only (default: from a kernel-<id>.json name)",
+    )
+    .option(
+      "--key-lists <dir>",
+      "follow the signed key lists (keys-<N>.json) in DIR from the pinned keys, as hosts do",
+    )
     .option("--now <iso>", "reference time (default: now)")
     .option("--json", "print the result as JSON")
     .action(async (flags: VerifyFlags) => {
+      const now = flags.now ? isoTime(flags.now) : new Date();
       const manifest = await readCapped(flags.manifest);
-      const signature = await readFile(flags.signature ?? `${flags.manifest}.asc`).catch(
-        () => new Uint8Array(),
-      );
-      const keys = await Promise.all(flags.key.map((k) => readFile(k, "utf8")));
+      const signature = await readSignature(flags.signature ?? `${flags.manifest}.asc`);
+      const pinned = {
+        version: 0,
+        threshold: integer(flags.threshold, "--threshold"),
+        keys: await readKeyFiles(flags.key),
+      };
+      const trust = flags.keyLists
+        ? await followKeyLists(dirKeyListReader(flags.keyLists), pinned, now)
+        : pinned;
       const result = await verifyManifest({
         manifest,
         signature: new Uint8Array(signature),
-        keys,
-        threshold: integer(flags.threshold, "--threshold"),
-        now: flags.now ? isoTime(flags.now) : new Date(),
+        keys: trust.keys,
+        threshold: trust.threshold,
+        now,
         ...(flags.lastVersion ? { lastVersion: integer(flags.lastVersion, "--last-version") } : {}),
       });
       const m = result.manifest;
+      // mix-and-match: kernel-<id>.json is bound to the build-id in its name.
+      const buildId = flags.buildId ?? KERNEL_FILE.exec(basename(flags.manifest))?.[1];
+      if (buildId !== undefined) checkKernelBinding(m, buildId, basename(flags.manifest));
       if (flags.json) {
         ctx.output.out(
           JSON.stringify(
@@ -82,12 +111,23 @@ export function registerVerify(program: Command, ctx: CommandContext): void {
     });
 }
 
-/** Reads at most the manifest cap plus one byte, so a huge file is refused without loading it. */
-async function readCapped(path: string): Promise<Uint8Array> {
-  const handle = await open(path, "r").catch((e: unknown) => {
-    throw new LpctlError("FILE_MISSING", `cannot read ${path}: ${String(e)}`, { cause: e });
-  });
+/** A missing signature file is an empty signature: verifyManifest then says SIGNATURE_MISSING. */
+export async function readSignature(path: string): Promise<Uint8Array> {
   try {
+    return new Uint8Array(await readFile(path));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return new Uint8Array();
+    throw translateFsError(e, `read the signature ${path}`);
+  }
+}
+
+/** Reads at most the manifest cap plus one byte, so a huge file is refused without loading it. */
+export async function readCapped(path: string): Promise<Uint8Array> {
+  const handle = await fsStep(`open the manifest ${path}`, () => open(path, "r"));
+  try {
+    // size: refused here with the real size; a pipe or a growing file is cut at cap + 1.
+    const { size } = await handle.stat();
+    if (size > MANIFEST_MAX_BYTES) throw manifestTooLarge(size);
     const buf = new Uint8Array(MANIFEST_MAX_BYTES + 1);
     let total = 0;
     for (;;) {
@@ -95,6 +135,8 @@ async function readCapped(path: string): Promise<Uint8Array> {
       if (bytesRead === 0 || (total += bytesRead) === buf.length) break;
     }
     return buf.subarray(0, total);
+  } catch (e) {
+    throw translateFsError(e, `read the manifest ${path}`);
   } finally {
     await handle.close();
   }

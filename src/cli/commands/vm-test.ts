@@ -89,8 +89,13 @@ export function registerVmTest(program: Command, ctx: CommandContext): void {
         memoryMb,
       });
       for (const line of formatVmReport(report)) print(line);
-      if (flags.json) ctx.output.out(JSON.stringify(report, null, 2));
       const err = vmTestError(report.steps, report.consoleTail);
-      if (err !== undefined) throw err;
+      // --json: one document on stdout, the report or the error (carrying the report).
+      if (err !== undefined) {
+        throw flags.json
+          ? new LpctlError(err.code, err.message, { details: { ...err.details, report } })
+          : err;
+      }
+      if (flags.json) ctx.output.out(JSON.stringify(report, null, 2));
     });
 }

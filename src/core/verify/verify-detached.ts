@@ -32,6 +32,7 @@ export const CLOCK_SKEW_MS = 10 * 60 * 1000;
 const PRIORITY: ErrorCode[] = [
   "SIGNATURE_KEY_REVOKED",
   "SIGNATURE_KEY_EXPIRED",
+  "SIGNATURE_FUTURE",
   "SIGNATURE_INVALID",
   "SIGNATURE_UNTRUSTED",
 ];
@@ -129,6 +130,14 @@ async function keyStatus(key: PublicKey, now: Date, e: unknown): Promise<LpctlEr
 function invalid(key: PublicKey, keyID: string, e: unknown): LpctlError {
   const fp = fingerprintOf(key);
   const reason = e instanceof Error ? e.message : String(e);
+  // clock: a signature dated after now + skew is not "changed", it is early.
+  if (/in the future/i.test(reason)) {
+    return new LpctlError(
+      "SIGNATURE_FUTURE",
+      `the signature by ${fp} (key ${keyID.toUpperCase()}) is dated in the future, more than ${CLOCK_SKEW_MS / 60_000} minutes after this run's time; check this machine's clock (or --now) and the publisher's`,
+      { cause: e, details: { fingerprint: fp } },
+    );
+  }
   return new LpctlError(
     "SIGNATURE_INVALID",
     `the signature by ${fp} (key ${keyID.toUpperCase()}) does not match the file: it was changed or the signature belongs to another file (${reason})`,

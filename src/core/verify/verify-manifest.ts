@@ -35,15 +35,23 @@ export interface VerifiedManifest {
   unchanged: boolean;
 }
 
+/**
+ * MANIFEST_TOO_LARGE; `size` only when the real size is known (callers read
+ * at most cap + 1 bytes, so the length they hold says only "more than").
+ */
+export function manifestTooLarge(size?: number): LpctlError {
+  const what = size === undefined ? "more than" : `${size} bytes, more than`;
+  return new LpctlError(
+    "MANIFEST_TOO_LARGE",
+    `manifest is ${what} the ${MANIFEST_MAX_BYTES}-byte cap; refusing to parse it (a real manifest is far smaller: check where it came from)`,
+    { details: { maxBytes: MANIFEST_MAX_BYTES, ...(size === undefined ? {} : { size }) } },
+  );
+}
+
 /** Verifies `input.manifest` against its signature and the manifest rules; throws LpctlError. */
 export async function verifyManifest(input: VerifyManifestInput): Promise<VerifiedManifest> {
   // size: refuse before parsing, so a huge file cannot exhaust memory.
-  if (input.manifest.length > MANIFEST_MAX_BYTES) {
-    throw new LpctlError(
-      "MANIFEST_TOO_LARGE",
-      `manifest is ${input.manifest.length} bytes, more than the ${MANIFEST_MAX_BYTES}-byte cap; refusing to parse it`,
-    );
-  }
+  if (input.manifest.length > MANIFEST_MAX_BYTES) throw manifestTooLarge();
   if (input.signature.length === 0) {
     throw new LpctlError(
       "SIGNATURE_MISSING",

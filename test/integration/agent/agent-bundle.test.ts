@@ -12,6 +12,7 @@ import {
   publishDir,
 } from "../../unit/agent/helpers/publish-dir.js";
 import { makeSigner, NOW } from "../../unit/agent/helpers/scenario.js";
+import { signKeyList } from "../../../src/publisher/sign-key-list.js";
 
 let dir = "";
 let file = "";
@@ -55,7 +56,7 @@ describe("single-file agent bundle", () => {
     await publishDir(evil, manifestOf(2, [entry], NOW), [mod], stranger.signer);
     await mkdir(path.join(root, "etc/lpctl"), { recursive: true });
     const run = async (mirror: string) => {
-      const cfg = `source: ${pathToFileURL(mirror).href}/\nkeys: [/etc/lpctl/keys/key0.asc]\n`;
+      const cfg = `source: ${pathToFileURL(mirror).href}/\nrepository: example/livepatches\nkeys: [/etc/lpctl/keys/key0.asc]\n`;
       await writeFile(path.join(root, "etc/lpctl/config.yaml"), cfg);
       return execa("node", [file, "sync", "--root", root], { cwd: dir, reject: false });
     };
@@ -65,5 +66,36 @@ describe("single-file agent bundle", () => {
     const refused = await run(evil);
     expect(refused.exitCode).toBe(2);
     expect(refused.stderr).toMatch(/not pinned/);
+  });
+
+  it("follows a signed key list to a new key (the lazily loaded chain code)", async () => {
+    const pinned = await makeSigner("pinned");
+    const next = await makeSigner("next");
+    const root = await makeFakeRoot([pinned.publicKey]);
+    const mod = fakeModule("lp_k");
+    const entry = kernelEntry({
+      release: `${LAB_RELEASE}-x`,
+      buildId: LAB_BUILD_ID,
+      module: mod,
+      patches: [],
+    });
+    const mirror = path.join(root, "srv/rotated");
+    await publishDir(mirror, manifestOf(1, [entry], NOW), [mod], next.signer);
+    const list = await signKeyList({
+      current: { version: 0, threshold: 1, keys: [pinned.publicKey] },
+      keys: [next.publicKey],
+      threshold: 1,
+      expires: new Date(NOW.getTime() + 86_400_000),
+      signers: [pinned.signer, next.signer],
+      now: NOW,
+    });
+    await writeFile(path.join(mirror, list.name), list.bytes);
+    await writeFile(path.join(mirror, `${list.name}.asc`), list.signature);
+    await mkdir(path.join(root, "etc/lpctl"), { recursive: true });
+    const cfg = `source: ${pathToFileURL(mirror).href}/\nrepository: example/livepatches\nkeys: [/etc/lpctl/keys/key0.asc]\n`;
+    await writeFile(path.join(root, "etc/lpctl/config.yaml"), cfg);
+    const r = await execa("node", [file, "sync", "--root", root], { cwd: dir, reject: false });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/accepted key list version 1/);
   });
 });

@@ -82,10 +82,18 @@ describe("kernel prepare (real kernel build)", () => {
 describe("lpctl build (real kpatch-build)", () => {
   it("builds the cumulative module for the lab target", async () => {
     const outDir = out();
-    const r = await buildModule(opts({ outDir }));
+    const source = {
+      repository: "o/r",
+      commit: "0123456789abcdef0123456789abcdef01234567",
+      ref: "refs/heads/main",
+      event: "push",
+      workflowRun: "42",
+    };
+    const r = await buildModule(opts({ outDir, source }));
     expect(r.modulePath && existsSync(r.modulePath)).toBe(true);
     const rep = report(outDir);
     expect(rep.result).toBe("success");
+    expect(rep.source).toEqual(source);
     expect(rep.buildId).toBe(prepared.buildId);
     expect(rep.changes).toContainEqual({
       object: "cmdline.o",

@@ -46,6 +46,8 @@ const publishCli = (...extra: string[]): ReturnType<typeof lpctl> =>
     gh.url,
     "--commit",
     COMMIT,
+    "--expect-commit",
+    COMMIT,
     ...extra,
   );
 

@@ -5,11 +5,14 @@ import { mkdir, mkdtemp, readdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli } from "../../../src/cli/run.js";
+import type { BuildReport } from "../../../src/core/build-report.js";
 import { fakeReport, moduleBytes } from "../../unit/core/report-fixture.js";
 
 export const REPO_ROOT = join(import.meta.dirname, "../../..");
 /** Patch ids that exist in this repository's patches/ (titles and CVEs come from there). */
 export const PATCH_IDS = ["cmdline-banner", "version-banner"];
+/** The commit every fake build says it was built from (pass as --expect-commit). */
+export const BUILT_COMMIT = "0123456789abcdef0123456789abcdef01234567";
 
 export interface CliResult {
   code: number;
@@ -34,9 +37,17 @@ export async function writeBuildOutputs(
   targets: string[],
   tag: string,
   size = 4096,
+  /** null: a local build that records no source. */
+  source: BuildReport["source"] | null = {
+    repository: "o/r",
+    commit: BUILT_COMMIT,
+    ref: "refs/heads/main",
+    event: "push",
+    workflowRun: "4242",
+  },
 ): Promise<void> {
   for (const target of targets) {
-    const report = fakeReport(target, PATCH_IDS, size);
+    const report = { ...fakeReport(target, PATCH_IDS, size), ...(source ? { source } : {}) };
     const bytes = moduleBytes(`${target}-${tag}`, size);
     const file = `livepatch-${tag}-${target}.ko`;
     report.module = {

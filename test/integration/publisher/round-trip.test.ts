@@ -5,7 +5,14 @@
 import { readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { gpgVerifyAll, lpctl, REPO_ROOT, tempDir, writeBuildOutputs } from "./helpers.js";
+import {
+  BUILT_COMMIT,
+  gpgVerifyAll,
+  lpctl,
+  REPO_ROOT,
+  tempDir,
+  writeBuildOutputs,
+} from "./helpers.js";
 
 describe.each([
   { kind: "ed25519", flags: [] as string[] },
@@ -40,7 +47,9 @@ describe.each([
         "--key",
         key,
         "--repository",
-        "example/lp",
+        "o/r",
+        "--expect-commit",
+        BUILT_COMMIT,
         "--repo",
         REPO_ROOT,
         "--to",
@@ -173,7 +182,9 @@ describe("lpctl mirror", () => {
       "--key",
       join(tmp, "keys/signing-key.asc"),
       "--repository",
-      "e/lp",
+      "o/r",
+      "--expect-commit",
+      BUILT_COMMIT,
       "--repo",
       REPO_ROOT,
       "--to",
@@ -191,7 +202,9 @@ describe("lpctl mirror", () => {
       join(tmp, "keys/signing-key.pub.asc"),
     );
     expect(r.code, r.err).toBe(0);
-    expect((await readdir(dst)).sort()).toEqual((await readdir(src)).sort());
+    // Build reports carry no signature: a verifying mirror copies only signed files.
+    const signed = (await readdir(src)).filter((n) => !n.startsWith("build-report-"));
+    expect((await readdir(dst)).sort()).toEqual(signed.sort());
     const stranger = await tempDir("stranger");
     await lpctl("keygen", "--name", "S", "--out", stranger);
     expect(
@@ -223,7 +236,9 @@ describe("publish builds only on releases signed by its own key", () => {
         "--key",
         key,
         "--repository",
-        "e/lp",
+        "o/r",
+        "--expect-commit",
+        BUILT_COMMIT,
         "--repo",
         REPO_ROOT,
         "--to",
@@ -242,7 +257,7 @@ describe("publish builds only on releases signed by its own key", () => {
     const before = (await readdir(mirror)).sort();
     const refresh = await publish(own, "--refresh");
     expect(refresh.code).toBe(2);
-    expect(refresh.err).toMatch(/does not verify with the signing key/);
+    expect(refresh.err).toMatch(/does not verify with the publisher's own key/);
     const next = await publish(own, "--reports", join(tmp, "b1"));
     expect(next.code).toBe(2);
     expect((await readdir(mirror)).sort()).toEqual(before);
@@ -255,7 +270,7 @@ describe("publish builds only on releases signed by its own key", () => {
       join(tmp, "b1"),
     );
     expect(foreign.code).toBe(2);
-    expect(foreign.err).toMatch(/does not verify with the signing key/);
+    expect(foreign.err).toMatch(/does not verify with the publisher's own key/);
     const ok = await publish(own, "--refresh");
     expect(ok.code, ok.err).toBe(0);
     expect(JSON.parse(await readFile(manifestPath, "utf8"))).toMatchObject({ version: 2 });

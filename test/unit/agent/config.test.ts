@@ -18,7 +18,11 @@ const error = (f: () => unknown): LpctlError => {
 describe("agent config", () => {
   it("fills defaults and normalises the source", () => {
     const c = parseAgentConfig(
-      { source: "https://github.com/o/r/releases/latest/download", keys: ["/etc/lpctl/k.asc"] },
+      {
+        source: "https://github.com/o/r/releases/latest/download",
+        repository: "o/r",
+        keys: ["/etc/lpctl/k.asc"],
+      },
       "c.yaml",
     );
     expect(c).toMatchObject({
@@ -52,19 +56,35 @@ describe("agent config", () => {
 
   it("refuses unknown fields and a threshold above the key count", () => {
     expect(
-      error(() => parseAgentConfig({ source: "file:///m/", keys: ["/k"], extra: 1 }, "c")).message,
+      error(() =>
+        parseAgentConfig({ source: "file:///m/", repository: "o/r", keys: ["/k"], extra: 1 }, "c"),
+      ).message,
     ).toMatch(/unrecognized|extra/i);
     expect(
-      error(() => parseAgentConfig({ source: "file:///m/", keys: ["/k"], threshold: 2 }, "c"))
-        .message,
+      error(() =>
+        parseAgentConfig(
+          { source: "file:///m/", repository: "o/r", keys: ["/k"], threshold: 2 },
+          "c",
+        ),
+      ).message,
     ).toMatch(/threshold: 2 exceeds/);
+  });
+
+  it("requires the repository the host follows, and says how to add it", () => {
+    const missing = error(() => parseAgentConfig({ source: "file:///m/", keys: ["/k"] }, "c"));
+    expect(missing.code).toBe("CONFIG_INVALID");
+    expect(missing.message).toMatch(/c: repository: required.*operating-hosts/);
+    const bad = { source: "file:///m/", repository: "../x", keys: ["/k"] };
+    expect(error(() => parseAgentConfig(bad, "c")).message).toMatch(
+      /repository: must be owner\/name/,
+    );
   });
 
   it("reads YAML from disk and reports YAML errors", async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), "lpctl-cfg-"));
     await writeFile(
       path.join(dir, "ok.yaml"),
-      "source: file:///srv/mirror\nkeys: [/etc/lpctl/a.asc]\n",
+      "source: file:///srv/mirror\nrepository: o/r\nkeys: [/etc/lpctl/a.asc]\n",
     );
     await writeFile(path.join(dir, "bad.yaml"), "source: [\n");
     expect((await loadAgentConfig(path.join(dir, "ok.yaml"))).source).toBe("file:///srv/mirror/");

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -100,5 +101,36 @@ describe("file fetcher", () => {
     expect(await f.fetch({ name: "../../etc/passwd", maxBytes: 10 })).toEqual({
       status: "not-found",
     });
+  });
+});
+
+describe("fetchers refuse to be held forever", () => {
+  it("http: a server dripping bytes inside the idle timeout hits the overall deadline", async () => {
+    let timer: NodeJS.Timeout | undefined;
+    const base = await serve((_req, res) => {
+      res.writeHead(200, { "content-length": 1000 });
+      timer = setInterval(() => res.write("x"), 50);
+    });
+    const started = performance.now();
+    const f = httpFetcher(base, { timeoutMs: 1000, deadlineMs: 400 });
+    await expect(f.fetch({ name: "slow", maxBytes: 1000 })).rejects.toMatchObject({
+      code: "FETCH_FAILED",
+      message: expect.stringMatching(/deadline/) as unknown,
+    });
+    clearInterval(timer);
+    expect(performance.now() - started).toBeLessThan(1500);
+  });
+
+  it("file://: a FIFO is refused at once instead of waiting for a writer", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "lpctl-fifo-"));
+    execFileSync("mkfifo", [path.join(dir, "manifest.json")]);
+    const started = performance.now();
+    await expect(
+      fileFetcher(`${pathToFileURL(dir).href}/`).fetch({ name: "manifest.json", maxBytes: 10 }),
+    ).rejects.toMatchObject({
+      code: "FETCH_FAILED",
+      message: expect.stringMatching(/not a regular file/) as unknown,
+    });
+    expect(performance.now() - started).toBeLessThan(1000);
   });
 });

@@ -34,17 +34,19 @@ describe("lpctl sync: applying", () => {
     expect(s.server.requests.some((r) => r.startsWith("GET /storage/kernel-"))).toBe(true);
   });
 
-  it("no change: 304 in exactly one request, nothing reloaded", async () => {
+  it("no change: one 304 for the manifest, one 404 for the next key list, nothing reloaded", async () => {
     s = await scenario(keys);
     await s.publish(1, "lp_v1", ["a"]);
     await s.sync();
     const before = s.server.requests.length;
     const loads = s.loader.calls.length;
     expect(await s.sync()).toBe("already-applied");
-    // One logical request: the redirect hop plus the conditional GET on storage.
+    // Two logical requests, each a redirect hop plus a GET on storage: the
+    // next key list (404: no rotation) and the conditional manifest (304).
     const made = s.server.requests.slice(before);
-    expect(made.filter((r) => r.startsWith("GET /download/"))).toHaveLength(1);
-    expect(made.filter((r) => r.startsWith("GET /storage/"))).toHaveLength(1);
+    expect(made.filter((r) => r.startsWith("GET /download/"))).toHaveLength(2);
+    expect(made.filter((r) => r.startsWith("GET /storage/keys-1.json"))).toHaveLength(1);
+    expect(made.filter((r) => r.startsWith("GET /storage/kernel-"))).toHaveLength(1);
     expect(s.loader.calls.length).toBe(loads);
     expect(s.log.some((l) => /checked kernel-[0-9a-f]+\.json: 304 not modified/.test(l))).toBe(
       true,
@@ -78,6 +80,7 @@ describe("lpctl sync: applying", () => {
     const dead = spawnSync(process.execPath, ["-e", "0"]).pid;
     await writeFile(path.join(s.root, "var/lib/lpctl/sync.lock"), `${dead}\n`);
     await writeFile(path.join(s.root, "var/lib/lpctl/modules/.lp_v3.ko.999.part"), "partial");
+    await writeFile(path.join(s.root, "var/lib/lpctl/modules/.lp_v3.ko.tmp-999-0a0b"), "partial");
     expect(await s.state()).toEqual(good);
     // The next run takes the stale lock over and finishes the job.
     expect(await s.sync()).toBe("already-applied");
@@ -106,7 +109,9 @@ describe("lpctl sync: applying", () => {
     const before = s.server.requests.length;
     expect(await s.sync()).toBe("applied");
     expect(
-      s.server.requests.slice(before).filter((r) => r.startsWith("GET /storage/")),
+      s.server.requests
+        .slice(before)
+        .filter((r) => r.startsWith("GET /storage/") && !r.startsWith("GET /storage/keys-")),
     ).toHaveLength(1);
     expect(await s.livepatch("lp_v1")).toBe("1");
   });

@@ -9,7 +9,9 @@ describe("sync lock", () => {
   it("is exclusive while held and free after release", async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), "lpctl-lock-"));
     const lock = await acquireSyncLock(dir);
-    expect(await readFile(path.join(dir, "sync.lock"), "utf8")).toBe(`${process.pid}\n`);
+    expect(await readFile(path.join(dir, "sync.lock"), "utf8")).toMatch(
+      new RegExp(`^${process.pid}:[0-9a-f]+\n$`),
+    );
     await expect(acquireSyncLock(dir)).rejects.toMatchObject({
       code: "SYNC_LOCKED",
       details: { pid: process.pid },
@@ -23,7 +25,9 @@ describe("sync lock", () => {
     const dead = spawnSync(process.execPath, ["-e", "0"]).pid;
     await writeFile(path.join(dir, "sync.lock"), `${dead}\n`);
     const lock = await acquireSyncLock(dir);
-    expect(await readFile(path.join(dir, "sync.lock"), "utf8")).toBe(`${process.pid}\n`);
+    expect(await readFile(path.join(dir, "sync.lock"), "utf8")).toMatch(
+      new RegExp(`^${process.pid}:`),
+    );
     await lock.release();
   });
 });

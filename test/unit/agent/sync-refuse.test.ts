@@ -150,7 +150,10 @@ describe("lpctl sync: refusing", () => {
     await rm(path.join(s.mirrorDir, `${KERNEL_JSON}.asc`));
     expect(await code(s.sync())).toBe("KERNEL_NOT_COVERED");
     const cfg = path.join(s.root, "etc/lpctl/config.yaml");
-    await writeFile(cfg, `source: ${s.config.source}\nkeys: [/etc/lpctl/keys/key0.asc]\n`);
+    await writeFile(
+      cfg,
+      `source: ${s.config.source}\nrepository: example/livepatches\nkeys: [/etc/lpctl/keys/key0.asc]\n`,
+    );
     const err: string[] = [];
     const exit = await runCli(["sync", "--root", s.root], {
       out: () => undefined,
@@ -173,11 +176,33 @@ describe("lpctl sync: refusing", () => {
     s = await scenario(keys);
     await s.publish(1, "lp_v1", ["a"], { signer: stranger.signer });
     const cfg = path.join(s.root, "etc/lpctl/config.yaml");
-    await writeFile(cfg, `source: ${s.config.source}\nkeys: [/etc/lpctl/keys/key0.asc]\n`);
+    await writeFile(
+      cfg,
+      `source: ${s.config.source}\nrepository: example/livepatches\nkeys: [/etc/lpctl/keys/key0.asc]\n`,
+    );
     const exit = await runCli(["sync", "--root", s.root], {
       out: () => undefined,
       err: () => undefined,
     });
     expect(exit).toBe(2);
+  });
+
+  it("a hostile mirror's 100 MB manifest exits 2 from the CLI, code first on stderr", async () => {
+    s = await scenario(keys);
+    await s.publish(1, "lp_v1", ["a"]);
+    s.server.appendJunk.set(KERNEL_JSON, 100 * 1024 * 1024);
+    const cfg = path.join(s.root, "etc/lpctl/config.yaml");
+    await writeFile(
+      cfg,
+      `source: ${s.config.source}\nrepository: example/livepatches\nkeys: [/etc/lpctl/keys/key0.asc]\n`,
+    );
+    const err: string[] = [];
+    const exit = await runCli(["sync", "--root", s.root], {
+      out: () => undefined,
+      err: (l) => err.push(l),
+    });
+    expect(exit).toBe(2);
+    expect(err[0]).toMatch(/^lpctl: DOWNLOAD_TOO_LARGE: kernel-\S+\.json: /);
+    expect((await s.state()).lastError?.code).toBe("DOWNLOAD_TOO_LARGE");
   });
 });

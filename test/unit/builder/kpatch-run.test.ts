@@ -57,4 +57,27 @@ describe("runKpatchBuild", () => {
       "Using source directory at /c/tree\nERROR: Version disagreement for symbol x\nSUCCESS\n",
     );
   });
+
+  it("a build log it cannot write is a coded error naming it, not a crash", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "lpctl-kp-"));
+    const runner = fakeRunner({ "/tools/kpatch-build": () => ({ exitCode: 0 }) });
+    const logFile = join(dir, "no-such-dir", "build.log");
+    await expect(
+      runKpatchBuild(runner, {
+        kpatchBuild: "/tools/kpatch-build",
+        tree: "/c/tree",
+        pristineVmlinux: "/c/pristine/vmlinux",
+        config: "/c/tree/.config",
+        jobs: 1,
+        name: "lp_t_1",
+        outDir: "/out",
+        patchFiles: [],
+        cacheDir: "/cache",
+        logFile,
+      }),
+    ).rejects.toMatchObject({
+      code: "FILE_MISSING",
+      message: `cannot write the build log ${logFile}: no such file or directory; check the path`,
+    });
+  });
 });

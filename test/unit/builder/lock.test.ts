@@ -91,7 +91,7 @@ describe("acquireLock", () => {
       deps(() => true),
     );
     owner.addPid(5555);
-    expect(readFileSync(path, "utf8")).toMatch(/^4242:\d+\n5555\n$/);
+    expect(readFileSync(path, "utf8")).toMatch(/^4242:[0-9a-f]+\n5555\n$/);
     // The owner (4242 in the file) is gone, its kpatch-build child 5555 is not.
     const other = { ...deps((pid) => pid === 5555), pid: 4343 };
     await expect(acquireLock(path, other, { timeoutMs: 30, pollMs: 5 })).rejects.toMatchObject({

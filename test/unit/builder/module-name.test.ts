@@ -21,6 +21,18 @@ describe("moduleName", () => {
   it("refuses a serial that leaves no room", () => {
     expect(() => moduleName("t", "9".repeat(60))).toThrow(/too long/);
   });
+
+  it("refuses unusable serials with MODULE_NAME_INVALID saying what to pass", () => {
+    expect(() => moduleName("t", "9".repeat(60))).toThrow(
+      expect.objectContaining({ code: "MODULE_NAME_INVALID" }),
+    );
+    expect(() => moduleName("t", "--")).toThrow(
+      expect.objectContaining({
+        code: "MODULE_NAME_INVALID",
+        message: expect.stringMatching(/no usable characters; pass a --serial/) as unknown,
+      }),
+    );
+  });
 });
 
 describe("devSerial", () => {

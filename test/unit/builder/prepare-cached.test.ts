@@ -41,7 +41,7 @@ function runner(gcc = gccId) {
   });
 }
 
-const flavour = "kpatch-cc -ffunction-sections -fdata-sections -gz=none";
+const flavour = "kpatch-cc -ffunction-sections -fdata-sections -gz=none lds-split-sections";
 const source = `debian:linux-source-6.1=6.1.192-2@sha256:${debSha}`;
 
 async function cachedEntry(

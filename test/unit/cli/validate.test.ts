@@ -85,6 +85,8 @@ describe("lpctl validate", () => {
   it("fails with a message when the repository does not exist", async () => {
     const r = await lpctl("validate", "--repo", "/nonexistent/lpctl-repo");
     expect(r.code).toBe(1);
-    expect(r.err[0]).toMatch(/^lpctl: cannot read repository '\/nonexistent\/lpctl-repo'/);
+    expect(r.err[0]).toMatch(
+      /^lpctl: REPO_INVALID: cannot read repository '\/nonexistent\/lpctl-repo'/,
+    );
   });
 });

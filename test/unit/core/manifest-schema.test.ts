@@ -8,10 +8,13 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { canonicalJson } from "../../../src/core/canonical-json.js";
+import { BuildReportSchema } from "../../../src/core/build-report.js";
+import { idProblem } from "../../../src/core/ids.js";
 import { ManifestSchema } from "../../../src/core/manifest.js";
 
 const ROOT = join(import.meta.dirname, "../../..");
 const SCHEMA_FILE = join(ROOT, "schemas/manifest.schema.json");
+const REPORT_SCHEMA_FILE = join(ROOT, "schemas/build-report.schema.json");
 const FIXTURES = join(ROOT, "test/fixtures/manifests");
 
 function generated(): string {
@@ -22,6 +25,31 @@ function generated(): string {
     title: "livepatch-gitops signed manifest (manifest.json, kernel-<buildId>.json)",
   });
 }
+
+function generatedReport(): string {
+  const schema = z.toJSONSchema(BuildReportSchema, { target: "draft-2020-12" });
+  return canonicalJson({
+    ...schema,
+    $id: "https://github.com/livepatch-gitops/livepatch-gitops/schemas/build-report.schema.json",
+    title: "livepatch-gitops build report (build-report.json)",
+  });
+}
+
+describe("schemas/build-report.schema.json", () => {
+  it("equals the JSON Schema generated from BuildReportSchema", () => {
+    if (process.env.UPDATE_SCHEMAS === "1") writeFileSync(REPORT_SCHEMA_FILE, generatedReport());
+    const file: unknown = JSON.parse(readFileSync(REPORT_SCHEMA_FILE, "utf8"));
+    expect(file).toEqual(JSON.parse(generatedReport()));
+  });
+
+  it.each(["lab", "debian-6.1-lab", "x/../../escaped", "..", "a..b", "A", "-x", "x".repeat(65)])(
+    "target id %s: the schema agrees with the repository's id rule",
+    (id) => {
+      const ok = BuildReportSchema.shape.target.safeParse(id).success;
+      expect(ok).toBe(idProblem(id) === undefined);
+    },
+  );
+});
 
 describe("schemas/manifest.schema.json", () => {
   it("equals the JSON Schema generated from ManifestSchema", () => {

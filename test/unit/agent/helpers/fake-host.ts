@@ -82,7 +82,13 @@ export function fakeLoader(root: string): FakeLoader {
 
 export function testConfig(over: Record<string, unknown>): AgentConfig {
   return parseAgentConfig(
-    { keys: ["/etc/lpctl/keys/key0.asc"], transitionTimeout: 0.4, signalAfter: 0.1, ...over },
+    {
+      repository: "example/livepatches",
+      keys: ["/etc/lpctl/keys/key0.asc"],
+      transitionTimeout: 0.4,
+      signalAfter: 0.1,
+      ...over,
+    },
     "test-config",
   );
 }

@@ -51,7 +51,13 @@ export interface Scenario {
     version: number,
     modName: string,
     patches: string[],
-    opts?: { signer?: Signer; days?: number; release?: string },
+    opts?: {
+      signer?: Signer;
+      days?: number;
+      release?: string;
+      repository?: string;
+      size?: number;
+    },
   ): Promise<FakeModule>;
   sync(opts?: { force?: boolean; now?: Date }): ReturnType<typeof runSync>;
   state(): ReturnType<typeof readState>;
@@ -81,7 +87,7 @@ export async function scenario(
     log,
     config,
     async publish(version, modName, patches, opts = {}) {
-      const mod = fakeModule(modName);
+      const mod = fakeModule(modName, opts.size);
       const entry = kernelEntry({
         release: opts.release ?? LAB_RELEASE,
         buildId: LAB_BUILD_ID,
@@ -92,7 +98,10 @@ export async function scenario(
       mirrorDir = await mkdtemp(path.join(os.tmpdir(), `lpctl-mirror-v${version}-`));
       await publishDir(
         mirrorDir,
-        manifestOf(version, [entry], NOW, opts.days),
+        {
+          ...manifestOf(version, [entry], NOW, opts.days),
+          ...(opts.repository === undefined ? {} : { repository: opts.repository }),
+        },
         [mod],
         opts.signer ?? keys.signer,
       );

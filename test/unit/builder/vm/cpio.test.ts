@@ -89,5 +89,18 @@ describe("newc initramfs writer", () => {
     await expect(resolveEntries([{ path: "/../etc/x", content: "" }])).rejects.toThrow(
       /bad initramfs path/,
     );
+    await expect(resolveEntries([{ path: "/../etc/x", content: "" }])).rejects.toMatchObject({
+      code: "VM_INPUT_INVALID",
+    });
+  });
+
+  it("a missing source file (vm-test --module) is FILE_MISSING naming it", async () => {
+    const missing = "/nonexistent/lpctl/module.ko";
+    await expect(
+      resolveEntries([{ path: "/lp/module.ko", source: missing }]),
+    ).rejects.toMatchObject({
+      code: "FILE_MISSING",
+      message: `cannot read ${missing} for the VM's /lp/module.ko: no such file or directory; check the path`,
+    });
   });
 });

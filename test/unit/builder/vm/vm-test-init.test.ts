@@ -16,7 +16,9 @@ describe("vmTestInit", () => {
   });
 
   it("refuses a module name that is not a sysfs name", () => {
-    expect(() => vmTestInit("lp-test", 15)).toThrow(/invalid livepatch module name/);
-    expect(() => vmTestInit("x; reboot", 15)).toThrow();
+    expect(() => vmTestInit("lp-test", 15)).toThrow(/'lp-test' is not a livepatch module name/);
+    expect(() => vmTestInit("x; reboot", 15)).toThrow(
+      expect.objectContaining({ code: "MODULE_NAME_INVALID" }),
+    );
   });
 });

@@ -51,8 +51,8 @@ describe("vm-test inputs", () => {
       "--bzimage",
       "/nonexistent",
     ];
-    expect(await runCli([...base, "--expect", "x"], o)).toBe(1);
-    expect(await runCli([...base, "--timeout", "0"], o)).toBe(1);
+    expect(await runCli([...base, "--expect", "x"], o)).toBe(64);
+    expect(await runCli([...base, "--timeout", "0"], o)).toBe(64);
     expect(err.join("\n")).toMatch(/--expect-command and --expect must be given together/);
     expect(err.join("\n")).toMatch(/--timeout must be a positive integer/);
   });

@@ -64,7 +64,33 @@ describe("verifyDetached and clock skew", () => {
     ).toHaveLength(1);
     const behind1h = new Date(signedAt - 60 * 60_000);
     await expect(verifyDetached(module, sig, [pinned.publicKey], behind1h)).rejects.toMatchObject({
-      code: "SIGNATURE_INVALID",
+      code: "SIGNATURE_FUTURE",
     });
+  });
+});
+
+describe("verifyDetached and a future-dated signature", () => {
+  it("says the signature is dated in the future, not that the file changed", async () => {
+    const { generateKey } = await import("openpgp");
+    const { createOpenpgpSigner } = await import("../../../../src/core/sign/openpgp-signer.js");
+    const key = await generateKey({
+      type: "ecc",
+      userIDs: [{ name: "early" }],
+      date: new Date(NOW.getTime() - 86_400_000),
+    });
+    const signer = await createOpenpgpSigner(
+      key.privateKey,
+      undefined,
+      () => new Date(NOW.getTime() + 3_600_000),
+    );
+    const sig = await signer.sign(module);
+    const refused = verifyDetached(module, sig, [key.publicKey], NOW);
+    await expect(refused).rejects.toMatchObject({ code: "SIGNATURE_FUTURE" });
+    await expect(refused).rejects.toThrow(/dated in the future/);
+    // An hour later the same bytes verify: nothing was changed.
+    const later = new Date(NOW.getTime() + 3_600_000);
+    expect((await verifyDetached(module, sig, [key.publicKey], later)).fingerprints).toHaveLength(
+      1,
+    );
   });
 });

@@ -1,0 +1,193 @@
+/** The run of `lpctl publish`: inputs verified, next version built, signed and written. */
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { loadRepository } from "../../builder/read-repo.js";
+import { LpctlError } from "../../core/errors.js";
+import type { PatchInfo } from "../../core/manifest-build.js";
+import { checkProvenance, type ExpectedSource } from "../../core/provenance.js";
+import { checkOwnSignature } from "../../publisher/check-own-signature.js";
+import { createGitHubReleaseStore } from "../../publisher/github-release.js";
+import { loadSigner } from "../../publisher/load-signer.js";
+import { writeMirror } from "../../publisher/mirror-directory.js";
+import { prepareRelease } from "../../publisher/prepare-release.js";
+import { previousManifest } from "../../publisher/previous-manifest.js";
+import { publishRelease } from "../../publisher/publish-release.js";
+import { readBuildOutputs } from "../../publisher/read-build-outputs.js";
+import { checkSignerListed, keyListFiles } from "../../publisher/read-key-lists.js";
+import { readPublishedDir, type PublishedDir } from "../../publisher/read-published.js";
+import { latestManifest, resumeWindow } from "../../publisher/release-manifest.js";
+import type { CommandContext } from "../program.js";
+import { integer, isoTime } from "./parse-flags.js";
+
+export interface PublishFlags {
+  reports?: string[];
+  refresh?: boolean;
+  repo: string;
+  repository?: string;
+  key?: string;
+  previous?: string;
+  from?: string;
+  to?: string;
+  github?: boolean;
+  tokenEnv: string;
+  apiUrl: string;
+  commit?: string;
+  expectCommit?: string;
+  expectRun?: string;
+  previousKey?: string[];
+  keyLists?: string;
+  lifetimeDays: string;
+  now?: string;
+  json?: boolean;
+}
+
+export async function publish(
+  flags: PublishFlags,
+  ctx: CommandContext,
+  log: (line: string) => void,
+): Promise<void> {
+  const now = flags.now ? isoTime(flags.now) : new Date();
+  const lifetimeDays = integer(flags.lifetimeDays, "--lifetime-days");
+  const signer = await loadSigner(flags.key);
+  if (flags.keyLists) await checkSignerListed(flags.keyLists, signer.fingerprint);
+  // Our own key, plus keys this publisher signed with before a rotation.
+  const ownKeys = [signer.publicKey, ...(await readKeyFiles(flags.previousKey ?? []))];
+  const store = flags.github ? githubStore(flags, log) : undefined;
+  const refresh: PublishedDir | undefined = flags.refresh
+    ? await readPublishedDir(refreshSource(flags))
+    : undefined;
+  if (refresh)
+    await checkOwnSignature(
+      refresh.manifestBytes,
+      refresh.signature,
+      ownKeys,
+      join(refreshSource(flags), "manifest.json"),
+    );
+  // GitHub's latest release is the source of truth when publishing there.
+  const previous =
+    flags.previous || flags.from || !store
+      ? await previousManifest(
+          {
+            ...(flags.previous ? { file: flags.previous } : {}),
+            ...(flags.from || flags.to ? { dir: flags.from ?? flags.to } : {}),
+            required: flags.from !== undefined,
+          },
+          ownKeys,
+        )
+      : await latestManifest(store, ownKeys);
+  const version = (previous?.version ?? refresh?.manifest.version ?? 0) + 1;
+  const window = store
+    ? await resumeWindow(store, `v${version}`, ownKeys, { version, now, lifetimeDays })
+    : undefined;
+  const outputs = refresh ? undefined : await readBuildOutputs(requireReports(flags));
+  const source = outputs && checkProvenance(outputs.reports, expected(flags));
+  const prepared = await prepareRelease({
+    ...(previous ? { previous } : {}),
+    ...(refresh ? { refresh } : {}),
+    ...(outputs ? { outputs } : {}),
+    patches: refresh ? {} : await patchInfo(flags.repo),
+    ...(flags.repository ? { repository: flags.repository } : {}),
+    now,
+    lifetimeDays,
+    signer,
+    ...(window ? { window } : {}),
+  });
+  const { manifest } = prepared;
+  // Key lists first: a host that sees a manifest by a new key finds its list.
+  const files = [...(flags.keyLists ? await keyListFiles(flags.keyLists) : []), ...prepared.files];
+  log(
+    `manifest version ${manifest.version}: ${manifest.kernels.length} targets, expires ${manifest.expires}, signed by ${signer.fingerprint}${source ? `, built from ${source.repository}@${source.commit} (${source.event}, run ${source.workflowRun})` : ""}`,
+  );
+  if (store && flags.commit)
+    await publishRelease({
+      store,
+      version: manifest.version,
+      commit: flags.commit,
+      files,
+      log,
+    });
+  if (flags.to) await writeMirror(flags.to, files, log);
+  if (flags.json) {
+    ctx.output.out(
+      JSON.stringify(
+        {
+          version: manifest.version,
+          expires: manifest.expires,
+          targets: manifest.kernels.map((k) => k.target),
+          files: files.map((f) => f.name),
+        },
+        null,
+        2,
+      ),
+    );
+  }
+}
+
+async function readKeyFiles(files: readonly string[]): Promise<string[]> {
+  return Promise.all(
+    files.map((f) =>
+      readFile(f, "utf8").catch((e: unknown) => {
+        throw new LpctlError("KEY_MISSING", `cannot read the key ${f}: ${String(e)}`, {
+          cause: e,
+        });
+      }),
+    ),
+  );
+}
+
+function expected(flags: PublishFlags): ExpectedSource {
+  if (!flags.expectCommit)
+    throw new LpctlError(
+      "USAGE",
+      "--reports needs --expect-commit SHA: the reviewed commit the builds must come from",
+    );
+  return {
+    commit: flags.expectCommit,
+    ...(flags.repository ? { repository: flags.repository } : {}),
+    ...(flags.expectRun ? { workflowRun: flags.expectRun } : {}),
+  };
+}
+
+function requireReports(flags: PublishFlags): string[] {
+  if (!flags.reports?.length)
+    throw new LpctlError(
+      "USAGE",
+      "pass --reports DIR... (or --refresh to re-issue the current content)",
+    );
+  return flags.reports;
+}
+
+function refreshSource(flags: PublishFlags): string {
+  const dir = flags.from ?? flags.to;
+  if (!dir)
+    throw new LpctlError(
+      "USAGE",
+      "--refresh needs --from DIR (a mirror or downloaded release) holding the current content",
+    );
+  return dir;
+}
+
+/** Titles and CVEs from patches/<id>/patch.yaml; the upstream commit becomes the patch's commit. */
+async function patchInfo(repo: string): Promise<Record<string, PatchInfo>> {
+  const { patches } = await loadRepository(repo);
+  const out: Record<string, PatchInfo> = {};
+  for (const p of patches)
+    out[p.id] = { title: p.title, cves: p.cves, ...(p.upstream ? { commit: p.upstream } : {}) };
+  return out;
+}
+
+function githubStore(
+  flags: PublishFlags,
+  log: (line: string) => void,
+): ReturnType<typeof createGitHubReleaseStore> {
+  const token = process.env[flags.tokenEnv];
+  if (!token)
+    throw new LpctlError("USAGE", `environment variable ${flags.tokenEnv} holds no GitHub token`);
+  if (!flags.repository) throw new LpctlError("USAGE", "--github needs --repository OWNER/REPO");
+  return createGitHubReleaseStore({
+    repository: flags.repository,
+    token,
+    apiUrl: flags.apiUrl,
+    log,
+  });
+}

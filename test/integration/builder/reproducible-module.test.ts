@@ -1,0 +1,50 @@
+/**
+ * Anyone can rebuild a release's module and compare: the same inputs built
+ * in two cache directories (two kernel trees at two paths, two kpatch-build
+ * work directories) give the same kernel build-id and the same module
+ * bytes. Costs a second cold kernel build; the first is the shared test
+ * cache's.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { buildModule } from "../../../src/builder/build.js";
+import { systemClock } from "../../../src/builder/clock.js";
+import { execaRunner } from "../../../src/builder/runner.js";
+import { sha256File } from "../../../src/builder/sha256-file.js";
+import { CACHE, REPO } from "./helpers.js";
+
+async function buildIn(cacheDir: string) {
+  const outDir = mkdtempSync(join(tmpdir(), "lpctl-repro-out-"));
+  const r = await buildModule({
+    runner: execaRunner,
+    clock: systemClock,
+    print: () => {},
+    env: process.env,
+    repoDir: REPO,
+    cacheDir,
+    targetId: "debian-6.1-lab",
+    patchIds: ["cmdline-banner"],
+    outDir,
+    serial: "1",
+  });
+  return { ...r, sha256: await sha256File(r.modulePath ?? "") };
+}
+
+describe("reproducible modules", () => {
+  it("two cache directories give the same build-id and the same module sha256", async () => {
+    const other = mkdtempSync(join(tmpdir(), "lpctl-repro-cache-"));
+    // Same .deb (the download is not what is under test), everything else apart.
+    mkdirSync(join(CACHE, "debian"), { recursive: true });
+    symlinkSync(join(CACHE, "debian"), join(other, "debian"));
+    const a = await buildIn(CACHE);
+    const b = await buildIn(other);
+    expect(a.report.buildId).toBe(b.report.buildId);
+    expect(a.report.module?.sha256).toBe(a.sha256);
+    expect(b.sha256).toBe(a.sha256);
+    // Nothing of either cache's location is in the bytes.
+    const bytes = readFileSync(a.modulePath ?? "");
+    for (const dir of [CACHE, other]) expect(bytes.includes(Buffer.from(dir))).toBe(false);
+  });
+});
