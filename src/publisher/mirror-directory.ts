@@ -18,6 +18,7 @@ import { LpctlError } from "../core/errors.js";
 import { ManifestSchema, type Manifest } from "../core/manifest.js";
 import { writeFileAtomic } from "../io/atomic-write.js";
 import type { ReleaseFile } from "./release-files.js";
+import { fsStep } from "../io/fs-errors.js";
 
 export interface MirrorResult {
   written: string[];
@@ -31,7 +32,7 @@ export async function writeMirror(
   files: readonly ReleaseFile[],
   log: (line: string) => void = () => undefined,
 ): Promise<MirrorResult> {
-  await mkdir(dir, { recursive: true });
+  await fsStep(`create the mirror directory ${dir}`, () => mkdir(dir, { recursive: true }));
   const previous = await readManifestIn(dir);
   const result: MirrorResult = { written: [], unchanged: [], removed: [] };
   try {

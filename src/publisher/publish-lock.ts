@@ -8,6 +8,7 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { acquireLock, processLockDeps, type Lock } from "../builder/lock.js";
 import { isLpctlError, LpctlError } from "../core/errors.js";
+import { fsStep } from "../io/fs-errors.js";
 
 export const PUBLISH_LOCK = ".lpctl-publish.lock";
 
@@ -17,7 +18,7 @@ export async function lockMirror(
   log: (line: string) => void,
   timeoutMs = 10 * 60_000,
 ): Promise<Lock> {
-  await mkdir(dir, { recursive: true });
+  await fsStep(`create ${dir}`, () => mkdir(dir, { recursive: true }));
   const path = join(dir, PUBLISH_LOCK);
   try {
     return await acquireLock(path, processLockDeps, {

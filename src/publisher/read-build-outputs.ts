@@ -9,6 +9,7 @@ import { BuildReportSchema, type BuildReport } from "../core/build-report.js";
 import { LpctlError } from "../core/errors.js";
 import { parseStrictJson } from "../core/strict-json.js";
 import { fieldPath } from "../core/schema-issues.js";
+import { fsStep } from "../io/fs-errors.js";
 
 export interface BuildOutputs {
   reports: BuildReport[];
@@ -53,10 +54,10 @@ async function reportDirs(dir: string): Promise<string[]> {
 
 async function readOne(dir: string, out: BuildOutputs): Promise<void> {
   const path = join(dir, REPORT);
-  if ((await stat(path)).size > MAX_REPORT_BYTES) {
+  if ((await fsStep(`read ${path}`, () => stat(path))).size > MAX_REPORT_BYTES) {
     throw new LpctlError("FILE_TOO_LARGE", `${path} is larger than ${MAX_REPORT_BYTES} bytes`);
   }
-  const bytes = new Uint8Array(await readFile(path));
+  const bytes = new Uint8Array(await fsStep(`read ${path}`, () => readFile(path)));
   const codes = { malformed: "BUILD_REPORT_INVALID", duplicate: "BUILD_REPORT_INVALID" } as const;
   const parsed = BuildReportSchema.safeParse(parseStrictJson(bytes, path, codes));
   if (!parsed.success) {

@@ -82,3 +82,16 @@ describe("writeMirror", () => {
     expect(await readFile(join(dir, "index.html"), "utf8")).toBe("mine");
   });
 });
+
+describe("writeMirror on a path it cannot create", () => {
+  it("is IO_FAILED naming the directory, not an untranslated error", async () => {
+    const file = join(await mkdtemp(join(tmpdir(), "lpctl-mirror-")), "a-file");
+    await writeFile(file, "x");
+    await expect(writeMirror(join(file, "mirror"), [])).rejects.toMatchObject({
+      code: "IO_FAILED",
+      message: expect.stringContaining(
+        `create the mirror directory ${join(file, "mirror")}`,
+      ) as unknown,
+    });
+  });
+});
