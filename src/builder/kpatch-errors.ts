@@ -51,12 +51,23 @@ const SIGNATURES: readonly Signature[] = [
     warning: false,
     re: /data section \S+ selected for inclusion|changed section \.(?:data|rodata|bss)\S* not selected/,
   },
+  // Removed statics: named by kpatch-build, or (seen on the lab target when
+  // the declarations sat above the hunk) the file's local symbols no longer
+  // match vmlinux's.
   {
     rule: "static-local-removed",
     warning: false,
-    re: /reference to static local variable \S+ in \S+ was removed/,
+    re: /reference to static local variable \S+ in \S+ was removed|find_local_syms: \d+: couldn't find matching \S+ local symbols/,
   },
-  { rule: "unsupported-path", warning: false, re: /unsupported patch to (?:lib\/|assembly)/ },
+  // The plain .text section: an object built without -ffunction-sections,
+  // i.e. assembly (seen on the lab target for arch/x86/lib/clear_page_64.S).
+  {
+    rule: "unsupported-path",
+    warning: false,
+    re: /unsupported patch to (?:lib\/|assembly)|changed section \.text not selected/,
+  },
+  // A new EXPORT_SYMBOL adds to the export tables, which kpatch cannot patch.
+  { rule: "new-exported-symbol", warning: false, re: /changed section __ksymtab\S* not selected/ },
   {
     rule: "jump-label-or-static-call",
     warning: false,

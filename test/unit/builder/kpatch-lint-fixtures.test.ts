@@ -135,3 +135,25 @@ describe("real kpatch-build logs", () => {
     }
   });
 });
+
+/**
+ * The same agreement on kpatch-build's real output: each refusal recorded
+ * on the lab target (test/fixtures/kpatch-logs/lint/, with the rule the lint
+ * reports for that patch, see test/unit/core/lint/kpatch-confirmed.test.ts)
+ * maps to that rule.
+ */
+const REAL_REFUSALS: [log: string, rule: string][] = [
+  ["init-split-declaration", "init-code"],
+  ["define-macro-local", "static-initializer-change"],
+  ["static-local-removed-above-context", "static-local-removed"],
+  ["unsupported-path", "unsupported-path"],
+  ["new-exported-symbol", "new-exported-symbol"],
+];
+
+describe("real kpatch-build refusals map to the rule the lint reports", () => {
+  it.each(REAL_REFUSALS)("%s → %s", (log, rule) => {
+    const text = readFileSync(join(FIXTURES, "kpatch-logs/lint", `${log}.log`), "utf8");
+    expect(text).not.toMatch(/^SUCCESS$/m);
+    expect(matchKpatchRule(text.split("\n"))?.rule).toBe(rule);
+  });
+});
