@@ -7,11 +7,10 @@ import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { buildStatusReport } from "../../../src/agent/status-report.js";
-import { isLpctlError } from "../../../src/core/errors.js";
 import type { Trust } from "../../../src/core/key-list.js";
 import type { Signer } from "../../../src/core/sign/signer.js";
 import { signKeyList } from "../../../src/publisher/sign-key-list.js";
-import { makeSigner, NOW, scenario, type Scenario } from "./helpers/scenario.js";
+import { makeSigner, NOW, scenario, type Scenario, code } from "./helpers/scenario.js";
 
 type Keys = Awaited<ReturnType<typeof makeSigner>>;
 let oldKey: Keys;
@@ -28,16 +27,6 @@ beforeAll(async () => {
 afterEach(async () => {
   await s.close();
 });
-
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return "ok";
-  } catch (e) {
-    if (isLpctlError(e)) return e.code;
-    throw e;
-  }
-}
 
 const PINNED = (): Trust => ({ version: 0, threshold: 1, keys: [oldKey.publicKey] });
 

@@ -2,10 +2,9 @@ import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../../src/cli/run.js";
-import { isLpctlError } from "../../../src/core/errors.js";
 import { kernelManifestName } from "../../../src/core/manifest.js";
 import { LAB_BUILD_ID } from "./helpers/fake-host.js";
-import { makeSigner, NOW, scenario, type Scenario } from "./helpers/scenario.js";
+import { makeSigner, NOW, scenario, type Scenario, code } from "./helpers/scenario.js";
 
 let keys: Awaited<ReturnType<typeof makeSigner>>;
 let stranger: Awaited<ReturnType<typeof makeSigner>>;
@@ -17,16 +16,6 @@ beforeAll(async () => {
 afterEach(async () => {
   await s.close();
 });
-
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return "ok";
-  } catch (e) {
-    if (isLpctlError(e)) return e.code;
-    throw e;
-  }
-}
 
 const KERNEL_JSON = kernelManifestName(LAB_BUILD_ID);
 

@@ -9,11 +9,10 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../../src/cli/run.js";
-import { isLpctlError } from "../../../src/core/errors.js";
 import { kernelManifestName } from "../../../src/core/manifest.js";
 import { LAB_BUILD_ID, LAB_RELEASE } from "./helpers/fake-host.js";
 import { fakeModule, kernelEntry, manifestOf, publishDir } from "./helpers/publish-dir.js";
-import { makeSigner, NOW, scenario, type Scenario } from "./helpers/scenario.js";
+import { makeSigner, NOW, scenario, type Scenario, code } from "./helpers/scenario.js";
 
 let keys: Awaited<ReturnType<typeof makeSigner>>;
 let s: Scenario;
@@ -23,16 +22,6 @@ beforeAll(async () => {
 afterEach(async () => {
   await s.close();
 });
-
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return "ok";
-  } catch (e) {
-    if (isLpctlError(e)) return e.code;
-    throw e;
-  }
-}
 
 const KERNEL_JSON = kernelManifestName(LAB_BUILD_ID);
 const OTHER_BUILD_ID = "0123456789abcdef0123456789abcdef01234567";

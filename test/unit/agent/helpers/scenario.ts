@@ -9,6 +9,7 @@ import type { AgentConfig } from "../../../../src/agent/config.js";
 import { httpFetcher } from "../../../../src/agent/http-fetcher.js";
 import { readState } from "../../../../src/agent/state.js";
 import { runSync } from "../../../../src/agent/sync.js";
+import { isLpctlError } from "../../../../src/core/errors.js";
 import { generateSigningKey } from "../../../../src/core/sign/generate-signing-key.js";
 import { createOpenpgpSigner } from "../../../../src/core/sign/openpgp-signer.js";
 import type { Signer } from "../../../../src/core/sign/signer.js";
@@ -122,4 +123,15 @@ export async function scenario(
       await removeRoot(root);
     },
   };
+}
+
+/** "ok", or the LpctlError code the promise was refused with (anything else is rethrown). */
+export async function code(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+    return "ok";
+  } catch (e) {
+    if (isLpctlError(e)) return e.code;
+    throw e;
+  }
 }
