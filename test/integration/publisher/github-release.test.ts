@@ -13,9 +13,9 @@ import { createGitHubReleaseStore } from "../../../src/publisher/github-release.
 import { loadSigner } from "../../../src/publisher/load-signer.js";
 import { publishRelease } from "../../../src/publisher/publish-release.js";
 import { startFakeGitHub, type FakeGitHub } from "./fake-github.js";
-import { lpctl, REPO_ROOT, tempDir, writeBuildOutputs } from "./helpers.js";
+import { lpctl, tempDir, writeBuildOutputs, publishToGitHub, BUILT_COMMIT } from "./helpers.js";
 
-const COMMIT = "0123456789abcdef0123456789abcdef01234567";
+const COMMIT = BUILT_COMMIT;
 let gh: FakeGitHub;
 let tmp: string;
 
@@ -29,27 +29,7 @@ beforeEach(async () => {
 afterEach(() => gh.close());
 
 const publishCli = (...extra: string[]): ReturnType<typeof lpctl> =>
-  lpctl(
-    "publish",
-    "--reports",
-    join(tmp, "b"),
-    "--key",
-    join(tmp, "keys/signing-key.asc"),
-    "--repository",
-    "o/r",
-    "--repo",
-    REPO_ROOT,
-    "--github",
-    "--token-env",
-    "LPCTL_TEST_TOKEN",
-    "--api-url",
-    gh.url,
-    "--commit",
-    COMMIT,
-    "--expect-commit",
-    COMMIT,
-    ...extra,
-  );
+  publishToGitHub(tmp, gh.url, ...extra);
 
 function assetNames(): string[] {
   return (gh.releases[0]?.assets ?? []).map((a) => a.name).sort();

@@ -96,3 +96,36 @@ export async function gpgVerifyAll(
   }
   return results;
 }
+
+/**
+ * `lpctl publish --github` of the build outputs in `tmp/b`, signed with the
+ * key in `tmp/keys`, to the fake GitHub at `apiUrl` (token in
+ * LPCTL_TEST_TOKEN), for BUILT_COMMIT.
+ */
+export function publishToGitHub(
+  tmp: string,
+  apiUrl: string,
+  ...extra: string[]
+): Promise<CliResult> {
+  return lpctl(
+    "publish",
+    "--reports",
+    join(tmp, "b"),
+    "--key",
+    join(tmp, "keys/signing-key.asc"),
+    "--repository",
+    "o/r",
+    "--repo",
+    REPO_ROOT,
+    "--github",
+    "--token-env",
+    "LPCTL_TEST_TOKEN",
+    "--api-url",
+    apiUrl,
+    "--commit",
+    BUILT_COMMIT,
+    "--expect-commit",
+    BUILT_COMMIT,
+    ...extra,
+  );
+}

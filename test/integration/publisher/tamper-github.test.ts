@@ -5,7 +5,7 @@
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startFakeGitHub, type FakeGitHub } from "./fake-github.js";
-import { BUILT_COMMIT, lpctl, REPO_ROOT, tempDir, writeBuildOutputs } from "./helpers.js";
+import { lpctl, tempDir, writeBuildOutputs, publishToGitHub } from "./helpers.js";
 
 let gh: FakeGitHub;
 let tmp: string;
@@ -20,27 +20,7 @@ beforeEach(async () => {
 afterEach(() => gh.close());
 
 const publishCli = (...extra: string[]): ReturnType<typeof lpctl> =>
-  lpctl(
-    "publish",
-    "--reports",
-    join(tmp, "b"),
-    "--key",
-    join(tmp, "keys/signing-key.asc"),
-    "--repository",
-    "o/r",
-    "--repo",
-    REPO_ROOT,
-    "--github",
-    "--token-env",
-    "LPCTL_TEST_TOKEN",
-    "--api-url",
-    gh.url,
-    "--commit",
-    BUILT_COMMIT,
-    "--expect-commit",
-    BUILT_COMMIT,
-    ...extra,
-  );
+  publishToGitHub(tmp, gh.url, ...extra);
 
 function asset(tag: string, name: string): { bytes: Uint8Array } {
   const a = gh.releases.find((r) => r.tag === tag)?.assets.find((x) => x.name === name);
