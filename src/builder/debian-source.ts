@@ -5,7 +5,7 @@
  * tarball unpacked out of it. Two targets pinning two versions of one
  * package get two .debs side by side.
  */
-import { mkdir, mkdtemp, readdir, readFile, rename, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { newestDebianVersion } from "../core/debian-version.js";
@@ -114,8 +114,7 @@ async function readRecord(dir: string, pkg: string, version: string): Promise<De
     const r = RecordSchema.safeParse(raw);
     if (!r.success || r.data.package !== pkg || r.data.version !== version) return undefined;
     // The record counts only with its .deb beside it.
-    const files = await readdir(dir);
-    return files.includes(`${pkg}_${version.replace(":", "%3a")}.deb`) ? r.data : undefined;
+    return (await stat(debPath(dir, pkg, version))).isFile() ? r.data : undefined;
   } catch {
     return undefined;
   }
