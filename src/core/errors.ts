@@ -98,6 +98,8 @@ export const ERROR_CATEGORIES = {
   TRANSITION_TIMEOUT: "failure",
   SYNC_LOCKED: "failure",
   STATE_INVALID: "failure",
+  // forge conformance (tests and the forge's debug mode)
+  CONFORMANCE_SPEC_UNAVAILABLE: "failure",
   // anything not translated yet: a bug to report
   INTERNAL: "internal",
 } as const satisfies Record<string, ErrorCategory>;
