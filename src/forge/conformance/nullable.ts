@@ -43,7 +43,9 @@ function widen(schema: Json): Json {
   if (nullable !== true) return rest;
   if (typeof rest.type === "string") {
     rest.type = [rest.type, "null"];
-    if (Array.isArray(rest.enum) && !rest.enum.includes(null)) rest.enum = [...rest.enum, null];
+    const values: unknown = rest.enum;
+    if (Array.isArray(values) && !values.includes(null))
+      rest.enum = [...(values as unknown[]), null];
     return rest;
   }
   return { anyOf: [rest, { type: "null" }] };

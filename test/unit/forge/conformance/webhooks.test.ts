@@ -49,7 +49,7 @@ describe("createWebhookConformance", () => {
   it("names repository.has_discussions when a push payload lacks it (what frozen community examples miss)", () => {
     const push = sample("push");
     expect(conformance.check("push", undefined, push)).toEqual({ schemaKey: "push" });
-    delete push.repository!.has_discussions;
+    delete push.repository.has_discussions;
     expect(conformance.check("push", undefined, push).violation).toBe(
       "webhook push: /repository must have required property 'has_discussions'",
     );
@@ -60,7 +60,7 @@ describe("createWebhookConformance", () => {
     expect(conformance.check("pull_request", "opened", opened)).toEqual({
       schemaKey: "pull-request-opened",
     });
-    delete asObject(opened.pull_request!.head).sha;
+    delete asObject(opened.pull_request.head).sha;
     expect(conformance.check("pull_request", "opened", opened).violation).toMatch(
       /^webhook pull-request-opened: \/pull_request\/head must have required property 'sha'/,
     );
