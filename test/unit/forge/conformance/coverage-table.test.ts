@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { format } from "prettier";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   readCoverageRecords,
@@ -80,6 +81,17 @@ describe("replaceCoverage and parseCoverage", () => {
 
   it("appends the heading when the document has none", () => {
     expect(replaceCoverage("# Forge\n", "GEN")).toBe("# Forge\n\n## Conformance coverage\n\nGEN\n");
+  });
+
+  it("reads back tables Prettier has aligned (npm run lint formats docs/)", async () => {
+    const formatted = await format(replaceCoverage(doc, renderCoverage(records)), {
+      parser: "markdown",
+    });
+    expect(formatted).toContain("| ------");
+    expect(parseCoverage(formatted)).toEqual({
+      operations: ["checks/create", "repos/get-release"],
+      webhooks: ["push"],
+    });
   });
 
   it("reads back what it wrote", () => {
