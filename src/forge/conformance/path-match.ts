@@ -71,28 +71,30 @@ export class PathIndex<E extends RouteEntry> {
 function splitPath(path: string): string[] {
   const query = path.indexOf("?");
   const bare = query === -1 ? path : path.slice(0, query);
-  return bare.split("/").slice(1);
+  return segmentsOf(bare);
+}
+
+// `/` (GitHub's root endpoint) has no segments, not one empty one.
+function segmentsOf(path: string): string[] {
+  return path === "/" ? [] : path.split("/").slice(1);
 }
 
 function compileTemplate(template: string, multi: readonly string[]): Segment[] {
-  return template
-    .split("/")
-    .slice(1)
-    .map((text): Segment => {
-      const whole = /^\{([^}]+)\}$/.exec(text);
-      if (whole?.[1] !== undefined) {
-        return { kind: "param", name: whole[1], multi: multi.includes(whole[1]) };
-      }
-      if (!text.includes("{")) return { kind: "literal", text };
-      // A segment mixing text and parameters, e.g. `{base}...{head}`.
-      const names: string[] = [];
-      const source = text.replace(/\{([^}]+)\}|[^{]+/g, (part, name: string | undefined) => {
-        if (name === undefined) return part.replace(/[.*+?^$()|[\]\\]/g, "\\$&");
-        names.push(name);
-        return "(.+?)";
-      });
-      return { kind: "pattern", names, regex: new RegExp(`^${source}$`) };
+  return segmentsOf(template).map((text): Segment => {
+    const whole = /^\{([^}]+)\}$/.exec(text);
+    if (whole?.[1] !== undefined) {
+      return { kind: "param", name: whole[1], multi: multi.includes(whole[1]) };
+    }
+    if (!text.includes("{")) return { kind: "literal", text };
+    // A segment mixing text and parameters, e.g. `{base}...{head}`.
+    const names: string[] = [];
+    const source = text.replace(/\{([^}]+)\}|[^{]+/g, (part, name: string | undefined) => {
+      if (name === undefined) return part.replace(/[.*+?^$()|[\]\\]/g, "\\$&");
+      names.push(name);
+      return "(.+?)";
     });
+    return { kind: "pattern", names, regex: new RegExp(`^${source}$`) };
+  });
 }
 
 interface Found {

@@ -48,7 +48,9 @@ export class RestDescription {
 
   /** What `operation` documents for `status` (falling back to `default`). */
   response(operation: RestOperation, status: number): DocumentedResponse {
-    const raw = operation.responses[String(status)] ?? operation.responses.default;
+    const own = (key: string) =>
+      Object.hasOwn(operation.responses, key) ? operation.responses[key] : undefined;
+    const raw = own(String(status)) ?? own("default");
     if (raw === undefined)
       return { kind: "undocumented", documented: Object.keys(operation.responses) };
     const response = this.resolve(raw, "#/components/responses/", this.responses);

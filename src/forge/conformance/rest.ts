@@ -1,7 +1,7 @@
-import type { ValidateFunction } from "ajv";
-import { createDraft07Ajv, describeErrors } from "./ajv-setup.js";
+import { createDraft07Ajv } from "./ajv-setup.js";
 import { REST_COMPONENTS_ID, RestDescription, type RestOperation } from "./rest-description.js";
 import { readDescription } from "./spec-files.js";
+import { ValidatorCache } from "./validator-cache.js";
 
 /** Which of GitHub's REST descriptions to hold responses to. */
 export type RestSpec = "ghes-3.19" | "api.github.com";
@@ -63,22 +63,8 @@ export function createRestConformance(options: RestConformanceOptions = {}): Res
   const description = new RestDescription(readDescription("@octokit/openapi", file));
   const ajv = createDraft07Ajv();
   ajv.addSchema(description.componentsSchema);
-  const validators = new Map<string, ValidateFunction | string>();
+  const cache = new ValidatorCache(ajv);
   const generic = options.undocumentedErrors === "generic";
-
-  function validatorFor(key: string, schema: object): ValidateFunction | string {
-    let validator = validators.get(key);
-    if (validator === undefined) {
-      try {
-        validator = ajv.compile(schema);
-      } catch (e) {
-        // A description the converter cannot handle is a bug here, not in the forge.
-        validator = `its schema does not compile: ${e instanceof Error ? e.message : String(e)}`;
-      }
-      validators.set(key, validator);
-    }
-    return validator;
-  }
 
   function checkBody(
     op: RestOperation,
@@ -99,31 +85,28 @@ export function createRestConformance(options: RestConformanceOptions = {}): Res
         if (status >= 400) return checkGenericError(where, status, body);
         return `${where}: GitHub documents no body for this response`;
       case "body": {
-        const media = response.mediaTypes[contentType];
+        const media = Object.hasOwn(response.mediaTypes, contentType)
+          ? response.mediaTypes[contentType]
+          : undefined;
         if (media === undefined) {
           return `${where}: content type ${contentType} is not documented (${Object.keys(response.mediaTypes).join(", ")})`;
         }
         // Diffs, patches and raw file contents are text; only JSON has a schema to hold it to.
         if (media.schema === undefined || !/^application\/(.+\+)?json$/.test(contentType))
           return undefined;
-        const validator = validatorFor(
-          `${op.operationId} ${status} ${contentType}`,
-          media.schema as object,
-        );
-        if (typeof validator === "string") return `${where}: ${validator}`;
-        return validator(body) ? undefined : `${where}: ${describeErrors(validator.errors ?? [])}`;
+        const key = `${op.operationId} ${status} ${contentType}`;
+        const errors = cache.validate(key, () => media.schema, body);
+        return errors === undefined ? undefined : `${where}: ${errors}`;
       }
     }
   }
 
   function checkGenericError(where: string, status: number, body: unknown): string | undefined {
-    const validator = validatorFor(
-      `generic ${status === 422 ? 422 : "error"}`,
-      genericErrorSchema(status),
-    );
-    if (typeof validator === "string") return `${where}: ${validator}`;
-    if (validator(body)) return undefined;
-    return `${where} (checked as GitHub's generic error): ${describeErrors(validator.errors ?? [])}`;
+    const key = `generic ${status === 422 ? 422 : "error"}`;
+    const errors = cache.validate(key, () => genericErrorSchema(status), body);
+    return errors === undefined
+      ? undefined
+      : `${where} (checked as GitHub's generic error): ${errors}`;
   }
 
   return {

@@ -23,6 +23,7 @@ const entries: RouteEntry[] = [
   },
   { method: "get", template: "/repos/{owner}/{repo}/compare/{base}...{head}", multiSegment: [] },
   { method: "post", template: "/repos/{owner}/{repo}/releases", multiSegment: [] },
+  { method: "get", template: "/", multiSegment: [] },
 ];
 const index = new PathIndex(entries);
 
@@ -67,6 +68,11 @@ describe("PathIndex", () => {
     const m = index.match("GET", "/repos/o/r/compare/main...topic");
     expect(m?.entry.template).toBe("/repos/{owner}/{repo}/compare/{base}...{head}");
     expect(m?.params).toMatchObject({ base: "main", head: "topic" });
+  });
+
+  it("matches the root endpoint", () => {
+    expect(templateOf("GET", "/")).toBe("/");
+    expect(templateOf("GET", "/?x=1")).toBe("/");
   });
 
   it("ignores the query string and the method's case", () => {

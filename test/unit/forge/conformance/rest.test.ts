@@ -193,3 +193,20 @@ describe("createRestConformance: operations and statuses", () => {
     });
   });
 });
+
+describe("createRestConformance: other descriptions", () => {
+  it("checks against api.github.com, where uploads are served from the uploads host", () => {
+    const dotcom = createRestConformance({ spec: "api.github.com" });
+    expect(dotcom.file).toBe("api.github.com.json");
+    expect(dotcom.check("GET", "/repos/o/r/releases/1", 200, release()).violation).toBeUndefined();
+    expect(
+      dotcom.check("POST", "/api/v3/repos/o/r/releases/1/assets", 201, releaseAsset()).violation,
+    ).toBe("repos/upload-release-asset: served on /api/v3, GitHub serves it on /api/uploads");
+  });
+
+  it("refuses a description file that does not exist, saying what to install", () => {
+    expect(() => createRestConformance({ file: "ghes-9.99.json" })).toThrow(
+      expect.objectContaining({ code: "CONFORMANCE_SPEC_UNAVAILABLE" }) as Error,
+    );
+  });
+});

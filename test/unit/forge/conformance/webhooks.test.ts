@@ -87,6 +87,7 @@ describe("createWebhookConformance", () => {
     expect(conformance.check("no_such_event", undefined, {})).toEqual({
       violation: "webhook no-such-event: no such event in GitHub's webhook description",
     });
+    expect(conformance.check("constructor", undefined, {}).violation).toMatch(/no such event/);
     expect(conformance.check("pull_request", undefined, {}).violation).toBe(
       "webhook pull-request: no such event in GitHub's webhook description (this event needs an action)",
     );
