@@ -10,36 +10,25 @@ import { afterAll, afterEach, expect } from "vitest";
 import {
   COVERAGE_DIR_ENV,
   CoverageRecorder,
+  createConformanceHooks,
   createRestConformance,
   createWebhookConformance,
   writeCoverageRecords,
+  type ConformanceHooks,
+  type ConformanceResponse,
   type RestCheckResult,
   type RestConformance,
   type WebhookCheckResult,
   type WebhookConformance,
 } from "../../src/forge/conformance/index.js";
 
-/** A response as the forge's `onResponse` hook receives it; `path` is after `/api/v3` or `/api/uploads`, or includes them. */
-export interface ForgeResponse {
-  method: string;
-  path: string;
-  status: number;
-  /** The parsed JSON body (undefined for none). */
-  body: unknown;
-  contentType?: string;
-}
-
-/** The hooks the forge accepts; a returned string is a violation (the forge answers 502 naming it). */
-export interface ForgeConformanceHooks {
-  onResponse: (r: ForgeResponse) => string | undefined;
-  onWebhook: (event: string, action: string | undefined, payload: unknown) => string | undefined;
-}
+export type { ConformanceHooks, ConformanceResponse };
 
 let rest: RestConformance | undefined;
 let webhooks: WebhookConformance | undefined;
 const recorder = new CoverageRecorder();
 
-/** The shared REST validator (ghes-3.19; undocumented error statuses checked as GitHub's generic error). */
+/** The shared REST validator: ghes-3.19, undocumented error statuses held to GitHub's generic error shape. */
 export function restConformance(): RestConformance {
   rest ??= createRestConformance({ spec: "ghes-3.19", undocumentedErrors: "generic" });
   return rest;
@@ -59,55 +48,54 @@ function currentTest(): string {
   return `${file} > ${state.currentTestName ?? "(outside a test)"}`;
 }
 
-/** Checks one response, records it when it conforms, returns the violation otherwise. */
-export function checkResponse(r: ForgeResponse): string | undefined {
-  return checkAndRecord(r).violation;
+function recordRest(r: ConformanceResponse, result: RestCheckResult): void {
+  if (
+    result.violation !== undefined ||
+    result.operationId === undefined ||
+    result.template === undefined
+  )
+    return;
+  recorder.add({
+    kind: "rest",
+    operationId: result.operationId,
+    method: r.method.toUpperCase(),
+    template: result.template,
+    status: r.status,
+    documented: result.documented ?? true,
+    test: currentTest(),
+  });
 }
 
-function checkAndRecord(r: ForgeResponse): RestCheckResult {
+function recordWebhook(
+  _event: string,
+  _action: string | undefined,
+  result: WebhookCheckResult,
+): void {
+  if (result.violation !== undefined || result.schemaKey === undefined) return;
+  recorder.add({ kind: "webhook", schemaKey: result.schemaKey, test: currentTest() });
+}
+
+/** Checks one response and records it when it conforms. */
+function checkRest(r: ConformanceResponse): RestCheckResult {
   const result = restConformance().check(r.method, r.path, r.status, r.body, r.contentType);
-  if (
-    result.violation === undefined &&
-    result.operationId !== undefined &&
-    result.template !== undefined
-  ) {
-    recorder.add({
-      kind: "rest",
-      operationId: result.operationId,
-      method: r.method.toUpperCase(),
-      template: result.template,
-      status: r.status,
-      documented: result.documented ?? true,
-      test: currentTest(),
-    });
-  }
+  recordRest(r, result);
   return result;
 }
 
-/** Checks one webhook payload, records it when it conforms, returns the violation otherwise. */
-export function checkWebhook(
-  event: string,
-  action: string | undefined,
-  payload: unknown,
-): string | undefined {
-  return checkAndRecordWebhook(event, action, payload).violation;
-}
-
-function checkAndRecordWebhook(
+/** Checks one webhook payload and records it when it conforms. */
+function checkHook(
   event: string,
   action: string | undefined,
   payload: unknown,
 ): WebhookCheckResult {
   const result = webhookConformance().check(event, action, payload);
-  if (result.violation === undefined && result.schemaKey !== undefined) {
-    recorder.add({ kind: "webhook", schemaKey: result.schemaKey, test: currentTest() });
-  }
+  recordWebhook(event, action, result);
   return result;
 }
 
 /** Fails the test unless the response conforms; returns its operation id. */
-export function expectConformant(r: ForgeResponse): string {
-  const { operationId, violation } = checkAndRecord(r);
+export function expectConformant(r: ConformanceResponse): string {
+  const { operationId, violation } = checkRest(r);
   if (violation !== undefined) throw new Error(`REST response does not conform: ${violation}`);
   return operationId ?? "";
 }
@@ -118,23 +106,27 @@ export function expectWebhookConformant(
   action: string | undefined,
   payload: unknown,
 ): string {
-  const { schemaKey, violation } = checkAndRecordWebhook(event, action, payload);
+  const { schemaKey, violation } = checkHook(event, action, payload);
   if (violation !== undefined) throw new Error(`webhook payload does not conform: ${violation}`);
   return schemaKey ?? "";
 }
 
 /**
  * Hooks for a forge under test. "answer" returns each violation, so the forge
- * answers 502 naming it (a client sees it at once, but clients with retries
- * may retry a 502); "record" returns nothing and collects the violations in
- * `violations`, for an afterEach to assert empty.
+ * answers 502 naming it (seen at once, but a client with retries may retry a
+ * 502); "record" returns nothing and collects the violations in `violations`,
+ * for an afterEach to assert empty. Both record coverage.
  */
-export function forgeConformanceHooks(
-  mode: "answer" | "record" = "answer",
-): ForgeConformanceHooks & {
+export function forgeConformanceHooks(mode: "answer" | "record" = "answer"): ConformanceHooks & {
   violations: string[];
 } {
   const violations: string[] = [];
+  const hooks = createConformanceHooks({
+    rest: restConformance(),
+    webhooks: webhookConformance(),
+    onRestResult: recordRest,
+    onWebhookResult: recordWebhook,
+  });
   const handle = (violation: string | undefined) => {
     if (violation === undefined) return undefined;
     violations.push(`${currentTest()}: ${violation}`);
@@ -142,8 +134,8 @@ export function forgeConformanceHooks(
   };
   return {
     violations,
-    onResponse: (r) => handle(checkResponse(r)),
-    onWebhook: (event, action, payload) => handle(checkWebhook(event, action, payload)),
+    onResponse: (r) => handle(hooks.onResponse(r)),
+    onWebhook: (event, action, payload) => handle(hooks.onWebhook(event, action, payload)),
   };
 }
 
@@ -152,7 +144,7 @@ export function forgeConformanceHooks(
  * fail the test that caused them (afterEach), and the file's coverage records
  * dumped after it (afterAll) when $LPCTL_FORGE_COVERAGE_DIR names a directory.
  */
-export function useForgeConformance(): ForgeConformanceHooks {
+export function useForgeConformance(): ConformanceHooks {
   const hooks = forgeConformanceHooks("record");
   afterEach(() => {
     const found = hooks.violations.splice(0);

@@ -18,6 +18,12 @@ export {
   type WebhookConformance,
 } from "./webhooks.js";
 export {
+  createConformanceHooks,
+  type ConformanceHooks,
+  type ConformanceHooksOptions,
+  type ConformanceResponse,
+} from "./hooks.js";
+export {
   CoverageRecorder,
   mergeRecords,
   type CoverageRecord,
