@@ -98,6 +98,12 @@ export const ERROR_CATEGORIES = {
   TRANSITION_TIMEOUT: "failure",
   SYNC_LOCKED: "failure",
   STATE_INVALID: "failure",
+  // forge Actions runner
+  WORKFLOW_INVALID: "failure",
+  WORKFLOW_UNSUPPORTED: "failure",
+  EXPRESSION_INVALID: "failure",
+  ACTION_UNSUPPORTED: "failure",
+  ACTION_FAILED: "failure",
   // anything not translated yet: a bug to report
   INTERNAL: "internal",
 } as const satisfies Record<string, ErrorCategory>;

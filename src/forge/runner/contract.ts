@@ -7,7 +7,8 @@
  */
 
 /** The events the forge raises workflows for. */
-export type WorkflowEventName = "push" | "pull_request" | "workflow_dispatch" | "repository_dispatch";
+export type WorkflowEventName =
+  "push" | "pull_request" | "workflow_dispatch" | "repository_dispatch";
 
 export interface WorkflowEvent {
   name: WorkflowEventName;
@@ -81,4 +82,6 @@ export interface RunRequest {
 export interface RunResult {
   conclusion: "success" | "failure" | "cancelled";
   jobs: JobRecord[];
+  /** Why the run failed before any job ran (an invalid workflow file), for the run's annotation. */
+  error?: string;
 }
