@@ -39,6 +39,24 @@ export { Evaluator, Lexer, Parser, data } from "@actions/expressions";
 export { truthy } from "@actions/expressions/result";
 `;
 
+// @actions/expressions 0.3.61 unescapes only the first '' of a string
+// literal (`value.replace("''", "'")`), so a `run:` with ${{ }} and several
+// single quotes (turned by the parser into format('…''…''…')) ran with a
+// stray quote. Patched to replace them all; the build fails if the line
+// changes, so an upgrade is looked at again.
+const fixQuoteUnescape = {
+  name: "fix-quote-unescape",
+  setup(b) {
+    b.onLoad({ filter: /@actions[\\/]expressions[\\/]dist[\\/]lexer\.js$/ }, (args) => {
+      const text = readFileSync(args.path, "utf8");
+      const bug = `value = value.replace("''", "'");`;
+      if (!text.includes(bug))
+        throw new Error(`${args.path}: the line to patch changed; check the fix`);
+      return { contents: text.replace(bug, `value = value.replaceAll("''", "'");`), loader: "js" };
+    });
+  },
+};
+
 const result = await build({
   stdin: { contents: entry, resolveDir: root, loader: "js", sourcefile: "actions-entry.mjs" },
   outfile,
@@ -51,6 +69,7 @@ const result = await build({
   banner: { js: header },
   metafile: true,
   write: false,
+  plugins: [fixQuoteUnescape],
 });
 
 // The MIT and ISC licences ask for their notice in every copy: append the

@@ -45,7 +45,9 @@ export async function runScript(step: ScriptStep, rt: JobRuntime): Promise<Scrip
     cwd: step.cwd,
     env: { ...step.env, ...files },
     log: rt.log,
-    signal: rt.signal,
+    // A step started after the cancellation (if: always(), cancelled()) runs
+    // to its end, as on GitHub; only the step running when it came is stopped.
+    signal: rt.signal.aborted ? new AbortController().signal : rt.signal,
     timeoutMs: step.timeoutMs,
   });
   // File commands count even when the step fails, as on GitHub.

@@ -1,4 +1,5 @@
 /** Runs one step of a leg: condition, environment, `run:` or a native action. */
+import { stat } from "node:fs/promises";
 import path from "node:path";
 import { isLpctlError, LpctlError } from "../../core/errors.js";
 import { nativeAction } from "./actions/index.js";
@@ -74,11 +75,19 @@ async function execute(spec: StepSpec, state: LegState, name: string): Promise<S
     ...stepEnv,
   };
   const timeout = spec.timeoutMinutes && evaluateToken(spec.timeoutMinutes, scope);
+  const dir = runDefault(spec, state, "working-directory");
+  const cwd = workspacePath(rt, dir);
+  if (!(await isDirectory(cwd))) {
+    throw new LpctlError(
+      "FILE_MISSING",
+      `working-directory '${dir}' does not exist in the workspace`,
+    );
+  }
   const result = await runScript(
     {
       script: evaluateString(step.run, scope),
       shell: runDefault(spec, state, "shell"),
-      cwd: workspacePath(rt, runDefault(spec, state, "working-directory")),
+      cwd,
       env,
       timeoutMs: timeout === undefined ? undefined : minutes(timeout, `${name}: timeout-minutes`),
     },
@@ -140,3 +149,9 @@ function continueOnError(spec: StepSpec, state: LegState): boolean {
     return false;
   }
 }
+
+const isDirectory = (p: string) =>
+  stat(p).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );

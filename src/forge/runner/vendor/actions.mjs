@@ -9736,7 +9736,7 @@ var Lexer = class {
     }
     this.next();
     let value = this.input.substring(this.start + 1, this.offset - 1);
-    value = value.replace("''", "'");
+    value = value.replaceAll("''", "'");
     this.addToken(TokenType2.STRING, value);
   }
   consumeIdentifier() {
