@@ -39,21 +39,39 @@ export { Evaluator, Lexer, Parser, data } from "@actions/expressions";
 export { truthy } from "@actions/expressions/result";
 `;
 
-// @actions/expressions 0.3.61 unescapes only the first '' of a string
-// literal (`value.replace("''", "'")`), so a `run:` with ${{ }} and several
-// single quotes (turned by the parser into format('…''…''…')) ran with a
-// stray quote. Patched to replace them all; the build fails if the line
-// changes, so an upgrade is looked at again.
-const fixQuoteUnescape = {
-  name: "fix-quote-unescape",
+// Two fixes for running workflows (the packages serve an editor first),
+// applied to the sources as they are bundled. Each must find its line, so an
+// upgrade that changes one fails here and is looked at again.
+const PATCHES = [
+  {
+    // @actions/expressions unescapes only the first '' of a string literal,
+    // so a `run:` with ${{ }} and several single quotes (which the parser
+    // turns into format('…''…''…')) ran with a stray quote.
+    file: /@actions[\\/]expressions[\\/]dist[\\/]lexer\.js$/,
+    from: `value = value.replace("''", "'");`,
+    to: `value = value.replaceAll("''", "'");`,
+  },
+  {
+    // For a multi-line scalar with ${{ }} the parser builds its format()
+    // from the YAML source text (for editor positions): a `|` block kept its
+    // indentation and a `>` block was not folded. GitHub runs the YAML value.
+    file: /@actions[\\/]workflow-parser[\\/]dist[\\/]templates[\\/]template-reader\.js$/,
+    from: "const raw = isSingleLine ? token.value : token.source ?? token.value;",
+    to: "const raw = token.value;",
+  },
+];
+const applyPatches = {
+  name: "apply-patches",
   setup(b) {
-    b.onLoad({ filter: /@actions[\\/]expressions[\\/]dist[\\/]lexer\.js$/ }, (args) => {
-      const text = readFileSync(args.path, "utf8");
-      const bug = `value = value.replace("''", "'");`;
-      if (!text.includes(bug))
-        throw new Error(`${args.path}: the line to patch changed; check the fix`);
-      return { contents: text.replace(bug, `value = value.replaceAll("''", "'");`), loader: "js" };
-    });
+    for (const patch of PATCHES) {
+      b.onLoad({ filter: patch.file }, (args) => {
+        const text = readFileSync(args.path, "utf8");
+        if (!text.includes(patch.from)) {
+          throw new Error(`${args.path}: the line to patch changed; check: ${patch.from}`);
+        }
+        return { contents: text.replace(patch.from, patch.to), loader: "js" };
+      });
+    }
   },
 };
 
@@ -69,7 +87,7 @@ const result = await build({
   banner: { js: header },
   metafile: true,
   write: false,
-  plugins: [fixQuoteUnescape],
+  plugins: [applyPatches],
 });
 
 // The MIT and ISC licences ask for their notice in every copy: append the

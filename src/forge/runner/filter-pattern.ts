@@ -1,9 +1,10 @@
 /**
  * GitHub's filter patterns for `branches`, `tags` and `paths` ("Filter
  * pattern cheat sheet" in the workflow syntax docs): `*` matches any
- * character but `/`, `**` any character, `?` makes the preceding character
- * optional, `+` repeats it, `[…]` is a character class, `\` escapes, and a
- * leading `!` (in a list) excludes what earlier patterns included.
+ * character but `/`, `**` any character (`**` and a slash also matches no
+ * directory at all), `?` makes the preceding character optional, `+`
+ * repeats it, `[…]` is a character class, `\` escapes, and a leading `!`
+ * (in a list) excludes what earlier patterns included.
  */
 
 const cache = new Map<string, RegExp>();
@@ -16,7 +17,11 @@ export function filterPatternRegExp(pattern: string): RegExp {
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern.charAt(i);
     if (c === "*") {
-      if (pattern.charAt(i + 1) === "*") {
+      if (pattern.charAt(i + 1) === "*" && pattern.charAt(i + 2) === "/") {
+        // `**/` also matches no directory at all: `**/README.md` matches README.md.
+        atoms.push("(?:.*/)?");
+        i += 2;
+      } else if (pattern.charAt(i + 1) === "*") {
         atoms.push(".*");
         i++;
       } else {

@@ -11149,7 +11149,7 @@ var TemplateReader = class {
     }
     const allowedContext = definitionInfo.allowedContext;
     const isSingleLine = token.range === void 0 || token.range.start.line === token.range.end.line;
-    const raw = isSingleLine ? token.value : token.source ?? token.value;
+    const raw = token.value;
     let startExpression = raw.indexOf(OPEN_EXPRESSION);
     if (startExpression < 0) {
       return token;
