@@ -325,6 +325,21 @@ jobs:
     expect(await log(result, "slow")).toContain("exceeded its timeout of 0.01 minutes");
   });
 
+  it("fails a job that exceeds its timeout-minutes, stopping its step", async () => {
+    const { result } = await run(`
+on: push
+jobs:
+  slow:
+    runs-on: x
+    timeout-minutes: 0.01
+    steps:
+      - run: sleep 600
+      - run: echo never
+`);
+    expect(conclusions(result)).toEqual({ slow: "failure" });
+    expect(await log(result, "slow")).toContain("The job exceeded its timeout of 0.01 minutes.");
+  });
+
   it("turns a workflow the parser rejects into a failed run naming the error", async () => {
     const { result, host } = await run("on: push\njobs:\n  a:\n    runs-on: x\n    stepz: []\n");
     expect(result).toEqual({
