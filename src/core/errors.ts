@@ -100,6 +100,12 @@ export const ERROR_CATEGORIES = {
   STATE_INVALID: "failure",
   // forge conformance (tests and the forge's debug mode)
   CONFORMANCE_SPEC_UNAVAILABLE: "failure",
+  // forge Actions runner
+  WORKFLOW_INVALID: "failure",
+  WORKFLOW_UNSUPPORTED: "failure",
+  EXPRESSION_INVALID: "failure",
+  ACTION_UNSUPPORTED: "failure",
+  ACTION_FAILED: "failure",
   // anything not translated yet: a bug to report
   INTERNAL: "internal",
 } as const satisfies Record<string, ErrorCategory>;

@@ -82,4 +82,6 @@ export interface RunRequest {
 export interface RunResult {
   conclusion: "success" | "failure" | "cancelled";
   jobs: JobRecord[];
+  /** Why the run failed before any job ran (an invalid workflow file), for the run's annotation. */
+  error?: string;
 }
