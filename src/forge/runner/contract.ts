@@ -77,6 +77,12 @@ export interface RunRequest {
   host: RunnerHost;
   /** Cancels the run (jobs get SIGTERM, the run concludes `cancelled`). */
   signal?: AbortSignal;
+  /**
+   * The runner machine's own environment for every step, like a self-hosted
+   * runner's `.env` file (e.g. a shared kernel cache directory). Operator
+   * configuration, never repository secrets; workflow `env:` overrides it.
+   */
+  runnerEnv?: Readonly<Record<string, string>>;
 }
 
 export interface RunResult {

@@ -69,8 +69,12 @@ async function execute(spec: StepSpec, state: LegState, name: string): Promise<S
   const host = hostEnv(process.env);
   const env = {
     ...host,
+    ...state.shared.req.runnerEnv,
     ...defaultEnv(rt.context, state.shared.req.event, rt.place),
-    PATH: [...rt.path, host.PATH ?? "/usr/local/bin:/usr/bin:/bin"].join(path.delimiter),
+    PATH: [
+      ...rt.path,
+      state.shared.req.runnerEnv?.PATH ?? host.PATH ?? "/usr/local/bin:/usr/bin:/bin",
+    ].join(path.delimiter),
     ...state.env(),
     ...stepEnv,
   };

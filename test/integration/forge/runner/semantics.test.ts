@@ -72,6 +72,35 @@ jobs:
     expect(text).toContain("event=push run=7 ref=main os=Linux ci=true token=none");
   });
 
+  it("gives every step the runner machine's environment (runnerEnv), which workflow env overrides", async () => {
+    const { repo, sha } = await makeRepo({ "README.md": "hello\n" });
+    const host = await fakeHost(repo);
+    const req = await pushRun(
+      host,
+      sha,
+      `
+on: push
+jobs:
+  one:
+    runs-on: x
+    steps:
+      - run: |
+          test "$SHARED_CACHE" = /srv/cache
+          test "$OVERRIDDEN" = by-workflow
+          case ":$PATH:" in *:/opt/runner-tools:*) ;; *) exit 1 ;; esac
+        env: { OVERRIDDEN: by-workflow }
+`,
+    );
+    const runnerEnv = {
+      SHARED_CACHE: "/srv/cache",
+      OVERRIDDEN: "by-runner",
+      PATH: `/opt/runner-tools:${process.env.PATH ?? ""}`,
+    };
+    const result = await runWorkflow({ ...req, runnerEnv });
+    expect(result.conclusion).toBe("success");
+    expect((await runWorkflow(req)).conclusion).toBe("failure");
+  });
+
   it("skips after a failure unless if: says otherwise, across steps and needs", async () => {
     const { result } = await run(`
 on: push
