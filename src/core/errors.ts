@@ -98,6 +98,12 @@ export const ERROR_CATEGORIES = {
   TRANSITION_TIMEOUT: "failure",
   SYNC_LOCKED: "failure",
   STATE_INVALID: "failure",
+  // app (the Probot controller)
+  APP_CONFIG_INVALID: "failure",
+  ARTIFACT_UNSAFE: "security",
+  ARTIFACT_MISSING: "failure",
+  RUN_UNTRUSTED: "security",
+  GITHUB_FAILED: "failure",
   // anything not translated yet: a bug to report
   INTERNAL: "internal",
 } as const satisfies Record<string, ErrorCategory>;
