@@ -41,8 +41,10 @@ export async function readArtifactZip(
   }
   const files = new Map<string, Uint8Array>();
   let total = 0;
+  // yauzl refuses some names itself (`..`, absolute): the same refusal, coded.
+  const nextEntry = () => next(zip).catch((e: unknown) => refuse(`has an entry that cannot be read safely (${e instanceof Error ? e.message : String(e)})`, e));
   try {
-    for (let entry = await next(zip); entry !== undefined; entry = await next(zip)) {
+    for (let entry = await nextEntry(); entry !== undefined; entry = await nextEntry()) {
       const name = entry.fileName;
       const why = nameProblem(name) ?? typeProblem(entry);
       if (why) refuse(`${JSON.stringify(name)} ${why}`);
