@@ -11,6 +11,7 @@ import { LpctlError } from "../../core/errors.js";
 import { checkProvenance } from "../../core/provenance.js";
 import { prepareRelease } from "../../publisher/prepare-release.js";
 import { publishRelease, type PublishResult } from "../../publisher/publish-release.js";
+import type { Release } from "../../publisher/release-store.js";
 import { readBuildOutputs } from "../../publisher/read-build-outputs.js";
 import { latestManifest, resumeWindow } from "../../publisher/release-manifest.js";
 import type { AppConfig } from "../config.js";
@@ -28,7 +29,14 @@ export interface TrustedRun {
   headSha: string;
 }
 
-/** Publishes the release for `run`; undefined when the run built nothing and nothing was removed. */
+export type PublishOutcome =
+  | { kind: "published"; result: PublishResult }
+  /** The latest release is already this commit's (a redelivery, a re-run, or refreshed since). */
+  | { kind: "already"; tag: string }
+  /** The run built nothing and removed nothing. */
+  | { kind: "nothing" };
+
+/** Publishes the release for `run`, once per commit. */
 export async function publishTrustedRun(
   octokit: Octokit,
   ref: RepoRef,
@@ -36,7 +44,7 @@ export async function publishTrustedRun(
   config: AppConfig,
   deps: AppDeps,
   log: (line: string) => void,
-): Promise<PublishResult | undefined> {
+): Promise<PublishOutcome> {
   const signer = await deps.signer();
   const keys = [signer.publicKey];
   const store = octokitReleaseStore(octokit, ref);
@@ -45,14 +53,19 @@ export async function publishTrustedRun(
   const lifetimeDays = config.manifest.lifetimeHours / 24;
   const dir = await mkdtemp(join(deps.tmpDir ?? tmpdir(), "lpctl-app-publish-"));
   try {
+    const latest = await store.getLatestRelease();
+    if (latest?.commit === run.headSha) {
+      log(`${latest.tag} already holds commit ${run.headSha}: nothing to publish again`);
+      return { kind: "already", tag: latest.tag };
+    }
+    await checkOrder(octokit, ref, latest, run);
     const previous = await latestManifest(store, keys);
-    await checkOrder(octokit, ref, store, run);
     const built = await writeArtifacts(dir, await downloadRunArtifacts(octokit, ref, run.id));
     const existing = new Set((await listTreePaths(octokit, ref, run.headSha)).filter((p) => p.endsWith("/target.yaml") && p.startsWith("kernels/")).map((p) => p.split("/")[1] ?? ""));
     const removed = previous?.kernels.some((k) => !existing.has(k.target)) ?? false;
     if (built.length === 0 && !removed) {
       log(`run ${run.id} built no target and removed none: nothing to publish`);
-      return undefined;
+      return { kind: "nothing" };
     }
     const fresh = built.length > 0 ? await readBuildOutputs([dir]) : undefined;
     // provenance: every new report names this run, this commit, this repository.
@@ -80,7 +93,7 @@ export async function publishTrustedRun(
     const hosts = prepared.manifest.kernels.map((k) => `| \`${k.target}\` (${k.release}) | ${k.patches.map((p) => `${p.id}${p.cves.length ? ` (${p.cves.join(", ")})` : ""}`).join("; ")} |`);
     const section = `### Release\n\nPublished [${result.release.tag}](${url}), manifest version ${version}, expires ${prepared.manifest.expires}.\n\n| kernel | patches (CVEs) hosts get |\n| --- | --- |\n${hosts.join("\n")}`;
     for (const n of merged) await upsertPrComment(octokit, ref, n, { release: section });
-    return result;
+    return { kind: "published", result };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -91,9 +104,8 @@ export async function publishTrustedRun(
  * later merge's run was published first, this older run's modules would
  * drop the later patches from the targets both touch.
  */
-async function checkOrder(octokit: Octokit, ref: RepoRef, store: ReturnType<typeof octokitReleaseStore>, run: TrustedRun): Promise<void> {
-  const latest = await store.getLatestRelease();
-  if (latest === undefined || latest.commit === run.headSha) return;
+async function checkOrder(octokit: Octokit, ref: RepoRef, latest: Release | undefined, run: TrustedRun): Promise<void> {
+  if (latest === undefined) return;
   const { data } = await octokit.rest.repos.compareCommitsWithBasehead({ ...ref, basehead: `${latest.commit}...${run.headSha}`, per_page: 1 });
   if (data.status !== "ahead")
     throw new LpctlError(

@@ -11,7 +11,7 @@ import { guarded } from "../guard.js";
 import { completePrBuilds } from "../github/build-results.js";
 import { upsertCheckRun } from "../github/check-runs.js";
 import { loadConfig } from "../github/load-config.js";
-import { publishTrustedRun, untrusted } from "../github/publish-trusted.js";
+import { publishTrustedRun, untrusted, type PublishOutcome } from "../github/publish-trusted.js";
 import { untrustedReason } from "../provenance.js";
 
 /** The check run on the merge commit that shows the publish's outcome. */
@@ -42,15 +42,26 @@ export async function onWorkflowRun(context: Context<"workflow_run.completed">, 
       { defaultBranch, workflowPath: config.buildWorkflow },
     );
     if (why !== undefined) throw untrusted(why);
-    const result = await deps.publishQueue.run(`${ref.owner}/${ref.repo}`, () =>
+    const outcome = await deps.publishQueue.run(`${ref.owner}/${ref.repo}`, () =>
       publishTrustedRun(octokit, ref, { id: run.id, headSha: run.head_sha }, config, deps, (l) => context.log.info({ deliveryId: context.id }, l)),
     );
     await upsertCheckRun(octokit, ref, run.head_sha, PUBLISH_CHECK, {
       status: "completed",
       conclusion: "success",
-      output: result
-        ? { title: `published ${result.release.tag}`, summary: `${result.uploaded.length} uploaded, ${result.replaced.length} re-uploaded, ${result.skipped.length} already there` }
-        : { title: "nothing to publish", summary: `run ${run.id} built no target` },
+      output: publishOutput(outcome, run.id),
     }, appId);
   });
+}
+
+function publishOutput(outcome: PublishOutcome, runId: number): { title: string; summary: string } {
+  switch (outcome.kind) {
+    case "published": {
+      const r = outcome.result;
+      return { title: `published ${r.release.tag}`, summary: `${r.uploaded.length} uploaded, ${r.replaced.length} re-uploaded, ${r.skipped.length} already there` };
+    }
+    case "already":
+      return { title: `already published as ${outcome.tag}`, summary: `run ${runId}'s commit is the latest release's; nothing was published again` };
+    case "nothing":
+      return { title: "nothing to publish", summary: `run ${runId} built no target and removed none` };
+  }
 }

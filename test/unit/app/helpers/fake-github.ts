@@ -32,9 +32,14 @@ export function fakeGitHub(): { state: FakeState; fetch: typeof fetch } {
         continue;
       }
       await Promise.resolve();
-      if (reply.bytes) return new Response(reply.bytes, { status: reply.status, headers: { "content-type": "application/octet-stream" } });
-      if (reply.status === 204) return new Response(null, { status: 204 });
-      return new Response(JSON.stringify(reply.json ?? {}), { status: reply.status, headers: { "content-type": "application/json; charset=utf-8" } });
+      const res = reply.bytes
+        ? new Response(reply.bytes, { status: reply.status, headers: { "content-type": "application/octet-stream" } })
+        : reply.status === 204
+          ? new Response(null, { status: 204 })
+          : new Response(JSON.stringify(reply.json ?? {}), { status: reply.status, headers: { "content-type": "application/json; charset=utf-8" } });
+      // A fetched response knows its final URL (pagination reads it); a constructed one does not.
+      Object.defineProperty(res, "url", { value: url.href });
+      return res;
     }
   };
   void API;

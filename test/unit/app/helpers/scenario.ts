@@ -33,6 +33,8 @@ export interface Scenario {
   probot: Probot;
   signer: Signer;
   publicKey: string;
+  /** The app's clock; tests move it. */
+  clock: { now: Date };
   main: () => string;
   receive: (name: string, payload: object, id?: string) => Promise<void>;
   openPr: (changes: Record<string, string | null>, author?: string) => Promise<Pull>;
@@ -41,7 +43,7 @@ export interface Scenario {
 
 let deliveries = 0;
 
-export async function scenario(now = new Date("2026-11-30T12:00:00Z")): Promise<Scenario> {
+export async function scenario(now = new Date()): Promise<Scenario> {
   const gh = fakeGitHub();
   const s = gh.state;
   s.branches.set("main", s.commit(undefined, { ...realFiles(), ".github/livepatch.yml": CONFIG, "README.md": "x\n" }));
@@ -56,7 +58,8 @@ export async function scenario(now = new Date("2026-11-30T12:00:00Z")): Promise<
     // The function form runs after Probot's own options, so throttling (writes a second apart) is really off.
     Octokit: ProbotOctokit.defaults((o: object) => ({ ...o, retry: { enabled: false }, throttle: { enabled: false }, request: { fetch: gh.fetch } })),
   });
-  await probot.load(livepatchApp(appDeps({ signer: () => Promise.resolve(signer), appId: APP_ID, now: () => now })));
+  const clock = { now };
+  await probot.load(livepatchApp(appDeps({ signer: () => Promise.resolve(signer), appId: APP_ID, now: () => clock.now })));
   const receive = (name: string, payload: object, id = `delivery-${++deliveries}`) =>
     probot.receive({ id, name, payload } as unknown as Parameters<Probot["receive"]>[0]);
   const main = () => s.branches.get("main") as string;
@@ -72,5 +75,5 @@ export async function scenario(now = new Date("2026-11-30T12:00:00Z")): Promise<
     pull.headSha = s.commit(pull.headSha, changes, author);
     return pull;
   };
-  return { s, probot, signer, publicKey: key.publicKey, main, receive, openPr, push };
+  return { s, probot, signer, publicKey: key.publicKey, clock, main, receive, openPr, push };
 }
