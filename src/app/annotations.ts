@@ -41,12 +41,23 @@ function key(file: string, line: number): string {
 }
 
 /** One annotation per finding, on the patch file's lines; `patches` holds each patch's text by path. */
-export function findingAnnotations(findings: readonly Finding[], patches: ReadonlyMap<string, string>): Annotation[] {
+export function findingAnnotations(
+  findings: readonly Finding[],
+  patches: ReadonlyMap<string, string>,
+): Annotation[] {
   const indexes = new Map<string, Map<string, number>>();
   return findings.map((f) => {
     const level = f.severity === "error" ? "failure" : "warning";
     const title = `${f.rule}: ${f.file}:${f.startLine === f.endLine ? f.startLine : `${f.startLine}-${f.endLine}`}`;
-    if (f.file === f.patch) return { path: f.patch, start_line: f.startLine, end_line: f.endLine, annotation_level: level, message: f.message, title };
+    if (f.file === f.patch)
+      return {
+        path: f.patch,
+        start_line: f.startLine,
+        end_line: f.endLine,
+        annotation_level: level,
+        message: f.message,
+        title,
+      };
     let index = indexes.get(f.patch);
     if (index === undefined) {
       index = diffLineIndex(patches.get(f.patch) ?? "");
@@ -54,6 +65,13 @@ export function findingAnnotations(findings: readonly Finding[], patches: Readon
     }
     const start = index.get(key(f.file, f.startLine)) ?? 1;
     const end = Math.max(start, index.get(key(f.file, f.endLine)) ?? start);
-    return { path: f.patch, start_line: start, end_line: end, annotation_level: level, message: f.message, title };
+    return {
+      path: f.patch,
+      start_line: start,
+      end_line: end,
+      annotation_level: level,
+      message: f.message,
+      title,
+    };
   });
 }

@@ -32,8 +32,8 @@ export async function readArtifactZip(
       ...(cause === undefined ? {} : { cause }),
     });
   };
-  const zip = await open(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)).catch((e: unknown) =>
-    refuse(`not a valid zip (${e instanceof Error ? e.message : String(e)})`, e),
+  const zip = await open(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)).catch(
+    (e: unknown) => refuse(`not a valid zip (${e instanceof Error ? e.message : String(e)})`, e),
   );
   if (zip.entryCount > limits.maxEntries) {
     zip.close();
@@ -42,7 +42,13 @@ export async function readArtifactZip(
   const files = new Map<string, Uint8Array>();
   let total = 0;
   // yauzl refuses some names itself (`..`, absolute): the same refusal, coded.
-  const nextEntry = () => next(zip).catch((e: unknown) => refuse(`has an entry that cannot be read safely (${e instanceof Error ? e.message : String(e)})`, e));
+  const nextEntry = () =>
+    next(zip).catch((e: unknown) =>
+      refuse(
+        `has an entry that cannot be read safely (${e instanceof Error ? e.message : String(e)})`,
+        e,
+      ),
+    );
   try {
     for (let entry = await nextEntry(); entry !== undefined; entry = await nextEntry()) {
       const name = entry.fileName;
@@ -51,10 +57,13 @@ export async function readArtifactZip(
       if (name.endsWith("/")) continue;
       if (files.has(name)) refuse(`${JSON.stringify(name)} appears twice`);
       if (entry.uncompressedSize > limits.maxEntryBytes)
-        refuse(`${name} is ${entry.uncompressedSize} bytes; an entry may have at most ${limits.maxEntryBytes}`);
+        refuse(
+          `${name} is ${entry.uncompressedSize} bytes; an entry may have at most ${limits.maxEntryBytes}`,
+        );
       const data = await inflate(zip, entry, limits.maxEntryBytes, refuse);
       total += data.length;
-      if (total > limits.maxTotalBytes) refuse(`more than ${limits.maxTotalBytes} bytes uncompressed in total`);
+      if (total > limits.maxTotalBytes)
+        refuse(`more than ${limits.maxTotalBytes} bytes uncompressed in total`);
       files.set(name, data);
     }
   } finally {
@@ -65,15 +74,18 @@ export async function readArtifactZip(
 
 function open(buffer: Buffer): Promise<ZipFile> {
   return new Promise((resolve, reject) => {
-    fromBuffer(buffer, { lazyEntries: true, validateEntrySizes: true, strictFileNames: true }, (err, zip) =>
-      err ? reject(err) : resolve(zip),
+    fromBuffer(
+      buffer,
+      { lazyEntries: true, validateEntrySizes: true, strictFileNames: true },
+      (err, zip) => (err ? reject(err) : resolve(zip)),
     );
   });
 }
 
 function next(zip: ZipFile): Promise<Entry | undefined> {
   return new Promise((resolve, reject) => {
-    const cleanup = () => zip.removeAllListeners("entry").removeAllListeners("end").removeAllListeners("error");
+    const cleanup = () =>
+      zip.removeAllListeners("entry").removeAllListeners("end").removeAllListeners("error");
     zip.once("entry", (e: Entry) => (cleanup(), resolve(e)));
     zip.once("end", () => (cleanup(), resolve(undefined)));
     zip.once("error", (e: Error) => (cleanup(), reject(e)));
@@ -105,7 +117,9 @@ async function inflate(
   max: number,
   refuse: (why: string, cause?: unknown) => never,
 ): Promise<Uint8Array> {
-  const stream = await zip.openReadStreamPromise(entry).catch((e: unknown) => refuse(`cannot read ${entry.fileName}`, e));
+  const stream = await zip
+    .openReadStreamPromise(entry)
+    .catch((e: unknown) => refuse(`cannot read ${entry.fileName}`, e));
   const chunks: Buffer[] = [];
   let n = 0;
   try {

@@ -23,15 +23,29 @@ export function artifactTarget(name: string): string | undefined {
 export function readReport(target: string, files: ReadonlyMap<string, Uint8Array>): BuildReport {
   const bytes = files.get(REPORT_FILE);
   const where = `${ARTIFACT_PREFIX}${target}/${REPORT_FILE}`;
-  if (bytes === undefined) throw new LpctlError("BUILD_REPORT_INVALID", `${where} is missing from the artifact`);
-  if (bytes.length > MAX_REPORT_BYTES) throw new LpctlError("BUILD_REPORT_INVALID", `${where} is larger than ${MAX_REPORT_BYTES} bytes`);
-  const value = parseStrictJson(bytes, where, { malformed: "BUILD_REPORT_INVALID", duplicate: "BUILD_REPORT_INVALID" });
+  if (bytes === undefined)
+    throw new LpctlError("BUILD_REPORT_INVALID", `${where} is missing from the artifact`);
+  if (bytes.length > MAX_REPORT_BYTES)
+    throw new LpctlError(
+      "BUILD_REPORT_INVALID",
+      `${where} is larger than ${MAX_REPORT_BYTES} bytes`,
+    );
+  const value = parseStrictJson(bytes, where, {
+    malformed: "BUILD_REPORT_INVALID",
+    duplicate: "BUILD_REPORT_INVALID",
+  });
   const parsed = BuildReportSchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new LpctlError("BUILD_REPORT_INVALID", `${where}: ${fieldPath(issue?.path ?? [])}: ${issue?.message ?? "invalid"}`);
+    throw new LpctlError(
+      "BUILD_REPORT_INVALID",
+      `${where}: ${fieldPath(issue?.path ?? [])}: ${issue?.message ?? "invalid"}`,
+    );
   }
   if (parsed.data.target !== target)
-    throw new LpctlError("BUILD_REPORT_INVALID", `${where} reports target '${parsed.data.target}', not '${target}'`);
+    throw new LpctlError(
+      "BUILD_REPORT_INVALID",
+      `${where} reports target '${parsed.data.target}', not '${target}'`,
+    );
   return parsed.data;
 }

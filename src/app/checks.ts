@@ -36,7 +36,10 @@ export interface CheckOutput {
 export type Conclusion = "success" | "failure" | "neutral" | "action_required";
 
 /** `annotations` in request-sized batches, in order. */
-export function annotationBatches<T>(annotations: readonly T[], size = MAX_ANNOTATIONS_PER_REQUEST): T[][] {
+export function annotationBatches<T>(
+  annotations: readonly T[],
+  size = MAX_ANNOTATIONS_PER_REQUEST,
+): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < annotations.length; i += size) out.push(annotations.slice(i, i + size));
   return out;
@@ -50,28 +53,42 @@ export function clip(text: string, max = MAX_TEXT): string {
 }
 
 /** The completed build check for one target's report. */
-export function buildCheckOutput(report: BuildReport, runUrl?: string): { conclusion: Conclusion; output: CheckOutput } {
+export function buildCheckOutput(
+  report: BuildReport,
+  runUrl?: string,
+): { conclusion: Conclusion; output: CheckOutput } {
   const ok = report.result === "success";
   const lines: string[] = [];
   const byObject = new Map<string, string[]>();
-  for (const c of report.changes) byObject.set(c.object, [...(byObject.get(c.object) ?? []), `${c.function}${c.kind === "new" ? " (new)" : ""}`]);
+  for (const c of report.changes)
+    byObject.set(c.object, [
+      ...(byObject.get(c.object) ?? []),
+      `${c.function}${c.kind === "new" ? " (new)" : ""}`,
+    ]);
   if (byObject.size > 0) {
     lines.push("### Changed functions", "");
-    for (const [object, fns] of [...byObject].sort()) lines.push(`- \`${object}\`: ${fns.map((f) => `\`${f}\``).join(", ")}`);
+    for (const [object, fns] of [...byObject].sort())
+      lines.push(`- \`${object}\`: ${fns.map((f) => `\`${f}\``).join(", ")}`);
   }
-  if (report.warnings.length > 0) lines.push("", "### Warnings", "", ...report.warnings.map((w) => `- ${w}`));
+  if (report.warnings.length > 0)
+    lines.push("", "### Warnings", "", ...report.warnings.map((w) => `- ${w}`));
   const timings = Object.entries(report.timings);
-  if (timings.length > 0) lines.push("", "### Timings", "", ...timings.map(([k, v]) => `- ${k}: ${v.toFixed(1)} s`));
+  if (timings.length > 0)
+    lines.push("", "### Timings", "", ...timings.map(([k, v]) => `- ${k}: ${v.toFixed(1)} s`));
   if (!ok && report.error) {
     lines.push("", `### Failure: ${report.error.code}`, "", report.error.message);
     if (report.error.logTail.length > 0) lines.push("", "```", ...report.error.logTail, "```");
   }
   if (runUrl) lines.push("", `Workflow run: ${runUrl}`);
-  const module = report.module ? `module ${report.module.file} (${report.module.length} bytes)` : "no module";
+  const module = report.module
+    ? `module ${report.module.file} (${report.module.length} bytes)`
+    : "no module";
   return {
     conclusion: ok ? "success" : "failure",
     output: {
-      title: ok ? `built: ${report.changes.length} function(s) changed` : `build failed: ${report.error?.code ?? "see the log"}`,
+      title: ok
+        ? `built: ${report.changes.length} function(s) changed`
+        : `build failed: ${report.error?.code ?? "see the log"}`,
       summary: clip(`${report.target} (${report.release}, ${report.arch}): ${module}`),
       text: clip(lines.join("\n")),
     },
@@ -82,6 +99,8 @@ export function buildCheckOutput(report: BuildReport, runUrl?: string): { conclu
 export function failureOutput(what: string, reason: string, deliveryId?: string): CheckOutput {
   return {
     title: `${what} failed`,
-    summary: clip(`${reason}${deliveryId ? `\n\nWebhook delivery ${deliveryId}; the app's log has the details.` : ""}`),
+    summary: clip(
+      `${reason}${deliveryId ? `\n\nWebhook delivery ${deliveryId}; the app's log has the details.` : ""}`,
+    ),
   };
 }

@@ -13,7 +13,9 @@ export const CONFIG_PATH = ".github/livepatch.yml";
 
 const login = z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/, "must be a GitHub login");
 /** `org/team-slug`, or a slug in the repository owner's organization. */
-const team = z.string().regex(/^(?:[A-Za-z0-9-]{1,39}\/)?[A-Za-z0-9_.-]{1,100}$/, "must be org/team");
+const team = z
+  .string()
+  .regex(/^(?:[A-Za-z0-9-]{1,39}\/)?[A-Za-z0-9_.-]{1,100}$/, "must be org/team");
 
 export const AppConfigSchema = z.strictObject({
   reviewers: z
@@ -26,7 +28,11 @@ export const AppConfigSchema = z.strictObject({
   manifest: z
     .strictObject({
       /** TUF-timestamp-like: a host notices a withheld update within a day. */
-      lifetimeHours: z.number().min(1).max(24 * 366).default(24),
+      lifetimeHours: z
+        .number()
+        .min(1)
+        .max(24 * 366)
+        .default(24),
       /** Re-issue when the manifest expires within this margin. */
       refreshMarginHours: z.number().min(0).default(12),
     })
@@ -45,7 +51,10 @@ export function parseAppConfig(text: string | undefined, where = CONFIG_PATH): A
   if (text !== undefined) {
     const parsed = parseYaml(where, text);
     if (parsed.problems.length > 0)
-      throw new LpctlError("APP_CONFIG_INVALID", `${where}: ${parsed.problems[0]?.message ?? "invalid YAML"}`);
+      throw new LpctlError(
+        "APP_CONFIG_INVALID",
+        `${where}: ${parsed.problems[0]?.message ?? "invalid YAML"}`,
+      );
     value = parsed.value ?? {};
   }
   const result = AppConfigSchema.safeParse(value);

@@ -16,6 +16,7 @@ export class DeliveryLog {
   add(id: string): void {
     this.#done.add(id);
     // Sets iterate in insertion order: drop the oldest.
-    if (this.#done.size > this.capacity) this.#done.delete(this.#done.values().next().value as string);
+    if (this.#done.size > this.capacity)
+      this.#done.delete(this.#done.values().next().value as string);
   }
 }

@@ -60,7 +60,10 @@ export function evaluateGate(input: GateInput): GateVerdict {
       continue;
     }
     if (r.commitId !== input.headSha) {
-      ignored.push({ login: r.login, why: `approved ${short(r.commitId)}, not the head ${short(input.headSha)}` });
+      ignored.push({
+        login: r.login,
+        why: `approved ${short(r.commitId)}, not the head ${short(input.headSha)}`,
+      });
       continue;
     }
     approvals.push(r.login);

@@ -23,20 +23,36 @@ export interface GuardTarget {
 }
 
 /** Runs `work`; on failure logs it and completes `t.check` on `t.sha` as failed. */
-export async function guarded(t: GuardTarget, what: string, work: () => Promise<void>): Promise<void> {
+export async function guarded(
+  t: GuardTarget,
+  what: string,
+  work: () => Promise<void>,
+): Promise<void> {
   try {
     await work();
   } catch (e) {
     const reason = e instanceof Error ? e.message : String(e);
-    t.log.error({ err: e, deliveryId: t.deliveryId, what }, `${what} failed (delivery ${t.deliveryId}): ${reason}`);
+    t.log.error(
+      { err: e, deliveryId: t.deliveryId, what },
+      `${what} failed (delivery ${t.deliveryId}): ${reason}`,
+    );
     await upsertCheckRun(
       t.octokit,
       t.ref,
       t.sha,
       t.check,
-      { status: "completed", conclusion: "failure", output: failureOutput(what, reason, t.deliveryId) },
+      {
+        status: "completed",
+        conclusion: "failure",
+        output: failureOutput(what, reason, t.deliveryId),
+      },
       t.appId,
-    ).catch((report: unknown) => t.log.error({ err: report, deliveryId: t.deliveryId }, "could not report the failure as a check run"));
+    ).catch((report: unknown) =>
+      t.log.error(
+        { err: report, deliveryId: t.deliveryId },
+        "could not report the failure as a check run",
+      ),
+    );
     if (!isLpctlError(e)) throw e;
   }
 }

@@ -18,9 +18,16 @@ const keyPath = process.env.LPCTL_SIGNING_KEY;
 const deps = appDeps({
   signer: () => {
     if (keyPath === undefined || keyPath === "")
-      return Promise.reject(new LpctlError("KEY_MISSING", "LPCTL_SIGNING_KEY must name the armored private signing key file"));
+      return Promise.reject(
+        new LpctlError(
+          "KEY_MISSING",
+          "LPCTL_SIGNING_KEY must name the armored private signing key file",
+        ),
+      );
     // The env var holds a path; loadSigner reads it (the armored key never sits in the environment).
-    signer ??= loadSigner(keyPath, { LPCTL_SIGNING_PASSPHRASE: process.env.LPCTL_SIGNING_PASSPHRASE }).catch((e: unknown) => {
+    signer ??= loadSigner(keyPath, {
+      LPCTL_SIGNING_PASSPHRASE: process.env.LPCTL_SIGNING_PASSPHRASE,
+    }).catch((e: unknown) => {
       signer = undefined; // a fixed key file is read again on the next event
       throw e;
     });

@@ -6,7 +6,13 @@
  */
 
 const CONTENT = [/^kernels\//, /^patches\//];
-const INFRASTRUCTURE = [/^\.github\/workflows\//, /^src\//, /^scripts\//, /^package(?:-lock)?\.json$/, /^package[^/]*\.json$/];
+const INFRASTRUCTURE = [
+  /^\.github\/workflows\//,
+  /^src\//,
+  /^scripts\//,
+  /^package(?:-lock)?\.json$/,
+  /^package[^/]*\.json$/,
+];
 
 export interface PolicyVerdict {
   ok: boolean;
@@ -20,7 +26,11 @@ export function checkPolicy(paths: readonly string[]): PolicyVerdict {
   const content = paths.some((p) => CONTENT.some((re) => re.test(p)));
   const infra = paths.filter((p) => INFRASTRUCTURE.some((re) => re.test(p))).sort();
   if (!content || infra.length === 0)
-    return { ok: true, offending: [], summary: content ? "only patches and targets change" : "no patch or target changes" };
+    return {
+      ok: true,
+      offending: [],
+      summary: content ? "only patches and targets change" : "no patch or target changes",
+    };
   return {
     ok: false,
     offending: infra,

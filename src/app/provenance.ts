@@ -30,9 +30,11 @@ export function untrustedReason(run: RunFacts, rules: TrustRules): string | unde
     return `run ${run.id} ran on '${run.headBranch ?? "?"}', not the default branch '${rules.defaultBranch}'`;
   // A run's `path` may carry `@ref`; the file must be the configured one.
   const path = run.path.split("@")[0];
-  if (path !== rules.workflowPath) return `run ${run.id} ran ${run.path}, not ${rules.workflowPath}`;
+  if (path !== rules.workflowPath)
+    return `run ${run.id} ran ${run.path}, not ${rules.workflowPath}`;
   if (run.compareStatus !== "identical" && run.compareStatus !== "behind")
     return `commit ${run.headSha} is not on ${rules.defaultBranch} (compare: ${run.compareStatus})`;
-  if (run.conclusion !== "success") return `run ${run.id} concluded ${run.conclusion ?? "nothing"}, not success`;
+  if (run.conclusion !== "success")
+    return `run ${run.id} concluded ${run.conclusion ?? "nothing"}, not success`;
   return undefined;
 }

@@ -29,7 +29,10 @@ export function planTree(
   const patches = new Map<string, string[]>();
   for (const id of patchIdsIn(paths)) {
     const text = patchYaml.get(id);
-    patches.set(id, text === undefined ? [] : resolveKernelRefs(id, kernelRefs(text), targets).targets);
+    patches.set(
+      id,
+      text === undefined ? [] : resolveKernelRefs(id, kernelRefs(text), targets).targets,
+    );
   }
   return { targets, patches };
 }
@@ -41,7 +44,7 @@ export function planTree(
 function kernelRefs(text: string): string[] {
   const { value } = parseYaml("patch.yaml", text);
   if (value === null || typeof value !== "object" || !("kernels" in value)) return [];
-  const refs = (value as { kernels: unknown }).kernels;
+  const refs = value.kernels;
   return Array.isArray(refs) ? refs.filter((r): r is string => typeof r === "string") : [];
 }
 

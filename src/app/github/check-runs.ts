@@ -21,8 +21,16 @@ export async function findCheckRun(
   name: string,
   appId?: number,
 ): Promise<number | undefined> {
-  const { data } = await octokit.rest.checks.listForRef({ ...ref, ref: sha, check_name: name, filter: "latest", per_page: 100 });
-  const ours = data.check_runs.filter((r) => r.name === name && (appId === undefined || r.app?.id === appId));
+  const { data } = await octokit.rest.checks.listForRef({
+    ...ref,
+    ref: sha,
+    check_name: name,
+    filter: "latest",
+    per_page: 100,
+  });
+  const ours = data.check_runs.filter(
+    (r) => r.name === name && (appId === undefined || r.app?.id === appId),
+  );
   return ours.sort((a, b) => b.id - a.id)[0]?.id;
 }
 

@@ -14,6 +14,9 @@ export interface LoadedConfig {
 export async function loadConfig(octokit: Octokit, ref: RepoRef): Promise<LoadedConfig> {
   const head = await defaultBranchHead(octokit, ref);
   const file = await readFileAt(octokit, ref, CONFIG_PATH, head.sha, 256 * 1024);
-  const config = parseAppConfig(file?.text, `${CONFIG_PATH} on ${head.branch} (${head.sha.slice(0, 7)})`);
+  const config = parseAppConfig(
+    file?.text,
+    `${CONFIG_PATH} on ${head.branch} (${head.sha.slice(0, 7)})`,
+  );
   return { config, defaultBranch: head.branch, sha: head.sha };
 }

@@ -12,7 +12,10 @@ export async function planFromApi(
   head: string,
   changed: readonly string[],
 ): Promise<{ plan: BuildPlan; headPaths: string[] }> {
-  const [basePaths, headPaths] = await Promise.all([listTreePaths(octokit, ref, base), listTreePaths(octokit, ref, head)]);
+  const [basePaths, headPaths] = await Promise.all([
+    listTreePaths(octokit, ref, base),
+    listTreePaths(octokit, ref, head),
+  ]);
   const touched = new Set(patchIdsIn(changed.map((p) => p.replace(/\/[^/]+$/, "/patch.yaml"))));
   // A new or deleted target can change what an untouched patch's glob matches:
   // then every patch.yaml is read; otherwise only the touched ones.

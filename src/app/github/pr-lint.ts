@@ -29,27 +29,45 @@ export async function lintPullRequest(
   changed: readonly string[],
   headPaths: readonly string[],
 ): Promise<PrLint> {
-  const touchedDirs = new Set(changed.filter((p) => /^(?:kernels|patches)\/[^/]+\//.test(p)).map((p) => p.split("/").slice(0, 2).join("/")));
+  const touchedDirs = new Set(
+    changed
+      .filter((p) => /^(?:kernels|patches)\/[^/]+\//.test(p))
+      .map((p) => p.split("/").slice(0, 2).join("/")),
+  );
   const wanted = headPaths.filter((p) => touchedDirs.has(p.split("/").slice(0, 2).join("/")));
   const entries = new Map<string, RepoEntry>();
   await Promise.all(
     wanted.map(async (path) => {
       const f = await readFileAt(octokit, ref, path, headSha, sizeLimitFor(path));
-      if (f) entries.set(path, { path, size: f.size, ...(f.text === undefined ? {} : { text: f.text }) });
+      if (f)
+        entries.set(path, {
+          path,
+          size: f.size,
+          ...(f.text === undefined ? {} : { text: f.text }),
+        });
     }),
   );
   // Every target directory is listed so patches resolve against all targets;
   // problems are kept only for what the PR touches.
-  const dirs: RepoEntry[] = [...new Set(headPaths.map((p) => p.split("/").slice(0, 2).join("/")))].map((path) => ({
+  const dirs: RepoEntry[] = [
+    ...new Set(headPaths.map((p) => p.split("/").slice(0, 2).join("/"))),
+  ].map((path) => ({
     path,
     kind: "dir",
     size: 0,
   }));
-  const snapshot = [{ path: "kernels", kind: "dir" as const, size: 0 }, { path: "patches", kind: "dir" as const, size: 0 }, ...dirs, ...[...entries.values()].sort((a, b) => (a.path < b.path ? -1 : 1))];
+  const snapshot = [
+    { path: "kernels", kind: "dir" as const, size: 0 },
+    { path: "patches", kind: "dir" as const, size: 0 },
+    ...dirs,
+    ...[...entries.values()].sort((a, b) => (a.path < b.path ? -1 : 1)),
+  ];
   const problems = checkRepository(snapshot).problems.filter(
     (p) => touchedDirs.has(p.file.split("/").slice(0, 2).join("/")) && !p.file.endsWith(".patch"),
   );
-  const patchFiles = changed.filter((p) => p.startsWith("patches/") && p.endsWith(".patch") && entries.has(p)).sort();
+  const patchFiles = changed
+    .filter((p) => p.startsWith("patches/") && p.endsWith(".patch") && entries.has(p))
+    .sort();
   const findings = patchFiles.flatMap((p) => lintEntry(entries.get(p) as RepoEntry));
   const texts = new Map(patchFiles.map((p) => [p, entries.get(p)?.text ?? ""]));
   const annotations: Annotation[] = [
@@ -64,5 +82,11 @@ export async function lintPullRequest(
     ...findingAnnotations(findings, texts),
   ];
   const errors = problems.length + findings.filter((f) => f.severity === "error").length;
-  return { findings, problems, annotations, errors, warnings: findings.filter((f) => f.severity === "warning").length };
+  return {
+    findings,
+    problems,
+    annotations,
+    errors,
+    warnings: findings.filter((f) => f.severity === "warning").length,
+  };
 }

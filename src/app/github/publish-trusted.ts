@@ -61,7 +61,11 @@ export async function publishTrustedRun(
     await checkOrder(octokit, ref, latest, run);
     const previous = await latestManifest(store, keys);
     const built = await writeArtifacts(dir, await downloadRunArtifacts(octokit, ref, run.id));
-    const existing = new Set((await listTreePaths(octokit, ref, run.headSha)).filter((p) => p.endsWith("/target.yaml") && p.startsWith("kernels/")).map((p) => p.split("/")[1] ?? ""));
+    const existing = new Set(
+      (await listTreePaths(octokit, ref, run.headSha))
+        .filter((p) => p.endsWith("/target.yaml") && p.startsWith("kernels/"))
+        .map((p) => p.split("/")[1] ?? ""),
+    );
     const removed = previous?.kernels.some((k) => !existing.has(k.target)) ?? false;
     if (built.length === 0 && !removed) {
       log(`run ${run.id} built no target and removed none: nothing to publish`);
@@ -69,13 +73,27 @@ export async function publishTrustedRun(
     }
     const fresh = built.length > 0 ? await readBuildOutputs([dir]) : undefined;
     // provenance: every new report names this run, this commit, this repository.
-    if (fresh) checkProvenance(fresh.reports, { commit: run.headSha, repository, workflowRun: String(run.id) });
+    if (fresh)
+      checkProvenance(fresh.reports, {
+        commit: run.headSha,
+        repository,
+        workflowRun: String(run.id),
+      });
     const carried = await carryOver(dir, store, previous, new Set(built), existing);
-    log(`run ${run.id}: built ${built.join(", ") || "nothing"}; carried over ${carried.join(", ") || "nothing"}`);
+    log(
+      `run ${run.id}: built ${built.join(", ") || "nothing"}; carried over ${carried.join(", ") || "nothing"}`,
+    );
     const outputs = await readBuildOutputs([dir]);
     const merged = await mergedPullsFor(octokit, ref, run.headSha);
     const prs = await touchedPatches(octokit, ref, merged);
-    const patches = await patchInfos(octokit, ref, run.headSha, outputs.reports.flatMap((r) => r.patches.map((p) => p.id)), prs, previous);
+    const patches = await patchInfos(
+      octokit,
+      ref,
+      run.headSha,
+      outputs.reports.flatMap((r) => r.patches.map((p) => p.id)),
+      prs,
+      previous,
+    );
     const version = (previous?.version ?? 0) + 1;
     const window = await resumeWindow(store, `v${version}`, keys, { version, now, lifetimeDays });
     const prepared = await prepareRelease({
@@ -88,9 +106,18 @@ export async function publishTrustedRun(
       signer,
       ...(window ? { window } : {}),
     });
-    const result = await publishRelease({ store, version, commit: run.headSha, files: prepared.files, log });
+    const result = await publishRelease({
+      store,
+      version,
+      commit: run.headSha,
+      files: prepared.files,
+      log,
+    });
     const url = `${(await octokit.rest.repos.getReleaseByTag({ ...ref, tag: result.release.tag })).data.html_url}`;
-    const hosts = prepared.manifest.kernels.map((k) => `| \`${k.target}\` (${k.release}) | ${k.patches.map((p) => `${p.id}${p.cves.length ? ` (${p.cves.join(", ")})` : ""}`).join("; ")} |`);
+    const hosts = prepared.manifest.kernels.map(
+      (k) =>
+        `| \`${k.target}\` (${k.release}) | ${k.patches.map((p) => `${p.id}${p.cves.length ? ` (${p.cves.join(", ")})` : ""}`).join("; ")} |`,
+    );
     const section = `### Release\n\nPublished [${result.release.tag}](${url}), manifest version ${version}, expires ${prepared.manifest.expires}.\n\n| kernel | patches (CVEs) hosts get |\n| --- | --- |\n${hosts.join("\n")}`;
     for (const n of merged) await upsertPrComment(octokit, ref, n, { release: section });
     return { kind: "published", result };
@@ -104,9 +131,18 @@ export async function publishTrustedRun(
  * later merge's run was published first, this older run's modules would
  * drop the later patches from the targets both touch.
  */
-async function checkOrder(octokit: Octokit, ref: RepoRef, latest: Release | undefined, run: TrustedRun): Promise<void> {
+async function checkOrder(
+  octokit: Octokit,
+  ref: RepoRef,
+  latest: Release | undefined,
+  run: TrustedRun,
+): Promise<void> {
   if (latest === undefined) return;
-  const { data } = await octokit.rest.repos.compareCommitsWithBasehead({ ...ref, basehead: `${latest.commit}...${run.headSha}`, per_page: 1 });
+  const { data } = await octokit.rest.repos.compareCommitsWithBasehead({
+    ...ref,
+    basehead: `${latest.commit}...${run.headSha}`,
+    per_page: 1,
+  });
   if (data.status !== "ahead")
     throw new LpctlError(
       "RELEASE_CONFLICT",
@@ -115,10 +151,18 @@ async function checkOrder(octokit: Octokit, ref: RepoRef, latest: Release | unde
 }
 
 /** Patch id → the merged PR that changed it. */
-async function touchedPatches(octokit: Octokit, ref: RepoRef, pulls: readonly number[]): Promise<Map<string, number>> {
+async function touchedPatches(
+  octokit: Octokit,
+  ref: RepoRef,
+  pulls: readonly number[],
+): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   for (const n of pulls) {
-    const files = await octokit.paginate(octokit.rest.pulls.listFiles, { ...ref, pull_number: n, per_page: 100 });
+    const files = await octokit.paginate(octokit.rest.pulls.listFiles, {
+      ...ref,
+      pull_number: n,
+      per_page: 100,
+    });
     for (const f of files) {
       const m = /^patches\/([^/]+)\//.exec(f.filename);
       if (m?.[1]) out.set(m[1], n);

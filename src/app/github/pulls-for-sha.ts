@@ -11,13 +11,33 @@ export interface PullRef {
 }
 
 /** Open PRs whose head is `sha`. */
-export async function openPullsForHead(octokit: Octokit, ref: RepoRef, sha: string): Promise<PullRef[]> {
-  const pulls = await octokit.paginate(octokit.rest.pulls.list, { ...ref, state: "open", per_page: 100 });
-  return pulls.filter((p) => p.head.sha === sha).map((p) => ({ number: p.number, headSha: p.head.sha, author: p.user?.login ?? "" }));
+export async function openPullsForHead(
+  octokit: Octokit,
+  ref: RepoRef,
+  sha: string,
+): Promise<PullRef[]> {
+  const pulls = await octokit.paginate(octokit.rest.pulls.list, {
+    ...ref,
+    state: "open",
+    per_page: 100,
+  });
+  return pulls
+    .filter((p) => p.head.sha === sha)
+    .map((p) => ({ number: p.number, headSha: p.head.sha, author: p.user?.login ?? "" }));
 }
 
 /** Merged PRs whose merge produced `sha` (the commit a push build ran on). */
-export async function mergedPullsFor(octokit: Octokit, ref: RepoRef, sha: string): Promise<number[]> {
-  const { data } = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({ ...ref, commit_sha: sha });
-  return data.filter((p) => p.merged_at !== null).map((p) => p.number).sort((a, b) => a - b);
+export async function mergedPullsFor(
+  octokit: Octokit,
+  ref: RepoRef,
+  sha: string,
+): Promise<number[]> {
+  const { data } = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({
+    ...ref,
+    commit_sha: sha,
+  });
+  return data
+    .filter((p) => p.merged_at !== null)
+    .map((p) => p.number)
+    .sort((a, b) => a - b);
 }

@@ -50,13 +50,32 @@ export async function refreshIfDue(
     }
     const refresh = await readPublishedDir(dir);
     // Only content our own key signed is re-signed.
-    await checkOwnSignature(refresh.manifestBytes, refresh.signature, keys, `${release.tag}/manifest.json`);
+    await checkOwnSignature(
+      refresh.manifestBytes,
+      refresh.signature,
+      keys,
+      `${release.tag}/manifest.json`,
+    );
     const lifetimeDays = config.manifest.lifetimeHours / 24;
     const version = previous.version + 1;
     const window = await resumeWindow(store, `v${version}`, keys, { version, now, lifetimeDays });
-    const prepared = await prepareRelease({ previous, refresh, patches: {}, now, lifetimeDays, signer, ...(window ? { window } : {}) });
+    const prepared = await prepareRelease({
+      previous,
+      refresh,
+      patches: {},
+      now,
+      lifetimeDays,
+      signer,
+      ...(window ? { window } : {}),
+    });
     log(`re-issuing v${previous.version} (expires ${previous.expires}) as v${version}`);
-    return await publishRelease({ store, version, commit: release.commit, files: prepared.files, log });
+    return await publishRelease({
+      store,
+      version,
+      commit: release.commit,
+      files: prepared.files,
+      log,
+    });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -68,25 +68,45 @@ async function wrap<T>(what: string, call: () => Promise<T>): Promise<T> {
 export function octokitReleaseStore(octokit: Octokit, ref: RepoRef): ReleaseStore {
   return {
     getReleaseByTag: (tag) =>
-      orUndefined(`cannot read release ${tag}`, async () => toRelease((await octokit.rest.repos.getReleaseByTag({ ...ref, tag })).data)),
+      orUndefined(`cannot read release ${tag}`, async () =>
+        toRelease((await octokit.rest.repos.getReleaseByTag({ ...ref, tag })).data),
+      ),
     getLatestRelease: () =>
-      orUndefined("cannot read the latest release", async () => toRelease((await octokit.rest.repos.getLatestRelease(ref)).data)),
+      orUndefined("cannot read the latest release", async () =>
+        toRelease((await octokit.rest.repos.getLatestRelease(ref)).data),
+      ),
     createRelease: ({ tag, commit, name, body }) =>
       wrap(`cannot create release ${tag}`, async () =>
         toRelease(
-          (await octokit.rest.repos.createRelease({ ...ref, tag_name: tag, target_commitish: commit, name, body, make_latest: "false" }))
-            .data,
+          (
+            await octokit.rest.repos.createRelease({
+              ...ref,
+              tag_name: tag,
+              target_commitish: commit,
+              name,
+              body,
+              make_latest: "false",
+            })
+          ).data,
         ),
       ),
     listAssets: (release) =>
       wrap(`cannot list the assets of ${release.tag}`, async () =>
-        (await octokit.paginate(octokit.rest.repos.listReleaseAssets, { ...ref, release_id: release.id, per_page: 100 })).map((a) =>
-          toAsset(a as ApiAsset),
-        ),
+        (
+          await octokit.paginate(octokit.rest.repos.listReleaseAssets, {
+            ...ref,
+            release_id: release.id,
+            per_page: 100,
+          })
+        ).map((a) => toAsset(a as ApiAsset)),
       ),
     downloadAsset: (release, asset) =>
       wrap(`cannot download ${asset.name} from ${release.tag}`, async () => {
-        const res = await octokit.rest.repos.getReleaseAsset({ ...ref, asset_id: asset.id, headers: { accept: "application/octet-stream" } });
+        const res = await octokit.rest.repos.getReleaseAsset({
+          ...ref,
+          asset_id: asset.id,
+          headers: { accept: "application/octet-stream" },
+        });
         return new Uint8Array(res.data as unknown as ArrayBuffer);
       }),
     uploadAsset: (release, name, bytes, contentType) =>
@@ -105,7 +125,12 @@ export function octokitReleaseStore(octokit: Octokit, ref: RepoRef): ReleaseStor
       }),
     markLatest: (release) =>
       wrap(`cannot mark ${release.tag} as latest`, async () => {
-        await octokit.rest.repos.updateRelease({ ...ref, release_id: release.id, draft: false, make_latest: "true" });
+        await octokit.rest.repos.updateRelease({
+          ...ref,
+          release_id: release.id,
+          draft: false,
+          make_latest: "true",
+        });
       }),
   };
 }

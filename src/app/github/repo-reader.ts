@@ -9,9 +9,15 @@ import { SIZE_LIMITS } from "../../core/repo-snapshot.js";
 import { httpStatus, type Octokit, type RepoRef } from "./types.js";
 
 /** The default branch and the commit at its head. */
-export async function defaultBranchHead(octokit: Octokit, ref: RepoRef): Promise<{ branch: string; sha: string }> {
+export async function defaultBranchHead(
+  octokit: Octokit,
+  ref: RepoRef,
+): Promise<{ branch: string; sha: string }> {
   const { data: repo } = await octokit.rest.repos.get(ref);
-  const { data: branch } = await octokit.rest.repos.getBranch({ ...ref, branch: repo.default_branch });
+  const { data: branch } = await octokit.rest.repos.getBranch({
+    ...ref,
+    branch: repo.default_branch,
+  });
   return { branch: repo.default_branch, sha: branch.commit.sha };
 }
 
@@ -37,10 +43,17 @@ export async function readFileAt(
     if (httpStatus(e) === 404) return undefined;
     throw e;
   }
-  if (Array.isArray(data) || typeof data !== "object" || data === null || !("type" in data) || data.type !== "file")
+  if (
+    Array.isArray(data) ||
+    typeof data !== "object" ||
+    data === null ||
+    !("type" in data) ||
+    data.type !== "file"
+  )
     return undefined;
   const file = data as unknown as { size: number; content?: string; encoding?: string };
-  if (file.size > limit || file.content === undefined || file.encoding !== "base64") return { path, size: file.size };
+  if (file.size > limit || file.content === undefined || file.encoding !== "base64")
+    return { path, size: file.size };
   const bytes = new Uint8Array(Buffer.from(file.content, "base64"));
   // Same rule as the checkout reader: NUL or invalid UTF-8 means binary.
   const text = decodeText(bytes);
@@ -48,7 +61,11 @@ export async function readFileAt(
 }
 
 /** Every blob path under kernels/ and patches/ at `sha`. */
-export async function listTreePaths(octokit: Octokit, ref: RepoRef, sha: string): Promise<string[]> {
+export async function listTreePaths(
+  octokit: Octokit,
+  ref: RepoRef,
+  sha: string,
+): Promise<string[]> {
   const { data } = await octokit.rest.git.getTree({ ...ref, tree_sha: sha, recursive: "1" });
   if (data.truncated)
     throw new LpctlError(
@@ -56,7 +73,9 @@ export async function listTreePaths(octokit: Octokit, ref: RepoRef, sha: string)
       `the tree of ${sha} is too large for one API listing; keep kernels/ and patches/ under GitHub's tree limit`,
     );
   return data.tree
-    .filter((e) => e.type === "blob" && e.path !== undefined && /^(?:kernels|patches)\//.test(e.path))
-    .map((e) => e.path as string)
+    .filter(
+      (e) => e.type === "blob" && e.path !== undefined && /^(?:kernels|patches)\//.test(e.path),
+    )
+    .map((e) => e.path)
     .sort();
 }

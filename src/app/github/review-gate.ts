@@ -19,14 +19,29 @@ export async function publishGate(
   config: AppConfig,
   appId?: number,
 ): Promise<GateVerdict> {
-  const reviews = await octokit.paginate(octokit.rest.pulls.listReviews, { ...ref, pull_number: pull.number, per_page: 100 });
-  const commits = await octokit.paginate(octokit.rest.pulls.listCommits, { ...ref, pull_number: pull.number, per_page: 100 });
-  const committers = commits.flatMap((c) => [c.author?.login, c.committer?.login]).filter((l): l is string => !!l && l !== "web-flow");
+  const reviews = await octokit.paginate(octokit.rest.pulls.listReviews, {
+    ...ref,
+    pull_number: pull.number,
+    per_page: 100,
+  });
+  const commits = await octokit.paginate(octokit.rest.pulls.listCommits, {
+    ...ref,
+    pull_number: pull.number,
+    per_page: 100,
+  });
+  const committers = commits
+    .flatMap((c) => [c.author?.login, c.committer?.login])
+    .filter((l): l is string => !!l && l !== "web-flow");
   const logins = [...new Set(reviews.map((r) => r.user?.login).filter((l): l is string => !!l))];
   const reviewers = new Set<string>();
-  for (const login of logins) if (await isReviewer(octokit, ref, config, login)) reviewers.add(login);
+  for (const login of logins)
+    if (await isReviewer(octokit, ref, config, login)) reviewers.add(login);
   const verdict = evaluateGate({
-    reviews: reviews.map((r) => ({ login: r.user?.login ?? "", state: r.state, commitId: r.commit_id ?? null })),
+    reviews: reviews.map((r) => ({
+      login: r.user?.login ?? "",
+      state: r.state,
+      commitId: r.commit_id ?? null,
+    })),
     headSha: pull.headSha,
     author: pull.author,
     committers,
@@ -60,12 +75,21 @@ export async function publishGate(
   return verdict;
 }
 
-async function isReviewer(octokit: Octokit, ref: RepoRef, config: AppConfig, login: string): Promise<boolean> {
+async function isReviewer(
+  octokit: Octokit,
+  ref: RepoRef,
+  config: AppConfig,
+  login: string,
+): Promise<boolean> {
   if (config.reviewers.users.some((u) => u.toLowerCase() === login.toLowerCase())) return true;
   for (const t of config.reviewers.teams) {
     const [org, slug] = t.includes("/") ? (t.split("/") as [string, string]) : [ref.owner, t];
     try {
-      const { data } = await octokit.rest.teams.getMembershipForUserInOrg({ org, team_slug: slug, username: login });
+      const { data } = await octokit.rest.teams.getMembershipForUserInOrg({
+        org,
+        team_slug: slug,
+        username: login,
+      });
       if (data.state === "active") return true;
     } catch (e) {
       if (httpStatus(e) !== 404) throw e;

@@ -8,5 +8,7 @@ export type RepoRef = { owner: string; repo: string };
 
 /** The HTTP status of an Octokit RequestError, if it is one. */
 export function httpStatus(e: unknown): number | undefined {
-  return typeof e === "object" && e !== null && "status" in e && typeof e.status === "number" ? e.status : undefined;
+  return typeof e === "object" && e !== null && "status" in e && typeof e.status === "number"
+    ? e.status
+    : undefined;
 }

@@ -36,7 +36,15 @@ export async function changedPaths(
 ): Promise<string[]> {
   const out = await git(
     repo,
-    ["diff", "--name-only", "-z", "--no-renames", checkSha(base, "--base"), checkSha(head, "--head"), "--"],
+    [
+      "diff",
+      "--name-only",
+      "-z",
+      "--no-renames",
+      checkSha(base, "--base"),
+      checkSha(head, "--head"),
+      "--",
+    ],
     runner,
   );
   return out.split("\0").filter((p) => p !== "");
@@ -50,7 +58,16 @@ export async function readPlanTree(
 ): Promise<PlanTree> {
   const listing = await git(
     repo,
-    ["ls-tree", "-r", "--name-only", "-z", checkSha(sha, "--base/--head"), "--", "kernels", "patches"],
+    [
+      "ls-tree",
+      "-r",
+      "--name-only",
+      "-z",
+      checkSha(sha, "--base/--head"),
+      "--",
+      "kernels",
+      "patches",
+    ],
     runner,
   );
   const paths = listing.split("\0").filter((p) => p !== "");

@@ -47,7 +47,10 @@ export function registerPlan(program: Command, ctx: CommandContext): void {
       if (flags.chunk !== undefined) {
         const n = integer(flags.chunk, "--chunk");
         if (n >= Math.max(plan.chunks.length, 1))
-          throw new LpctlError("USAGE", `--chunk ${n}: the plan has ${plan.chunks.length} chunk(s)`);
+          throw new LpctlError(
+            "USAGE",
+            `--chunk ${n}: the plan has ${plan.chunks.length} chunk(s)`,
+          );
         ctx.output.out(JSON.stringify(plan.chunks[n] ?? []));
       } else if (flags.json) ctx.output.out(JSON.stringify(plan, null, 2));
       else {

@@ -26,13 +26,34 @@ describe("annotations on diff lines", () => {
   });
 
   it("annotates the patch file with the finding's level and range", () => {
-    const f: Finding = { patch: "patches/p/0001.patch", file: "fs/proc/cmdline.c", startLine: 11, endLine: 12, severity: "error", rule: "init-code", message: "m" };
+    const f: Finding = {
+      patch: "patches/p/0001.patch",
+      file: "fs/proc/cmdline.c",
+      startLine: 11,
+      endLine: 12,
+      severity: "error",
+      rule: "init-code",
+      message: "m",
+    };
     const [a] = findingAnnotations([f], new Map([[f.patch, PATCH]]));
-    expect(a).toMatchObject({ path: "patches/p/0001.patch", start_line: 9, end_line: 10, annotation_level: "failure" });
+    expect(a).toMatchObject({
+      path: "patches/p/0001.patch",
+      start_line: 9,
+      end_line: 10,
+      annotation_level: "failure",
+    });
   });
 
   it("a finding on the patch file itself keeps its line", () => {
-    const f: Finding = { patch: "patches/p/0001.patch", file: "patches/p/0001.patch", startLine: 4, endLine: 4, severity: "error", rule: "patch-file", message: "m" };
+    const f: Finding = {
+      patch: "patches/p/0001.patch",
+      file: "patches/p/0001.patch",
+      startLine: 4,
+      endLine: 4,
+      severity: "error",
+      rule: "patch-file",
+      message: "m",
+    };
     expect(findingAnnotations([f], new Map())[0]).toMatchObject({ start_line: 4, end_line: 4 });
   });
 });

@@ -18,18 +18,29 @@ async function refusal(bytes: Uint8Array, l = limits): Promise<string> {
 
 describe("artifact zip safety", () => {
   it("reads plain files", async () => {
-    const files = await readArtifactZip(await makeZip([{ name: "build-report.json", data: "{}" }, { name: "m.ko", data: "x" }]), "a", limits);
+    const files = await readArtifactZip(
+      await makeZip([
+        { name: "build-report.json", data: "{}" },
+        { name: "m.ko", data: "x" },
+      ]),
+      "a",
+      limits,
+    );
     expect([...files.keys()]).toEqual(["build-report.json", "m.ko"]);
     expect(Buffer.from(files.get("m.ko") ?? []).toString()).toBe("x");
   });
 
   it("refuses zip slip (..)", async () => {
-    const zip = await makeZip([{ name: "xx/evil.txt", data: "x" }], { "xx/evil.txt": "../evil.txt" });
+    const zip = await makeZip([{ name: "xx/evil.txt", data: "x" }], {
+      "xx/evil.txt": "../evil.txt",
+    });
     expect(await refusal(zip)).toMatch(/\.\.|relative path/);
   });
 
   it("refuses an absolute path", async () => {
-    const zip = await makeZip([{ name: "xetc/passwd", data: "x" }], { "xetc/passwd": "/etc/passwd" });
+    const zip = await makeZip([{ name: "xetc/passwd", data: "x" }], {
+      "xetc/passwd": "/etc/passwd",
+    });
     expect(await refusal(zip)).toMatch(/absolute/);
   });
 
@@ -50,23 +61,41 @@ describe("artifact zip safety", () => {
   });
 
   it("refuses more than the total size", async () => {
-    const zip = await makeZip([{ name: "a", data: "0".repeat(1000) }, { name: "b", data: "0".repeat(1000) }]);
+    const zip = await makeZip([
+      { name: "a", data: "0".repeat(1000) },
+      { name: "b", data: "0".repeat(1000) },
+    ]);
     expect(await refusal(zip)).toContain("in total");
   });
 
   it("refuses a duplicate name", async () => {
-    const zip = await makeZip([{ name: "a.txt", data: "1" }, { name: "b.txt", data: "2" }], { "b.txt": "a.txt" });
+    const zip = await makeZip(
+      [
+        { name: "a.txt", data: "1" },
+        { name: "b.txt", data: "2" },
+      ],
+      { "b.txt": "a.txt" },
+    );
     expect(await refusal(zip)).toContain("twice");
   });
 
   it("refuses what is not a zip", async () => {
-    expect(await refusal(new TextEncoder().encode("not a zip at all, just text"))).toContain("not a valid zip");
+    expect(await refusal(new TextEncoder().encode("not a zip at all, just text"))).toContain(
+      "not a valid zip",
+    );
   });
 
   it("an invalid build report gets a message naming the field", () => {
-    const files = new Map([["build-report.json", new TextEncoder().encode(JSON.stringify({ schema: 1, target: "lab" }))]]);
+    const files = new Map([
+      ["build-report.json", new TextEncoder().encode(JSON.stringify({ schema: 1, target: "lab" }))],
+    ]);
     expect(() => readReport("lab", files)).toThrow(/build-lab\/build-report\.json: release/);
     expect(() => readReport("lab", new Map())).toThrow(/missing/);
-    expect(() => readReport("lab", new Map([["build-report.json", new TextEncoder().encode('{"a":1,"a":2}')]]))).toThrow(/twice/);
+    expect(() =>
+      readReport(
+        "lab",
+        new Map([["build-report.json", new TextEncoder().encode('{"a":1,"a":2}')]]),
+      ),
+    ).toThrow(/twice/);
   });
 });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { annotationBatches, buildCheckOutput, clip, MAX_ANNOTATIONS_PER_REQUEST } from "../../../src/app/checks.js";
+import {
+  annotationBatches,
+  buildCheckOutput,
+  clip,
+  MAX_ANNOTATIONS_PER_REQUEST,
+} from "../../../src/app/checks.js";
 import type { BuildReport } from "../../../src/core/build-report.js";
 
 describe("check payloads", () => {
@@ -48,7 +53,11 @@ describe("check payloads", () => {
 
   it("a failed build shows the error and the log tail", () => {
     const { conclusion, output } = buildCheckOutput(
-      report({ result: "failure", changes: [], error: { code: "KPATCH_BUILD_FAILED", message: "boom", logTail: ["line a", "line b"] } }),
+      report({
+        result: "failure",
+        changes: [],
+        error: { code: "KPATCH_BUILD_FAILED", message: "boom", logTail: ["line a", "line b"] },
+      }),
     );
     expect(conclusion).toBe("failure");
     expect(output.title).toContain("KPATCH_BUILD_FAILED");

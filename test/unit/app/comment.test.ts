@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { checklistSection, COMMENT_MARKER, isAppComment, lintSection, renderComment } from "../../../src/app/comment.js";
+import {
+  checklistSection,
+  COMMENT_MARKER,
+  isAppComment,
+  lintSection,
+  renderComment,
+} from "../../../src/app/comment.js";
 import type { Finding } from "../../../src/core/lint/finding.js";
 
 describe("PR comment", () => {
@@ -29,7 +35,15 @@ describe("PR comment", () => {
   });
 
   it("builds the checklist from the findings", () => {
-    const f: Finding = { patch: "p.patch", file: "a.c", startLine: 3, endLine: 3, severity: "warning", rule: "inline-function-change", message: "m" };
+    const f: Finding = {
+      patch: "p.patch",
+      file: "a.c",
+      startLine: 3,
+      endLine: 3,
+      severity: "warning",
+      rule: "inline-function-change",
+      message: "m",
+    };
     const c = checklistSection([f]);
     expect(c).toContain("Locking");
     expect(c).toContain("inline");

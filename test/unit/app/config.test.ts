@@ -14,7 +14,9 @@ describe(".github/livepatch.yml", () => {
   });
 
   it("reads users and teams", () => {
-    const c = parseAppConfig("reviewers:\n  users: [bob]\n  teams: [acme/kernel]\nrequiredApprovals: 2\n");
+    const c = parseAppConfig(
+      "reviewers:\n  users: [bob]\n  teams: [acme/kernel]\nrequiredApprovals: 2\n",
+    );
     expect(c.reviewers).toEqual({ users: ["bob"], teams: ["acme/kernel"] });
     expect(c.requiredApprovals).toBe(2);
   });
@@ -23,7 +25,11 @@ describe(".github/livepatch.yml", () => {
     ["unknown key", "reviewer: [bob]\n", "reviewer"],
     ["zero approvals", "requiredApprovals: 0\n", "requiredApprovals"],
     ["a workflow outside .github/workflows", "buildWorkflow: build.yml\n", "buildWorkflow"],
-    ["a margin as long as the lifetime", "manifest:\n  lifetimeHours: 12\n  refreshMarginHours: 12\n", "refreshMarginHours"],
+    [
+      "a margin as long as the lifetime",
+      "manifest:\n  lifetimeHours: 12\n  refreshMarginHours: 12\n",
+      "refreshMarginHours",
+    ],
     ["broken YAML", "reviewers: [\n", "livepatch.yml"],
   ])("refuses %s with the field", (_n, text, field) => {
     try {

@@ -5,9 +5,21 @@ const HEAD = "a".repeat(40);
 const OLD = "b".repeat(40);
 
 function gate(reviews: Review[], over: Partial<GateInput> = {}) {
-  return evaluateGate({ reviews, headSha: HEAD, author: "alice", committers: ["alice"], reviewers: new Set(["bob", "carol", "alice"]), required: 1, ...over });
+  return evaluateGate({
+    reviews,
+    headSha: HEAD,
+    author: "alice",
+    committers: ["alice"],
+    reviewers: new Set(["bob", "carol", "alice"]),
+    required: 1,
+    ...over,
+  });
 }
-const r = (login: string, state: string, commitId: string | null = HEAD): Review => ({ login, state, commitId });
+const r = (login: string, state: string, commitId: string | null = HEAD): Review => ({
+  login,
+  state,
+  commitId,
+});
 
 describe("safety review gate", () => {
   it("a configured reviewer's approval of the head commit passes", () => {
@@ -19,7 +31,9 @@ describe("safety review gate", () => {
   it("the author's own approval never counts, even as a configured reviewer", () => {
     const v = gate([r("alice", "APPROVED")]);
     expect(v.ok).toBe(false);
-    expect(v.ignored).toEqual([{ login: "alice", why: "authored or committed to this pull request" }]);
+    expect(v.ignored).toEqual([
+      { login: "alice", why: "authored or committed to this pull request" },
+    ]);
   });
 
   it("a committer's approval never counts", () => {
@@ -43,7 +57,9 @@ describe("safety review gate", () => {
   });
 
   it("the latest decisive review wins; comments do not change it", () => {
-    expect(gate([r("bob", "CHANGES_REQUESTED"), r("bob", "APPROVED"), r("bob", "COMMENTED")]).ok).toBe(true);
+    expect(
+      gate([r("bob", "CHANGES_REQUESTED"), r("bob", "APPROVED"), r("bob", "COMMENTED")]).ok,
+    ).toBe(true);
   });
 
   it("a dismissed review is as if never given", () => {

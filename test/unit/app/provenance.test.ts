@@ -16,7 +16,9 @@ describe("trusted-build rule", () => {
   it("accepts a successful push run of the build workflow on the default branch", () => {
     expect(untrustedReason(good, rules)).toBeUndefined();
     expect(untrustedReason({ ...good, compareStatus: "behind" }, rules)).toBeUndefined();
-    expect(untrustedReason({ ...good, path: ".github/workflows/build.yml@refs/heads/main" }, rules)).toBeUndefined();
+    expect(
+      untrustedReason({ ...good, path: ".github/workflows/build.yml@refs/heads/main" }, rules),
+    ).toBeUndefined();
   });
 
   it.each([

@@ -26,7 +26,10 @@ describe("pull_request opened", () => {
   it("creates lint, policy, build and review checks and one comment", async () => {
     const { s, openPr } = await scenario();
     const pr = await openPr(newPatch("new-fix"));
-    const names = s.checkRuns.filter((c) => c.headSha === pr.headSha).map((c) => `${c.name}:${c.status}:${c.conclusion ?? ""}`).sort();
+    const names = s.checkRuns
+      .filter((c) => c.headSha === pr.headSha)
+      .map((c) => `${c.name}:${c.status}:${c.conclusion ?? ""}`)
+      .sort();
     expect(names).toEqual([
       `livepatch / build (${TARGET}):queued:`,
       "livepatch / lint:completed:success",
@@ -53,8 +56,17 @@ describe("pull_request opened", () => {
 
   it("lint findings are annotated on the patch file's lines", async () => {
     const { s, openPr } = await scenario();
-    const initPatch = NEW_PATCH.replace("static int version_proc_show", "static int __init proc_version_init");
-    const pr = await openPr({ ...newPatch("init-fix"), "patches/init-fix/0001-fix.patch": initPatch.replace("+\t\tutsname()->release /* fixed */,", "+\t\tutsname()->release /* fixed */, __init_thing") });
+    const initPatch = NEW_PATCH.replace(
+      "static int version_proc_show",
+      "static int __init proc_version_init",
+    );
+    const pr = await openPr({
+      ...newPatch("init-fix"),
+      "patches/init-fix/0001-fix.patch": initPatch.replace(
+        "+\t\tutsname()->release /* fixed */,",
+        "+\t\tutsname()->release /* fixed */, __init_thing",
+      ),
+    });
     const lint = s.checkRuns.find((c) => c.headSha === pr.headSha && c.name === "livepatch / lint");
     expect(lint?.annotations.length).toBeGreaterThan(0);
     for (const a of lint?.annotations ?? []) {
@@ -65,18 +77,42 @@ describe("pull_request opened", () => {
 
   it("a PR changing the build workflow with a patch fails policy", async () => {
     const { s, openPr } = await scenario();
-    const pr = await openPr({ ...newPatch("new-fix"), ".github/workflows/build.yml": "name: evil\n" });
-    const policy = s.checkRuns.find((c) => c.headSha === pr.headSha && c.name === "livepatch / policy");
+    const pr = await openPr({
+      ...newPatch("new-fix"),
+      ".github/workflows/build.yml": "name: evil\n",
+    });
+    const policy = s.checkRuns.find(
+      (c) => c.headSha === pr.headSha && c.name === "livepatch / policy",
+    );
     expect(policy?.conclusion).toBe("failure");
     expect(policy?.output.summary).toContain(".github/workflows/build.yml");
   });
 
   it("reviewers come from the default branch; a PR-head livepatch.yml is ignored", async () => {
     const { s, openPr, receive } = await scenario();
-    const pr = await openPr({ ...newPatch("new-fix"), ".github/livepatch.yml": "reviewers:\n  users: [mallory]\n" }, "alice");
-    s.reviews.push({ id: 1, pull: pr.number, user: "mallory", state: "APPROVED", commitId: pr.headSha });
-    await receive("pull_request_review", reviewEvent("submitted", pr, { id: 1, user: "mallory", state: "APPROVED", commitId: pr.headSha }));
-    const gate = s.checkRuns.find((c) => c.headSha === pr.headSha && c.name === "livepatch / safety review");
+    const pr = await openPr(
+      { ...newPatch("new-fix"), ".github/livepatch.yml": "reviewers:\n  users: [mallory]\n" },
+      "alice",
+    );
+    s.reviews.push({
+      id: 1,
+      pull: pr.number,
+      user: "mallory",
+      state: "APPROVED",
+      commitId: pr.headSha,
+    });
+    await receive(
+      "pull_request_review",
+      reviewEvent("submitted", pr, {
+        id: 1,
+        user: "mallory",
+        state: "APPROVED",
+        commitId: pr.headSha,
+      }),
+    );
+    const gate = s.checkRuns.find(
+      (c) => c.headSha === pr.headSha && c.name === "livepatch / safety review",
+    );
     expect(gate?.conclusion).toBe("failure");
     expect(gate?.output.text).toContain("mallory: not counted (not a configured reviewer)");
   });
@@ -89,29 +125,82 @@ describe("safety review gate through reviews", () => {
   it("the author's approval does not pass; a reviewer's does; a new push resets it", async () => {
     const { s, openPr, receive, push } = await scenario();
     const pr = await openPr(newPatch("new-fix"), "alice");
-    s.reviews.push({ id: 1, pull: pr.number, user: "alice", state: "APPROVED", commitId: pr.headSha });
-    await receive("pull_request_review", reviewEvent("submitted", pr, { id: 1, user: "alice", state: "APPROVED", commitId: pr.headSha }));
+    s.reviews.push({
+      id: 1,
+      pull: pr.number,
+      user: "alice",
+      state: "APPROVED",
+      commitId: pr.headSha,
+    });
+    await receive(
+      "pull_request_review",
+      reviewEvent("submitted", pr, {
+        id: 1,
+        user: "alice",
+        state: "APPROVED",
+        commitId: pr.headSha,
+      }),
+    );
     expect(gateOf(s, pr.headSha)?.conclusion).toBe("failure");
 
-    s.reviews.push({ id: 2, pull: pr.number, user: "bob", state: "APPROVED", commitId: pr.headSha });
-    await receive("pull_request_review", reviewEvent("submitted", pr, { id: 2, user: "bob", state: "APPROVED", commitId: pr.headSha }));
+    s.reviews.push({
+      id: 2,
+      pull: pr.number,
+      user: "bob",
+      state: "APPROVED",
+      commitId: pr.headSha,
+    });
+    await receive(
+      "pull_request_review",
+      reviewEvent("submitted", pr, { id: 2, user: "bob", state: "APPROVED", commitId: pr.headSha }),
+    );
     expect(gateOf(s, pr.headSha)?.conclusion).toBe("success");
 
     const old = pr.headSha;
     push(pr, { "patches/new-fix/0001-fix.patch": NEW_PATCH.replace("fixed", "fixed again") });
     await receive("pull_request", pullRequestEvent("synchronize", pr));
     expect(gateOf(s, pr.headSha)?.conclusion).toBe("failure");
-    expect(gateOf(s, pr.headSha)?.output.text).toContain(`bob: not counted (approved ${old.slice(0, 7)}`);
+    expect(gateOf(s, pr.headSha)?.output.text).toContain(
+      `bob: not counted (approved ${old.slice(0, 7)}`,
+    );
   });
 
   it("a team member's approval counts; their later CHANGES_REQUESTED blocks", async () => {
     const { s, openPr, receive } = await scenario();
     const pr = await openPr(newPatch("new-fix"), "alice");
-    s.reviews.push({ id: 1, pull: pr.number, user: "carol", state: "APPROVED", commitId: pr.headSha });
-    await receive("pull_request_review", reviewEvent("submitted", pr, { id: 1, user: "carol", state: "APPROVED", commitId: pr.headSha }));
+    s.reviews.push({
+      id: 1,
+      pull: pr.number,
+      user: "carol",
+      state: "APPROVED",
+      commitId: pr.headSha,
+    });
+    await receive(
+      "pull_request_review",
+      reviewEvent("submitted", pr, {
+        id: 1,
+        user: "carol",
+        state: "APPROVED",
+        commitId: pr.headSha,
+      }),
+    );
     expect(gateOf(s, pr.headSha)?.conclusion).toBe("success");
-    s.reviews.push({ id: 2, pull: pr.number, user: "carol", state: "CHANGES_REQUESTED", commitId: pr.headSha });
-    await receive("pull_request_review", reviewEvent("submitted", pr, { id: 2, user: "carol", state: "CHANGES_REQUESTED", commitId: pr.headSha }));
+    s.reviews.push({
+      id: 2,
+      pull: pr.number,
+      user: "carol",
+      state: "CHANGES_REQUESTED",
+      commitId: pr.headSha,
+    });
+    await receive(
+      "pull_request_review",
+      reviewEvent("submitted", pr, {
+        id: 2,
+        user: "carol",
+        state: "CHANGES_REQUESTED",
+        commitId: pr.headSha,
+      }),
+    );
     expect(gateOf(s, pr.headSha)?.conclusion).toBe("failure");
     expect(gateOf(s, pr.headSha)?.output.summary).toContain("changes requested by carol");
   });

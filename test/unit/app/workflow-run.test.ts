@@ -8,7 +8,10 @@ import { makeZip } from "./helpers/zip.js";
 const buildCheck = (s: Awaited<ReturnType<typeof scenario>>["s"], sha: string, target = TARGET) =>
   s.checkRuns.find((c) => c.headSha === sha && c.name === `livepatch / build (${target})`);
 
-const TOUCH = { "patches/cmdline-banner/patch.yaml": "title: Mark /proc/cmdline as live-patched\ndescription: d\ncves: [CVE-2026-10001]\nkernels: [debian-6.1-lab]\n" };
+const TOUCH = {
+  "patches/cmdline-banner/patch.yaml":
+    "title: Mark /proc/cmdline as live-patched\ndescription: d\ncves: [CVE-2026-10001]\nkernels: [debian-6.1-lab]\n",
+};
 
 describe("workflow_run from a pull_request run", () => {
   it("completes the build checks from the artifacts and updates the comment", async () => {
@@ -16,7 +19,14 @@ describe("workflow_run from a pull_request run", () => {
     const pr = await openPr(TOUCH);
     expect(buildCheck(s, pr.headSha)?.status).toBe("queued");
     const run = addRun(s, { event: "pull_request", headSha: pr.headSha, headBranch: pr.headRef });
-    run.artifacts.push(await buildArtifact(s, { id: run.id, event: "pull_request", sha: pr.headSha, ref: "refs/pull/1/merge" }));
+    run.artifacts.push(
+      await buildArtifact(s, {
+        id: run.id,
+        event: "pull_request",
+        sha: pr.headSha,
+        ref: "refs/pull/1/merge",
+      }),
+    );
     await receive("workflow_run", workflowRunEvent(run));
     const check = buildCheck(s, pr.headSha);
     expect(check).toMatchObject({ status: "completed", conclusion: "success" });
@@ -33,7 +43,9 @@ describe("workflow_run from a pull_request run", () => {
     const { s, openPr, receive } = await scenario();
     const pr = await openPr(TOUCH);
     const run = addRun(s, { event: "pull_request", headSha: pr.headSha, headBranch: pr.headRef });
-    const zip = await makeZip([{ name: "xx/etc/cron.d/x", data: "* * * * * root sh" }], { "xx/etc/cron.d/x": "../etc/cron.d/x" });
+    const zip = await makeZip([{ name: "xx/etc/cron.d/x", data: "* * * * * root sh" }], {
+      "xx/etc/cron.d/x": "../etc/cron.d/x",
+    });
     run.artifacts.push({ id: s.nextId(), name: `build-${TARGET}`, zip });
     await receive("workflow_run", workflowRunEvent(run));
     const check = buildCheck(s, pr.headSha);
@@ -45,7 +57,13 @@ describe("workflow_run from a pull_request run", () => {
     const { s, openPr, receive } = await scenario();
     const pr = await openPr(TOUCH);
     const run = addRun(s, { event: "pull_request", headSha: pr.headSha, headBranch: pr.headRef });
-    run.artifacts.push({ id: s.nextId(), name: `build-${TARGET}`, zip: await makeZip([{ name: "build-report.json", data: '{"schema":1,"target":"debian-6.1-lab"}' }]) });
+    run.artifacts.push({
+      id: s.nextId(),
+      name: `build-${TARGET}`,
+      zip: await makeZip([
+        { name: "build-report.json", data: '{"schema":1,"target":"debian-6.1-lab"}' },
+      ]),
+    });
     await receive("workflow_run", workflowRunEvent(run));
     expect(buildCheck(s, pr.headSha)?.output.summary).toContain("build-report.json: release");
   });
@@ -53,17 +71,31 @@ describe("workflow_run from a pull_request run", () => {
   it("a build the run never reported fails instead of staying queued", async () => {
     const { s, openPr, receive } = await scenario();
     const pr = await openPr(TOUCH);
-    const run = addRun(s, { event: "pull_request", headSha: pr.headSha, headBranch: pr.headRef, conclusion: "failure" });
+    const run = addRun(s, {
+      event: "pull_request",
+      headSha: pr.headSha,
+      headBranch: pr.headRef,
+      conclusion: "failure",
+    });
     await receive("workflow_run", workflowRunEvent(run));
     expect(buildCheck(s, pr.headSha)).toMatchObject({ status: "completed", conclusion: "failure" });
-    expect(buildCheck(s, pr.headSha)?.output.summary).toContain(`without a build-${TARGET} artifact`);
+    expect(buildCheck(s, pr.headSha)?.output.summary).toContain(
+      `without a build-${TARGET} artifact`,
+    );
   });
 
   it("a payload claiming a push run for a PR run's artifacts publishes nothing", async () => {
     const { s, openPr, receive } = await scenario();
     const pr = await openPr(TOUCH);
     const run = addRun(s, { event: "pull_request", headSha: pr.headSha, headBranch: pr.headRef });
-    run.artifacts.push(await buildArtifact(s, { id: run.id, event: "push", sha: pr.headSha, ref: "refs/heads/main" }));
+    run.artifacts.push(
+      await buildArtifact(s, {
+        id: run.id,
+        event: "push",
+        sha: pr.headSha,
+        ref: "refs/heads/main",
+      }),
+    );
     await receive("workflow_run", workflowRunEvent(run, { event: "push", head_branch: "main" }));
     expect(s.releases).toHaveLength(0);
     expect(s.requests.some((r) => r.startsWith("POST") && r.includes("/releases"))).toBe(false);
@@ -84,7 +116,9 @@ describe("workflow_run from a push run on the default branch", () => {
   it("publishes v1 with the signed manifest and the module, and comments on the merged PR", async () => {
     const { s, receive, pr, merge, publicKey } = await merged();
     const run = addRun(s, { event: "push", headSha: merge, headBranch: "main" });
-    run.artifacts.push(await buildArtifact(s, { id: run.id, event: "push", sha: merge, ref: "refs/heads/main" }));
+    run.artifacts.push(
+      await buildArtifact(s, { id: run.id, event: "push", sha: merge, ref: "refs/heads/main" }),
+    );
     await receive("workflow_run", workflowRunEvent(run));
     expect(s.releases.map((r) => [r.tag, r.commit, r.latest])).toEqual([["v1", merge, true]]);
     const assets = new Map(s.releases[0]?.assets.map((a) => [a.name, a.bytes]));
@@ -98,23 +132,31 @@ describe("workflow_run from a push run on the default branch", () => {
       now: new Date(),
     });
     expect(manifest.version).toBe(1);
-    expect(manifest.kernels.map((k) => [k.target, k.commit, k.patches.map((p) => p.id)])).toEqual([[TARGET, merge, ["cmdline-banner", "version-banner"]]]);
+    expect(manifest.kernels.map((k) => [k.target, k.commit, k.patches.map((p) => p.id)])).toEqual([
+      [TARGET, merge, ["cmdline-banner", "version-banner"]],
+    ]);
     expect(manifest.kernels[0]?.patches[0]?.pr).toBe(pr.number);
     expect(s.comments.find((c) => c.issue === pr.number)?.body).toContain("Published [v1]");
-    const publish = s.checkRuns.find((c) => c.headSha === merge && c.name === "livepatch / publish");
+    const publish = s.checkRuns.find(
+      (c) => c.headSha === merge && c.name === "livepatch / publish",
+    );
     expect(publish?.conclusion).toBe("success");
   });
 
   it("a redelivered run publishes nothing new", async () => {
     const { s, receive, merge } = await merged();
     const run = addRun(s, { event: "push", headSha: merge, headBranch: "main" });
-    run.artifacts.push(await buildArtifact(s, { id: run.id, event: "push", sha: merge, ref: "refs/heads/main" }));
+    run.artifacts.push(
+      await buildArtifact(s, { id: run.id, event: "push", sha: merge, ref: "refs/heads/main" }),
+    );
     await receive("workflow_run", workflowRunEvent(run), "d-1");
     const assets = s.releases[0]?.assets.length;
     await receive("workflow_run", workflowRunEvent(run), "d-2");
     expect(s.releases.map((r) => r.tag)).toEqual(["v1"]);
     expect(s.releases[0]?.assets.length).toBe(assets);
-    const publish = s.checkRuns.filter((c) => c.headSha === merge && c.name === "livepatch / publish");
+    const publish = s.checkRuns.filter(
+      (c) => c.headSha === merge && c.name === "livepatch / publish",
+    );
     expect(publish).toHaveLength(1);
     expect(publish[0]?.output.title).toBe("already published as v1");
   });
@@ -122,10 +164,19 @@ describe("workflow_run from a push run on the default branch", () => {
   it("reports built from another commit are refused with a failed publish check", async () => {
     const { s, receive, merge, pr } = await merged();
     const run = addRun(s, { event: "push", headSha: merge, headBranch: "main" });
-    run.artifacts.push(await buildArtifact(s, { id: run.id, event: "push", sha: pr.headSha, ref: "refs/heads/main" }));
+    run.artifacts.push(
+      await buildArtifact(s, {
+        id: run.id,
+        event: "push",
+        sha: pr.headSha,
+        ref: "refs/heads/main",
+      }),
+    );
     await receive("workflow_run", workflowRunEvent(run));
     expect(s.releases.filter((r) => r.assets.length > 0)).toHaveLength(0);
-    const publish = s.checkRuns.find((c) => c.headSha === merge && c.name === "livepatch / publish");
+    const publish = s.checkRuns.find(
+      (c) => c.headSha === merge && c.name === "livepatch / publish",
+    );
     expect(publish?.conclusion).toBe("failure");
     expect(publish?.output.summary).toContain("refusing to sign");
   });
@@ -133,9 +184,19 @@ describe("workflow_run from a push run on the default branch", () => {
   it("a push run on another branch is not trusted", async () => {
     const { s, receive, pr } = await merged();
     const run = addRun(s, { event: "push", headSha: pr.headSha, headBranch: pr.headRef });
-    run.artifacts.push(await buildArtifact(s, { id: run.id, event: "push", sha: pr.headSha, ref: `refs/heads/${pr.headRef}` }));
+    run.artifacts.push(
+      await buildArtifact(s, {
+        id: run.id,
+        event: "push",
+        sha: pr.headSha,
+        ref: `refs/heads/${pr.headRef}`,
+      }),
+    );
     await receive("workflow_run", workflowRunEvent(run));
     expect(s.releases).toHaveLength(0);
-    expect(s.checkRuns.find((c) => c.headSha === pr.headSha && c.name === "livepatch / publish")?.output.summary).toContain("not the default branch");
+    expect(
+      s.checkRuns.find((c) => c.headSha === pr.headSha && c.name === "livepatch / publish")?.output
+        .summary,
+    ).toContain("not the default branch");
   });
 });

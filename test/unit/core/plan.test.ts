@@ -6,9 +6,17 @@ import { planTree, type PlanTree } from "../../../src/core/plan-tree.js";
 function tree(targets: string[], patches: Record<string, string[]>): PlanTree {
   const paths = [
     ...targets.map((t) => `kernels/${t}/target.yaml`),
-    ...Object.keys(patches).flatMap((p) => [`patches/${p}/patch.yaml`, `patches/${p}/0001-fix.patch`]),
+    ...Object.keys(patches).flatMap((p) => [
+      `patches/${p}/patch.yaml`,
+      `patches/${p}/0001-fix.patch`,
+    ]),
   ];
-  const yaml = new Map(Object.entries(patches).map(([id, ks]) => [id, `title: t\ndescription: d\nkernels: [${ks.join(", ")}]\n`]));
+  const yaml = new Map(
+    Object.entries(patches).map(([id, ks]) => [
+      id,
+      `title: t\ndescription: d\nkernels: [${ks.join(", ")}]\n`,
+    ]),
+  );
   return planTree(paths, yaml);
 }
 
@@ -16,8 +24,18 @@ const base = tree(["a", "b", "c"], { p1: ["a"], p2: ["b", "c"], p3: ["c"] });
 
 describe("planBuild", () => {
   it.each([
-    { name: "changed patch → its targets", changed: ["patches/p2/0001-fix.patch"], head: base, want: ["b", "c"] },
-    { name: "changed target → that target", changed: ["kernels/a/config"], head: base, want: ["a"] },
+    {
+      name: "changed patch → its targets",
+      changed: ["patches/p2/0001-fix.patch"],
+      head: base,
+      want: ["b", "c"],
+    },
+    {
+      name: "changed target → that target",
+      changed: ["kernels/a/config"],
+      head: base,
+      want: ["a"],
+    },
     {
       name: "deleted patch → its former targets",
       changed: ["patches/p3/patch.yaml", "patches/p3/0001-fix.patch"],
@@ -30,7 +48,12 @@ describe("planBuild", () => {
       head: tree(["a", "b", "c"], { p1: ["a"], p2: ["b"], p3: ["c"] }),
       want: ["b", "c"],
     },
-    { name: "unrelated change → nothing", changed: ["README.md", "docs/x.md"], head: base, want: [] },
+    {
+      name: "unrelated change → nothing",
+      changed: ["README.md", "docs/x.md"],
+      head: base,
+      want: [],
+    },
     {
       name: "new target matched by an untouched glob → built",
       changed: ["kernels/d-1/target.yaml"],
@@ -59,7 +82,9 @@ describe("planBuild", () => {
 
   it("records removed targets", () => {
     const head = tree(["a", "b"], { p1: ["a"], p2: ["b"] });
-    expect(planBuild({ changed: ["kernels/c/target.yaml"], base, head }).removedTargets).toEqual(["c"]);
+    expect(planBuild({ changed: ["kernels/c/target.yaml"], base, head }).removedTargets).toEqual([
+      "c",
+    ]);
   });
 
   it("without a base plans every target", () => {
@@ -84,7 +109,10 @@ describe("planBuild", () => {
 
 describe("planTree", () => {
   it("ignores malformed patch.yaml (validate reports it) and invalid ids", () => {
-    const t = planTree(["kernels/a/target.yaml", "kernels/Bad/target.yaml", "patches/p/patch.yaml"], new Map([["p", "kernels: [[[\n"]]));
+    const t = planTree(
+      ["kernels/a/target.yaml", "kernels/Bad/target.yaml", "patches/p/patch.yaml"],
+      new Map([["p", "kernels: [[[\n"]]),
+    );
     expect(t.targets).toEqual(["a"]);
     expect(t.patches.get("p")).toEqual([]);
   });

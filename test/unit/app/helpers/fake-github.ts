@@ -19,11 +19,24 @@ export function fakeGitHub(): { state: FakeState; fetch: typeof fetch } {
     }
     return { status: 404, json: { message: `fake GitHub has no route for ${method} ${path}` } };
   };
-  const fakeFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-    let url = new URL(typeof input === "string" ? input : input instanceof URL ? input.href : input.url);
+  const fakeFetch = async (
+    input: string | URL | Request,
+    init?: RequestInit,
+  ): Promise<Response> => {
+    let url = new URL(
+      typeof input === "string" ? input : input instanceof URL ? input.href : input.url,
+    );
     const method = (init?.method ?? "GET").toUpperCase();
-    const raw = init?.body instanceof Uint8Array ? init.body : typeof init?.body === "string" ? new TextEncoder().encode(init.body) : undefined;
-    const body = typeof init?.body === "string" && init.body !== "" ? (JSON.parse(init.body) as unknown) : undefined;
+    const raw =
+      init?.body instanceof Uint8Array
+        ? init.body
+        : typeof init?.body === "string"
+          ? new TextEncoder().encode(init.body)
+          : undefined;
+    const body =
+      typeof init?.body === "string" && init.body !== ""
+        ? (JSON.parse(init.body) as unknown)
+        : undefined;
     for (let hops = 0; ; hops++) {
       state.requests.push(`${method} ${url.pathname}`);
       const reply = handle(method, url, body, raw);
@@ -33,15 +46,21 @@ export function fakeGitHub(): { state: FakeState; fetch: typeof fetch } {
       }
       await Promise.resolve();
       const res = reply.bytes
-        ? new Response(reply.bytes, { status: reply.status, headers: { "content-type": "application/octet-stream" } })
+        ? new Response(reply.bytes, {
+            status: reply.status,
+            headers: { "content-type": "application/octet-stream" },
+          })
         : reply.status === 204
           ? new Response(null, { status: 204 })
-          : new Response(JSON.stringify(reply.json ?? {}), { status: reply.status, headers: { "content-type": "application/json; charset=utf-8" } });
+          : new Response(JSON.stringify(reply.json ?? {}), {
+              status: reply.status,
+              headers: { "content-type": "application/json; charset=utf-8" },
+            });
       // A fetched response knows its final URL (pagination reads it); a constructed one does not.
       Object.defineProperty(res, "url", { value: url.href });
       return res;
     }
   };
   void API;
-  return { state, fetch: fakeFetch as typeof fetch };
+  return { state, fetch: fakeFetch };
 }

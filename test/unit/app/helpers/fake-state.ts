@@ -106,13 +106,19 @@ export class FakeState {
   }
 
   /** A commit on top of `parent` (or a root) with `changes` (null deletes); returns its sha. */
-  commit(parent: string | undefined, changes: Record<string, string | Uint8Array | null>, author = "alice"): string {
+  commit(
+    parent: string | undefined,
+    changes: Record<string, string | Uint8Array | null>,
+    author = "alice",
+  ): string {
     const tree: Tree = new Map(parent ? this.commits.get(parent)?.tree : []);
     for (const [path, value] of Object.entries(changes)) {
       if (value === null) tree.delete(path);
       else tree.set(path, typeof value === "string" ? new TextEncoder().encode(value) : value);
     }
-    const sha = createHash("sha1").update(`${this.nextId()}:${parent ?? ""}`).digest("hex");
+    const sha = createHash("sha1")
+      .update(`${this.nextId()}:${parent ?? ""}`)
+      .digest("hex");
     this.commits.set(sha, { sha, parents: parent ? [parent] : [], tree, author });
     return sha;
   }
@@ -138,13 +144,14 @@ export class FakeState {
 
   /** Paths that differ between two commits. */
   changedPaths(base: string, head: string): { filename: string; status: string }[] {
-    const a = this.commits.get(base)?.tree ?? new Map();
-    const b = this.commits.get(head)?.tree ?? new Map();
+    const a: Tree = this.commits.get(base)?.tree ?? new Map<string, Uint8Array>();
+    const b: Tree = this.commits.get(head)?.tree ?? new Map<string, Uint8Array>();
     const out: { filename: string; status: string }[] = [];
     for (const [p, v] of b) {
       const old = a.get(p);
       if (old === undefined) out.push({ filename: p, status: "added" });
-      else if (Buffer.compare(Buffer.from(old), Buffer.from(v)) !== 0) out.push({ filename: p, status: "modified" });
+      else if (Buffer.compare(Buffer.from(old), Buffer.from(v)) !== 0)
+        out.push({ filename: p, status: "modified" });
     }
     for (const p of a.keys()) if (!b.has(p)) out.push({ filename: p, status: "removed" });
     return out.sort((x, y) => (x.filename < y.filename ? -1 : 1));

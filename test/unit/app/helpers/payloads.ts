@@ -43,8 +43,20 @@ function pullJson(p: Pull) {
     user: user(p.user),
     body: null,
     html_url: `https://github.test/${OWNER}/${REPO}/pull/${p.number}`,
-    head: { label: `${OWNER}:${p.headRef}`, ref: p.headRef, sha: p.headSha, user: user(OWNER), repo: repository },
-    base: { label: `${OWNER}:${p.baseRef}`, ref: p.baseRef, sha: p.baseSha, user: user(OWNER), repo: repository },
+    head: {
+      label: `${OWNER}:${p.headRef}`,
+      ref: p.headRef,
+      sha: p.headSha,
+      user: user(OWNER),
+      repo: repository,
+    },
+    base: {
+      label: `${OWNER}:${p.baseRef}`,
+      ref: p.baseRef,
+      sha: p.baseSha,
+      user: user(OWNER),
+      repo: repository,
+    },
     merged: p.mergedAt !== null,
     merged_at: p.mergedAt,
     merge_commit_sha: p.mergeSha,
@@ -56,10 +68,24 @@ export function pullRequestEvent(action: "opened" | "synchronize" | "reopened", 
   return { action, number: p.number, pull_request: pullJson(p), sender: user(p.user), ...common };
 }
 
-export function reviewEvent(action: "submitted" | "dismissed" | "edited", p: Pull, review: { id: number; user: string; state: string; commitId: string }) {
+export function reviewEvent(
+  action: "submitted" | "dismissed" | "edited",
+  p: Pull,
+  review: { id: number; user: string; state: string; commitId: string },
+) {
   return {
     action,
-    review: { id: review.id, node_id: `RV_${review.id}`, user: user(review.user), body: null, state: review.state.toLowerCase(), commit_id: review.commitId, html_url: "", submitted_at: "2026-11-30T12:00:00Z", author_association: "MEMBER" },
+    review: {
+      id: review.id,
+      node_id: `RV_${review.id}`,
+      user: user(review.user),
+      body: null,
+      state: review.state.toLowerCase(),
+      commit_id: review.commitId,
+      html_url: "",
+      submitted_at: "2026-11-30T12:00:00Z",
+      author_association: "MEMBER",
+    },
     pull_request: pullJson(p),
     sender: user(review.user),
     ...common,
@@ -67,7 +93,10 @@ export function reviewEvent(action: "submitted" | "dismissed" | "edited", p: Pul
 }
 
 /** A workflow_run payload; `claims` overrides what the payload says (the app must re-read the run). */
-export function workflowRunEvent(run: RunRec, claims: Partial<{ event: string; head_branch: string }> = {}) {
+export function workflowRunEvent(
+  run: RunRec,
+  claims: Partial<{ event: string; head_branch: string }> = {},
+) {
   return {
     action: "completed",
     workflow_run: {
@@ -90,5 +119,11 @@ export function workflowRunEvent(run: RunRec, claims: Partial<{ event: string; h
 }
 
 export function dispatchEvent(action: string) {
-  return { action, branch: "main", client_payload: null, sender: user("github-actions[bot]"), ...common };
+  return {
+    action,
+    branch: "main",
+    client_payload: null,
+    sender: user("github-actions[bot]"),
+    ...common,
+  };
 }

@@ -26,7 +26,13 @@ export async function buildArtifact(
       length: bytes.length,
       vermagic: "6.1.0 SMP",
     },
-    source: { repository: `${OWNER}/${REPO}`, commit: run.sha, ref: run.ref, event: run.event, workflowRun: String(run.id) },
+    source: {
+      repository: `${OWNER}/${REPO}`,
+      commit: run.sha,
+      ref: run.ref,
+      event: run.event,
+      workflowRun: String(run.id),
+    },
   };
   const zip = await makeZip([
     { name: "build-report.json", data: JSON.stringify(report, null, 2) },
@@ -36,8 +42,18 @@ export async function buildArtifact(
 }
 
 /** A completed run of build.yml; the caller adds artifacts. */
-export function addRun(s: FakeState, over: Partial<RunRec> & Pick<RunRec, "event" | "headSha" | "headBranch">): RunRec {
-  const run: RunRec = { id: s.nextId(), path: ".github/workflows/build.yml", status: "completed", conclusion: "success", artifacts: [], ...over };
+export function addRun(
+  s: FakeState,
+  over: Partial<RunRec> & Pick<RunRec, "event" | "headSha" | "headBranch">,
+): RunRec {
+  const run: RunRec = {
+    id: s.nextId(),
+    path: ".github/workflows/build.yml",
+    status: "completed",
+    conclusion: "success",
+    artifacts: [],
+    ...over,
+  };
   s.runs.push(run);
   return run;
 }

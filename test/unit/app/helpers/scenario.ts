@@ -22,11 +22,13 @@ function realFiles(): Record<string, string> {
   const out: Record<string, string> = {};
   for (const top of ["kernels", "patches"])
     for (const id of readdirSync(join(ROOT, top)))
-      for (const f of readdirSync(join(ROOT, top, id))) out[`${top}/${id}/${f}`] = readFileSync(join(ROOT, top, id, f), "utf8");
+      for (const f of readdirSync(join(ROOT, top, id)))
+        out[`${top}/${id}/${f}`] = readFileSync(join(ROOT, top, id, f), "utf8");
   return out;
 }
 
-export const CONFIG = "reviewers:\n  users: [bob, alice]\n  teams: [acme/kernel]\nrequiredApprovals: 1\n";
+export const CONFIG =
+  "reviewers:\n  users: [bob, alice]\n  teams: [acme/kernel]\nrequiredApprovals: 1\n";
 
 export interface Scenario {
   s: FakeState;
@@ -46,7 +48,10 @@ let deliveries = 0;
 export async function scenario(now = new Date()): Promise<Scenario> {
   const gh = fakeGitHub();
   const s = gh.state;
-  s.branches.set("main", s.commit(undefined, { ...realFiles(), ".github/livepatch.yml": CONFIG, "README.md": "x\n" }));
+  s.branches.set(
+    "main",
+    s.commit(undefined, { ...realFiles(), ".github/livepatch.yml": CONFIG, "README.md": "x\n" }),
+  );
   s.teams.set("acme/kernel", new Set(["carol"]));
   const key = await generateSigningKey({ name: "test publisher" });
   const signer = await createOpenpgpSigner(key.privateKey);
@@ -56,17 +61,36 @@ export async function scenario(now = new Date()): Promise<Scenario> {
     logLevel: "fatal",
     request: { fetch: gh.fetch },
     // The function form runs after Probot's own options, so throttling (writes a second apart) is really off.
-    Octokit: ProbotOctokit.defaults((o: object) => ({ ...o, retry: { enabled: false }, throttle: { enabled: false }, request: { fetch: gh.fetch } })),
+    Octokit: ProbotOctokit.defaults((o: object) => ({
+      ...o,
+      retry: { enabled: false },
+      throttle: { enabled: false },
+      request: { fetch: gh.fetch },
+    })),
   });
   const clock = { now };
-  await probot.load(livepatchApp(appDeps({ signer: () => Promise.resolve(signer), appId: APP_ID, now: () => clock.now })));
+  await probot.load(
+    livepatchApp(
+      appDeps({ signer: () => Promise.resolve(signer), appId: APP_ID, now: () => clock.now }),
+    ),
+  );
   const receive = (name: string, payload: object, id = `delivery-${++deliveries}`) =>
     probot.receive({ id, name, payload } as unknown as Parameters<Probot["receive"]>[0]);
   const main = () => s.branches.get("main") as string;
   let nextPr = 1;
   const openPr = async (changes: Record<string, string | null>, author = "alice") => {
     const head = s.commit(main(), changes, author);
-    const pull: Pull = { number: nextPr++, user: author, headRef: `pr-${nextPr}`, headSha: head, baseRef: "main", baseSha: main(), state: "open", mergedAt: null, mergeSha: null };
+    const pull: Pull = {
+      number: nextPr++,
+      user: author,
+      headRef: `pr-${nextPr}`,
+      headSha: head,
+      baseRef: "main",
+      baseSha: main(),
+      state: "open",
+      mergedAt: null,
+      mergeSha: null,
+    };
     s.pulls.push(pull);
     await receive("pull_request", pullRequestEvent("opened", pull));
     return pull;

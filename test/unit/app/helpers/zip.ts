@@ -10,11 +10,17 @@ export interface ZipEntry {
 }
 
 /** A zip of `entries`; `rename` then swaps same-length names in the bytes (`../x` cannot be written by yazl). */
-export async function makeZip(entries: readonly ZipEntry[], rename: Record<string, string> = {}): Promise<Uint8Array> {
+export async function makeZip(
+  entries: readonly ZipEntry[],
+  rename: Record<string, string> = {},
+): Promise<Uint8Array> {
   const zip = new ZipFile();
   for (const e of entries) {
     const data = typeof e.data === "string" ? Buffer.from(e.data) : Buffer.from(e.data);
-    zip.addBuffer(data, e.name, { ...(e.mode !== undefined ? { mode: e.mode } : {}), compress: e.compress ?? true });
+    zip.addBuffer(data, e.name, {
+      ...(e.mode !== undefined ? { mode: e.mode } : {}),
+      compress: e.compress ?? true,
+    });
   }
   zip.end();
   const chunks: Buffer[] = [];
