@@ -158,7 +158,7 @@ describe("safety review gate through reviews", () => {
 
     const old = pr.headSha;
     push(pr, { "patches/new-fix/0001-fix.patch": NEW_PATCH.replace("fixed", "fixed again") });
-    await receive("pull_request", pullRequestEvent("synchronize", pr));
+    await receive("pull_request", pullRequestEvent("synchronize", pr, old));
     expect(gateOf(s, pr.headSha)?.conclusion).toBe("failure");
     expect(gateOf(s, pr.headSha)?.output.text).toContain(
       `bob: not counted (approved ${old.slice(0, 7)}`,
