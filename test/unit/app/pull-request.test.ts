@@ -116,6 +116,18 @@ describe("pull_request opened", () => {
     expect(gate?.conclusion).toBe("failure");
     expect(gate?.output.text).toContain("mallory: not counted (not a configured reviewer)");
   });
+  it("a handler failure shows as a failed check run with the reason and the delivery id", async () => {
+    const { s, openPr, main } = await scenario();
+    s.branches.set(
+      "main",
+      s.commit(main(), { ".github/livepatch.yml": "requiredApprovals: zero\n" }),
+    );
+    const pr = await openPr(newPatch("new-fix"));
+    const lint = s.checkRuns.find((c) => c.headSha === pr.headSha && c.name === "livepatch / lint");
+    expect(lint?.conclusion).toBe("failure");
+    expect(lint?.output.summary).toContain("requiredApprovals");
+    expect(lint?.output.summary).toMatch(/Webhook delivery delivery-\d+/);
+  });
 });
 
 describe("safety review gate through reviews", () => {
