@@ -6,6 +6,7 @@ import { registerDoctor } from "./commands/doctor.js";
 import { registerKeygen } from "./commands/keygen.js";
 import { registerKeys } from "./commands/keys.js";
 import { registerMirror } from "./commands/mirror.js";
+import { registerPlan } from "./commands/plan.js";
 import { registerPublish } from "./commands/publish.js";
 import { registerRebuild } from "./commands/rebuild.js";
 import { registerVerify } from "./commands/verify.js";
@@ -41,6 +42,7 @@ export function buildProgram(output: Output, setExit: (code: number) => void): C
   registerVerify(program, ctx);
   registerRebuild(program, ctx);
   registerMirror(program, ctx);
+  registerPlan(program, ctx);
   return program;
 }
 

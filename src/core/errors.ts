@@ -106,6 +106,12 @@ export const ERROR_CATEGORIES = {
   EXPRESSION_INVALID: "failure",
   ACTION_UNSUPPORTED: "failure",
   ACTION_FAILED: "failure",
+  // app (the Probot controller)
+  APP_CONFIG_INVALID: "failure",
+  ARTIFACT_UNSAFE: "security",
+  ARTIFACT_MISSING: "failure",
+  RUN_UNTRUSTED: "security",
+  GITHUB_FAILED: "failure",
   // anything not translated yet: a bug to report
   INTERNAL: "internal",
 } as const satisfies Record<string, ErrorCategory>;

@@ -1,0 +1,100 @@
+/**
+ * The one PR comment the app keeps: found again by a hidden marker and edited
+ * in place, in sections each handler replaces on its own (plan and lint on a
+ * push, builds when a run completes, the release after a merge). Pure.
+ */
+import type { Finding } from "../core/lint/finding.js";
+import type { BuildPlan } from "../core/plan.js";
+import { clip } from "./checks.js";
+
+export const COMMENT_MARKER = "<!-- livepatch-gitops:pr-comment -->";
+const SECTIONS = ["plan", "lint", "checklist", "builds", "release"] as const;
+export type Section = (typeof SECTIONS)[number];
+
+const open = (s: Section) => `<!-- lp:${s} -->`;
+const close = (s: Section) => `<!-- /lp:${s} -->`;
+
+/** True when `body` is the app's comment. */
+export function isAppComment(body: string | null | undefined): boolean {
+  return body?.startsWith(COMMENT_MARKER) ?? false;
+}
+
+/** `body` (the existing comment, or undefined) with `updates` replacing their sections. */
+export function renderComment(
+  body: string | undefined,
+  updates: Partial<Record<Section, string>>,
+): string {
+  const current = new Map<Section, string>();
+  for (const s of SECTIONS) {
+    const at = body?.indexOf(open(s)) ?? -1;
+    const end = body?.indexOf(close(s)) ?? -1;
+    if (body !== undefined && at >= 0 && end > at)
+      current.set(s, body.slice(at + open(s).length, end).trim());
+  }
+  for (const [s, text] of Object.entries(updates) as [Section, string][])
+    current.set(s, text.trim());
+  const parts = [COMMENT_MARKER, "## livepatch"];
+  for (const s of SECTIONS) {
+    const text = current.get(s);
+    if (text !== undefined) parts.push(`${open(s)}\n${text}\n${close(s)}`);
+  }
+  return clip(parts.join("\n\n"));
+}
+
+/** The plan section: every target with its reasons. */
+export function planSection(plan: BuildPlan): string {
+  if (plan.targets.length === 0)
+    return "### Plan\n\nNo kernel target is affected: nothing to build.";
+  const rows = plan.targets.map((t) => `| \`${t}\` | ${(plan.reasons[t] ?? []).join("; ")} |`);
+  const chunks =
+    plan.chunks.length > 1
+      ? `\n\nBuilt in ${plan.chunks.length} matrix chunks of at most ${plan.chunks[0]?.length ?? 0} targets.`
+      : "";
+  const removed = plan.removedTargets.length
+    ? `\n\nRemoved targets (dropped from the next manifest): ${plan.removedTargets.map((t) => `\`${t}\``).join(", ")}`
+    : "";
+  return `### Plan\n\n| target | why |\n| --- | --- |\n${rows.join("\n")}${chunks}${removed}`;
+}
+
+/** The lint section: every finding with its location. */
+export function lintSection(findings: readonly Finding[]): string {
+  if (findings.length === 0) return "### Safety lint\n\nNo findings.";
+  const lines = findings.map(
+    (f) =>
+      `- **${f.severity}** \`${f.rule}\` ${f.patch} → \`${f.file}:${f.startLine}\`: ${f.message}`,
+  );
+  return `### Safety lint\n\n${lines.join("\n")}`;
+}
+
+/** What kpatch cannot check, by rule: the reviewer's part. */
+const CHECKLIST: Partial<Record<Finding["rule"], string>> = {
+  "inline-function-change":
+    "Every caller of a changed inline function is rebuilt (kpatch patches callers, not the inline body); review them.",
+  "data-structure-change":
+    "A changed data structure needs shadow variables or a callback: confirm existing instances stay valid.",
+  "static-initializer-change":
+    "A changed static initializer does not re-run on a live system: confirm the patch does not rely on it.",
+  "init-code":
+    "Changed __init code never runs again after boot: confirm the fix is not needed there.",
+  "header-change":
+    "A header change rebuilds every includer: confirm the list of changed functions in the builds below.",
+  "signature-change":
+    "A changed function signature changes every caller: confirm all of them are in the patch.",
+  "static-local-removed":
+    "A removed static local loses its state on the switch: confirm nothing reads it.",
+  "jump-label-or-static-call":
+    "Jump labels and static calls are resolved at load: confirm the build's verdict below.",
+};
+
+/** The reviewer checklist generated from the findings. */
+export function checklistSection(findings: readonly Finding[]): string {
+  const items = new Set<string>([
+    "Locking: the patched functions take and release the same locks as before, in the same order.",
+    "Data semantics: live objects created by the old code stay valid for the new code (and the reverse, during the transition).",
+  ]);
+  for (const f of findings) {
+    const item = CHECKLIST[f.rule];
+    if (item) items.add(item);
+  }
+  return `### Reviewer checklist\n\n${[...items].map((i) => `- [ ] ${i}`).join("\n")}`;
+}

@@ -1,0 +1,20 @@
+/** What the app gets from outside: the signer, the clock, a scratch directory. Injectable for tests. */
+import type { Signer } from "../core/sign/signer.js";
+import { KeyedQueue } from "./keyed-queue.js";
+
+export interface AppDeps {
+  /** The release signing key; loaded once, on first use. */
+  signer: () => Promise<Signer>;
+  now: () => Date;
+  /** The app's own GitHub App id, so only its check runs are reused. */
+  appId?: number;
+  /** Where artifacts are unpacked for the publisher (default: the OS temp dir). */
+  tmpDir?: string;
+  /** One publish or refresh at a time per repository: versions strictly increase. */
+  publishQueue: KeyedQueue;
+}
+
+/** Deps with defaults for what is not given. */
+export function appDeps(partial: Partial<AppDeps> & Pick<AppDeps, "signer">): AppDeps {
+  return { now: () => new Date(), publishQueue: new KeyedQueue(), ...partial };
+}

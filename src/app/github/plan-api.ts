@@ -1,0 +1,36 @@
+/** The build plan of a pull request or a push, read through the API: the same pure plan as `lpctl plan`. */
+import { planBuild, type BuildPlan } from "../../core/plan.js";
+import { patchIdsIn, planTree, type PlanTree } from "../../core/plan-tree.js";
+import { listTreePaths, readFileAt } from "./repo-reader.js";
+import type { Octokit, RepoRef } from "./types.js";
+
+/** The plan for `changed` between `base` (merge base) and `head`. */
+export async function planFromApi(
+  octokit: Octokit,
+  ref: RepoRef,
+  base: string,
+  head: string,
+  changed: readonly string[],
+): Promise<{ plan: BuildPlan; headPaths: string[] }> {
+  const [basePaths, headPaths] = await Promise.all([
+    listTreePaths(octokit, ref, base),
+    listTreePaths(octokit, ref, head),
+  ]);
+  const touched = new Set(patchIdsIn(changed.map((p) => p.replace(/\/[^/]+$/, "/patch.yaml"))));
+  // A new or deleted target can change what an untouched patch's glob matches:
+  // then every patch.yaml is read; otherwise only the touched ones.
+  const targetsMoved = changed.some((p) => p.startsWith("kernels/") && p.endsWith("/target.yaml"));
+  const tree = async (sha: string, paths: string[]): Promise<PlanTree> => {
+    const texts = new Map<string, string>();
+    const ids = patchIdsIn(paths).filter((id) => targetsMoved || touched.has(id));
+    await Promise.all(
+      ids.map(async (id) => {
+        const f = await readFileAt(octokit, ref, `patches/${id}/patch.yaml`, sha);
+        if (f?.text !== undefined) texts.set(id, f.text);
+      }),
+    );
+    return planTree(paths, texts);
+  };
+  const [baseTree, headTree] = await Promise.all([tree(base, basePaths), tree(head, headPaths)]);
+  return { plan: planBuild({ changed, base: baseTree, head: headTree }), headPaths };
+}

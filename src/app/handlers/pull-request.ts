@@ -1,0 +1,131 @@
+/**
+ * pull_request opened / synchronize / reopened: policy, plan, lint, queued
+ * build checks, the review gate and the PR comment, all on the head commit.
+ * Every step looks up what it writes first, so a redelivery adds nothing.
+ */
+import type { Context } from "probot";
+import { CHECK } from "../checks.js";
+import { checklistSection, lintSection, planSection } from "../comment.js";
+import type { AppDeps } from "../deps.js";
+import { guarded } from "../guard.js";
+import { findCheckRun, upsertCheckRun } from "../github/check-runs.js";
+import { loadConfig } from "../github/load-config.js";
+import { planFromApi } from "../github/plan-api.js";
+import { upsertPrComment } from "../github/pr-comment.js";
+import { lintPullRequest } from "../github/pr-lint.js";
+import { publishGate } from "../github/review-gate.js";
+import { checkPolicy } from "../policy.js";
+
+export async function onPullRequest(
+  context: Context<"pull_request">,
+  deps: AppDeps,
+): Promise<void> {
+  const pr = context.payload.pull_request;
+  const ref = context.repo();
+  const octokit = context.octokit;
+  const headSha = pr.head.sha;
+  const appId = deps.appId;
+  const target = {
+    octokit,
+    ref,
+    sha: headSha,
+    deliveryId: context.id,
+    log: context.log,
+    ...(appId ? { appId } : {}),
+  };
+  await guarded({ ...target, check: CHECK.lint }, "livepatch lint", async () => {
+    const { config } = await loadConfig(octokit, ref);
+    const files = await octokit.paginate(octokit.rest.pulls.listFiles, {
+      ...ref,
+      pull_number: pr.number,
+      per_page: 100,
+    });
+    // A rename changes both paths: the old one is a deletion for the plan.
+    const changed = [
+      ...new Set(
+        files.flatMap((f) => [f.filename, ...(f.previous_filename ? [f.previous_filename] : [])]),
+      ),
+    ].sort();
+
+    const policy = checkPolicy(changed);
+    await upsertCheckRun(
+      octokit,
+      ref,
+      headSha,
+      CHECK.policy,
+      {
+        status: "completed",
+        conclusion: policy.ok ? "success" : "failure",
+        output: {
+          title: policy.ok ? "ok" : "build infrastructure changes with patches",
+          summary: policy.summary,
+        },
+      },
+      appId,
+    );
+
+    const { data: compare } = await octokit.rest.repos.compareCommitsWithBasehead({
+      ...ref,
+      basehead: `${pr.base.sha}...${headSha}`,
+      per_page: 1,
+    });
+    const { plan, headPaths } = await planFromApi(
+      octokit,
+      ref,
+      compare.merge_base_commit.sha,
+      headSha,
+      changed,
+    );
+
+    const lint = await lintPullRequest(octokit, ref, headSha, changed, headPaths);
+    await upsertCheckRun(
+      octokit,
+      ref,
+      headSha,
+      CHECK.lint,
+      {
+        status: "completed",
+        conclusion: lint.errors > 0 ? "failure" : "success",
+        output: {
+          title: `${lint.errors} error(s), ${lint.warnings} warning(s)`,
+          summary:
+            lint.errors + lint.warnings === 0
+              ? "No findings in the changed patches."
+              : "Findings are annotated on the patch lines; warnings need the reviewer's attention.",
+          annotations: lint.annotations,
+        },
+      },
+      appId,
+    );
+
+    // Queued only when missing: a redelivery must not reset a finished build.
+    for (const t of plan.targets) {
+      if ((await findCheckRun(octokit, ref, headSha, CHECK.build(t), appId)) !== undefined)
+        continue;
+      await octokit.rest.checks.create({
+        ...ref,
+        head_sha: headSha,
+        name: CHECK.build(t),
+        status: "queued",
+        output: {
+          title: "waiting for the build workflow",
+          summary: (plan.reasons[t] ?? []).join("; "),
+        },
+      });
+    }
+
+    await publishGate(
+      octokit,
+      ref,
+      { number: pr.number, headSha, author: pr.user?.login ?? "" },
+      config,
+      appId,
+    );
+    await upsertPrComment(octokit, ref, pr.number, {
+      plan: planSection(plan),
+      lint: lintSection(lint.findings),
+      checklist: checklistSection(lint.findings),
+      builds: "### Builds\n\nWaiting for the build workflow.",
+    });
+  });
+}

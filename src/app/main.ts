@@ -1,0 +1,39 @@
+/**
+ * `npm start`: the app under Probot's server, configured from the usual
+ * Probot environment (APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH,
+ * WEBHOOK_SECRET, GHE_HOST/GHE_PROTOCOL, LOG_LEVEL, PORT) plus the release
+ * signing key: LPCTL_SIGNING_KEY (path to an armored private key) and
+ * LPCTL_SIGNING_PASSPHRASE. Probot's retry and throttling stay on.
+ */
+import { run } from "probot";
+import type { Signer } from "../core/sign/signer.js";
+import { LpctlError } from "../core/errors.js";
+import { loadSigner } from "../publisher/load-signer.js";
+import { appDeps } from "./deps.js";
+import { livepatchApp } from "./index.js";
+
+let signer: Promise<Signer> | undefined;
+
+const keyPath = process.env.LPCTL_SIGNING_KEY;
+const deps = appDeps({
+  signer: () => {
+    if (keyPath === undefined || keyPath === "")
+      return Promise.reject(
+        new LpctlError(
+          "KEY_MISSING",
+          "LPCTL_SIGNING_KEY must name the armored private signing key file",
+        ),
+      );
+    // The env var holds a path; loadSigner reads it (the armored key never sits in the environment).
+    signer ??= loadSigner(keyPath, {
+      LPCTL_SIGNING_PASSPHRASE: process.env.LPCTL_SIGNING_PASSPHRASE,
+    }).catch((e: unknown) => {
+      signer = undefined; // a fixed key file is read again on the next event
+      throw e;
+    });
+    return signer;
+  },
+  ...(process.env.APP_ID ? { appId: Number(process.env.APP_ID) } : {}),
+});
+
+await run(livepatchApp(deps, { refreshOnStartup: true }));

@@ -1,0 +1,40 @@
+/**
+ * The trusted-build rule: the app signs only a `push` run of the configured
+ * build workflow on the default branch, at a commit that is on the default
+ * branch, that succeeded. Decided on the run as the API returns it (never the
+ * webhook payload alone); each build report must then name the same run and
+ * commit (core/provenance.ts). Pure.
+ */
+
+export interface RunFacts {
+  id: number;
+  event: string;
+  headBranch: string | null;
+  headSha: string;
+  /** The workflow file the run executed, e.g. `.github/workflows/build.yml`. */
+  path: string;
+  conclusion: string | null;
+  /** `compare(default...headSha).status`: identical or behind means on the branch. */
+  compareStatus: string;
+}
+
+export interface TrustRules {
+  defaultBranch: string;
+  workflowPath: string;
+}
+
+/** Why `run` is not a trusted build, or undefined when it is. */
+export function untrustedReason(run: RunFacts, rules: TrustRules): string | undefined {
+  if (run.event !== "push") return `run ${run.id} is a ${run.event} run; only push runs are signed`;
+  if (run.headBranch !== rules.defaultBranch)
+    return `run ${run.id} ran on '${run.headBranch ?? "?"}', not the default branch '${rules.defaultBranch}'`;
+  // A run's `path` may carry `@ref`; the file must be the configured one.
+  const path = run.path.split("@")[0];
+  if (path !== rules.workflowPath)
+    return `run ${run.id} ran ${run.path}, not ${rules.workflowPath}`;
+  if (run.compareStatus !== "identical" && run.compareStatus !== "behind")
+    return `commit ${run.headSha} is not on ${rules.defaultBranch} (compare: ${run.compareStatus})`;
+  if (run.conclusion !== "success")
+    return `run ${run.id} concluded ${run.conclusion ?? "nothing"}, not success`;
+  return undefined;
+}

@@ -1,0 +1,59 @@
+/**
+ * The part of a repository tree the build plan needs: which kernel targets
+ * exist and which targets each patch resolves to. Built from the tree's paths
+ * and the patches' patch.yaml texts, so the CLI (git) and the app (the
+ * contents API) read it their own way and share the rule. Pure.
+ */
+import { resolveKernelRefs } from "./kernel-refs.js";
+import { idProblem } from "./ids.js";
+import { parseYaml } from "./yaml-input.js";
+
+export interface PlanTree {
+  /** Target ids: every `kernels/<id>/` holding a target.yaml, sorted. */
+  targets: string[];
+  /** Patch id → the target ids its `kernels` entries resolve to. */
+  patches: Map<string, string[]>;
+}
+
+/** Patch ids whose patch.yaml `paths` holds, e.g. for reading their text. */
+export function patchIdsIn(paths: readonly string[]): string[] {
+  return distinctIds(paths, "patches", "patch.yaml");
+}
+
+/** The plan's view of one tree: `paths` lists its files, `patchYaml` the patch.yaml texts by patch id. */
+export function planTree(
+  paths: readonly string[],
+  patchYaml: ReadonlyMap<string, string>,
+): PlanTree {
+  const targets = distinctIds(paths, "kernels", "target.yaml");
+  const patches = new Map<string, string[]>();
+  for (const id of patchIdsIn(paths)) {
+    const text = patchYaml.get(id);
+    patches.set(
+      id,
+      text === undefined ? [] : resolveKernelRefs(id, kernelRefs(text), targets).targets,
+    );
+  }
+  return { targets, patches };
+}
+
+/**
+ * The `kernels` entries of a patch.yaml, leniently: a malformed file is
+ * reported by validate and lint; for planning it simply targets nothing.
+ */
+function kernelRefs(text: string): string[] {
+  const { value } = parseYaml("patch.yaml", text);
+  if (value === null || typeof value !== "object" || !("kernels" in value)) return [];
+  const refs = value.kernels;
+  return Array.isArray(refs) ? refs.filter((r): r is string => typeof r === "string") : [];
+}
+
+function distinctIds(paths: readonly string[], root: string, file: string): string[] {
+  const ids = new Set<string>();
+  for (const p of paths) {
+    const parts = p.split("/");
+    if (parts.length === 3 && parts[0] === root && parts[2] === file && !idProblem(parts[1]))
+      ids.add(parts[1]);
+  }
+  return [...ids].sort();
+}

@@ -1,0 +1,103 @@
+/**
+ * A Probot running the app against the in-memory GitHub: a repository with
+ * this project's real kernels/ and patches/ files on `main`, a configuration
+ * naming reviewers, and helpers to open PRs, review them, and finish runs.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Probot, ProbotOctokit } from "probot";
+import { livepatchApp } from "../../../../src/app/index.js";
+import { appDeps } from "../../../../src/app/deps.js";
+import { generateSigningKey } from "../../../../src/core/sign/generate-signing-key.js";
+import { createOpenpgpSigner } from "../../../../src/core/sign/openpgp-signer.js";
+import type { Signer } from "../../../../src/core/sign/signer.js";
+import { API, fakeGitHub } from "./fake-github.js";
+import { APP_ID, type FakeState, type Pull } from "./fake-state.js";
+import { pullRequestEvent } from "./payloads.js";
+
+const ROOT = join(import.meta.dirname, "../../../..");
+
+/** Every file under kernels/ and patches/ of this repository. */
+function realFiles(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const top of ["kernels", "patches"])
+    for (const id of readdirSync(join(ROOT, top)))
+      for (const f of readdirSync(join(ROOT, top, id)))
+        out[`${top}/${id}/${f}`] = readFileSync(join(ROOT, top, id, f), "utf8");
+  return out;
+}
+
+export const CONFIG =
+  "reviewers:\n  users: [bob, alice]\n  teams: [acme/kernel]\nrequiredApprovals: 1\n";
+
+export interface Scenario {
+  s: FakeState;
+  probot: Probot;
+  signer: Signer;
+  publicKey: string;
+  /** The app's clock; tests move it. */
+  clock: { now: Date };
+  main: () => string;
+  receive: (name: string, payload: object, id?: string) => Promise<void>;
+  openPr: (changes: Record<string, string | null>, author?: string) => Promise<Pull>;
+  push: (pull: Pull, changes: Record<string, string | null>, author?: string) => Pull;
+}
+
+let deliveries = 0;
+
+export async function scenario(now = new Date()): Promise<Scenario> {
+  const gh = fakeGitHub();
+  const s = gh.state;
+  s.branches.set(
+    "main",
+    s.commit(undefined, { ...realFiles(), ".github/livepatch.yml": CONFIG, "README.md": "x\n" }),
+  );
+  s.teams.set("acme/kernel", new Set(["carol"]));
+  const key = await generateSigningKey({ name: "test publisher" });
+  const signer = await createOpenpgpSigner(key.privateKey);
+  const probot = new Probot({
+    githubToken: "test",
+    baseUrl: API,
+    logLevel: "fatal",
+    request: { fetch: gh.fetch },
+    // The function form runs after Probot's own options, so throttling (writes a second apart) is really off.
+    Octokit: ProbotOctokit.defaults((o: object) => ({
+      ...o,
+      retry: { enabled: false },
+      throttle: { enabled: false },
+      request: { fetch: gh.fetch },
+    })),
+  });
+  const clock = { now };
+  await probot.load(
+    livepatchApp(
+      appDeps({ signer: () => Promise.resolve(signer), appId: APP_ID, now: () => clock.now }),
+    ),
+  );
+  const receive = (name: string, payload: object, id = `delivery-${++deliveries}`) =>
+    probot.receive({ id, name, payload } as unknown as Parameters<Probot["receive"]>[0]);
+  const main = () => s.branches.get("main") as string;
+  let nextPr = 1;
+  const openPr = async (changes: Record<string, string | null>, author = "alice") => {
+    const head = s.commit(main(), changes, author);
+    const pull: Pull = {
+      number: nextPr++,
+      user: author,
+      headRef: `pr-${nextPr}`,
+      headSha: head,
+      baseRef: "main",
+      baseSha: main(),
+      state: "open",
+      mergedAt: null,
+      mergeSha: null,
+    };
+    s.pulls.push(pull);
+    await receive("pull_request", pullRequestEvent("opened", pull));
+    return pull;
+  };
+  const push = (pull: Pull, changes: Record<string, string | null>, author = pull.user) => {
+    pull.headSha = s.commit(pull.headSha, changes, author);
+    return pull;
+  };
+  return { s, probot, signer, publicKey: key.publicKey, clock, main, receive, openPr, push };
+}

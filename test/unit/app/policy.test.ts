@@ -1,0 +1,23 @@
+import { describe, expect, it } from "vitest";
+import { checkPolicy } from "../../../src/app/policy.js";
+
+describe("infrastructure policy", () => {
+  it.each([
+    [[".github/workflows/build.yml", "patches/p/0001.patch"], false],
+    [["src/builder/build.ts", "kernels/a/target.yaml"], false],
+    [["scripts/install-build-deps.sh", "patches/p/patch.yaml"], false],
+    [["package.json", "patches/p/patch.yaml"], false],
+    [["package-lock.json", "patches/p/patch.yaml"], false],
+    [["patches/p/patch.yaml", "patches/p/0001.patch"], true],
+    [[".github/workflows/build.yml"], true],
+    [["docs/app.md", "patches/p/0001.patch"], true],
+  ])("%j → ok %s", (paths, ok) => {
+    expect(checkPolicy(paths).ok).toBe(ok);
+  });
+
+  it("names the offending paths and says what to do", () => {
+    const v = checkPolicy(["patches/p/x.patch", ".github/workflows/build.yml", "src/a.ts"]);
+    expect(v.offending).toEqual([".github/workflows/build.yml", "src/a.ts"]);
+    expect(v.summary).toContain("their own maintainer-reviewed pull request");
+  });
+});
