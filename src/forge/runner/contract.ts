@@ -7,7 +7,8 @@
  */
 
 /** The events the forge raises workflows for. */
-export type WorkflowEventName = "push" | "pull_request" | "workflow_dispatch" | "repository_dispatch";
+export type WorkflowEventName =
+  "push" | "pull_request" | "workflow_dispatch" | "repository_dispatch";
 
 export interface WorkflowEvent {
   name: WorkflowEventName;
