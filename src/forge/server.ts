@@ -57,7 +57,16 @@ import { organizationSimple, simpleUser } from "./model/user-json.js";
 import { registerAdmin } from "./rest/admin.js";
 import { registerApps } from "./rest/apps.js";
 import { registerDeliveries } from "./rest/deliveries.js";
+import { registerBranches } from "./rest/branches.js";
+import { registerCollaborators } from "./rest/collaborators.js";
+import { registerComments } from "./rest/comments.js";
+import { registerCommits } from "./rest/commits.js";
+import { registerContents } from "./rest/contents.js";
+import { registerProtection } from "./rest/protection.js";
+import { registerPullMerge } from "./rest/pull-merge.js";
+import { registerPulls } from "./rest/pulls.js";
 import { registerRepos } from "./rest/repos.js";
+import { registerReviews } from "./rest/reviews.js";
 import { registerUsers } from "./rest/users.js";
 import { ensureSiteAdmin } from "./site-admin.js";
 import { Blobs } from "./store/blobs.js";
@@ -72,6 +81,15 @@ const AREAS: ((routes: Routes, ctx: ForgeContext) => void)[] = [
   registerDeliveries,
   registerUsers,
   registerRepos,
+  registerContents,
+  registerCommits,
+  registerBranches,
+  registerProtection,
+  registerPulls,
+  registerPullMerge,
+  registerReviews,
+  registerComments,
+  registerCollaborators,
 ];
 
 const defaultHooks = (): ForgeHooks => ({

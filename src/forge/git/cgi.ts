@@ -1,7 +1,8 @@
 /**
  * Runs `git http-backend` as a CGI program: request body streamed to its
  * stdin, its CGI header block parsed into the HTTP status and headers, the
- * rest of its stdout streamed back. Resolves when the program has exited.
+ * rest of its stdout streamed back. Resolves when the program has exited;
+ * the caller ends the response (after queuing what the push causes).
  */
 import { spawn } from "node:child_process";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -58,7 +59,6 @@ export function runCgi(
         res.setHeader("Content-Type", "text/plain");
         res.write(stderr || "git http-backend failed\n");
       }
-      res.end();
       resolve(code ?? 1);
     });
   });

@@ -24,6 +24,7 @@ export async function logCommits(
   repoId: number,
   revs: readonly string[],
   max = 250,
+  paths: readonly string[] = [],
 ): Promise<CommitInfo[]> {
   const out = await git.run(repoId, [
     "log",
@@ -31,6 +32,7 @@ export async function logCommits(
     `--format=${FORMAT}`,
     ...revs,
     "--",
+    ...paths,
   ]);
   return out.stdout
     .split("\x1e")

@@ -11,7 +11,20 @@ import { PRE_RECEIVE_HOOK } from "./pre-receive.js";
 export const ZERO_SHA = "0000000000000000000000000000000000000000";
 
 export class GitRepos {
+  private readonly queues = new Map<number, Promise<unknown>>();
+
   constructor(readonly root: string) {}
+
+  /** Runs `work` after earlier work queued for the same repository (push events stay in order). */
+  serial<T>(repoId: number, work: () => Promise<T>): Promise<T> {
+    const prev = this.queues.get(repoId) ?? Promise.resolve();
+    const next = prev.then(work, work);
+    this.queues.set(
+      repoId,
+      next.catch(() => undefined),
+    );
+    return next;
+  }
 
   dir(repoId: number): string {
     return join(this.root, `${repoId}.git`);

@@ -91,6 +91,11 @@ export async function serveGit(
   await runCgi(env, req, res);
   if (before && actor) {
     const updates = refUpdates(before, await ctx.git.refs(repo.id));
-    if (updates.length > 0) await afterPush(ctx, repo, actor, updates);
+    // Queued before the client hears back, so waitIdle() after a push covers its events.
+    if (updates.length > 0) {
+      const work = ctx.git.serial(repo.id, () => afterPush(ctx, repo, actor, updates));
+      ctx.background.track(work, (e) => ctx.log(`forge: after push: ${String(e)}`));
+    }
   }
+  res.end();
 }
