@@ -45,13 +45,16 @@ export async function handleRequest(
   const { ctx } = p;
   const method = req.method ?? "GET";
   const url = new URL(req.url ?? "/", `http://${req.headers.host ?? "127.0.0.1"}`);
-  const inApi = apiPath(url.pathname);
+  // Route on the path as sent: URL parsing would resolve `..` segments before
+  // the content and asset handlers could refuse them.
+  const rawPath = (req.url ?? "/").split("?")[0] ?? "/";
+  const inApi = apiPath(rawPath);
   res.setHeader("X-GitHub-Request-Id", randomBytes(8).toString("hex").toUpperCase());
   let reply: Reply;
   let operationPath: string | undefined;
   let principal: Principal | undefined;
   try {
-    const match = p.router.find(method, url.pathname);
+    const match = p.router.find(method, rawPath);
     if (!match) throw notFound();
     operationPath = match.operationPath;
     principal = await resolvePrincipal(
@@ -61,7 +64,7 @@ export async function handleRequest(
       Date.now(),
     );
     if (inApi !== undefined) setApiHeaders(p, res, principal);
-    const fault = ctx.faults.take(method, operationPath, inApi ?? url.pathname);
+    const fault = ctx.faults.take(method, operationPath, inApi ?? rawPath);
     if (fault) throw fault;
     let body: Body | undefined;
     const request: ForgeRequest = {

@@ -43,18 +43,19 @@ export class Router implements Routes {
     template: string,
     handler: Handler,
     api: boolean,
+    operationPath?: string,
   ): void {
     const { path, rest } = toFindMyWay(template);
     const store: RouteStore = {
       handler,
-      operationPath: api ? template.replace("*}", "}") : undefined,
+      operationPath: api ? (operationPath ?? template.replace("*}", "}")) : undefined,
       rest,
     };
     this.fmw.on(method, prefix + path, () => undefined, store);
   }
 
-  api(method: Method, path: string, handler: Handler): void {
-    this.add(API_PREFIX, method, path, handler, true);
+  api(method: Method, path: string, handler: Handler, operationPath?: string): void {
+    this.add(API_PREFIX, method, path, handler, true, operationPath);
   }
 
   uploads(method: Method, path: string, handler: Handler): void {

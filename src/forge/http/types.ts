@@ -36,8 +36,8 @@ export type Handler = (req: ForgeRequest) => Promise<Reply> | Reply;
  * a trailing `{name*}` matches the rest of the path, slashes included.
  */
 export interface Routes {
-  /** Under `/api/v3`. */
-  api(method: Method, path: string, handler: Handler): void;
+  /** Under `/api/v3`; `operationPath` when `path` is an alias of a documented one. */
+  api(method: Method, path: string, handler: Handler, operationPath?: string): void;
   /** Under `/api/uploads`. */
   uploads(method: Method, path: string, handler: Handler): void;
   /** At the web root (public downloads, storage URLs). */

@@ -22,6 +22,23 @@ export function integrationJson(urls: Urls, app: AppRow, owner: UserRow): Record
   };
 }
 
+/**
+ * The installation's account. GHES's description of GET /app/installations
+ * types it as `allOf: [simple-user, enterprise]`, so the enterprise fields
+ * are present too (GitHub's own answers carry name/created_at as well).
+ */
+function accountJson(urls: Urls, account: UserRow): Record<string, unknown> {
+  return {
+    ...simpleUser(urls, account),
+    name: account.name ?? account.login,
+    slug: account.login,
+    description: null,
+    website_url: null,
+    created_at: account.created_at,
+    updated_at: account.created_at,
+  };
+}
+
 export function installationJson(
   urls: Urls,
   inst: InstallationRow,
@@ -31,7 +48,7 @@ export function installationJson(
   return {
     id: inst.id,
     client_id: app.clientId,
-    account: simpleUser(urls, account),
+    account: accountJson(urls, account),
     repository_selection: inst.repositorySelection,
     access_tokens_url: `${urls.api}/app/installations/${inst.id}/access_tokens`,
     repositories_url: `${urls.api}/installation/repositories`,

@@ -107,6 +107,13 @@ export function registerContents(routes: Routes, ctx: ForgeContext): void {
   };
 
   routes.api("GET", "/repos/{owner}/{repo}/contents/{path*}", handler);
+  // `contents/` with an empty path (the root) arrives without the trailing slash.
+  routes.api(
+    "GET",
+    "/repos/{owner}/{repo}/contents",
+    handler,
+    "/repos/{owner}/{repo}/contents/{path}",
+  );
 
   routes.api("GET", "/repos/{owner}/{repo}/readme", async (req) => {
     const repo = ctx.repoFor(req, "contents", "read");

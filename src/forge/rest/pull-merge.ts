@@ -70,7 +70,9 @@ export function registerPullMerge(routes: Routes, ctx: ForgeContext): void {
       `${title}\n\n${extra}`,
       {
         name: merger.name ?? merger.login,
-        email: merger.email ?? `${merger.login}@users.noreply.forge`,
+        email:
+          merger.email ??
+          `${merger.id}+${merger.login.replace(/\[bot\]$/, "")}@users.noreply.forge.local`,
       },
       method === "squash",
     );
