@@ -71,7 +71,8 @@ export function registerComments(routes: Routes, ctx: ForgeContext): void {
   });
 
   routes.api("POST", "/repos/{owner}/{repo}/issues/{issue_number}/comments", async (req) => {
-    const repo = repoFor(req, "write");
+    // Readers may comment; an app needs issues or pull_requests: write.
+    const repo = repoFor(req, req.principal.kind === "user" ? "read" : "write");
     const pr = pullOf(repo, Number(req.params.issue_number));
     const body = (await req.body()).string("body");
     const user = ctx.actor(req.principal);

@@ -79,7 +79,12 @@ export function registerReviews(routes: Routes, ctx: ForgeContext): void {
   });
 
   routes.api("POST", "/repos/{owner}/{repo}/pulls/{pull_number}/reviews", async (req) => {
-    const repo = ctx.repoFor(req, "pull_requests", "write");
+    // Anyone who can read a repository may review; an app needs pull_requests: write.
+    const repo = ctx.repoFor(
+      req,
+      "pull_requests",
+      req.principal.kind === "user" ? "read" : "write",
+    );
     const pr = findPull(ctx, repo, req.params.pull_number);
     const body = await req.body();
     const commitId = body.optString("commit_id") ?? pr.headSha;
