@@ -67,6 +67,7 @@ import { registerPullMerge } from "./rest/pull-merge.js";
 import { registerPulls } from "./rest/pulls.js";
 import { registerRepos } from "./rest/repos.js";
 import { registerReviews } from "./rest/reviews.js";
+import { registerTeams } from "./rest/teams.js";
 import { registerUsers } from "./rest/users.js";
 import { ensureSiteAdmin } from "./site-admin.js";
 import { Blobs } from "./store/blobs.js";
@@ -90,6 +91,7 @@ const AREAS: ((routes: Routes, ctx: ForgeContext) => void)[] = [
   registerReviews,
   registerComments,
   registerCollaborators,
+  registerTeams,
 ];
 
 const defaultHooks = (): ForgeHooks => ({
