@@ -55,6 +55,7 @@ import { repositoryJson } from "./model/repo-json.js";
 import { urlsFor } from "./model/urls.js";
 import { organizationSimple, simpleUser } from "./model/user-json.js";
 import { registerAdmin } from "./rest/admin.js";
+import { registerAppManifests } from "./rest/app-manifests.js";
 import { registerApps } from "./rest/apps.js";
 import { registerDeliveries } from "./rest/deliveries.js";
 import { registerBranches } from "./rest/branches.js";
@@ -79,6 +80,7 @@ import { Webhooks } from "./webhooks/webhooks.js";
 const AREAS: ((routes: Routes, ctx: ForgeContext) => void)[] = [
   registerAdmin,
   registerApps,
+  registerAppManifests,
   registerDeliveries,
   registerUsers,
   registerRepos,

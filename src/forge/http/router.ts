@@ -48,7 +48,11 @@ export class Router implements Routes {
     const { path, rest } = toFindMyWay(template);
     const store: RouteStore = {
       handler,
-      operationPath: api ? (operationPath ?? template.replace("*}", "}")) : undefined,
+      // Forge-only routes (`/_forge/...`) have no GitHub operation to be checked against.
+      operationPath:
+        api && !template.startsWith("/_forge/")
+          ? (operationPath ?? template.replace("*}", "}"))
+          : undefined,
       rest,
     };
     this.fmw.on(method, prefix + path, () => undefined, store);

@@ -92,4 +92,30 @@ describe("accounts through GHES's site-admin API", () => {
       status: 403,
     });
   });
+
+  it("converts a manifest code into an app once (the manifest flow Probot's setup uses)", async () => {
+    const admin = octokit(t.forge, t.forge.adminToken);
+    const { data } = (await admin.request("POST /_forge/app-manifests", {
+      manifest: {
+        name: "Flow App",
+        default_events: ["push"],
+        default_permissions: { contents: "read" },
+      },
+    })) as { data: { code: string } };
+    const anon = octokit(t.forge);
+    const { data: app } = await anon.rest.apps.createFromManifest({ code: data.code });
+    expect(app).toMatchObject({
+      slug: "flow-app",
+      events: ["push"],
+      pem: expect.stringContaining("RSA PRIVATE KEY") as unknown,
+    });
+    const { data: me } = await octokit(
+      t.forge,
+      await appJwt(app.id, app.pem),
+    ).rest.apps.getAuthenticated();
+    expect(me?.id).toBe(app.id);
+    await expect(anon.rest.apps.createFromManifest({ code: data.code })).rejects.toMatchObject({
+      status: 404,
+    });
+  });
 });
