@@ -8,6 +8,7 @@
  *   `routes.api("POST", "/repos/{owner}/{repo}/check-runs", handler)`;
  *   `routes.uploads(...)` for `/api/uploads`, `routes.web(...)` for the web root
  *   (public downloads, `/_storage/...`). A trailing `{path*}` takes the rest of the path.
+ *   Routes under `/_forge/` are forge-only: the conformance hook gets no operationPath for them.
  * - A handler gets a `ForgeRequest` (params, query, principal, `await req.body()`
  *   for typed JSON fields with GitHub's 422s) and returns a `Reply`
  *   (`ok(body)`, `created(body)`, `noContent()`, `{ status, stream, headers }`).
