@@ -3,6 +3,7 @@ import { baseProgram, type CommandContext } from "./base-program.js";
 import { registerInstallUnits } from "./commands/install-units.js";
 import { registerBuild } from "./commands/build.js";
 import { registerDoctor } from "./commands/doctor.js";
+import { registerForge } from "./commands/forge.js";
 import { registerKeygen } from "./commands/keygen.js";
 import { registerKeys } from "./commands/keys.js";
 import { registerMirror } from "./commands/mirror.js";
@@ -43,6 +44,7 @@ export function buildProgram(output: Output, setExit: (code: number) => void): C
   registerRebuild(program, ctx);
   registerMirror(program, ctx);
   registerPlan(program, ctx);
+  registerForge(program, ctx);
   return program;
 }
 

@@ -112,6 +112,11 @@ export const ERROR_CATEGORIES = {
   ARTIFACT_MISSING: "failure",
   RUN_UNTRUSTED: "security",
   GITHUB_FAILED: "failure",
+  // forge (the local GitHub stand-in)
+  FORGE_HTTP: "failure",
+  FORGE_STATE_INVALID: "failure",
+  FORGE_GIT_FAILED: "failure",
+  FORGE_START_FAILED: "failure",
   // anything not translated yet: a bug to report
   INTERNAL: "internal",
 } as const satisfies Record<string, ErrorCategory>;

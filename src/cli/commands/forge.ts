@@ -1,0 +1,60 @@
+/**
+ * `lpctl forge`: runs the local GitHub stand-in until SIGINT/SIGTERM, with
+ * this repository's GitHub App registered and its credentials written to
+ * the data directory.
+ */
+import { join } from "node:path";
+import type { Command } from "commander";
+import { ensureApp, howToUse } from "../../forge/app-setup.js";
+import { startForge } from "../../forge/index.js";
+import type { CommandContext } from "../program.js";
+
+interface ForgeFlags {
+  port: string;
+  data: string;
+  appManifest?: string;
+  json?: boolean;
+}
+
+export function registerForge(program: Command, ctx: CommandContext): void {
+  program
+    .command("forge")
+    .description(
+      "run a GitHub Enterprise Server–compatible forge on 127.0.0.1 (REST, git, webhooks)",
+    )
+    .option("--port <n>", "port to listen on (0: any free port)", "0")
+    .option("--data <dir>", "state directory (repositories, releases, credentials)", ".forge")
+    .option("--app-manifest <file>", "GitHub App manifest to register (default: ./app.yml)")
+    .option("--json", "print the URLs and credentials file as one JSON line")
+    .action(async (flags: ForgeFlags) => {
+      const forge = await startForge({
+        dataDir: flags.data,
+        port: Number.parseInt(flags.port, 10) || 0,
+        log: (line) => ctx.output.err(line),
+      });
+      const { creds, created, source } = await ensureApp(forge, flags.data, flags.appManifest);
+      const credsFile = join(flags.data, "app-credentials.json");
+      if (flags.json) {
+        ctx.output.out(
+          JSON.stringify({
+            url: forge.url,
+            apiUrl: forge.apiUrl,
+            uploadsUrl: forge.uploadsUrl,
+            appId: creds.appId,
+            credentialsFile: credsFile,
+          }),
+        );
+      } else {
+        ctx.output.out(
+          created ? `registered app from ${source}` : `app already registered (${source})`,
+        );
+        for (const line of howToUse(forge, creds, credsFile)) ctx.output.out(line);
+      }
+      await new Promise<void>((resolve) => {
+        process.once("SIGINT", resolve);
+        process.once("SIGTERM", resolve);
+      });
+      await forge.close();
+      ctx.output.err("forge stopped");
+    });
+}

@@ -1,0 +1,94 @@
+import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+import { execa } from "execa";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { appJwt } from "./helpers.js";
+
+const MAIN = fileURLToPath(new URL("../../../src/cli/main.ts", import.meta.url));
+const OUT = fileURLToPath(new URL("../../../.cache/lpctl-forge-test.mjs", import.meta.url));
+let dir = "";
+
+beforeAll(async () => {
+  await build({
+    entryPoints: [MAIN],
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    packages: "external",
+    outfile: OUT,
+    logLevel: "error",
+  });
+  dir = await mkdtemp(path.join(os.tmpdir(), "lpctl-forge-"));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function runForge(
+  args: string[],
+): Promise<{ info: Record<string, unknown>; stop: () => Promise<number | undefined> }> {
+  const proc = execa(
+    "node",
+    [OUT, "forge", "--port", "0", "--data", path.join(dir, "data"), "--json", ...args],
+    {
+      reject: false,
+      buffer: false,
+      cwd: dir,
+    },
+  );
+  const line = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    proc.stdout?.on("data", (d: Buffer) => {
+      out += d.toString();
+      if (out.includes("\n")) resolve(out.split("\n")[0] ?? "");
+    });
+    proc.once("exit", () => reject(new TypeError(`lpctl forge exited: ${out}`)));
+  });
+  return {
+    info: JSON.parse(line) as Record<string, unknown>,
+    stop: async () => {
+      proc.kill("SIGTERM");
+      return (await proc).exitCode;
+    },
+  };
+}
+
+describe("lpctl forge", () => {
+  it("registers the app from a manifest once, writes 0600 credentials, and stops cleanly on SIGTERM", async () => {
+    const manifest = path.join(dir, "my-app.yml");
+    await writeFile(
+      manifest,
+      "name: My Livepatch App\ndefault_events: [pull_request]\ndefault_permissions:\n  checks: write\n",
+    );
+    const first = await runForge(["--app-manifest", manifest]);
+    const credsFile = String(first.info.credentialsFile);
+    expect((await stat(path.resolve(dir, credsFile))).mode & 0o777).toBe(0o600);
+    const creds = JSON.parse(await readFile(path.resolve(dir, credsFile), "utf8")) as {
+      appId: number;
+      privateKeyPath: string;
+      adminToken: string;
+    };
+    const key = await readFile(path.resolve(dir, creds.privateKeyPath), "utf8");
+    const res = await fetch(`${String(first.info.apiUrl)}/app`, {
+      headers: { authorization: `bearer ${await appJwt(creds.appId, key)}` },
+    });
+    expect(await res.json()).toMatchObject({
+      id: creds.appId,
+      slug: "my-livepatch-app",
+      permissions: { checks: "write" },
+    });
+    expect(await first.stop()).toBe(0);
+
+    // A restart on the same data directory keeps the app instead of registering another.
+    const second = await runForge(["--app-manifest", manifest]);
+    expect(second.info.appId).toBe(creds.appId);
+    const apps = await fetch(`${String(second.info.apiUrl)}/app`, {
+      headers: { authorization: `bearer ${await appJwt(creds.appId, key)}` },
+    });
+    expect(apps.status).toBe(200);
+    expect(await second.stop()).toBe(0);
+  });
+});
