@@ -56,8 +56,10 @@ import { urlsFor } from "./model/urls.js";
 import { organizationSimple, simpleUser } from "./model/user-json.js";
 import { registerAdmin } from "./rest/admin.js";
 import { registerApps } from "./rest/apps.js";
+import { registerChecks } from "./rest/checks.js";
 import { registerDeliveries } from "./rest/deliveries.js";
 import { registerRepos } from "./rest/repos.js";
+import { registerStatuses } from "./rest/statuses.js";
 import { registerUsers } from "./rest/users.js";
 import { ensureSiteAdmin } from "./site-admin.js";
 import { Blobs } from "./store/blobs.js";
@@ -72,6 +74,8 @@ const AREAS: ((routes: Routes, ctx: ForgeContext) => void)[] = [
   registerDeliveries,
   registerUsers,
   registerRepos,
+  registerChecks,
+  registerStatuses,
 ];
 
 const defaultHooks = (): ForgeHooks => ({

@@ -4,7 +4,8 @@ import type { UserRow } from "./rows.js";
 import type { Urls } from "./urls.js";
 
 export function simpleUser(urls: Urls, u: UserRow): Record<string, unknown> {
-  const api = `${urls.api}/users/${u.login}`;
+  // `[bot]` logins are percent-encoded in URLs, as GitHub sends them.
+  const api = `${urls.api}/users/${encodeURIComponent(u.login)}`;
   return {
     login: u.login,
     id: u.id,
@@ -12,7 +13,7 @@ export function simpleUser(urls: Urls, u: UserRow): Record<string, unknown> {
     avatar_url: `${urls.web}/avatars/u/${u.id}`,
     gravatar_id: "",
     url: api,
-    html_url: `${urls.web}/${u.login}`,
+    html_url: `${urls.web}/${encodeURIComponent(u.login)}`,
     followers_url: `${api}/followers`,
     following_url: `${api}/following{/other_user}`,
     gists_url: `${api}/gists{/gist_id}`,
