@@ -59,7 +59,9 @@ import { registerApps } from "./rest/apps.js";
 import { registerChecks } from "./rest/checks.js";
 import { registerDeliveries } from "./rest/deliveries.js";
 import { registerRepos } from "./rest/repos.js";
+import { registerReleases } from "./rest/releases.js";
 import { registerStatuses } from "./rest/statuses.js";
+import { registerStorage } from "./rest/storage.js";
 import { registerUsers } from "./rest/users.js";
 import { ensureSiteAdmin } from "./site-admin.js";
 import { Blobs } from "./store/blobs.js";
@@ -76,6 +78,8 @@ const AREAS: ((routes: Routes, ctx: ForgeContext) => void)[] = [
   registerRepos,
   registerChecks,
   registerStatuses,
+  registerReleases,
+  registerStorage,
 ];
 
 const defaultHooks = (): ForgeHooks => ({
