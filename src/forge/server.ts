@@ -54,6 +54,7 @@ import { findRepo, openDb, ownerOf } from "./model/db.js";
 import { repositoryJson } from "./model/repo-json.js";
 import { urlsFor } from "./model/urls.js";
 import { organizationSimple, simpleUser } from "./model/user-json.js";
+import { registerActions } from "./rest/actions.js";
 import { registerAdmin } from "./rest/admin.js";
 import { registerApps } from "./rest/apps.js";
 import { registerChecks } from "./rest/checks.js";
@@ -80,6 +81,7 @@ const AREAS: ((routes: Routes, ctx: ForgeContext) => void)[] = [
   registerStatuses,
   registerReleases,
   registerStorage,
+  registerActions,
 ];
 
 const defaultHooks = (): ForgeHooks => ({
@@ -148,6 +150,8 @@ export async function startForge(options: ForgeOptions): Promise<Forge> {
     const url = new URL(req.url ?? "/", "http://forge");
     const git = GIT_PATH.exec(url.pathname);
     const work = git ? serveGit(ctx, req, res, url, git) : handleRequest(pipeline, req, res);
+    // A push's webhooks and workflow runs start after git's answer: waitIdle() must see them.
+    if (git) background.track(work);
     work.catch((e: unknown) => {
       log(`forge: request failed: ${String(e)}`);
       if (!res.headersSent) res.writeHead(500);

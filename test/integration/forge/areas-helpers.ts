@@ -31,6 +31,7 @@ export async function startAreas(
     "release",
     "workflow_run",
     "repository_dispatch",
+    "workflow_dispatch",
     "push",
   ],
 ): Promise<AreasSetup> {
