@@ -14,6 +14,16 @@ export interface EventFacts {
   /** Login of the account that caused the event, when the payload names one. */
   actorLogin: string | undefined;
   title: string | undefined;
+  /** `pull-request-minimal` of the PR, empty for pushes, dispatches and forks (as on GitHub). */
+  pullRequests: PullRequestMinimal[];
+}
+
+export interface PullRequestMinimal {
+  id: number;
+  number: number;
+  url: string;
+  head: { ref: string; sha: string; repo: { id: number; url: string; name: string } };
+  base: { ref: string; sha: string; repo: { id: number; url: string; name: string } };
 }
 
 type Obj = Record<string, unknown>;
@@ -36,6 +46,7 @@ export function eventFacts(event: WorkflowEvent): EventFacts {
       baseRef: event.branch,
       actorLogin,
       title: str(pr.title),
+      pullRequests: minimalPull(pr),
     };
   }
   const headCommit = obj(p.head_commit);
@@ -46,5 +57,37 @@ export function eventFacts(event: WorkflowEvent): EventFacts {
     ref: str(p.ref) ?? `refs/heads/${event.branch}`,
     actorLogin,
     title: message?.split("\n")[0],
+    pullRequests: [],
   };
+}
+
+function side(v: unknown): PullRequestMinimal["head"] | undefined {
+  const o = obj(v);
+  const repo = obj(o.repo);
+  const [ref, sha, id, url, name] = [
+    str(o.ref),
+    str(o.sha),
+    num(repo.id),
+    str(repo.url),
+    str(repo.name),
+  ];
+  if (
+    ref === undefined ||
+    sha === undefined ||
+    id === undefined ||
+    url === undefined ||
+    name === undefined
+  )
+    return undefined;
+  return { ref, sha, repo: { id, url, name } };
+}
+
+function minimalPull(pr: Obj): PullRequestMinimal[] {
+  const head = side(pr.head);
+  const base = side(pr.base);
+  const [id, number, url] = [num(pr.id), num(pr.number), str(pr.url)];
+  if (!head || !base || id === undefined || number === undefined || url === undefined) return [];
+  // A fork's pull request is not listed on the base repository's runs.
+  if (head.repo.id !== base.repo.id) return [];
+  return [{ id, number, url, head, base }];
 }

@@ -112,6 +112,7 @@ export class Orchestrator {
         updated_at: now,
         run_started_at: now,
         head_commit: commit ? (headCommitJson(commit) as unknown as SimpleCommitJson) : null,
+        pull_requests: facts.pullRequests as unknown as Record<string, unknown>[],
       });
       ids.push(run.id);
       emitWorkflowRun(this.ctx, this.db, t.repo, run, "requested");

@@ -53,7 +53,7 @@ export function runJson(
     workflow_id: r.workflowId,
     url,
     html_url: `${c.repoWeb}/actions/runs/${r.id}`,
-    pull_requests: [],
+    pull_requests: r.pull_requests ?? [],
     created_at: r.created_at,
     updated_at: r.updated_at,
     run_started_at: r.run_started_at,

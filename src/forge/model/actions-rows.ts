@@ -42,6 +42,8 @@ export interface RunRow extends Row {
   updated_at: string;
   run_started_at: string;
   head_commit: SimpleCommitJson | null;
+  /** `pull-request-minimal` objects (same-repository pull requests only). */
+  pull_requests?: Record<string, unknown>[];
 }
 
 export interface JobRow extends Row {

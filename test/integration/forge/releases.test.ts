@@ -186,6 +186,8 @@ describe("releases", () => {
     });
     expect(since.status).toBe(304);
 
+    const head = await fetch(storage, { method: "HEAD" });
+    expect([head.status, head.headers.get("content-length")]).toEqual([200, String(big.length)]);
     const tampered = storage.replace(
       /sig=([0-9a-f])/,
       (_m, c: string) => `sig=${c === "0" ? "1" : "0"}`,

@@ -123,3 +123,30 @@ describe("eventFacts and artifact expiry", () => {
     ).toBe(false);
   });
 });
+
+describe("eventFacts pull_requests", () => {
+  const side = (repoId: number, ref: string) => ({
+    ref,
+    sha: "abc",
+    repo: { id: repoId, url: `http://x/repos/${repoId}`, name: "demo" },
+  });
+  const event = (headRepo: number) => ({
+    name: "pull_request" as const,
+    branch: "main",
+    payload: {
+      pull_request: {
+        id: 9,
+        number: 4,
+        url: "http://x/pulls/4",
+        head: side(headRepo, "topic"),
+        base: side(1, "main"),
+      },
+    },
+  });
+  it("lists a same-repository pull request and leaves a fork's out", () => {
+    expect(eventFacts(event(1)).pullRequests).toEqual([
+      { id: 9, number: 4, url: "http://x/pulls/4", head: side(1, "topic"), base: side(1, "main") },
+    ]);
+    expect(eventFacts(event(2)).pullRequests).toEqual([]);
+  });
+});
