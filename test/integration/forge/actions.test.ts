@@ -108,6 +108,11 @@ describe("workflow runs from a push", () => {
       ["plan", "completed", "success"],
     ]);
     const job = jobs.jobs[0];
+    const { data: one } = await gh.rest.actions.getJobForWorkflowRun({
+      ...base,
+      job_id: job?.id ?? 0,
+    });
+    expect(one).toMatchObject({ name: "plan", run_id: runId, head_sha: sha });
     const log = await followText(
       `${s.t.forge.apiUrl}/repos/alice/demo/actions/jobs/${job?.id ?? 0}/logs`,
     );
@@ -159,6 +164,8 @@ describe("workflow runs from a push", () => {
     expect(buf.length).toBe(art?.size_in_bytes);
     expect(buf.subarray(0, 2).toString()).toBe("PK");
     expect(buf.includes(Buffer.from("result.txt"))).toBe(true);
+    const { data: one } = await gh.rest.actions.getArtifact({ ...base, artifact_id: art?.id ?? 0 });
+    expect(one.name).toBe("plan-output");
     await gh.rest.actions.deleteArtifact({ ...base, artifact_id: art?.id ?? 0 });
     const gone = await gh.rest.actions
       .getArtifact({ ...base, artifact_id: art?.id ?? 0 })

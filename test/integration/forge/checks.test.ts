@@ -78,6 +78,8 @@ describe("check runs", () => {
       check_suite_id: suite.id,
     });
     expect(inSuite.total_count).toBe(1);
+    const { data: suites } = await gh.rest.checks.listSuitesForRef({ ...base, ref: sha });
+    expect(suites.check_suites.map((x) => x.id)).toEqual([suite.id]);
 
     await s.t.forge.waitIdle();
     const created = received(s.hooks, "check_run", "created");

@@ -147,6 +147,11 @@ describe("releases", () => {
       label: "The manifest",
     });
     expect(renamed.label).toBe("The manifest");
+    const { data: meta } = await gh.rest.repos.getReleaseAsset({
+      ...base,
+      asset_id: again.data.id,
+    });
+    expect(meta).toMatchObject({ name: "manifest.json", label: "The manifest" });
     for (const bad of ["../evil", "a/b", "x\u0001y", ".."]) {
       const err = await refusal(upload(rel.upload_url, bad, bytes));
       expect(err.status, bad).toBe(422);
