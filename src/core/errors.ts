@@ -117,6 +117,9 @@ export const ERROR_CATEGORIES = {
   FORGE_STATE_INVALID: "failure",
   FORGE_GIT_FAILED: "failure",
   FORGE_START_FAILED: "failure",
+  // forge Actions: a run's artifact refused (duplicate or unsafe name), a checkout that failed
+  FORGE_ARTIFACT_REFUSED: "failure",
+  FORGE_CHECKOUT_FAILED: "failure",
   // anything not translated yet: a bug to report
   INTERNAL: "internal",
 } as const satisfies Record<string, ErrorCategory>;

@@ -55,9 +55,11 @@ import { findRepo, openDb, ownerOf } from "./model/db.js";
 import { repositoryJson } from "./model/repo-json.js";
 import { urlsFor } from "./model/urls.js";
 import { organizationSimple, simpleUser } from "./model/user-json.js";
+import { registerActions } from "./rest/actions.js";
 import { registerAdmin } from "./rest/admin.js";
 import { registerAppManifests } from "./rest/app-manifests.js";
 import { registerApps } from "./rest/apps.js";
+import { registerChecks } from "./rest/checks.js";
 import { registerDeliveries } from "./rest/deliveries.js";
 import { registerBranches } from "./rest/branches.js";
 import { registerCollaborators } from "./rest/collaborators.js";
@@ -70,6 +72,9 @@ import { registerPulls } from "./rest/pulls.js";
 import { registerRepos } from "./rest/repos.js";
 import { registerReviews } from "./rest/reviews.js";
 import { registerTeams } from "./rest/teams.js";
+import { registerReleases } from "./rest/releases.js";
+import { registerStatuses } from "./rest/statuses.js";
+import { registerStorage } from "./rest/storage.js";
 import { registerUsers } from "./rest/users.js";
 import { ensureSiteAdmin } from "./site-admin.js";
 import { Blobs } from "./store/blobs.js";
@@ -95,6 +100,11 @@ const AREAS: ((routes: Routes, ctx: ForgeContext) => void)[] = [
   registerComments,
   registerCollaborators,
   registerTeams,
+  registerChecks,
+  registerStatuses,
+  registerReleases,
+  registerStorage,
+  registerActions,
 ];
 
 const defaultHooks = (): ForgeHooks => ({
@@ -163,6 +173,8 @@ export async function startForge(options: ForgeOptions): Promise<Forge> {
     const url = new URL(req.url ?? "/", "http://forge");
     const git = GIT_PATH.exec(url.pathname);
     const work = git ? serveGit(ctx, req, res, url, git) : handleRequest(pipeline, req, res);
+    // A push's webhooks and workflow runs start after git's answer: waitIdle() must see them.
+    if (git) background.track(work);
     work.catch((e: unknown) => {
       log(`forge: request failed: ${String(e)}`);
       if (!res.headersSent) res.writeHead(500);
