@@ -61,6 +61,8 @@ export interface ForgeContext {
   readonly hooks: ForgeHooks;
   readonly branchPushListeners: BranchPushListener[];
   readonly runner: ForgeRunner | undefined;
+  /** Every workflow step's machine environment (ForgeOptions.runnerEnv). */
+  readonly runnerEnv: Readonly<Record<string, string>>;
   readonly now: () => Date;
   readonly log: (line: string) => void;
   readonly json: {

@@ -146,6 +146,7 @@ export async function startForge(options: ForgeOptions): Promise<Forge> {
     hooks: defaultHooks(),
     branchPushListeners: [],
     runner: options.runner,
+    runnerEnv: options.runnerEnv ?? {},
     now: () => new Date(),
     log,
     json,

@@ -31,6 +31,12 @@ export interface ForgeOptions {
   port?: number;
   host?: string;
   runner?: ForgeRunner;
+  /**
+   * The runner machine's own environment for every workflow step (a
+   * self-hosted runner's `.env`): e.g. a shared kernel cache and tool paths.
+   * Operator configuration, never repository secrets.
+   */
+  runnerEnv?: Readonly<Record<string, string>>;
   limits?: Partial<ForgeLimits>;
   /** Conformance hook: a returned string turns the answer into a 502 naming it. */
   onResponse?: (r: ResponseRecord) => string | undefined;

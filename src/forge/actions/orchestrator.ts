@@ -153,6 +153,7 @@ export class Orchestrator {
         event: t.event,
         workDir,
         host,
+        runnerEnv: ctx.runnerEnv,
         context: {
           repository: `${ownerOf(ctx.db, t.repo).login}/${t.repo.name}`,
           repositoryOwner: ownerOf(ctx.db, t.repo).login,

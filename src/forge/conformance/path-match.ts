@@ -108,6 +108,19 @@ function matchSegments(tpl: Segment[], path: string[], ti: number, pi: number): 
   if (ti === tpl.length) return pi === path.length ? { key: [], params: {} } : undefined;
   const segment = tpl[ti];
   const text = path[pi];
+  // A trailing content path may be empty: GitHub serves `/contents` and
+  // `/contents/` as the repository's root directory.
+  if (
+    segment?.kind === "param" &&
+    segment.multi &&
+    segment.name === "path" &&
+    ti === tpl.length - 1
+  ) {
+    const rest = path.slice(pi);
+    if (rest.length === 0 || (rest.length === 1 && rest[0] === "")) {
+      return { key: [RANK.multi], params: { [segment.name]: "" } };
+    }
+  }
   if (segment === undefined || text === undefined || text === "") return undefined;
   if (segment.kind === "literal") {
     if (segment.text !== text) return undefined;

@@ -115,6 +115,12 @@ export function createRestConformance(options: RestConformanceOptions = {}): Res
       const { host, rest } = splitHost(path);
       const match = description.index.match(method, rest);
       if (match === undefined) {
+        // GitHub's router answers any path it does not route (a hostile
+        // `docs//x`, an unknown area) with its generic 404 body.
+        if (generic && (status === 404 || status === 405)) {
+          const violation = checkGenericError(`${method.toUpperCase()} ${rest}`, status, body);
+          return violation === undefined ? { documented: false } : { violation };
+        }
         const known = description.index.hasPath(rest)
           ? ` (the path exists, not with ${method.toUpperCase()})`
           : "";

@@ -24,7 +24,12 @@ it("marks a run left in progress by a killed forge as completed/cancelled", asyn
     });
     // The runner is called after the run is recorded in_progress (and committed).
     while (runner.requests.length === 0) await sleep(20);
-    await cp(s.t.dataDir, snapshot, { recursive: true });
+    // Temp files come and go while the forge writes (temp + rename); a kill
+    // leaves at most one behind, which a restart ignores.
+    await cp(s.t.dataDir, snapshot, {
+      recursive: true,
+      filter: (src) => !path.basename(src).includes(".tmp-"),
+    });
   } finally {
     release();
     await s.stop();

@@ -21,7 +21,7 @@ const WORKFLOWS = {
 
 beforeAll(async () => {
   runner = fakeRunner();
-  s = await startAreas({ runner });
+  s = await startAreas({ runner, runnerEnv: { SHARED_CACHE: "/srv/cache" } });
   sha = await pushFiles(s.t.forge.url, s.app.owner.token, "alice/demo", WORKFLOWS);
   await s.t.forge.waitIdle();
   gh = octokit(s.t.forge, await s.app.installationToken());
@@ -53,6 +53,8 @@ describe("workflow runs from a push", () => {
       repository: "alice/demo",
       runNumber: 1,
     });
+    // The runner machine's environment (ForgeOptions.runnerEnv) reaches every run.
+    expect(runner.requests[0]?.runnerEnv).toEqual({ SHARED_CACHE: "/srv/cache" });
     for (const action of ["requested", "in_progress", "completed"]) {
       expect(runsOf(action), action).toHaveLength(1);
     }

@@ -8,7 +8,8 @@ import path from "node:path";
 import { Octokit } from "@octokit/rest";
 import { SignJWT } from "jose";
 import { startForge } from "../../../src/forge/index.js";
-import type { Forge, ForgeOptions } from "../../../src/forge/index.js";
+import type { Forge, ForgeOptions, ResponseRecord } from "../../../src/forge/index.js";
+import { conformance } from "./areas-conformance.js";
 
 export interface TestForge {
   forge: Forge;
@@ -16,15 +17,35 @@ export interface TestForge {
   stop(): Promise<void>;
 }
 
+/**
+ * A forge on a temporary data directory. Unless the caller brings its own
+ * hooks, every REST answer and webhook payload is held to GitHub's
+ * descriptions (a violating answer becomes a 502 naming it), and stop()
+ * fails when any violation was seen.
+ */
 export async function startTestForge(opts: Partial<ForgeOptions> = {}): Promise<TestForge> {
   const dataDir = opts.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), "forge-test-")));
-  const forge = await startForge({ log: () => undefined, ...opts, dataDir });
+  const conf = opts.onResponse || opts.onWebhook ? undefined : conformance();
+  const forge = await startForge({
+    log: () => undefined,
+    ...(conf
+      ? {
+          onResponse: (r: ResponseRecord) => conf.onResponse(r),
+          onWebhook: (e: string, a: string | undefined, p: unknown) => conf.onWebhook(e, a, p),
+        }
+      : {}),
+    ...opts,
+    dataDir,
+  });
   return {
     forge,
     dataDir,
     async stop() {
       await forge.close();
       await rm(dataDir, { recursive: true, force: true });
+      if (conf && conf.violations.length > 0) {
+        throw new Error(`the forge broke GitHub's descriptions:\n${conf.violations.join("\n")}`);
+      }
     },
   };
 }

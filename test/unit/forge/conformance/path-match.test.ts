@@ -24,6 +24,7 @@ const entries: RouteEntry[] = [
   { method: "get", template: "/repos/{owner}/{repo}/compare/{base}...{head}", multiSegment: [] },
   { method: "post", template: "/repos/{owner}/{repo}/releases", multiSegment: [] },
   { method: "get", template: "/", multiSegment: [] },
+  { method: "get", template: "/repos/{owner}/{repo}/contents/{path}", multiSegment: ["path"] },
 ];
 const index = new PathIndex(entries);
 
@@ -58,6 +59,15 @@ describe("PathIndex", () => {
     expect(checkRuns?.entry.template).toBe("/repos/{owner}/{repo}/commits/{ref}/check-runs");
     expect(checkRuns?.params.ref).toBe("feature/x");
     expect(index.match("GET", "/repos/o/r/releases/tags/v1/rc1")?.params.tag).toBe("v1/rc1");
+  });
+
+  it("lets a trailing multi-segment parameter be empty (the root directory's contents), and only that one", () => {
+    const contents = "/repos/{owner}/{repo}/contents/{path}";
+    expect(templateOf("GET", "/repos/o/r/contents")).toBe(contents);
+    expect(index.match("GET", "/repos/o/r/contents/")?.params.path).toBe("");
+    expect(index.match("GET", "/repos/o/r/contents/a/b.c")?.params.path).toBe("a/b.c");
+    expect(templateOf("GET", "/repos/o/r/commits")).toBeUndefined();
+    expect(templateOf("GET", "/repos/o/r/commits/")).toBeUndefined();
   });
 
   it("does not let a plain parameter span slashes", () => {

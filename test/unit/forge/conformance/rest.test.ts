@@ -114,6 +114,19 @@ describe("createRestConformance: operations and statuses", () => {
     );
   });
 
+  it("in generic mode accepts GitHub's router 404 for a path no operation routes, body checked", () => {
+    const notFound = { message: "Not Found", documentation_url: "https://docs.github.com/rest" };
+    expect(generic.check("GET", "/repos/o/r/contents/docs//x.md", 404, notFound)).toEqual({
+      documented: false,
+    });
+    expect(generic.check("GET", "/nowhere", 404, { nope: 1 }).violation).toMatch(
+      /generic error.*'message'/,
+    );
+    // Not a 404: still no such operation; and strict mode never excuses it.
+    expect(generic.check("GET", "/nowhere", 200, {}).violation).toMatch(/no such operation/);
+    expect(strict.check("GET", "/nowhere", 404, notFound).violation).toMatch(/no such operation/);
+  });
+
   it("holds an error body GitHub documents without content to its generic error shape (422 already_exists)", () => {
     const conflict = {
       message: "Validation Failed",
