@@ -62,6 +62,7 @@ import { registerApps } from "./rest/apps.js";
 import { registerChecks } from "./rest/checks.js";
 import { registerDeliveries } from "./rest/deliveries.js";
 import { registerBranches } from "./rest/branches.js";
+import { registerGitTrees } from "./rest/git-trees.js";
 import { registerCollaborators } from "./rest/collaborators.js";
 import { registerComments } from "./rest/comments.js";
 import { registerCommits } from "./rest/commits.js";
@@ -93,6 +94,7 @@ const AREAS: ((routes: Routes, ctx: ForgeContext) => void)[] = [
   registerContents,
   registerCommits,
   registerBranches,
+  registerGitTrees,
   registerProtection,
   registerPulls,
   registerPullMerge,

@@ -7,12 +7,19 @@ import { randomBytes } from "node:crypto";
 import { open, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 
-/** Writes `data` to a temp file beside `path`, fsyncs it, renames it over `path`, fsyncs the directory. */
+/**
+ * Writes `data` to a temp file beside `path`, fsyncs it, renames it over
+ * `path`, fsyncs the directory. `durable: false` skips both fsyncs: the
+ * rename still means a killed process leaves old or new content, never a mix,
+ * but a power loss may lose the write (for state that is cheap to lose).
+ */
 export async function writeFileAtomic(
   path: string,
   data: string | Uint8Array,
   mode = 0o644,
+  options: { durable?: boolean } = {},
 ): Promise<void> {
+  const durable = options.durable ?? true;
   const tmp = join(
     dirname(path),
     `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`,
@@ -20,7 +27,7 @@ export async function writeFileAtomic(
   const handle = await open(tmp, "wx", mode);
   try {
     await handle.writeFile(data);
-    await handle.sync();
+    if (durable) await handle.sync();
   } catch (e) {
     await handle.close();
     await rm(tmp, { force: true });
@@ -33,6 +40,7 @@ export async function writeFileAtomic(
     await rm(tmp, { force: true });
     throw e;
   }
+  if (!durable) return;
   // The rename itself is only durable once the directory entry is synced.
   const dir = await open(dirname(path), "r");
   try {

@@ -67,8 +67,12 @@ export async function readCommit(
   repoId: number,
   sha: string,
 ): Promise<CommitInfo | undefined> {
-  const [c] = await logCommits(git, repoId, ["-1", sha], 1);
-  return c;
+  if (!/^[0-9a-f]{40}$/.test(sha)) return (await logCommits(git, repoId, ["-1", sha], 1))[0];
+  // A commit named by its full sha never changes.
+  return git.memo(
+    `${repoId} commit ${sha}`,
+    async () => (await logCommits(git, repoId, ["-1", sha], 1))[0],
+  );
 }
 
 export interface FileChange {

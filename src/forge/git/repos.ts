@@ -12,6 +12,10 @@ export const ZERO_SHA = "0000000000000000000000000000000000000000";
 
 export class GitRepos {
   private readonly queues = new Map<number, Promise<unknown>>();
+  /** Commit objects are immutable: a full sha once found stays found (per repository). */
+  private readonly knownCommits = new Map<number, Set<string>>();
+  /** Memo for callers reading immutable data about a commit (bounded, oldest dropped first). */
+  readonly commitMemo = new Map<string, unknown>();
 
   constructor(readonly root: string) {}
 
@@ -62,10 +66,30 @@ export class GitRepos {
   /** Resolves a ref, branch, tag or sha to a commit sha; undefined when unknown. */
   async resolve(repoId: number, ref: string): Promise<string | undefined> {
     if (ref.startsWith("-") || ref.includes("..")) return undefined;
+    // A git process per lookup costs ~10 ms; a known commit sha needs none.
+    if (this.knownCommits.get(repoId)?.has(ref)) return ref;
     const r = await this.run(repoId, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], {
       allowFail: true,
     });
     const sha = r.stdout.trim();
-    return r.exitCode === 0 && /^[0-9a-f]{40}$/.test(sha) ? sha : undefined;
+    if (r.exitCode !== 0 || !/^[0-9a-f]{40}$/.test(sha)) return undefined;
+    if (ref === sha) {
+      const known = this.knownCommits.get(repoId) ?? new Set<string>();
+      this.knownCommits.set(repoId, known.add(sha));
+    }
+    return sha;
+  }
+
+  /** `read()` once per key: for facts about a commit that can never change. */
+  async memo<T>(key: string, read: () => Promise<T | undefined>): Promise<T | undefined> {
+    if (this.commitMemo.has(key)) return this.commitMemo.get(key) as T;
+    const value = await read();
+    if (value === undefined) return undefined;
+    if (this.commitMemo.size >= 4096) {
+      const oldest = this.commitMemo.keys().next().value;
+      if (oldest !== undefined) this.commitMemo.delete(oldest);
+    }
+    this.commitMemo.set(key, value);
+    return value;
   }
 }

@@ -122,7 +122,10 @@ export class Store {
       const version = this.version;
       if (version === this.persisted) return;
       const text = JSON.stringify(this.state);
-      await writeFileAtomic(join(this.dir, "state.json"), text, 0o600);
+      // No fsync per request: the rename keeps state whole when the forge is
+      // killed (the promise this store makes); surviving a power loss is not
+      // worth ~25 ms on every write of a development server.
+      await writeFileAtomic(join(this.dir, "state.json"), text, 0o600, { durable: false });
       this.persisted = Math.max(this.persisted, version);
     });
     this.writing = this.pending.catch(() => undefined);

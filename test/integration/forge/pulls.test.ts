@@ -117,6 +117,32 @@ describe("pull requests", () => {
     await expect(gh.rest.pulls.merge({ ...repo, pull_number: 1 })).rejects.toMatchObject({
       status: 405,
     });
+    // The PR is found again from its head commit and from its merge commit.
+    for (const sha of [head, merged.sha]) {
+      const { data: prs } = await gh.rest.repos.listPullRequestsAssociatedWithCommit({
+        ...repo,
+        commit_sha: sha,
+      });
+      expect(prs.map((p) => p.number)).toEqual([1]);
+    }
+    const { data: none } = await gh.rest.repos.listPullRequestsAssociatedWithCommit({
+      ...repo,
+      commit_sha: mainSha,
+    });
+    expect(none).toEqual([]);
+    // The merge commit's files, as a recursive tree (a commit peels to its tree).
+    const { data: tree } = await gh.rest.git.getTree({
+      ...repo,
+      tree_sha: merged.sha,
+      recursive: "1",
+    });
+    expect(tree.tree.filter((e) => e.type === "blob").map((e) => e.path)).toContain("src/keep.c");
+    expect(tree.tree.find((e) => e.path === "src")).toMatchObject({ type: "tree", mode: "040000" });
+    const { data: top } = await gh.rest.git.getTree({ ...repo, tree_sha: "main" });
+    expect(top.tree.some((e) => e.path === "src/keep.c")).toBe(false);
+    await expect(gh.rest.git.getTree({ ...repo, tree_sha: "nope" })).rejects.toMatchObject({
+      status: 404,
+    });
 
     await t.forge.waitIdle();
     expect(events("pull_request").map((e) => e.action)).toEqual(["opened", "closed"]);
