@@ -12,6 +12,7 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["test/integration/**/*.test.ts"],
+          setupFiles: ["test/helpers/forge-coverage-setup.ts"],
           testTimeout: 600_000,
           hookTimeout: 1_800_000,
         },
@@ -20,6 +21,7 @@ export default defineConfig({
         test: {
           name: "e2e",
           include: ["test/e2e/**/*.test.ts"],
+          setupFiles: ["test/helpers/forge-coverage-setup.ts"],
           testTimeout: 1_800_000,
           hookTimeout: 1_800_000,
           fileParallelism: false,

@@ -6,7 +6,7 @@
  * table in docs/forge.md (scripts/forge-coverage.mjs).
  */
 import path from "node:path";
-import { afterAll, afterEach, expect } from "vitest";
+import { afterEach, expect } from "vitest";
 import {
   COVERAGE_DIR_ENV,
   CoverageRecorder,
@@ -141,8 +141,8 @@ export function forgeConformanceHooks(mode: "answer" | "record" = "answer"): Con
 
 /**
  * For a forge test file, at its top level: "record" hooks whose violations
- * fail the test that caused them (afterEach), and the file's coverage records
- * dumped after it (afterAll) when $LPCTL_FORGE_COVERAGE_DIR names a directory.
+ * fail the test that caused them (afterEach); coverage is dumped by
+ * dumpForgeCoverage after the file.
  */
 export function useForgeConformance(): ConformanceHooks {
   const hooks = forgeConformanceHooks("record");
@@ -150,11 +150,18 @@ export function useForgeConformance(): ConformanceHooks {
     const found = hooks.violations.splice(0);
     expect(found, "responses or webhooks that do not conform to GitHub's descriptions").toEqual([]);
   });
-  afterAll(() => {
-    const dir = process.env[COVERAGE_DIR_ENV];
-    if (dir !== undefined && dir !== "") writeCoverageRecords(dir, recorder.records());
-  });
   return hooks;
+}
+
+/**
+ * Dumps this test file's coverage records when $LPCTL_FORGE_COVERAGE_DIR
+ * names a directory (the integration and e2e projects call it after every
+ * file through test/helpers/forge-coverage-setup.ts).
+ */
+export function dumpForgeCoverage(): void {
+  const dir = process.env[COVERAGE_DIR_ENV];
+  const records = recorder.records();
+  if (dir !== undefined && dir !== "" && records.length > 0) writeCoverageRecords(dir, records);
 }
 
 /** What this test file's checks recorded so far (for tests of the recorder itself). */

@@ -9,6 +9,7 @@ import {
   forgeConformanceHooks,
   recordedCoverage,
   useForgeConformance,
+  dumpForgeCoverage,
 } from "../../../helpers/forge-conformance.js";
 import { release } from "./bodies.js";
 
@@ -108,7 +109,8 @@ describe("useForgeConformance", () => {
     });
   });
 
-  it("dumps the file's records after it, for scripts/forge-coverage.mjs", () => {
+  it("dumps the file's records (dumpForgeCoverage, after every file), for scripts/forge-coverage.mjs", () => {
+    dumpForgeCoverage();
     const dumped = readCoverageRecords(dir);
     expect(dumped).toContainEqual(
       expect.objectContaining({
