@@ -110,7 +110,8 @@ export function registerReleases(routes: Routes, ctx: ForgeContext): void {
 
   routes.api("GET", "/repos/{owner}/{repo}/releases/tags/{tag}", (req) => {
     const repo = ctx.repoFor(req, "contents", "read");
-    const r = visible(req, repo).find((x) => x.tag_name === req.params.tag);
+    // GitHub: "Get a published release with the specified tag name"; drafts have no tag yet.
+    const r = visible(req, repo).find((x) => !x.draft && x.tag_name === req.params.tag);
     if (!r) throw notFound();
     return ok(render(repo, r));
   });
