@@ -33,12 +33,15 @@ describe("lpctl sync: live patch transition", () => {
     expect(await s.livepatch("lp_v2")).toBeUndefined();
     const st = await s.state();
     expect(st.applied?.name).toBe("lp_v1");
-    expect(st.manifest?.version).toBe(1);
+    // v2 was verified: it is kept, with the failed apply, so status lists what is not live.
+    expect(st.manifest?.version).toBe(2);
     expect(st.lastError?.code).toBe("TRANSITION_TIMEOUT");
+    expect(st.failedApply).toMatchObject({ name: "lp_v2", manifestVersion: 2 });
     // The next sync, with the transition no longer stuck, completes.
     s.loader.stuck = false;
     expect(await s.sync()).toBe("applied");
     expect((await s.state()).lastError).toBeUndefined();
+    expect((await s.state()).failedApply).toBeUndefined();
   });
 
   it("writes 1 to signal during a stuck transition", async () => {
