@@ -1,3 +1,4 @@
+import { plural } from "../core/plural.js";
 import { stateDirOf, type AgentDeps } from "./agent-deps.js";
 import { readKernelIdentity } from "./kernel-identity.js";
 import { readState } from "./state.js";
@@ -58,7 +59,7 @@ export function formatStatus(r: StatusReport, now: Date): string[] {
   );
   if (r.keyList !== null && r.keyList.version > 0)
     lines.push(
-      `key list:      version ${r.keyList.version} (${r.keyList.keys} keys, threshold ${r.keyList.threshold}), expires ${r.keyList.expires ?? "never"}`,
+      `key list:      version ${r.keyList.version} (${plural(r.keyList.keys, "key")}, threshold ${r.keyList.threshold}), expires ${r.keyList.expires ?? "never"}`,
     );
   for (const p of r.applied) lines.push(`applied:       ${p.id} ${p.cves.join(" ")} — ${p.title}`);
   for (const p of r.pending) lines.push(`pending:       ${p.id} ${p.cves.join(" ")} — ${p.reason}`);

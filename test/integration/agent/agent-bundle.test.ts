@@ -32,7 +32,21 @@ describe("single-file agent bundle", () => {
     expect(help.stdout).toMatch(/^\s+sync \[options\]/m);
     expect(help.stdout).toMatch(/^\s+status \[options\]/m);
     expect(help.stdout).toMatch(/^\s+revert \[options\]/m);
-    expect(help.stdout).not.toMatch(/validate|kernel prepare|install-units/);
+    expect(help.stdout).toMatch(/^\s+install-units \[options\]/m);
+    expect(help.stdout).not.toMatch(/validate|kernel prepare|publish/);
+    const version = await execa("node", [file, "--version"], { cwd: dir });
+    expect(version.stdout).toBe(
+      (JSON.parse(await readFile("package.json", "utf8")) as { version: string }).version,
+    );
+    // The units are baked in: no contrib/ beside the bundle.
+    const units = await execa(
+      "node",
+      [file, "install-units", "--root", dir, "--config", "/etc/lpctl/b.yaml", "--json"],
+      { cwd: dir },
+    );
+    expect(JSON.parse(units.stdout)).toMatchObject({ config: "/etc/lpctl/b.yaml" });
+    const service = await readFile(path.join(dir, "etc/systemd/system/lpctl-sync.service"), "utf8");
+    expect(service).toMatch(/^ExecStart=\/usr\/bin\/lpctl sync --config \/etc\/lpctl\/b\.yaml$/m);
     const bad = await execa("node", [file, "status", "--root", dir], { cwd: dir, reject: false });
     expect(bad.exitCode).toBe(1);
     expect(bad.stderr).toMatch(/config\.yaml/);

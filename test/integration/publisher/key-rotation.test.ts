@@ -43,7 +43,7 @@ describe("key rotation with lpctl keys rotate", () => {
       writeBuildOutputs(join(tmp, tag), ["lab-a"], tag).then(() =>
         lpctl(
           ...["publish", "--reports", join(tmp, tag), "--key", key, "--repository", "o/r"],
-          ...["--repo", REPO_ROOT, "--expect-commit", BUILT_COMMIT, "--to", mirror, ...extra],
+          ...["--checkout", REPO_ROOT, "--expect-commit", BUILT_COMMIT, "--to", mirror, ...extra],
         ),
       );
     expect((await publish(oldSec, "v1")).code).toBe(0);
