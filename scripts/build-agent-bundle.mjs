@@ -4,7 +4,7 @@
 // `node` (no node_modules): what goes onto hosts, into the .deb and into the
 // VM initramfs.
 import { build } from "esbuild";
-import { readFileSync, statSync } from "node:fs";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
@@ -129,6 +129,21 @@ const forbidden = inputs.filter(
 if (forbidden.length > 0) {
   process.stderr.write(`the agent bundle pulls in forbidden code:\n${forbidden.join("\n")}\n`);
   process.exit(1);
+}
+// The npm packages inside, for the .deb's copyright file (scripts/build-deb.sh).
+const packagesFile = process.env.LPCTL_BUNDLE_PACKAGES;
+if (packagesFile) {
+  const dirs = new Set(
+    inputs
+      .map((i) => /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(i)?.[1])
+      .filter((d) => d !== undefined),
+  );
+  const packages = [...dirs].sort().map((d) => {
+    const pkg = JSON.parse(readFileSync(path.join(root, d, "package.json"), "utf8"));
+    const license = typeof pkg.license === "string" ? pkg.license : "UNKNOWN";
+    return { name: pkg.name, version: pkg.version, license, dir: d };
+  });
+  writeFileSync(packagesFile, JSON.stringify(packages, null, 2) + "\n");
 }
 const bytes = statSync(outfile).size;
 process.stdout.write(

@@ -5,6 +5,7 @@
  * none of the app, builder or publisher.
  */
 import type { Command } from "commander";
+import { registerCheckConfig } from "./commands/check-config.js";
 import { registerInstallUnits } from "./commands/install-units.js";
 import { registerRevert } from "./commands/revert.js";
 import { registerStatus } from "./commands/status.js";
@@ -13,7 +14,7 @@ import { processOutput, type Output } from "./output.js";
 import { baseProgram, type CommandContext } from "./base-program.js";
 import { runProgram } from "./run-program.js";
 
-/** The agent's command tree: sync, status, revert, install-units. */
+/** The agent's command tree: sync, status, revert, install-units, check-config. */
 function buildAgentProgram(output: Output, setExit: (code: number) => void): Command {
   const program = baseProgram("live patch host agent", output);
   const ctx: CommandContext = { output, setExit };
@@ -21,6 +22,7 @@ function buildAgentProgram(output: Output, setExit: (code: number) => void): Com
   registerStatus(program, ctx);
   registerRevert(program, ctx);
   registerInstallUnits(program, ctx);
+  registerCheckConfig(program, ctx);
   return program;
 }
 
