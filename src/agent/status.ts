@@ -39,7 +39,10 @@ export function formatStatus(r: StatusReport, now: Date): string[] {
     `last check:    ${c.at === null ? "never" : `${c.at}: ${c.result}`}` +
       (c.lastSuccess !== null && c.lastSuccess !== c.at ? ` (last success ${c.lastSuccess})` : ""),
   ];
-  if (c.error !== null) lines.push(`check error:   ${c.error.code}: ${c.error.message}`);
+  // A failed apply is the check's error too: say it once, as the apply error.
+  const applyFailedCheck = r.applyError !== null && r.applyError.at === c.error?.at;
+  if (c.error !== null && !applyFailedCheck)
+    lines.push(`check error:   ${c.error.code}: ${c.error.message}`);
   if (r.applyError !== null)
     lines.push(
       `apply error:   ${r.applyError.module}: ${r.applyError.code}: ${r.applyError.message} (${r.applyError.at})`,

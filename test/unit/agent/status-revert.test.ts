@@ -81,7 +81,10 @@ describe("lpctl status and revert", () => {
     expect(r.pending[0]?.reason).toMatch(/^applying lp_v1 failed at .*TRANSITION_TIMEOUT/);
     expect(r.exposed).toEqual([CVE("a"), CVE("bb")].sort());
     expect(r.verdict).toBe("failing");
-    expect(formatStatus(r, NOW).join("\n")).toMatch(/exposed to: +CVE-/);
+    const text = formatStatus(r, NOW).join("\n");
+    expect(text).toMatch(/exposed to: +CVE-/);
+    expect(text).toMatch(/^apply error: +lp_v1: TRANSITION_TIMEOUT: /m);
+    expect(text).not.toMatch(/^check error:/m);
     // Fixed: the next sync applies it and clears the failure.
     s.loader.stuck = false;
     expect(await s.sync()).toBe("applied");
