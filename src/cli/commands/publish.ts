@@ -60,8 +60,15 @@ export function registerPublish(program: Command, ctx: CommandContext): void {
           `publish --repo was renamed: the checkout is --checkout ${flags.repo}; ` +
             "the repository named in the manifest is --repository OWNER/REPO",
         );
+      // Options required together are checked before anything is read, so a
+      // missing one is a usage error (64) whatever else is missing too.
       if (flags.reports && !flags.repository)
         throw new LpctlError("USAGE", "--repository OWNER/REPO is required with --reports");
+      if (flags.reports && !flags.expectCommit)
+        throw new LpctlError(
+          "USAGE",
+          "--reports needs --expect-commit SHA: the reviewed commit the builds must come from",
+        );
       if (!flags.to && !flags.github)
         throw new LpctlError("USAGE", "say where to publish: --to DIR and/or --github");
       if (flags.github && !flags.commit)

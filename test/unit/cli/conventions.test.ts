@@ -49,6 +49,18 @@ describe("lpctl conventions", () => {
     expect(r.err).toBe(
       "lpctl: USAGE: --repository OWNER/REPO is required with --reports\nsee 'lpctl publish --help'",
     );
+    // Checked before the signing key is looked for (its absence would exit 1).
+    const noCommit = await lpctl(
+      "publish",
+      "--reports",
+      "out/x",
+      "--repository",
+      "o/r",
+      "--to",
+      "/tmp/m",
+    );
+    expect(noCommit.code).toBe(EXIT.usage);
+    expect(noCommit.err).toMatch(/--reports needs --expect-commit SHA/);
   });
 
   it("publish --repo DIR is refused with the new spelling, never taken for --repository", async () => {
