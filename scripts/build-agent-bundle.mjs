@@ -1,15 +1,25 @@
 #!/usr/bin/env node
-// Bundles the host agent (src/cli/agent-main.ts: sync, status, revert) into
-// one file, dist/lpctl-agent.mjs, that runs with a bare `node` (no
-// node_modules): what goes onto hosts and into the VM initramfs.
+// Bundles the host agent (src/cli/agent-main.ts: sync, status, revert,
+// install-units) into one file, dist/lpctl-agent.mjs, that runs with a bare
+// `node` (no node_modules): what goes onto hosts, into the .deb and into the
+// VM initramfs.
 import { build } from "esbuild";
-import { statSync } from "node:fs";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const outfile = process.argv[2] ?? path.join(root, "dist/lpctl-agent.mjs");
+// `lpctl --version` in a bundle that has no package.json beside it.
+const { version } = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8"));
+// `lpctl install-units` in a bundle that has no contrib/ beside it.
+const units = Object.fromEntries(
+  ["lpctl-sync.service", "lpctl-sync.timer"].map((n) => [
+    n,
+    readFileSync(path.join(root, "contrib/systemd", n), "utf8"),
+  ]),
+);
 
 // zod re-exports ~60 translations of its messages (z.locales, a quarter of the
 // bundle); the agent uses only the default English one, which zod imports on
@@ -39,7 +49,7 @@ const verifyChunk = await build({
   bundle: true,
   write: false,
   platform: "node",
-  target: "node20",
+  target: "node18",
   format: "cjs",
   minify: true,
   legalComments: "none",
@@ -93,11 +103,12 @@ const result = await build({
   outfile,
   bundle: true,
   platform: "node",
-  target: "node20",
+  target: "node18",
   format: "esm",
   minify: true,
   metafile: true,
   plugins: [noZodLocales, lazyVerify],
+  define: { __LPCTL_VERSION__: JSON.stringify(version), __LPCTL_UNITS__: JSON.stringify(units) },
   legalComments: "none",
   logLevel: "warning",
   // Bundled CommonJS dependencies call require(); give the ESM bundle one.
@@ -118,6 +129,21 @@ const forbidden = inputs.filter(
 if (forbidden.length > 0) {
   process.stderr.write(`the agent bundle pulls in forbidden code:\n${forbidden.join("\n")}\n`);
   process.exit(1);
+}
+// The npm packages inside, for the .deb's copyright file (scripts/build-deb.sh).
+const packagesFile = process.env.LPCTL_BUNDLE_PACKAGES;
+if (packagesFile) {
+  const dirs = new Set(
+    inputs
+      .map((i) => /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(i)?.[1])
+      .filter((d) => d !== undefined),
+  );
+  const packages = [...dirs].sort().map((d) => {
+    const pkg = JSON.parse(readFileSync(path.join(root, d, "package.json"), "utf8"));
+    const license = typeof pkg.license === "string" ? pkg.license : "UNKNOWN";
+    return { name: pkg.name, version: pkg.version, license, dir: d };
+  });
+  writeFileSync(packagesFile, JSON.stringify(packages, null, 2) + "\n");
 }
 const bytes = statSync(outfile).size;
 process.stdout.write(

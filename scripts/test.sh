@@ -15,3 +15,5 @@ npm run lint
 # a broken cold path).
 export LPCTL_CACHE_DIR="${LPCTL_CACHE_DIR:-$PWD/.cache/lpctl}"
 npx vitest run "$@"
+# The whole run (no arguments) also covers the other Node versions.
+if [ $# -eq 0 ]; then bash scripts/test-node-versions.sh; fi

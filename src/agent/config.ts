@@ -11,8 +11,18 @@ import { fieldPath } from "../core/schema-issues.js";
 
 export const DEFAULT_CONFIG_PATH = "/etc/lpctl/config.yaml";
 
+/** A missing field's message says what to write (the packaged config has every field commented out). */
+const required = (what: string, example: string, otherwise: string) => (i: { input: unknown }) =>
+  i.input === undefined ? `required: ${what}, e.g. ${example}` : otherwise;
+
 const SourceSchema = z
-  .string()
+  .string({
+    error: required(
+      "where the manifests are published",
+      "source: https://livepatches.example.org/",
+      "must be a string",
+    ),
+  })
   .refine((s) => /^(https?:\/\/[^/]+\/|file:\/\/\/)/.test(s), {
     message: "must be an http(s):// URL or a file:///absolute/path",
   })
@@ -38,7 +48,15 @@ export const AgentConfigSchema = z.strictObject({
           : "must be a string owner/name",
     })
     .regex(REPOSITORY_PATTERN, "must be owner/name"),
-  keys: z.array(AbsPath).min(1),
+  keys: z
+    .array(AbsPath, {
+      error: required(
+        "the pinned public key file(s)",
+        "keys: [/etc/lpctl/keys/release.asc]",
+        "must be a list of absolute paths",
+      ),
+    })
+    .min(1),
   threshold: z.number().int().positive().default(1),
   stateDir: AbsPath.default("/var/lib/lpctl"),
   /** Seconds to wait for a live patch transition before reverting it. */

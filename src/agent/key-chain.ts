@@ -4,6 +4,7 @@
  * accepted list is kept in the state with a digest of the pinned config, so
  * a host re-pinned by hand starts its chain again from the new pin.
  */
+import { plural } from "../core/plural.js";
 import { createHash } from "node:crypto";
 import {
   checkKeyListFresh,
@@ -53,7 +54,7 @@ export async function currentTrust(
   }
   if (trust.version > start.version) {
     deps.log(
-      `accepted key list version ${trust.version} (${trust.keys.length} keys, threshold ${trust.threshold})`,
+      `accepted key list version ${trust.version} (${plural(trust.keys.length, "key")}, threshold ${trust.threshold})`,
     );
   }
   return {

@@ -3,6 +3,7 @@
  * /sys/kernel/livepatch/<name>/{enabled,transition,signal}. /sys/module/<name>
  * tells whether the module itself is still loaded.
  */
+import { constants } from "node:fs";
 import { readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { fsStep, translateFsError } from "../io/fs-errors.js";
 import type { HostRoot } from "./host-root.js";
@@ -19,8 +20,13 @@ export interface LivepatchSysfs {
   list(): Promise<string[]>;
   moduleLoaded(name: string): Promise<boolean>;
   setEnabled(name: string, on: boolean): Promise<void>;
-  /** Asks the kernel to signal tasks that block the transition. */
-  signal(name: string): Promise<void>;
+  /**
+   * Asks the kernel to signal tasks that block the transition; false when
+   * the kernel has no `signal` file: Linux 6.1's livepatch ABI has none, the
+   * kernel sends the fake signal itself every 15 seconds
+   * (Documentation/livepatch/livepatch.rst).
+   */
+  signal(name: string): Promise<boolean>;
 }
 
 /** sysfs refusals (EPERM without root, a patch gone meanwhile) are host failures, not missing files. */
@@ -58,11 +64,17 @@ export function livepatchSysfs(root: HostRoot): LivepatchSysfs {
         () => writeFile(`${dir(name)}/enabled`, on ? "1\n" : "0\n"),
         SYSFS,
       ),
-    signal: (name) =>
-      fsStep(
-        `signal the tasks blocking live patch ${name} (${dir(name)}/signal)`,
-        () => writeFile(`${dir(name)}/signal`, "1\n"),
-        SYSFS,
-      ),
+    async signal(name) {
+      const file = `${dir(name)}/signal`;
+      try {
+        // No O_CREAT: sysfs refuses to create a file (EACCES) where the
+        // attribute does not exist.
+        await writeFile(file, "1\n", { flag: constants.O_WRONLY });
+        return true;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === "ENOENT") return false;
+        throw translateFsError(e, `signal the tasks blocking live patch ${name} (${file})`, SYSFS);
+      }
+    },
   };
 }

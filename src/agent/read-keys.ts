@@ -3,7 +3,7 @@ import { LpctlError } from "../core/errors.js";
 import type { AgentDeps } from "./agent-deps.js";
 
 /** The pinned public keys (armored) named by the config, read under the root. */
-export async function readPinnedKeys(deps: AgentDeps): Promise<string[]> {
+export async function readPinnedKeys(deps: Pick<AgentDeps, "root" | "config">): Promise<string[]> {
   return Promise.all(
     deps.config.keys.map((k) =>
       readFile(deps.root.resolve(k), "utf8").catch((e: unknown) => {

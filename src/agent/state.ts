@@ -59,6 +59,19 @@ export const AgentStateSchema = z.strictObject({
   lastCheck: z.string().optional(),
   lastSuccess: z.string().optional(),
   lastError: z.strictObject({ code: z.string(), message: z.string(), at: z.string() }).optional(),
+  /**
+   * The last attempt to apply the manifest's module failed (obtain, load or
+   * transition): status reports `apply-failed` until an apply succeeds.
+   */
+  failedApply: z
+    .strictObject({
+      name: z.string(),
+      manifestVersion: z.number(),
+      code: z.string(),
+      message: z.string(),
+      at: z.string(),
+    })
+    .optional(),
 });
 
 export type AgentState = z.infer<typeof AgentStateSchema>;

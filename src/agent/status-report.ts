@@ -1,24 +1,41 @@
 /**
- * `lpctl status --json`, schema 1. Stable: fields are only ever added.
- * Documented in docs/operating-hosts.md.
+ * `lpctl status --json`, schema 2 (docs/operating-hosts.md). Schema 1 mixed
+ * the check with the patch state; 2 separates them. From here on fields are
+ * only ever added.
  */
+import { ERROR_CATEGORIES, type ErrorCode } from "../core/errors.js";
 import type { KernelIdentity } from "./kernel-identity.js";
 import type { PatchState } from "./livepatch-sysfs.js";
+import {
+  patchStateOf,
+  pendingPatches,
+  type PatchInfo,
+  type PatchStateName,
+  type PendingPatch,
+} from "./patch-state.js";
 import type { AgentState } from "./state.js";
 
-export interface PatchInfo {
-  id: string;
-  title: string;
-  cves: string[];
-}
+export type { PatchInfo, PatchStateName, PendingPatch } from "./patch-state.js";
 
-export type PatchStateName =
-  "applied" | "nothing-to-apply" | "not-applied" | "opted-out" | "not-covered" | "never-checked";
+/** ok: the last sync succeeded; failed: it did not; refused: on security grounds. */
+export type CheckResult = "never" | "ok" | "failed" | "refused";
+
+/** What `status` concludes; the CLI turns it into the exit code. */
+export type StatusVerdict = "ok" | "failing" | "refused" | "not-covered";
 
 export interface StatusReport {
-  schema: 1;
+  schema: 2;
   kernel: { release: string; buildId: string; arch: string };
+  /** The last check (sync): when, how it ended, its error. */
+  check: {
+    result: CheckResult;
+    at: string | null;
+    lastSuccess: string | null;
+    error: { code: string; message: string; at: string } | null;
+  };
   patchState: PatchStateName;
+  /** The last apply attempt that failed, for the current manifest version. */
+  applyError: { module: string; code: string; message: string; at: string } | null;
   manifest: {
     name: string;
     version: number;
@@ -29,6 +46,11 @@ export interface StatusReport {
     expired: boolean;
     signedBy: string[];
   } | null;
+  /**
+   * Until when this kernel is covered without a newer manifest: the
+   * manifest's expiry. After it sync refuses the manifest.
+   */
+  coveredUntil: string | null;
   module: {
     name: string;
     file: string;
@@ -41,11 +63,12 @@ export interface StatusReport {
   keyList: { version: number; threshold: number; keys: number; expires: string | null } | null;
   applied: PatchInfo[];
   cves: string[];
-  pending: (PatchInfo & { reason: string })[];
+  /** Every patch of this kernel's manifest entry that is not live, with the reason. */
+  pending: PendingPatch[];
+  /** CVEs of the pending patches: what this host is exposed to. */
+  exposed: string[];
   optOut: { at: string } | null;
-  lastCheck: string | null;
-  lastSuccess: string | null;
-  lastError: { code: string; message: string; at: string } | null;
+  verdict: StatusVerdict;
 }
 
 export interface LiveModule {
@@ -53,14 +76,33 @@ export interface LiveModule {
   patch: PatchState | undefined;
 }
 
-function pendingReason(state: AgentState, live: boolean): string {
-  if (state.optOut !== undefined)
-    return `reverted at ${state.optOut.at} (lpctl revert); run lpctl sync --force`;
-  if (state.lastError !== undefined)
-    return `last sync failed: ${state.lastError.code}: ${state.lastError.message}`;
-  if (!live) return "module not loaded (reboot or unloaded); run lpctl sync";
-  return "not applied yet; run lpctl sync";
+function checkOf(state: AgentState): StatusReport["check"] {
+  const error = state.lastError ?? null;
+  const security = error !== null && ERROR_CATEGORIES[error.code as ErrorCode] === "security";
+  return {
+    result:
+      state.lastCheck === undefined
+        ? "never"
+        : error === null
+          ? "ok"
+          : security
+            ? "refused"
+            : "failed",
+    at: state.lastCheck ?? null,
+    lastSuccess: state.lastSuccess ?? null,
+    error,
+  };
 }
+
+/** The host is as the manifest asks only with every patch live (or none wanted) and a good check. */
+function verdictOf(r: Omit<StatusReport, "verdict">): StatusVerdict {
+  if (r.check.result === "refused") return "refused";
+  if (r.patchState === "not-covered") return "not-covered";
+  const settled = r.patchState === "applied" || r.patchState === "nothing-to-apply";
+  return settled && r.check.result === "ok" && r.manifest?.expired === false ? "ok" : "failing";
+}
+
+const uniqueSorted = (xs: string[]): string[] => [...new Set(xs)].sort();
 
 /** The report from state, identity and the live sysfs view of the applied module, at `now`. */
 export function buildStatusReport(
@@ -73,22 +115,20 @@ export function buildStatusReport(
   const manifest = sameKernel ? state.manifest : undefined;
   const applied = sameKernel ? state.applied : undefined;
   const isLive = live?.patch?.enabled === true && !live.patch.transition;
+  const view = { state, manifest, applied, live: isLive, moduleLoaded: live?.loaded === true };
+  const pending = pendingPatches(view);
+  const patchState = patchStateOf(view, pending);
   const appliedPatches = isLive && applied !== undefined ? applied.patches : [];
-  const appliedIds = new Set(appliedPatches.map((p) => p.id));
-  const wanted = manifest?.entry?.patches ?? [];
-  const pending = wanted
-    .filter((p) => !appliedIds.has(p.id))
-    .map((p) => ({ id: p.id, title: p.title, cves: p.cves, reason: pendingReason(state, isLive) }));
-  let patchState: PatchStateName = "never-checked";
-  if (state.optOut !== undefined) patchState = "opted-out";
-  else if (manifest?.entry === null) patchState = "nothing-to-apply";
-  else if (isLive && pending.length === 0) patchState = "applied";
-  else if (manifest !== undefined || applied !== undefined) patchState = "not-applied";
-  else if (state.lastError?.code === "KERNEL_NOT_COVERED") patchState = "not-covered";
-  return {
-    schema: 1,
+  const failed = state.failedApply;
+  const report: Omit<StatusReport, "verdict"> = {
+    schema: 2,
     kernel: { release: id.release, buildId: id.buildId, arch: id.arch },
+    check: checkOf(state),
     patchState,
+    applyError:
+      patchState === "apply-failed" && failed !== undefined
+        ? { module: failed.name, code: failed.code, message: failed.message, at: failed.at }
+        : null,
     manifest:
       manifest === undefined
         ? null
@@ -105,6 +145,7 @@ export function buildStatusReport(
             expired: Date.parse(manifest.expires) <= now.getTime(),
             signedBy: manifest.fingerprints,
           },
+    coveredUntil: manifest?.entry ? manifest.expires : null,
     module:
       applied === undefined
         ? null
@@ -126,11 +167,10 @@ export function buildStatusReport(
             expires: state.trust.expires ?? null,
           },
     applied: appliedPatches,
-    cves: [...new Set(appliedPatches.flatMap((p) => p.cves))].sort(),
+    cves: uniqueSorted(appliedPatches.flatMap((p) => p.cves)),
     pending,
+    exposed: uniqueSorted(pending.flatMap((p) => p.cves)),
     optOut: state.optOut ?? null,
-    lastCheck: state.lastCheck ?? null,
-    lastSuccess: state.lastSuccess ?? null,
-    lastError: state.lastError ?? null,
   };
+  return { ...report, verdict: verdictOf(report) };
 }

@@ -1,3 +1,4 @@
+import { plural } from "../core/plural.js";
 import { stateDirOf, type AgentDeps } from "./agent-deps.js";
 import { readKernelIdentity } from "./kernel-identity.js";
 import { readState } from "./state.js";
@@ -24,33 +25,47 @@ function age(seconds: number): string {
   return `${Math.round(seconds / 86400)}d`;
 }
 
-/** Human-readable status lines. */
-export function formatStatus(r: StatusReport): string[] {
+function until(iso: string, now: Date): string {
+  const s = Math.round((Date.parse(iso) - now.getTime()) / 1000);
+  return s <= 0 ? `${iso} (ended ${age(-s)} ago)` : `${iso} (in ${age(s)})`;
+}
+
+/** Human-readable status lines, at `now`. */
+export function formatStatus(r: StatusReport, now: Date): string[] {
+  const c = r.check;
   const lines = [
-    `kernel:       ${r.kernel.release} (${r.kernel.arch}, build-id ${r.kernel.buildId})`,
-    `patch state:  ${r.patchState}`,
+    `kernel:        ${r.kernel.release} (${r.kernel.arch}, build-id ${r.kernel.buildId})`,
+    `patch state:   ${r.patchState}`,
+    `last check:    ${c.at === null ? "never" : `${c.at}: ${c.result}`}` +
+      (c.lastSuccess !== null && c.lastSuccess !== c.at ? ` (last success ${c.lastSuccess})` : ""),
   ];
+  // A failed apply is the check's error too: say it once, as the apply error.
+  const applyFailedCheck = r.applyError !== null && r.applyError.at === c.error?.at;
+  if (c.error !== null && !applyFailedCheck)
+    lines.push(`check error:   ${c.error.code}: ${c.error.message}`);
+  if (r.applyError !== null)
+    lines.push(
+      `apply error:   ${r.applyError.module}: ${r.applyError.code}: ${r.applyError.message} (${r.applyError.at})`,
+    );
   const m = r.manifest;
   lines.push(
     m === null
-      ? "manifest:     none accepted yet"
-      : `manifest:     version ${m.version} (${m.name}, ${m.repository}), issued ${m.issued} (${age(m.ageSeconds)} ago), ` +
-          `expires ${m.expires}${m.expired ? " EXPIRED" : ""}`,
+      ? "manifest:      none accepted for this kernel"
+      : `manifest:      version ${m.version} (${m.name}, ${m.repository}), issued ${m.issued} (${age(m.ageSeconds)} ago)`,
   );
+  if (r.coveredUntil !== null) lines.push(`covered until: ${until(r.coveredUntil, now)}`);
   const mod = r.module;
   lines.push(
     mod === null
-      ? "module:       none"
-      : `module:       ${mod.name} ${mod.loaded ? "loaded" : "not loaded"}, enabled ${mod.enabled ? 1 : 0}, transition ${mod.transition ? 1 : 0}`,
+      ? "module:        none"
+      : `module:        ${mod.name} ${mod.loaded ? "loaded" : "not loaded"}, enabled ${mod.enabled ? 1 : 0}, transition ${mod.transition ? 1 : 0}`,
   );
   if (r.keyList !== null && r.keyList.version > 0)
     lines.push(
-      `key list:     version ${r.keyList.version} (${r.keyList.keys} keys, threshold ${r.keyList.threshold}), expires ${r.keyList.expires ?? "never"}`,
+      `key list:      version ${r.keyList.version} (${plural(r.keyList.keys, "key")}, threshold ${r.keyList.threshold}), expires ${r.keyList.expires ?? "never"}`,
     );
-  for (const p of r.applied) lines.push(`applied:      ${p.id} ${p.cves.join(" ")} — ${p.title}`);
-  for (const p of r.pending) lines.push(`pending:      ${p.id} ${p.cves.join(" ")} — ${p.reason}`);
-  lines.push(`last check:   ${r.lastCheck ?? "never"}`);
-  if (r.lastError !== null)
-    lines.push(`last error:   ${r.lastError.code}: ${r.lastError.message} (${r.lastError.at})`);
+  for (const p of r.applied) lines.push(`applied:       ${p.id} ${p.cves.join(" ")} — ${p.title}`);
+  for (const p of r.pending) lines.push(`pending:       ${p.id} ${p.cves.join(" ")} — ${p.reason}`);
+  if (r.exposed.length > 0) lines.push(`exposed to:    ${r.exposed.join(" ")}`);
   return lines;
 }

@@ -26,6 +26,18 @@ export interface SyncResult {
 }
 
 /**
+ * How far a run got, for the state a failure records: a manifest verified
+ * before the apply failed is kept (it is what the host should run), so
+ * status can list what is not live.
+ */
+export interface SyncProgress {
+  /** The state after the manifest was verified. */
+  verified?: AgentState;
+  /** The module being obtained, loaded and transitioned. */
+  applying?: string;
+}
+
+/**
  * Loads `entry`'s module unless it is live already. "Already live" means the
  * same name AND the sha256 this agent recorded when it loaded it: a name
  * reused for other bytes must not pass for the module the manifest names.
@@ -72,6 +84,7 @@ export async function syncSteps(
   state: AgentState,
   now: Date,
   force: boolean,
+  progress: SyncProgress = {},
 ): Promise<SyncResult> {
   if (state.optOut !== undefined && !force) {
     deps.log(
@@ -89,12 +102,17 @@ export async function syncSteps(
     trust,
   };
   delete base.optOut;
+  // Another kernel's module is not on this one (a reboot into a new kernel).
+  if (state.kernel?.buildId !== id.buildId) delete base.applied;
+  progress.verified = base;
   const entry = manifest.entry;
   if (entry === null) {
     deps.log(
       `nothing to apply: manifest version ${manifest.version} has no module for this kernel`,
     );
-    return { outcome: "nothing-to-apply", state: base };
+    const next: AgentState = { ...base };
+    delete next.failedApply;
+    return { outcome: "nothing-to-apply", state: next };
   }
   const tdeps: TransitionDeps = {
     ...deps,
@@ -102,9 +120,8 @@ export async function syncSteps(
     signalAfter: deps.config.signalAfter,
   };
   const live = state.kernel?.buildId === id.buildId ? state.applied : undefined;
+  progress.applying = entry.module.name;
   const { outcome, sha256 } = await ensureApplied(deps, tdeps, entry, live, trust, now);
-  const previous = state.kernel?.buildId === id.buildId ? state.applied : undefined;
-  await retirePrevious(deps, tdeps, previous, entry.module);
   const applied = {
     name: entry.module.name,
     file: entry.module.file,
@@ -117,5 +134,11 @@ export async function syncSteps(
         ? state.applied.appliedAt
         : now.toISOString(),
   };
-  return { outcome, state: { ...base, applied } };
+  const next: AgentState = { ...base, applied };
+  delete next.failedApply;
+  // Applied: a failure while retiring the previous module must not hide that.
+  progress.verified = next;
+  delete progress.applying;
+  await retirePrevious(deps, tdeps, live, entry.module);
+  return { outcome, state: next };
 }

@@ -5,7 +5,7 @@ import { stateDirOf, type AgentDeps } from "./agent-deps.js";
 import { modulesDirOf } from "./obtain-module.js";
 import { readState, writeState, type AgentState } from "./state.js";
 import { acquireSyncLock } from "./sync-lock.js";
-import { syncSteps, type SyncOutcome } from "./sync-steps.js";
+import { syncSteps, type SyncOutcome, type SyncProgress } from "./sync-steps.js";
 
 /**
  * Temp files a crashed run left behind: writeFileAtomic's `.<name>.tmp-*`
@@ -18,6 +18,29 @@ async function removeStaleParts(dir: string): Promise<void> {
       .filter((n) => n.endsWith(".part") || /^\..+\.tmp-/.test(n))
       .map((n) => unlink(path.join(dir, n)).catch(() => undefined)),
   );
+}
+
+/**
+ * The state a failed run leaves: what it verified (the manifest the host
+ * should now run), the error, and whether applying the module failed.
+ */
+function failedState(state: AgentState, progress: SyncProgress, e: unknown, now: Date): AgentState {
+  const at = now.toISOString();
+  const error = {
+    code: isLpctlError(e) ? e.code : "INTERNAL",
+    message: e instanceof Error ? e.message : String(e),
+    at,
+  };
+  const base = progress.verified ?? state;
+  const version = base.manifest?.version;
+  return {
+    ...base,
+    lastCheck: at,
+    lastError: error,
+    ...(progress.applying === undefined || version === undefined
+      ? {}
+      : { failedApply: { name: progress.applying, manifestVersion: version, ...error } }),
+  };
 }
 
 /**
@@ -34,19 +57,11 @@ export async function runSync(deps: AgentDeps, options: { force: boolean }): Pro
     await removeStaleParts(modulesDirOf(deps));
     const state = await readState(stateDir);
     let result;
+    const progress: SyncProgress = {};
     try {
-      result = await syncSteps(deps, state, now, options.force);
+      result = await syncSteps(deps, state, now, options.force, progress);
     } catch (e) {
-      const failed: AgentState = {
-        ...state,
-        lastCheck: now.toISOString(),
-        lastError: {
-          code: isLpctlError(e) ? e.code : "INTERNAL",
-          message: e instanceof Error ? e.message : String(e),
-          at: now.toISOString(),
-        },
-      };
-      await writeState(stateDir, failed).catch(() => undefined);
+      await writeState(stateDir, failedState(state, progress, e, now)).catch(() => undefined);
       throw e;
     }
     const next: AgentState = {

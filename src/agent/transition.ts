@@ -34,8 +34,11 @@ export async function waitTransition(
     const elapsed = deps.clock.monotonicMs() - start;
     if (elapsed >= deps.timeout * 1000) return false;
     if (!signalled && elapsed >= deps.signalAfter * 1000) {
-      deps.log(`${name}: transition still running after ${deps.signalAfter}s; signalling tasks`);
-      await deps.sysfs.signal(name);
+      const sent = await deps.sysfs.signal(name);
+      deps.log(
+        `${name}: transition still running after ${deps.signalAfter}s; ` +
+          (sent ? "signalled the blocking tasks" : "the kernel signals the blocking tasks itself"),
+      );
       signalled = true;
     }
     await deps.clock.sleep(POLL_MS);

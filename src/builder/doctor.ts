@@ -85,11 +85,13 @@ async function kpatchCheck(deps: DoctorDeps): Promise<DoctorCheck> {
     const path = await findKpatchBuild(deps.env);
     const r = await deps.runner.run(path, ["--version"]);
     const version = parseKpatchVersion(r.stdout + r.stderr);
+    if (version !== undefined) return { name: "kpatch-build", ok: true, version, detail: path };
+    // Found, but it does not run: a broken or partial install.
     return {
       name: "kpatch-build",
-      ok: version !== undefined,
-      version: version ?? "unknown",
-      detail: path,
+      ok: false,
+      detail: `${path} --version exited ${r.exitCode} without a version`,
+      fix: `reinstall it: ${INSTALL_HINT}`,
     };
   } catch (e) {
     return {

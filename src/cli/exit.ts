@@ -29,3 +29,11 @@ const BY_CATEGORY: Record<ErrorCategory, ExitCode> = {
 export function exitCodeFor(category: ErrorCategory): ExitCode {
   return BY_CATEGORY[category];
 }
+
+/** The exit codes as `lpctl --help` and docs/operating-hosts.md show them. */
+export const EXIT_TABLE = `Exit codes (every command):
+  0   success (status: every patch the manifest lists is live)
+  1   failure (status: patches pending, apply failed, or the last check failed)
+  2   refused on security grounds: signature, key, rollback, expiry, digest, size
+  3   this kernel is not covered by the repository
+  64  usage: unknown command or option, missing or invalid option value`;

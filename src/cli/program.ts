@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { baseProgram, type CommandContext } from "./base-program.js";
 import { registerInstallUnits } from "./commands/install-units.js";
+import { registerCheckConfig } from "./commands/check-config.js";
 import { registerBuild } from "./commands/build.js";
 import { registerDoctor } from "./commands/doctor.js";
 import { registerForge } from "./commands/forge.js";
@@ -36,6 +37,7 @@ export function buildProgram(output: Output, setExit: (code: number) => void): C
   registerStatus(program, ctx);
   registerRevert(program, ctx);
   registerInstallUnits(program, ctx);
+  registerCheckConfig(program, ctx);
   registerVmTest(program, ctx);
   registerKeygen(program, ctx);
   registerKeys(program, ctx);

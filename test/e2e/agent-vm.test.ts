@@ -1,17 +1,20 @@
 /**
  * The host agent for real: the lab kernel booted in qemu with node, the
- * single-file agent bundle and file:// mirrors written by the publisher in
- * its initramfs. sync v1 → status; switch to v2 (cumulative) → replaced
- * live; switch to a tampered v2 → refused, the applied patch untouched.
+ * lpctl-agent .deb unpacked into its root the way dpkg lays it out
+ * (/usr/bin/lpctl, units, config), and file:// mirrors written by the
+ * publisher. sync v1 → status; switch to v2 (cumulative) → replaced live;
+ * switch to a tampered v2 → refused, the applied patch untouched. Then, with
+ * a second configuration (--config, its own state), a first apply of a
+ * module the kernel cannot transition: reverted, and status says
+ * apply-failed with its CVE pending.
  */
-import { execa } from "execa";
-import { mkdtemp } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
+import { readFile } from "node:fs/promises";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { StatusReport } from "../../src/agent/status-report.js";
 import { bootWithInit, nodeRuntimeFiles, type BootResult } from "../../src/builder/vm/index.js";
 import { prepareAgentVmInputs, type AgentVmInputs } from "./helpers/agent-mirrors.js";
+import { debTreeFiles } from "./helpers/deb-tree.js";
+import { STUCK_CVE, STUCK_PATCH } from "./helpers/stuck-mirror.js";
 
 const CONFIG = `source: file:///srv/mirror/
 repository: livepatch-gitops/e2e
@@ -19,18 +22,32 @@ keys: [/etc/lpctl/keys/release.asc]
 transitionTimeout: 120
 `;
 
+// The operator's second configuration: its own state, a short transition timeout.
+const STUCK_CONFIG = `source: file:///srv/m4/
+repository: livepatch-gitops/e2e
+keys: [/etc/lpctl/keys/release.asc]
+stateDir: /var/lib/lpctl-stuck
+transitionTimeout: 8
+signalAfter: 2
+`;
+
 const INIT = `
 mkdir -p /var/lib/lpctl
-A="node /opt/lpctl/lpctl-agent.mjs"
+A=/usr/bin/lpctl
+lp_out version "$($A --version 2>&1)"
 run() {
-  out=$($A sync 2>&1); rc=$?
-  lp_out "$1-sync" "$out"
-  lp_step "$1-sync" ok "rc=$rc"
-  lp_out "$1-status" "$($A status --json 2>&1)"
-  lp_out "$1-cmdline" "$(cat /proc/cmdline)"
-  lp_out "$1-version" "$(cat /proc/version)"
-  lp_out "$1-livepatch" "$(for d in /sys/kernel/livepatch/*; do echo "$d $(cat $d/enabled) $(cat $d/transition)"; done)"
-  lp_out "$1-modules" "$(cat /proc/modules)"
+  step=$1; shift
+  out=$($A sync "$@" 2>&1); rc=$?
+  lp_out "$step-sync" "$out"
+  lp_step "$step-sync" ok "rc=$rc"
+  st=$($A status --json "$@" 2>/dev/null); src=$?
+  lp_out "$step-status" "$st"
+  lp_step "$step-status" ok "rc=$src"
+  lp_out "$step-status-text" "$($A status "$@" 2>&1)"
+  lp_out "$step-cmdline" "$(cat /proc/cmdline)"
+  lp_out "$step-version" "$(cat /proc/version)"
+  lp_out "$step-livepatch" "$(for d in /sys/kernel/livepatch/*; do echo "$d $(cat $d/enabled) $(cat $d/transition)"; done)"
+  lp_out "$step-modules" "$(cat /proc/modules)"
 }
 ln -s /srv/m1 /srv/mirror
 run v1
@@ -38,6 +55,7 @@ ln -sfn /srv/m2 /srv/mirror
 run v2
 ln -sfn /srv/m3 /srv/mirror
 run v3
+run stuck --config /etc/lpctl/stuck.yaml
 `;
 
 let inputs: AgentVmInputs;
@@ -54,9 +72,8 @@ const status = (name: string) => JSON.parse(out(name)) as StatusReport;
 describe("lpctl agent in the lab kernel (qemu)", () => {
   beforeAll(async () => {
     inputs = await prepareAgentVmInputs();
-    const bundleDir = await mkdtemp(path.join(os.tmpdir(), "lpctl-bundle-"));
-    const bundle = path.join(bundleDir, "lpctl-agent.mjs");
-    await execa("node", ["scripts/build-agent-bundle.mjs", bundle]);
+    const deb = await debTreeFiles();
+    process.stderr.write(`[agent-vm] installing ${deb.deb} into the guest root\n`);
     const [m1, m2, m3] = inputs.mirrors;
     boot = await bootWithInit({
       bzImage: inputs.bzImage,
@@ -65,40 +82,54 @@ describe("lpctl agent in the lab kernel (qemu)", () => {
       gzipLevel: 1,
       files: [
         ...(await nodeRuntimeFiles()),
-        { path: "/opt/lpctl/lpctl-agent.mjs", source: bundle, mode: 0o755 },
+        ...deb.files,
+        // The operator's edits to the packaged configuration.
         { path: "/etc/lpctl/config.yaml", content: CONFIG },
+        { path: "/etc/lpctl/stuck.yaml", content: STUCK_CONFIG },
         { path: "/etc/lpctl/keys/release.asc", content: inputs.publicKey },
         { path: "/srv/m1", tree: m1 },
         { path: "/srv/m2", tree: m2 },
         { path: "/srv/m3", tree: m3 },
+        { path: "/srv/m4", tree: inputs.stuck.mirror },
       ],
       init: INIT,
     });
     process.stderr.write(
       `[agent-vm] boot ${boot.outcome}: ${boot.durationMs} ms, initramfs ${boot.initramfsBytes} bytes\n`,
     );
-    for (const step of ["v1", "v2", "v3"]) {
+    for (const step of ["v1", "v2", "v3", "stuck"]) {
       const text = boot.markers.outputs.get(`${step}-sync`)?.text ?? "(none)";
+      const st = boot.markers.outputs.get(`${step}-status-text`)?.text ?? "(none)";
       process.stderr.write(
-        `[agent-vm] ${step}: lpctl sync (${rc(`${step}-sync`) ?? "?"}):\n${text}\n`,
+        `[agent-vm] ${step}: lpctl sync (${rc(`${step}-sync`) ?? "?"}):\n${text}\n` +
+          `[agent-vm] ${step}: lpctl status (${rc(`${step}-status`) ?? "?"}):\n${st}\n`,
       );
     }
+    process.stderr.write(
+      `[agent-vm] stuck: lpctl status --json:\n${boot.markers.outputs.get("stuck-status")?.text ?? "(none)"}\n`,
+    );
     // Builds wait for other tests' kernel prepare and kpatch-build on a shared machine.
   }, 3_600_000);
 
-  it("boots and runs every step", () => {
+  it("boots and runs every step, lpctl installed from the .deb", async () => {
     expect(boot.outcome, boot.consoleTail).toBe("completed");
     expect(boot.markers.malformed).toEqual([]);
+    const pkg = JSON.parse(await readFile("package.json", "utf8")) as { version: string };
+    expect(out("version")).toBe(pkg.version);
   });
 
   it("v1: sync applies the cmdline-banner module; status lists it and its CVE", () => {
     const name = inputs.manifests[0].kernels[0]?.module.name ?? "";
     expect(rc("v1-sync"), out("v1-sync")).toBe("rc=0");
     expect(out("v1-sync")).toContain(`applied ${name} (1 patch, CVE-2026-10001)`);
+    expect(rc("v1-status")).toBe("rc=0");
     const s = status("v1-status");
     expect(s).toMatchObject({
-      schema: 1,
+      schema: 2,
+      check: { result: "ok", error: null },
       patchState: "applied",
+      verdict: "ok",
+      pending: [],
       kernel: { buildId: inputs.buildId },
       manifest: { version: inputs.manifests[0].version },
       module: { name, loaded: true, enabled: true, transition: false },
@@ -131,9 +162,53 @@ describe("lpctl agent in the lab kernel (qemu)", () => {
     expect(out("v3-sync")).toMatch(/signature/i);
     expect(out("v3-livepatch")).toBe(`/sys/kernel/livepatch/${v2} 1 0`);
     expect(out("v3-version")).toContain("(livepatched)");
+    // The patch state is still applied; the check was refused: status exits 2.
+    expect(rc("v3-status")).toBe("rc=2");
     const s = status("v3-status");
     expect(s.module?.name).toBe(v2);
     expect(s.patchState).toBe("applied");
-    expect(s.lastError?.code).toBe("SIGNATURE_INVALID");
+    expect(s.check).toMatchObject({ result: "refused", error: { code: "SIGNATURE_INVALID" } });
+  });
+
+  it("stuck: a first apply whose transition never finishes is reverted; status: apply-failed, its CVE pending, exit 1", () => {
+    const v2 = inputs.manifests[1].kernels[0]?.module.name ?? "";
+    const stuck = inputs.stuck.manifest.kernels[0]?.module.name ?? "";
+    expect(rc("stuck-sync"), out("stuck-sync")).toBe("rc=1");
+    // Linux 6.1 has no livepatch signal file: the kernel signals blocking tasks itself.
+    expect(out("stuck-sync")).toContain(
+      `${stuck}: transition still running after 2s; the kernel signals the blocking tasks itself`,
+    );
+    expect(out("stuck-sync")).toContain(
+      `${stuck}: transition did not finish within 8s; reverting it`,
+    );
+    expect(out("stuck-sync")).toMatch(/TRANSITION_TIMEOUT/);
+    // Reverted and unloaded; the other configuration's patch is untouched.
+    expect(out("stuck-livepatch")).toBe(`/sys/kernel/livepatch/${v2} 1 0`);
+    expect(out("stuck-modules")).not.toContain(stuck);
+    expect(rc("stuck-status")).toBe("rc=1");
+    const s = status("stuck-status");
+    expect(s).toMatchObject({
+      schema: 2,
+      patchState: "apply-failed",
+      verdict: "failing",
+      check: { result: "failed", error: { code: "TRANSITION_TIMEOUT" } },
+      applyError: { module: stuck, code: "TRANSITION_TIMEOUT" },
+      manifest: { version: inputs.stuck.manifest.version, expired: false },
+      coveredUntil: inputs.stuck.manifest.expires,
+      module: null,
+      applied: [],
+      exposed: [STUCK_CVE],
+    });
+    expect(s.pending).toEqual([
+      expect.objectContaining({
+        id: STUCK_PATCH,
+        cves: [STUCK_CVE],
+        reason: expect.stringMatching(
+          `^applying ${stuck} failed at .*TRANSITION_TIMEOUT`,
+        ) as string,
+      }),
+    ]);
+    expect(out("stuck-status-text")).toMatch(/^patch state: +apply-failed$/m);
+    expect(out("stuck-status-text")).toMatch(new RegExp(`^exposed to: +${STUCK_CVE}$`, "m"));
   });
 });

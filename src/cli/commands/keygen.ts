@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { LpctlError } from "../../core/errors.js";
 import { generateSigningKey } from "../../core/sign/generate-signing-key.js";
 import { fsStep } from "../../io/fs-errors.js";
+import { commandOutput } from "../json-output.js";
 import type { CommandContext } from "../program.js";
 
 interface KeygenFlags {
@@ -16,6 +17,7 @@ interface KeygenFlags {
   out: string;
   rsa?: boolean;
   passphraseEnv?: string;
+  json?: boolean;
 }
 
 export function registerKeygen(program: Command, ctx: CommandContext): void {
@@ -30,6 +32,7 @@ export function registerKeygen(program: Command, ctx: CommandContext): void {
       "--passphrase-env <var>",
       "environment variable holding a passphrase to protect the key",
     )
+    .option("--json", "print the fingerprint and files as JSON")
     .action(async (flags: KeygenFlags) => {
       let passphrase: string | undefined;
       if (flags.passphraseEnv !== undefined) {
@@ -56,9 +59,12 @@ export function registerKeygen(program: Command, ctx: CommandContext): void {
       await fsStep(`write the public key ${pub}`, () =>
         writeFile(pub, key.publicKey, { mode: 0o644, flag: "wx" }),
       );
-      ctx.output.out(`fingerprint ${key.fingerprint}`);
-      ctx.output.out(
-        `wrote ${secret} (keep it secret) and ${join(flags.out, "signing-key.pub.asc")} (pin it on hosts)`,
+      commandOutput(ctx, flags.json).result(
+        { fingerprint: key.fingerprint, privateKey: secret, publicKey: pub },
+        [
+          `fingerprint ${key.fingerprint}`,
+          `wrote ${secret} (keep it secret) and ${pub} (pin it on hosts)`,
+        ],
       );
     });
 }

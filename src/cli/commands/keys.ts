@@ -3,6 +3,7 @@
  * publisher's key-list directory, after following the existing chain from the
  * keys hosts pin, so the new list is exactly the next step hosts will take.
  */
+import { plural } from "../../core/plural.js";
 import type { Command } from "commander";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -11,6 +12,7 @@ import { createOpenpgpSigner } from "../../core/sign/openpgp-signer.js";
 import { followKeyLists } from "../../core/verify/index.js";
 import { dirKeyListReader } from "../../publisher/read-key-lists.js";
 import { signKeyList } from "../../publisher/sign-key-list.js";
+import { commandOutput } from "../json-output.js";
 import type { CommandContext } from "../program.js";
 import { integer, isoTime } from "./parse-flags.js";
 
@@ -23,6 +25,7 @@ interface RotateFlags {
   signWith: string[];
   expiresDays: string;
   now?: string;
+  json?: boolean;
 }
 
 export function registerKeys(program: Command, ctx: CommandContext): void {
@@ -41,6 +44,7 @@ export function registerKeys(program: Command, ctx: CommandContext): void {
     )
     .option("--expires-days <n>", "days until the new list expires", "365")
     .option("--now <iso>", "reference time (default: now)")
+    .option("--json", "print the new key list as JSON")
     .action(async (flags: RotateFlags) => {
       const now = flags.now ? isoTime(flags.now) : new Date();
       const current = await followKeyLists(
@@ -68,8 +72,18 @@ export function registerKeys(program: Command, ctx: CommandContext): void {
       // "wx": a list version is written once; a second rotation makes N+1.
       await writeOnce(join(flags.dir, `${next.name}.asc`), next.signature);
       await writeOnce(join(flags.dir, next.name), next.bytes);
-      ctx.output.out(
-        `wrote ${join(flags.dir, next.name)}: key list version ${next.list.version}, ${next.list.keys.length} keys, threshold ${next.list.threshold}, expires ${next.list.expires}, signed by ${signers.map((s) => s.fingerprint).join(", ")}`,
+      commandOutput(ctx, flags.json).result(
+        {
+          file: join(flags.dir, next.name),
+          version: next.list.version,
+          keys: next.list.keys.length,
+          threshold: next.list.threshold,
+          expires: next.list.expires,
+          signedBy: signers.map((s) => s.fingerprint),
+        },
+        [
+          `wrote ${join(flags.dir, next.name)}: key list version ${next.list.version}, ${plural(next.list.keys.length, "key")}, threshold ${next.list.threshold}, expires ${next.list.expires}, signed by ${signers.map((s) => s.fingerprint).join(", ")}`,
+        ],
       );
     });
 }

@@ -4,6 +4,7 @@
  * on untrusted pull requests before anything is built.
  */
 import type { Command } from "commander";
+import { plural } from "../../core/plural.js";
 import { gatherSourceFacts } from "../../builder/lint-source.js";
 import { compareFindings, formatLocation, type Finding } from "../../core/lint/finding.js";
 import { lintEntry } from "../../core/lint/lint-entry.js";
@@ -22,10 +23,6 @@ interface LintOptions extends SourceFlags {
 /** "0001-fix.patch: fs/proc/cmdline.c:16: error init-code: message" */
 export function formatFinding(f: Finding): string {
   return printable(`${f.patch}: ${formatLocation(f)}: ${f.severity} ${f.rule}: ${f.message}`);
-}
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 /** "2 errors, 1 warning in 3 patches". */

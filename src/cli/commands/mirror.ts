@@ -6,6 +6,7 @@ import type { Command } from "commander";
 import { writeMirror } from "../../publisher/mirror-directory.js";
 import { readPublishedDir } from "../../publisher/read-published.js";
 import { readVerifiedDir } from "../../publisher/verify-published.js";
+import { commandOutput } from "../json-output.js";
 import type { CommandContext } from "../program.js";
 import { isoTime } from "./parse-flags.js";
 import { readKeyFiles } from "./read-key-files.js";
@@ -15,6 +16,7 @@ interface MirrorFlags {
   to: string;
   key?: string[];
   now?: string;
+  json?: boolean;
 }
 
 export function registerMirror(program: Command, ctx: CommandContext): void {
@@ -28,19 +30,30 @@ export function registerMirror(program: Command, ctx: CommandContext): void {
       "pinned public key(s): verify the manifest and every file before mirroring",
     )
     .option("--now <iso>", "reference time for --key (default: now)")
+    .option("--json", "print the result as JSON (progress goes to stderr)")
     .action(async (flags: MirrorFlags) => {
-      const log = (line: string): void => ctx.output.out(line);
+      const out = commandOutput(ctx, flags.json);
+      const log = out.log;
+      let source;
       if (flags.key?.length) {
         const keys = await readKeyFiles(flags.key);
         const now = flags.now ? isoTime(flags.now) : new Date();
         // Everything is verified before the first byte is written.
-        const source = await readVerifiedDir(flags.from, keys, now);
+        source = await readVerifiedDir(flags.from, keys, now);
         log(`verified manifest version ${source.manifest.version} and every file it names`);
-        await writeMirror(flags.to, source.files, log);
-        return;
+      } else {
+        ctx.output.err("lpctl: mirroring without --key: the manifest's signature was not checked");
+        source = await readPublishedDir(flags.from);
       }
-      ctx.output.err("lpctl: mirroring without --key: the manifest's signature was not checked");
-      const source = await readPublishedDir(flags.from);
       await writeMirror(flags.to, source.files, log);
+      out.result(
+        {
+          to: flags.to,
+          version: source.manifest.version,
+          verified: flags.key?.length ? true : false,
+          files: source.files.map((f) => f.name),
+        },
+        [],
+      );
     });
 }

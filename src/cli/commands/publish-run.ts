@@ -1,4 +1,5 @@
 /** The run of `lpctl publish`: inputs verified, next version built, signed and written. */
+import { plural } from "../../core/plural.js";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { loadRepository } from "../../builder/read-repo.js";
@@ -22,7 +23,9 @@ import { integer, isoTime } from "./parse-flags.js";
 export interface PublishFlags {
   reports?: string[];
   refresh?: boolean;
-  repo: string;
+  checkout: string;
+  /** The old spelling of --checkout: refused with a pointer to the new one. */
+  repo?: string;
   repository?: string;
   key?: string;
   previous?: string;
@@ -85,7 +88,7 @@ export async function publish(
     ...(previous ? { previous } : {}),
     ...(refresh ? { refresh } : {}),
     ...(outputs ? { outputs } : {}),
-    patches: refresh ? {} : await patchInfo(flags.repo),
+    patches: refresh ? {} : await patchInfo(flags.checkout),
     ...(flags.repository ? { repository: flags.repository } : {}),
     now,
     lifetimeDays,
@@ -96,7 +99,7 @@ export async function publish(
   // Key lists first: a host that sees a manifest by a new key finds its list.
   const files = [...(flags.keyLists ? await keyListFiles(flags.keyLists) : []), ...prepared.files];
   log(
-    `manifest version ${manifest.version}: ${manifest.kernels.length} targets, expires ${manifest.expires}, signed by ${signer.fingerprint}${source ? `, built from ${source.repository}@${source.commit} (${source.event}, run ${source.workflowRun})` : ""}`,
+    `manifest version ${manifest.version}: ${plural(manifest.kernels.length, "target")}, expires ${manifest.expires}, signed by ${signer.fingerprint}${source ? `, built from ${source.repository}@${source.commit} (${source.event}, run ${source.workflowRun})` : ""}`,
   );
   if (store && flags.commit)
     await publishRelease({

@@ -4,7 +4,7 @@
  * directory (--to) and/or a GitHub release (--github). The flags live here;
  * the run itself in publish-run.ts.
  */
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import { LpctlError } from "../../core/errors.js";
 import { lockMirror } from "../../publisher/publish-lock.js";
 import type { CommandContext } from "../program.js";
@@ -16,11 +16,13 @@ export function registerPublish(program: Command, ctx: CommandContext): void {
     .description("sign and publish the next manifest version with its modules")
     .option("--reports <dir...>", "build output directories (build-report.json beside the module)")
     .option("--refresh", "re-issue the current content (--from DIR) with a new version and expiry")
-    .option("--repo <dir>", "repository checkout for patch titles and CVEs", ".")
+    .option("--checkout <dir>", "repository checkout for patch titles and CVEs", ".")
     .option(
       "--repository <owner/repo>",
-      "repository named in the manifest (and the GitHub release's)",
+      "repository named in the manifest (and the GitHub release's); required with --reports",
     )
+    // Renamed: --repo DIR beside --repository OWNER/REPO was too easy to mix up.
+    .addOption(new Option("--repo <dir>").hideHelp())
     .option("--key <file>", "armored private signing key (default: $LPCTL_SIGNING_KEY)")
     .option(
       "--previous <file>",
@@ -52,6 +54,21 @@ export function registerPublish(program: Command, ctx: CommandContext): void {
     .option("--now <iso>", "reference time (default: now)")
     .option("--json", "print the result as JSON")
     .action(async (flags: PublishFlags) => {
+      if (flags.repo !== undefined)
+        throw new LpctlError(
+          "USAGE",
+          `publish --repo was renamed: the checkout is --checkout ${flags.repo}; ` +
+            "the repository named in the manifest is --repository OWNER/REPO",
+        );
+      // Options required together are checked before anything is read, so a
+      // missing one is a usage error (64) whatever else is missing too.
+      if (flags.reports && !flags.repository)
+        throw new LpctlError("USAGE", "--repository OWNER/REPO is required with --reports");
+      if (flags.reports && !flags.expectCommit)
+        throw new LpctlError(
+          "USAGE",
+          "--reports needs --expect-commit SHA: the reviewed commit the builds must come from",
+        );
       if (!flags.to && !flags.github)
         throw new LpctlError("USAGE", "say where to publish: --to DIR and/or --github");
       if (flags.github && !flags.commit)

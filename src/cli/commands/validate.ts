@@ -3,6 +3,7 @@
  * lists every problem. Read-only, so it is safe on an untrusted checkout.
  */
 import type { Command } from "commander";
+import { plural } from "../../core/plural.js";
 import { loadRepository } from "../../builder/read-repo.js";
 import { formatProblem } from "../../core/problem.js";
 import type { RepositoryCheck } from "../../core/repo-model.js";
@@ -12,10 +13,6 @@ import type { CommandContext } from "../program.js";
 interface ValidateOptions {
   repo: string;
   json?: boolean;
-}
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 /** "1 kernel target, 2 patches: ok" or "...: 3 problems". */

@@ -1,7 +1,8 @@
 /**
  * Real inputs for the agent's VM test: modules built by `lpctl build`'s code
  * (kpatch-build on the cached lab kernel) and mirror directories written by
- * the publisher's code, signed with a freshly generated key.
+ * the publisher's code, signed with a freshly generated key; a fourth mirror
+ * holds a module no guest can transition (stuck-mirror.ts).
  */
 import { cp, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
@@ -20,6 +21,7 @@ import type { Signer } from "../../../src/core/sign/signer.js";
 import { readBuildOutputs } from "../../../src/publisher/read-build-outputs.js";
 import { releaseFiles } from "../../../src/publisher/release-files.js";
 import { writeMirror } from "../../../src/publisher/mirror-directory.js";
+import { stuckMirror } from "./stuck-mirror.js";
 
 export const TARGET = "debian-6.1-lab";
 const REPO = path.resolve(".");
@@ -30,6 +32,8 @@ export interface AgentVmInputs {
   /** v1 (cmdline-banner), v2 (cumulative: both patches), v3 = v2 with a tampered kernel manifest. */
   mirrors: [string, string, string];
   manifests: [Manifest, Manifest];
+  /** A mirror of its own whose module never finishes its transition (stuck-mirror.ts). */
+  stuck: { mirror: string; manifest: Manifest };
   buildId: string;
 }
 
@@ -101,11 +105,14 @@ export async function prepareAgentVmInputs(): Promise<AgentVmInputs> {
   const kjson = path.join(m3Dir, kernelManifestName(prepared.buildId));
   const text = await readFile(kjson, "utf8");
   await writeFile(kjson, text.replace("Mark /proc/cmdline", "Mark /proc/cmdLine"));
+  const m4Dir = path.join(work, "m4");
+  const m4 = await stuckMirror(TARGET, m4Dir, signer, "livepatch-gitops/e2e");
   return {
     bzImage: path.join(prepared.pristine, "bzImage"),
     publicKey: key.publicKey,
     mirrors: [m1Dir, m2Dir, m3Dir],
     manifests: [m1, m2],
+    stuck: { mirror: m4Dir, manifest: m4 },
     buildId: prepared.buildId,
   };
 }

@@ -20,7 +20,7 @@ describe("contrib/systemd units", () => {
     expect(code).toBe(0);
     const dir = path.join(root, "etc/systemd/system");
     const service = await readFile(path.join(dir, "lpctl-sync.service"), "utf8");
-    expect(service).toContain(`ExecStart=${exec} sync`);
+    expect(service).toMatch(new RegExp(`^ExecStart=${exec} sync$`, "m"));
     const r = await execa(
       "systemd-analyze",
       ["verify", path.join(dir, "lpctl-sync.service"), path.join(dir, "lpctl-sync.timer")],
@@ -28,6 +28,35 @@ describe("contrib/systemd units", () => {
     );
     expect(r.all).toBe("");
     expect(r.exitCode).toBe(0);
+  });
+
+  it("install-units --config passes a non-default configuration to sync, and systemd accepts it", async () => {
+    const root = await mkdtemp(path.join(os.tmpdir(), "lpctl-units-"));
+    const exec = path.join(root, "lpctl");
+    await writeFile(exec, "#!/bin/sh\nexit 0\n");
+    await chmod(exec, 0o755);
+    const out: string[] = [];
+    const code = await runCli(
+      ["install-units", "--root", root, "--exec", exec, "--config", "/etc/lpctl/fleet-a.yaml"],
+      { out: (l) => out.push(l), err: (l) => out.push(l) },
+    );
+    expect(code, out.join("\n")).toBe(0);
+    const unit = path.join(root, "etc/systemd/system/lpctl-sync.service");
+    expect(await readFile(unit, "utf8")).toMatch(
+      new RegExp(`^ExecStart=${exec} sync --config /etc/lpctl/fleet-a.yaml$`, "m"),
+    );
+    const r = await execa("systemd-analyze", ["verify", unit], {
+      reject: false,
+      all: true,
+      env: { SYSTEMD_LOG_LEVEL: "warning" },
+    });
+    expect(r.all).toBe("");
+    const bad = await runCli(["install-units", "--root", root, "--config", "relative.yaml"], {
+      out: () => undefined,
+      err: (l) => out.push(l),
+    });
+    expect(bad).toBe(64);
+    expect(out.join("\n")).toMatch(/--config must be an absolute path/);
   });
 
   it("keeps what insmod and the livepatch sysfs need, and the timer is hourly and randomized", async () => {

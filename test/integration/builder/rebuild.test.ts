@@ -67,7 +67,7 @@ describe("lpctl rebuild", () => {
       "publish",
       "--reports",
       join(work, "out"),
-      "--repo",
+      "--checkout",
       repo,
       "--repository",
       "o/r",

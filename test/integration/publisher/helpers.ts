@@ -115,7 +115,7 @@ export function publishToGitHub(
     join(tmp, "keys/signing-key.asc"),
     "--repository",
     "o/r",
-    "--repo",
+    "--checkout",
     REPO_ROOT,
     "--github",
     "--token-env",

@@ -43,7 +43,7 @@ describe("key rotation with lpctl keys rotate", () => {
       writeBuildOutputs(join(tmp, tag), ["lab-a"], tag).then(() =>
         lpctl(
           ...["publish", "--reports", join(tmp, tag), "--key", key, "--repository", "o/r"],
-          ...["--repo", REPO_ROOT, "--expect-commit", BUILT_COMMIT, "--to", mirror, ...extra],
+          ...["--checkout", REPO_ROOT, "--expect-commit", BUILT_COMMIT, "--to", mirror, ...extra],
         ),
       );
     expect((await publish(oldSec, "v1")).code).toBe(0);
@@ -53,7 +53,7 @@ describe("key rotation with lpctl keys rotate", () => {
       ...["--sign-with", oldSec, newSec],
     );
     expect(rotate.code, rotate.err).toBe(0);
-    expect(rotate.out).toMatch(/key list version 1, 1 keys, threshold 1/);
+    expect(rotate.out).toMatch(/key list version 1, 1 key, threshold 1/);
     expect(await gpgVerifyWith([oldPub, newPub], join(lists, "keys-1.json"))).toBe("0 2");
 
     // The retired key may no longer publish with the lists: hosts would refuse it.

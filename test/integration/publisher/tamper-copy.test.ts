@@ -21,7 +21,7 @@ beforeEach(async () => {
   await writeBuildOutputs(join(tmp, "b"), ["lab-a", "lab-b"], "v1");
   const r = await lpctl(
     ...["publish", "--reports", join(tmp, "b"), "--key", join(tmp, "keys/signing-key.asc")],
-    ...["--repository", "o/r", "--repo", REPO_ROOT, "--expect-commit", BUILT_COMMIT],
+    ...["--repository", "o/r", "--checkout", REPO_ROOT, "--expect-commit", BUILT_COMMIT],
     ...["--to", src],
   );
   expect(r.code, r.err).toBe(0);

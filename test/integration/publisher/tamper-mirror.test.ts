@@ -25,7 +25,7 @@ const publish = (reports: string, ...extra: string[]): ReturnType<typeof lpctl> 
     join(tmp, "keys/signing-key.asc"),
     "--repository",
     "o/r",
-    "--repo",
+    "--checkout",
     REPO_ROOT,
     "--expect-commit",
     BUILT_COMMIT,

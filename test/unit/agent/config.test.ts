@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -93,6 +93,32 @@ describe("agent config", () => {
     });
     await expect(loadAgentConfig(path.join(dir, "none.yaml"))).rejects.toMatchObject({
       code: "CONFIG_INVALID",
+    });
+  });
+
+  it("the packaged config (every field commented out) names what to write for each required field", async () => {
+    const packaged = await readFile("packaging/deb/config.yaml", "utf8");
+    const dir = await mkdtemp(path.join(os.tmpdir(), "lpctl-cfg-"));
+    await writeFile(path.join(dir, "config.yaml"), packaged);
+    const err = await loadAgentConfig(path.join(dir, "config.yaml")).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LpctlError);
+    const lines = (err as LpctlError).message
+      .split("\n")
+      .map((l) => l.replace(/^.*config\.yaml: /, ""));
+    expect(lines).toEqual([
+      "source: required: where the manifests are published, e.g. source: https://livepatches.example.org/",
+      "repository: required: the repository this host follows, e.g. repository: owner/livepatches (see docs/operating-hosts.md, migrating)",
+      "keys: required: the pinned public key file(s), e.g. keys: [/etc/lpctl/keys/release.asc]",
+    ]);
+    // Uncommenting the three examples is a working configuration.
+    const filled = packaged
+      .replace("#source:", "source:")
+      .replace("#repository:", "repository:")
+      .replace("#keys:\n#  -", "keys:\n  -");
+    const ok = parseAgentConfig((await import("yaml")).parse(filled), "filled");
+    expect(ok).toMatchObject({
+      repository: "example/livepatches",
+      keys: ["/etc/lpctl/keys/release.asc"],
     });
   });
 

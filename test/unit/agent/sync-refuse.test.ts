@@ -19,11 +19,18 @@ afterEach(async () => {
 
 const KERNEL_JSON = kernelManifestName(LAB_BUILD_ID);
 
-/** Applied v1, then a refused sync: v1 stays applied and recorded, the error too. */
-async function expectUntouched(code: string) {
+/**
+ * Applied v1, then a refused sync: v1 stays applied and recorded, the error
+ * too. A refusal of v2's module keeps the verified v2 manifest (what the host
+ * should run, so status lists its patches as pending) and records the failed apply.
+ */
+async function expectUntouched(code: string, manifestVersion = 1) {
   const st = await s.state();
   expect(st.applied?.name).toBe("lp_v1");
-  expect(st.manifest?.version).toBe(1);
+  expect(st.manifest?.version).toBe(manifestVersion);
+  if (manifestVersion > 1) {
+    expect(st.failedApply).toMatchObject({ name: "lp_v2", manifestVersion, code });
+  } else expect(st.failedApply).toBeUndefined();
   expect(st.lastError?.code).toBe(code);
   expect(await s.livepatch("lp_v1")).toBe("1");
   expect(await readdir(path.join(s.root, "var/lib/lpctl/modules"))).toEqual(["lp_v1.ko"]);
@@ -113,7 +120,7 @@ describe("lpctl sync: refusing", () => {
     evil[evil.length - 1] ^= 1;
     s.server.replace.set(mod.file, evil);
     expect(await code(s.sync())).toBe("DIGEST_MISMATCH");
-    await expectUntouched("DIGEST_MISMATCH");
+    await expectUntouched("DIGEST_MISMATCH", 2);
     expect(s.loader.calls).toEqual(["load lp_v1"]);
   });
 
@@ -125,7 +132,7 @@ describe("lpctl sync: refusing", () => {
     s.server.appendJunk.set(mod.file, 256 * 1024 * 1024);
     const before = s.server.wireBytes();
     expect(await code(s.sync())).toBe("DOWNLOAD_TOO_LARGE");
-    await expectUntouched("DOWNLOAD_TOO_LARGE");
+    await expectUntouched("DOWNLOAD_TOO_LARGE", 2);
     // Aborted early: a fraction of the 256 MiB the server tried to send
     // (what the loopback socket buffers held when the client hung up).
     expect(s.server.wireBytes() - before).toBeLessThan(32 * 1024 * 1024);

@@ -25,7 +25,7 @@ describe("lpctl sync: live patch transition", () => {
       (e: unknown) => e,
     );
     expect(isLpctlError(err, "TRANSITION_TIMEOUT")).toBe(true);
-    expect(s.log.some((l) => l.includes("signalling tasks"))).toBe(true);
+    expect(s.log.some((l) => l.includes("signalled the blocking tasks"))).toBe(true);
     expect(s.log.some((l) => l.includes("reverting it"))).toBe(true);
     expect(s.loader.calls).toEqual(["load lp_v1", "load lp_v2", "unload lp_v2"]);
     // The old cumulative patch is still the one in effect, and still recorded.
@@ -33,12 +33,15 @@ describe("lpctl sync: live patch transition", () => {
     expect(await s.livepatch("lp_v2")).toBeUndefined();
     const st = await s.state();
     expect(st.applied?.name).toBe("lp_v1");
-    expect(st.manifest?.version).toBe(1);
+    // v2 was verified: it is kept, with the failed apply, so status lists what is not live.
+    expect(st.manifest?.version).toBe(2);
     expect(st.lastError?.code).toBe("TRANSITION_TIMEOUT");
+    expect(st.failedApply).toMatchObject({ name: "lp_v2", manifestVersion: 2 });
     // The next sync, with the transition no longer stuck, completes.
     s.loader.stuck = false;
     expect(await s.sync()).toBe("applied");
     expect((await s.state()).lastError).toBeUndefined();
+    expect((await s.state()).failedApply).toBeUndefined();
   });
 
   it("writes 1 to signal during a stuck transition", async () => {
@@ -55,6 +58,23 @@ describe("lpctl sync: live patch transition", () => {
     };
     await s.sync().catch(() => undefined);
     expect(signalled).toEqual(["1\n"]);
+  });
+
+  it("a kernel without the signal file (Linux 6.1) signals by itself: the agent does not fail on it", async () => {
+    s = await scenario(keys);
+    await s.publish(1, "lp_v1", ["a"]);
+    s.loader.stuck = true;
+    s.loader.signalFile = false;
+    const err = await s.sync().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    // The timeout is what ends the run, not a failed write to a missing file.
+    expect(isLpctlError(err, "TRANSITION_TIMEOUT")).toBe(true);
+    expect(s.log).toContain(
+      "lp_v1: transition still running after 0.1s; the kernel signals the blocking tasks itself",
+    );
+    expect(s.loader.calls).toEqual(["load lp_v1", "unload lp_v1"]);
   });
 
   it("waits for the replaced patch's sysfs entry to be freed before unloading it", async () => {

@@ -83,6 +83,18 @@ describe("runDoctor", () => {
     for (const c of bad) expect(c.fix).toMatch(/install-build-deps\.sh/);
     expect(formatDoctor(checks).find((l) => l.includes("pahole"))).toMatch(/^FAIL/);
   });
+
+  it("a kpatch-build that is found but prints no version fails with the fix, not 'unknown'", async () => {
+    const runner = fakeRunner(handlers({ "/bin/sh": () => ({ stdout: "", exitCode: 1 }) }));
+    const checks = await runDoctor(deps(runner));
+    const k = checks.find((c) => c.name === "kpatch-build");
+    expect(k).toMatchObject({ ok: false, detail: "/bin/sh --version exited 1 without a version" });
+    const line = formatDoctor(checks).find((l) => l.includes("kpatch-build")) ?? "";
+    expect(line).toMatch(
+      /^FAIL kpatch-build .*\(reinstall it: run: sudo bash scripts\/install-build-deps\.sh\)$/,
+    );
+    expect(line).not.toMatch(/unknown/);
+  });
 });
 
 describe("runDoctor with the repository's kernel targets", () => {

@@ -39,6 +39,8 @@ export interface FakeLoader extends ModuleLoader {
   calls: string[];
   /** The next loads leave the transition stuck at 1. */
   stuck: boolean;
+  /** Loads create /sys/kernel/livepatch/<m>/signal (kernels before 5.x have it; 6.1 does not). */
+  signalFile: boolean;
   /** Replaced patches show enabled 0 this long before their sysfs entry goes (as the kernel's work queue does). */
   lingerMs: number;
 }
@@ -49,6 +51,7 @@ export function fakeLoader(root: string): FakeLoader {
   const loader: FakeLoader = {
     calls: [],
     stuck: false,
+    signalFile: true,
     lingerMs: 0,
     async load(file) {
       const first = (await readFile(file, "latin1")).split("\n")[0] ?? "";
@@ -69,7 +72,7 @@ export function fakeLoader(root: string): FakeLoader {
       await mkdir(lp(name), { recursive: true });
       await writeFile(path.join(lp(name), "enabled"), "1\n");
       await writeFile(path.join(lp(name), "transition"), loader.stuck ? "1\n" : "0\n");
-      await writeFile(path.join(lp(name), "signal"), "");
+      if (loader.signalFile) await writeFile(path.join(lp(name), "signal"), "");
     },
     async unload(name) {
       loader.calls.push(`unload ${name}`);

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The Node versions beside the default one (scripts/test.sh runs it after
+# the main suite). The agent bundle's own checks already run under Node 18,
+# 20, 22 and 24 (test/integration/agent/agent-bundle.test.ts runs each
+# binary). Here the tool's code runs under Node 24, the newest supported
+# line: the unit suite and the agent's integration tests. Not the whole
+# integration suite: it builds kernels and would double CI's time; the
+# .deb test installs into this machine and runs once, under the default.
+# Needs the binaries scripts/install-build-deps.sh puts in $LPCTL_NODE_DIR.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+NODE_DIR="${LPCTL_NODE_DIR:-/opt/livepatch-gitops/node}"
+node24="$NODE_DIR/24/bin/node"
+if [ ! -x "$node24" ]; then
+  echo "test-node-versions: $node24 missing: run scripts/install-build-deps.sh" >&2
+  exit 1
+fi
+echo "test-node-versions: unit suite and agent integration tests under $("$node24" --version)"
+PATH="$NODE_DIR/24/bin:$PATH" npx vitest run --project unit
+PATH="$NODE_DIR/24/bin:$PATH" npx vitest run test/integration/agent \
+  --exclude test/integration/agent/deb-package.test.ts
