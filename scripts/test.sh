@@ -14,6 +14,14 @@ npm run lint
 # on a fresh clone really builds the kernel (a warm cache in $HOME would hide
 # a broken cold path).
 export LPCTL_CACHE_DIR="${LPCTL_CACHE_DIR:-$PWD/.cache/lpctl}"
+# What the forge's conformance checks validated, for the coverage table check.
+LPCTL_FORGE_COVERAGE_DIR="$(mktemp -d)"
+export LPCTL_FORGE_COVERAGE_DIR
+trap 'rm -rf "$LPCTL_FORGE_COVERAGE_DIR"' EXIT
 npx vitest run "$@"
-# The whole run (no arguments) also covers the other Node versions.
-if [ $# -eq 0 ]; then bash scripts/test-node-versions.sh; fi
+# The whole run (no arguments) also covers the other Node versions, and
+# checks that docs/forge.md lists only operations some test validated.
+if [ $# -eq 0 ]; then
+  bash scripts/test-node-versions.sh
+  node scripts/forge-coverage.mjs --check --records "$LPCTL_FORGE_COVERAGE_DIR"
+fi

@@ -20,6 +20,8 @@ beforeAll(async () => {
     packages: "external",
     outfile: OUT,
     logLevel: "error",
+    // The bundle has no package.json two levels up; bake the version in, as the agent bundle does.
+    define: { __LPCTL_VERSION__: JSON.stringify("0.0.0-test") },
   });
   dir = await mkdtemp(path.join(os.tmpdir(), "lpctl-forge-"));
 });

@@ -47,7 +47,7 @@ describe("lpctl publish --github against the forge", () => {
       join(tmp, "keys/signing-key.asc"),
       "--repository",
       "alice/demo",
-      "--repo",
+      "--checkout",
       REPO_ROOT,
       "--github",
       "--token-env",
