@@ -29,6 +29,9 @@ type Json = Record<string, unknown>;
  */
 export function webhookKey(event: string, action: string | undefined): string {
   const dashed = (s: string) => s.replace(/_/g, "-");
+  // repository_dispatch's `action` is the sender's free-form event_type; the
+  // description has one schema for it, under its sample action.
+  if (event === "repository_dispatch") return "repository-dispatch-sample.collected";
   return action === undefined ? dashed(event) : `${dashed(event)}-${dashed(action)}`;
 }
 

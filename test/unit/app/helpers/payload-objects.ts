@@ -9,15 +9,16 @@ const API = "https://api.github.test";
 const TIME = "2026-11-30T12:00:00Z";
 
 export function userObject(login: string) {
-  const url = `${API}/users/${login}`;
+  // GitHub percent-encodes logins in URLs (`github-actions%5Bbot%5D`).
+  const url = `${API}/users/${encodeURIComponent(login)}`;
   return {
     login,
     id: 1000 + login.length,
     node_id: `U_${login}`,
-    avatar_url: `${WEB}/avatars/${login}`,
+    avatar_url: `${WEB}/avatars/${encodeURIComponent(login)}`,
     gravatar_id: "",
     url,
-    html_url: `${WEB}/${login}`,
+    html_url: `${WEB}/${encodeURIComponent(login)}`,
     followers_url: `${url}/followers`,
     following_url: `${url}/following{/other_user}`,
     gists_url: `${url}/gists{/gist_id}`,

@@ -1,6 +1,6 @@
 /**
- * Webhook payloads as GitHub sends them for the fake repository (the
- * integrator validates them against @octokit/openapi-webhooks).
+ * Webhook payloads as GitHub sends them for the fake repository; the
+ * scenario's receive() holds each to @octokit/openapi-webhooks.
  */
 import type { Pull, RunRec } from "./fake-state.js";
 import { OWNER, REPO } from "./fake-state.js";

@@ -3,6 +3,7 @@
  * this project's real kernels/ and patches/ files on `main`, a configuration
  * naming reviewers, and helpers to open PRs, review them, and finish runs.
  */
+import { expectWebhookConformant } from "../../../helpers/forge-conformance.js";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Probot, ProbotOctokit } from "probot";
@@ -74,8 +75,11 @@ export async function scenario(now = new Date()): Promise<Scenario> {
       appDeps({ signer: () => Promise.resolve(signer), appId: APP_ID, now: () => clock.now }),
     ),
   );
-  const receive = (name: string, payload: object, id = `delivery-${++deliveries}`) =>
-    probot.receive({ id, name, payload } as unknown as Parameters<Probot["receive"]>[0]);
+  // Every payload is held to GitHub's webhook description before the app sees it.
+  const receive = (name: string, payload: object, id = `delivery-${++deliveries}`) => {
+    expectWebhookConformant(name, (payload as { action?: string }).action, payload);
+    return probot.receive({ id, name, payload } as unknown as Parameters<Probot["receive"]>[0]);
+  };
   const main = () => s.branches.get("main") as string;
   let nextPr = 1;
   const openPr = async (changes: Record<string, string | null>, author = "alice") => {

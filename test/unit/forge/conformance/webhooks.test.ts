@@ -28,6 +28,9 @@ describe("webhookKey", () => {
     expect(webhookKey("pull_request", "opened")).toBe("pull-request-opened");
     expect(webhookKey("workflow_run", "in_progress")).toBe("workflow-run-in-progress");
     expect(webhookKey("push", undefined)).toBe("push");
+    expect(webhookKey("repository_dispatch", "lpctl-refresh")).toBe(
+      "repository-dispatch-sample.collected",
+    );
   });
 });
 
