@@ -1,0 +1,211 @@
+/**
+ * App benchmark, through the forge on loopback: the app runs as its own
+ * process (`node dist/app/main.js`, Probot), the forge in this one.
+ * - PR opened → `livepatch / lint` completed: wall time from the pull
+ *   request's creation (the forge sends `pull_request.opened` right away) to
+ *   the check run showing completed, polled every 20 ms. Target: p95 ≤ 2 s.
+ * - Webhook throughput: 200 redeliveries of those `pull_request.opened`
+ *   deliveries (the app re-plans, re-lints and finds its checks and comment
+ *   already there); the forge delivers in order per app, so the figure is
+ *   the app's time per delivery (the forge's recorded `duration`) and
+ *   deliveries per second.
+ * The repository is this checkout's tree without workflows (no builds).
+ * Run `npm run build && node bench/app.mjs`; writes bench/results/app.json.
+ */
+import { spawn, execFileSync } from "node:child_process";
+import { createSign } from "node:crypto";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { arch, cpus, loadavg, platform, release, tmpdir } from "node:os";
+import path from "node:path";
+import { Buffer } from "node:buffer";
+import console from "node:console";
+import { performance } from "node:perf_hooks";
+import process from "node:process";
+import { setTimeout as sleep } from "node:timers/promises";
+import { URL } from "node:url";
+import { Octokit } from "@octokit/rest";
+import { parse as parseYaml } from "yaml";
+import { startForge } from "../dist/forge/index.js";
+
+const PRS = Number(process.env.PRS ?? 20);
+const DELIVERIES = Number(process.env.DELIVERIES ?? 200);
+
+const pct = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return Math.round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]);
+};
+const summary = (xs) => ({
+  n: xs.length,
+  p50Ms: pct(xs, 50),
+  p95Ms: pct(xs, 95),
+  maxMs: pct(xs, 100),
+});
+const quiet = () => {};
+const log = { debug: quiet, info: quiet, warn: quiet, error: quiet };
+
+function appJwt(appId, pem) {
+  const now = Math.floor(Date.now() / 1000);
+  const enc = (o) => Buffer.from(JSON.stringify(o)).toString("base64url");
+  const body = `${enc({ alg: "RS256", typ: "JWT" })}.${enc({ iat: now - 30, exp: now + 540, iss: String(appId) })}`;
+  return `${body}.${createSign("RSA-SHA256").update(body).sign(pem).toString("base64url")}`;
+}
+const freePort = () =>
+  new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+
+const dir = mkdtempSync(path.join(tmpdir(), "lpctl-bench-app-"));
+const forge = await startForge({ dataDir: path.join(dir, "forge"), log: quiet });
+const owner = await forge.createUser("maintainer");
+const author = await forge.createUser("author");
+await forge.createOrg("acme", "maintainer");
+await forge.createRepo("acme", "livepatches");
+await forge.addCollaborator("acme", "livepatches", "author", "push");
+const port = await freePort();
+const manifest = parseYaml(readFileSync("app.yml", "utf8"));
+const app = await forge.registerApp({
+  ...manifest,
+  hook_attributes: { url: `http://127.0.0.1:${port}/api/github/webhooks`, active: true },
+});
+await forge.installApp(app.appId, "acme");
+const keyFile = path.join(dir, "app.pem");
+writeFileSync(keyFile, app.privateKeyPem, { mode: 0o600 });
+execFileSync(process.execPath, [
+  "dist/cli/main.js",
+  "keygen",
+  "--name",
+  "bench",
+  "--out",
+  path.join(dir, "keys"),
+]);
+
+const child = spawn(process.execPath, ["dist/app/main.js"], {
+  env: {
+    PATH: process.env.PATH,
+    APP_ID: String(app.appId),
+    PRIVATE_KEY_PATH: keyFile,
+    WEBHOOK_SECRET: app.webhookSecret,
+    GHE_HOST: new URL(forge.url).host,
+    GHE_PROTOCOL: "http",
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    LOG_LEVEL: "warn",
+    NODE_ENV: "production",
+    LPCTL_SIGNING_KEY: path.join(dir, "keys/signing-key.asc"),
+  },
+  stdio: ["ignore", "ignore", "inherit"],
+});
+for (;;) {
+  if (
+    await globalThis.fetch(`http://127.0.0.1:${port}/`).then(
+      () => true,
+      () => false,
+    )
+  )
+    break;
+  await sleep(100);
+}
+
+// The repository: this checkout's committed tree, without workflows.
+const wc = path.join(dir, "wc");
+const gitEnv = {
+  ...process.env,
+  HOME: dir,
+  GIT_TERMINAL_PROMPT: "0",
+  GIT_AUTHOR_NAME: "b",
+  GIT_AUTHOR_EMAIL: "b@b",
+  GIT_COMMITTER_NAME: "b",
+  GIT_COMMITTER_EMAIL: "b@b",
+};
+const git = (...args) =>
+  execFileSync("git", ["-c", "credential.helper=", ...args], { cwd: wc, env: gitEnv })
+    .toString()
+    .trim();
+execFileSync("mkdir", ["-p", wc]);
+execFileSync("sh", ["-c", `git archive --format=tar HEAD | tar -x -C ${wc}`]);
+rmSync(path.join(wc, ".github/workflows"), { recursive: true, force: true });
+writeFileSync(path.join(wc, ".github/livepatch.yml"), "reviewers:\n  users: [maintainer]\n");
+git("init", "-q", "-b", "main");
+git("add", "-A");
+git("commit", "-q", "-m", "seed");
+const remote = (token) => {
+  const u = new URL(`${forge.url}/acme/livepatches.git`);
+  u.username = "x-access-token";
+  u.password = token;
+  return u.toString();
+};
+git("push", "-q", remote(owner.token), "main");
+await forge.waitIdle();
+
+const gh = new Octokit({ auth: author.token, baseUrl: forge.apiUrl, log });
+const repo = { owner: "acme", repo: "livepatches" };
+const fixture = "test/fixtures/e2e/loadavg-banner";
+const latencies = [];
+for (let i = 0; i < PRS; i++) {
+  git("checkout", "-q", "-B", `p${i}`, "main");
+  cpSync(fixture, path.join(wc, `patches/loadavg-banner-${i}`), { recursive: true });
+  git("add", "-A");
+  git("commit", "-q", "-m", `patch ${i}`);
+  const head = git("rev-parse", "HEAD");
+  git("push", "-q", remote(author.token), `p${i}`);
+  const t = performance.now();
+  await gh.rest.pulls.create({ ...repo, head: `p${i}`, base: "main", title: `patch ${i}` });
+  for (;;) {
+    const { data } = await gh.rest.checks.listForRef({
+      ...repo,
+      ref: head,
+      check_name: "livepatch / lint",
+    });
+    if (data.check_runs[0]?.status === "completed") break;
+    await sleep(20);
+  }
+  latencies.push(performance.now() - t);
+}
+await forge.waitIdle();
+
+// Throughput: redeliver the pull_request.opened deliveries, round robin.
+const asApp = () =>
+  new Octokit({ auth: appJwt(app.appId, app.privateKeyPem), baseUrl: forge.apiUrl, log });
+const all = await asApp().paginate("GET /app/hook/deliveries", { per_page: 100 });
+const opened = all.filter((d) => d.event === "pull_request" && d.action === "opened");
+const t0 = performance.now();
+for (let i = 0; i < DELIVERIES; i++) {
+  await asApp().request("POST /app/hook/deliveries/{delivery_id}/attempts", {
+    delivery_id: opened[i % opened.length].id,
+  });
+}
+await forge.waitIdle();
+const wallS = (performance.now() - t0) / 1000;
+const after = await asApp().paginate("GET /app/hook/deliveries", { per_page: 100 });
+const redelivered = after.filter((d) => d.redelivery);
+const failed = redelivered.filter((d) => d.status_code < 200 || d.status_code >= 300).length;
+child.kill("SIGTERM");
+await forge.close();
+
+const result = {
+  date: new Date().toISOString(),
+  machine: {
+    platform: platform(),
+    release: release(),
+    arch: arch(),
+    cpus: cpus().length,
+    node: process.version,
+  },
+  loadAverage: loadavg().map((x) => Math.round(x * 10) / 10),
+  prOpenedToLintCompleted: summary(latencies),
+  webhookThroughput: {
+    deliveries: redelivered.length,
+    failed,
+    perDelivery: summary(redelivered.map((d) => d.duration * 1000)),
+    wallSeconds: Math.round(wallS * 10) / 10,
+    perSecond: Math.round((redelivered.length / wallS) * 10) / 10,
+  },
+  targets: { prOpenedToLintP95Ms: 2000 },
+};
+writeFileSync("bench/results/app.json", JSON.stringify(result, null, 2) + "\n");
+console.log(JSON.stringify(result, null, 2));
