@@ -7,7 +7,8 @@ import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
 import { Octokit } from "@octokit/rest";
 import { LpctlError } from "../core/errors.js";
-import type { Release, ReleaseAsset, ReleaseStore } from "./release-store.js";
+import { toAsset, toRelease, type ApiAsset } from "./github-release-json.js";
+import type { ReleaseStore } from "./release-store.js";
 
 export interface GitHubStoreOptions {
   /** "owner/repo". */
@@ -21,21 +22,6 @@ export interface GitHubStoreOptions {
 }
 
 const RetryingOctokit = Octokit.plugin(retry, throttling);
-
-interface ApiRelease {
-  id: number;
-  tag_name: string;
-  target_commitish: string;
-  upload_url: string;
-}
-
-interface ApiAsset {
-  id: number;
-  name: string;
-  size: number;
-  state: string;
-  digest?: string | null;
-}
 
 /** A ReleaseStore for `options.repository`. */
 export function createGitHubReleaseStore(options: GitHubStoreOptions): ReleaseStore {
@@ -158,26 +144,6 @@ function isLoopback(apiUrl: string | undefined): boolean {
   if (apiUrl === undefined) return false;
   const host = new URL(apiUrl).hostname;
   return host === "127.0.0.1" || host === "localhost" || host === "[::1]";
-}
-
-function toRelease(r: ApiRelease): Release {
-  // Uploads go where the server says, minus the RFC 6570 `{?name,label}` template.
-  return {
-    id: r.id,
-    tag: r.tag_name,
-    commit: r.target_commitish,
-    uploadUrl: r.upload_url.replace(/\{[^}]*\}$/, ""),
-  };
-}
-
-function toAsset(a: ApiAsset): ReleaseAsset {
-  return {
-    id: a.id,
-    name: a.name,
-    size: a.size,
-    state: a.state,
-    ...(a.digest ? { digest: a.digest } : {}),
-  };
 }
 
 function status(e: unknown): number | undefined {

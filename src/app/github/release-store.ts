@@ -5,38 +5,9 @@
  * `upload_url` (GHES and the forge serve uploads elsewhere than the API).
  */
 import { LpctlError } from "../../core/errors.js";
-import type { Release, ReleaseAsset, ReleaseStore } from "../../publisher/release-store.js";
+import { toAsset, toRelease, type ApiAsset } from "../../publisher/github-release-json.js";
+import type { ReleaseStore } from "../../publisher/release-store.js";
 import { httpStatus, type Octokit, type RepoRef } from "./types.js";
-
-interface ApiRelease {
-  id: number;
-  tag_name: string;
-  target_commitish: string;
-  upload_url: string;
-}
-
-interface ApiAsset {
-  id: number;
-  name: string;
-  size: number;
-  state: string;
-  digest?: string | null;
-}
-
-const toRelease = (r: ApiRelease): Release => ({
-  id: r.id,
-  tag: r.tag_name,
-  commit: r.target_commitish,
-  uploadUrl: r.upload_url.replace(/\{[^}]*\}$/, ""),
-});
-
-const toAsset = (a: ApiAsset): ReleaseAsset => ({
-  id: a.id,
-  name: a.name,
-  size: a.size,
-  state: a.state,
-  ...(a.digest ? { digest: a.digest } : {}),
-});
 
 function failed(what: string, e: unknown): LpctlError {
   const status = httpStatus(e);
