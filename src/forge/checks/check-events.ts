@@ -4,9 +4,8 @@
  * goes only to the owning app's installation, as on GitHub.
  */
 import type { ForgeContext } from "../context.js";
-import { checkRunJson, checkSuiteJson } from "../model/check-json.js";
+import { checkRunJson, checkSuiteJson, checkSuiteSimpleJson } from "../model/check-json.js";
 import type { CheckRunRow, CheckSuiteRow } from "../model/check-rows.js";
-import { nodeId } from "../model/node-id.js";
 import type { RepoRow, UserRow } from "../model/rows.js";
 import { commitOf, jsonContext, type ChecksDb } from "./checks-db.js";
 
@@ -20,23 +19,7 @@ function ownerInstallation(ctx: ForgeContext, repo: RepoRow, appId: number) {
 }
 
 function simpleSuite(ctx: ForgeContext, repo: RepoRow, suite: CheckSuiteRow) {
-  const c = jsonContext(ctx, repo, suite.appId);
-  return {
-    id: suite.id,
-    node_id: nodeId("CheckSuite", suite.id),
-    head_branch: suite.head_branch,
-    head_sha: suite.head_sha,
-    status: suite.status,
-    conclusion: suite.conclusion,
-    url: `${c.repoApi}/check-suites/${suite.id}`,
-    before: null,
-    after: suite.head_sha,
-    pull_requests: [],
-    app: c.app,
-    repository: ctx.json.repo(repo),
-    created_at: suite.created_at,
-    updated_at: suite.updated_at,
-  };
+  return checkSuiteSimpleJson(jsonContext(ctx, repo, suite.appId), suite, ctx.json.repo(repo));
 }
 
 export function emitCheckRun(

@@ -58,10 +58,11 @@ export function headCommitJson(commit: CommitInfo): Record<string, unknown> {
   };
 }
 
-export function checkSuiteJson(
+/** A check suite as webhooks nest it (`check_run.check_suite`, simple). */
+export function checkSuiteSimpleJson(
   c: CheckJsonContext,
   suite: CheckSuiteRow,
-  extra: { repository: Record<string, unknown>; headCommit: CommitInfo; runsCount: number },
+  repository: Record<string, unknown>,
 ): Record<string, unknown> {
   return {
     id: suite.id,
@@ -75,9 +76,19 @@ export function checkSuiteJson(
     after: suite.head_sha,
     pull_requests: [],
     app: c.app,
-    repository: extra.repository,
+    repository,
     created_at: suite.created_at,
     updated_at: suite.updated_at,
+  };
+}
+
+export function checkSuiteJson(
+  c: CheckJsonContext,
+  suite: CheckSuiteRow,
+  extra: { repository: Record<string, unknown>; headCommit: CommitInfo; runsCount: number },
+): Record<string, unknown> {
+  return {
+    ...checkSuiteSimpleJson(c, suite, extra.repository),
     head_commit: headCommitJson(extra.headCommit),
     latest_check_runs_count: extra.runsCount,
     check_runs_url: `${c.repoApi}/check-suites/${suite.id}/check-runs`,
