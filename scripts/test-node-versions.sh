@@ -3,9 +3,10 @@
 # the main suite). The agent bundle's own checks already run under Node 18,
 # 20, 22 and 24 (test/integration/agent/agent-bundle.test.ts runs each
 # binary). Here the tool's code runs under Node 24, the newest supported
-# line: the unit suite and the agent's integration tests. Not the whole
-# integration suite: it builds kernels and would double CI's time; the
-# .deb test installs into this machine and runs once, under the default.
+# line: the unit suite and every integration suite except the builder's
+# (it builds kernels and would double CI's time) and the .deb test (it
+# installs into this machine and runs once, under the default): the forge,
+# the app, the publisher, the agent, the CLI and I/O.
 # Needs the binaries scripts/install-build-deps.sh puts in $LPCTL_NODE_DIR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +17,8 @@ if [ ! -x "$node24" ]; then
   echo "test-node-versions: $node24 missing: run scripts/install-build-deps.sh" >&2
   exit 1
 fi
-echo "test-node-versions: unit suite and agent integration tests under $("$node24" --version)"
+echo "test-node-versions: unit and integration suites (not the builder's) under $("$node24" --version)"
 PATH="$NODE_DIR/24/bin:$PATH" npx vitest run --project unit
-PATH="$NODE_DIR/24/bin:$PATH" npx vitest run test/integration/agent \
+PATH="$NODE_DIR/24/bin:$PATH" npx vitest run --project integration \
+  --exclude 'test/integration/builder/**' \
   --exclude test/integration/agent/deb-package.test.ts
