@@ -48,21 +48,6 @@ export async function onPullRequest(
     ].sort();
 
     const policy = checkPolicy(changed);
-    await upsertCheckRun(
-      octokit,
-      ref,
-      headSha,
-      CHECK.policy,
-      {
-        status: "completed",
-        conclusion: policy.ok ? "success" : "failure",
-        output: {
-          title: policy.ok ? "ok" : "build infrastructure changes with patches",
-          summary: policy.summary,
-        },
-      },
-      appId,
-    );
 
     const { data: compare } = await octokit.rest.repos.compareCommitsWithBasehead({
       ...ref,
@@ -93,6 +78,24 @@ export async function onPullRequest(
               ? "No findings in the changed patches."
               : "Findings are annotated on the patch lines; warnings need the reviewer's attention.",
           annotations: lint.annotations,
+        },
+      },
+      appId,
+    );
+
+    // After the lint: GitHub spaces an app's writes a second apart, and the
+    // lint is what the author waits for.
+    await upsertCheckRun(
+      octokit,
+      ref,
+      headSha,
+      CHECK.policy,
+      {
+        status: "completed",
+        conclusion: policy.ok ? "success" : "failure",
+        output: {
+          title: policy.ok ? "ok" : "build infrastructure changes with patches",
+          summary: policy.summary,
         },
       },
       appId,
