@@ -45,7 +45,10 @@ export function livepatchSysfs(root: HostRoot): LivepatchSysfs {
           transition: await readFlag(`${dir(name)}/transition`),
         };
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+        // ENODEV: the kernel is tearing the patch's kobject down (a disable
+        // or a reverted transition finishing) while we read it: it is gone.
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === "ENOENT" || code === "ENODEV") return undefined;
         throw translateFsError(e, `read the state of live patch ${name} in sysfs`, SYSFS);
       }
     },
