@@ -28,7 +28,10 @@ describe("vendored @actions bundle", () => {
         reject: false,
       },
     );
-    // When this stops failing, the packages load as they are and the bundle can go.
-    expect(direct.stderr).toContain("ERR_IMPORT_ASSERTION_TYPE_MISSING");
+    // Node 20 (still supported) cannot load them; when no supported Node
+    // fails here any more, the packages load as they are and the bundle can go.
+    const major = Number(process.versions.node.split(".")[0]);
+    if (major < 22) expect(direct.stderr).toContain("ERR_IMPORT_ASSERTION_TYPE_MISSING");
+    else expect(direct.exitCode).toBe(0);
   });
 });
