@@ -23,7 +23,11 @@ export async function listTree(
   return parseLsTree(out.stdout, (name) => (path === "" ? name : `${path}/${name}`));
 }
 
-function parseLsTree(stdout: string, pathOf: (name: string) => string): TreeEntry[] {
+/** `git ls-tree -z --long` output as entries (size 0 where git prints "-": trees, submodules). */
+export function parseLsTree(
+  stdout: string,
+  pathOf: (name: string) => string = (name) => name,
+): TreeEntry[] {
   return stdout
     .split("\x00")
     .filter((l) => l.length > 0)

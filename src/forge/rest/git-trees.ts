@@ -7,34 +7,10 @@ import type { ForgeContext } from "../context.js";
 import { notFound } from "../http/errors.js";
 import { paginate } from "../http/paginate.js";
 import { ok, type Routes } from "../http/types.js";
+import { parseLsTree } from "../git/tree.js";
 import { ownerOf } from "../model/db.js";
 import { pullJson } from "../pulls/pull-json.js";
 import { PULLS, type PullRow } from "../pulls/rows.js";
-
-interface LsTreeEntry {
-  mode: string;
-  type: string;
-  sha: string;
-  size?: number;
-  path: string;
-}
-
-function parseLsTree(stdout: string): LsTreeEntry[] {
-  return stdout
-    .split("\x00")
-    .filter((l) => l.length > 0)
-    .map((line) => {
-      const tab = line.indexOf("\t");
-      const [mode = "", type = "blob", sha = "", size = "-"] = line.slice(0, tab).split(/\s+/);
-      return {
-        mode,
-        type,
-        sha,
-        ...(size === "-" ? {} : { size: Number(size) }),
-        path: line.slice(tab + 1),
-      };
-    });
-}
 
 export function registerGitTrees(routes: Routes, ctx: ForgeContext): void {
   routes.api("GET", "/repos/{owner}/{repo}/git/trees/{tree_sha}", async (req) => {
@@ -59,8 +35,10 @@ export function registerGitTrees(routes: Routes, ctx: ForgeContext): void {
     return ok({
       sha,
       url: `${base}/trees/${sha}`,
-      tree: parseLsTree(out.stdout).map((e) => ({
+      tree: parseLsTree(out.stdout).map(({ size, ...e }) => ({
         ...e,
+        // GitHub gives a size for blobs only.
+        ...(e.type === "blob" ? { size } : {}),
         url: `${base}/${e.type === "tree" ? "trees" : "blobs"}/${e.sha}`,
       })),
       truncated: false,
