@@ -1,0 +1,206 @@
+// The figures each benchmark contributes to bench/RESULTS.md, read from its
+// results JSON (shapes: the writeFileSync at the end of each bench/*.mjs).
+// Targets come from the JSON where it states them, else from the constants
+// below (bench/README.md, "Targets"). A function gets the results documents
+// keyed by file name and returns rows, each with the date of its document.
+import {
+  bytes,
+  count,
+  mb,
+  ms,
+  num,
+  perSecond,
+  ratio,
+  row,
+  seconds,
+  statedTargets,
+} from "./format.mjs";
+
+/** Targets the results files do not state themselves (issues 3-12). */
+export const DEFAULT_TARGETS = {
+  lint8MiBMs: { op: "<", limit: 2000 },
+  warmBuilderOverBare: { op: "≤", limit: 1.1 },
+  coldOverOneKernelBuild: { op: "≤", limit: 1.15 },
+  agentNoChangeSyncMs: { op: "<", limit: 300 },
+  forgeSmallRequestP95Ms: { op: "<", limit: 20 },
+  forgeIdleRssMb: { op: "<", limit: 150 },
+  appPrToLintP95Ms: { op: "≤", limit: 2000 },
+  publishVerifySelectMs: { op: "<", limit: 50 },
+  demoCachedTotalSeconds: { op: "<", limit: 180 },
+};
+
+const limit = (value, fallback) => (value === undefined ? fallback : { ...fallback, limit: value });
+const dated = (doc, rows) => rows.map((r) => ({ ...r, date: doc.date }));
+
+function lint({ "lint.json": d }) {
+  if (!d) return [];
+  return dated(d, [
+    row("5,000-line series of 29 patches, median", num(d, "series5000.medianMs"), ms),
+    row("one new 5,000-line file, median", num(d, "newFile5000.medianMs"), ms),
+    row("one 5,000-line hunk in one function, median", num(d, "longFunction5000.medianMs"), ms),
+    row("manyHunks 1 MiB, as `lpctl lint`, median", num(d, "manyHunks.1MiB.medianMs"), ms),
+    row(
+      "manyHunks 8 MiB, as `lpctl lint`, median",
+      num(d, "manyHunks.8MiB.medianMs"),
+      ms,
+      DEFAULT_TARGETS.lint8MiBMs,
+    ),
+    row("manyHunks 8 MiB, CPU median", num(d, "manyHunks.8MiB.medianCpuMs"), ms),
+  ]);
+}
+
+function buildRows(d) {
+  const stated = statedTargets(d);
+  const warmT = stated.warmBuilderOverBare ?? DEFAULT_TARGETS.warmBuilderOverBare;
+  return dated(d, [
+    row("cold `lpctl kernel prepare`, wall", num(d, "seconds.coldPrepare"), seconds),
+    row("cold `lpctl build`, wall", num(d, "seconds.coldBuild"), seconds),
+    row("warm `lpctl build`, median wall", num(d, "seconds.warmBuildMedian"), seconds),
+    row("bare kpatch-build, median wall", num(d, "seconds.bareKpatchBuildMedian"), seconds),
+    row("warm build / bare kpatch-build, wall", num(d, "warmBuilderOverBare"), ratio, warmT),
+    row("warm build / bare kpatch-build, CPU", num(d, "warmBuilderOverBareCpu"), ratio, warmT),
+  ]);
+}
+
+function coldRows(d) {
+  const t = statedTargets(d).coldOverOneKernelBuild ?? DEFAULT_TARGETS.coldOverOneKernelBuild;
+  // build-cold.json names the wall ratio coldOverOneKernelBuildWall; build.json plain.
+  const wall = num(d, "coldOverOneKernelBuild") ?? num(d, "coldOverOneKernelBuildWall");
+  return dated(d, [
+    row("plain kernel build (baseline), wall", num(d, "seconds.plainKernelBuild"), seconds),
+    row("cold prepare + build / one kernel build, wall", wall, ratio, t),
+    row(
+      "cold prepare + build / one kernel build, CPU",
+      num(d, "coldOverOneKernelBuildCpu"),
+      ratio,
+      t,
+    ),
+  ]);
+}
+
+function build(files) {
+  const b = files["build.json"];
+  const c = files["build-cold.json"];
+  // The cold-path ratio comes from whichever file measured it last: build.mjs
+  // writes it since recipe 3, build-cold.json holds a run recorded by hand.
+  const hasCold = (d) => num(d, "coldOverOneKernelBuildCpu") !== undefined;
+  const cold = [b, c]
+    .filter((d) => d && hasCold(d))
+    .sort((x, y) => String(y.date).localeCompare(String(x.date)))[0];
+  const note = (rows) =>
+    cold === c ? rows.map((r) => ({ ...r, figure: `${r.figure} (build-cold.json)` })) : rows;
+  return [...(b ? buildRows(b) : []), ...(cold ? note(coldRows(cold)) : [])];
+}
+
+function vmTest({ "vm-test.json": d }) {
+  if (!d) return [];
+  return dated(d, [
+    row("`lpctl vm-test`, median wall", num(d, "medianWallMs"), ms),
+    row("qemu run, median", num(d, "medianVmMs"), ms),
+    row("boot to /init, median", num(d, "medianBootMs"), ms),
+  ]);
+}
+
+function publish({ "publish.json": d }) {
+  if (!d) return [];
+  const t = DEFAULT_TARGETS.publishVerifySelectMs;
+  const m = "manifest1000x20_ed25519";
+  const perKernel = Array.isArray(d.perKernelManifestSize_ed25519)
+    ? d.perKernelManifestSize_ed25519.at(-1)
+    : undefined;
+  return dated(d, [
+    row(
+      "verify + select, 1,000 targets, Ed25519, median",
+      num(d, `${m}.verifyAndSelect.medianMs`),
+      ms,
+      t,
+    ),
+    row(
+      "verify + select, 1,000 targets, RSA-4096, median",
+      num(d, "manifest1000x20_rsa4096.verifyAndSelect.medianMs"),
+      ms,
+      t,
+    ),
+    row("verify all 1,000 entries, Ed25519, median", num(d, `${m}.verifyFull.medianMs`), ms),
+    row(
+      "host verifies its per-kernel manifest, median",
+      num(d, `${m}.verifyPerKernel.medianMs`),
+      ms,
+    ),
+    row(
+      `per-kernel manifest + signature at ${count(num(perKernel, "targets") ?? NaN)} targets`,
+      num(perKernel, "totalBytes"),
+      bytes,
+    ),
+    row("sign a 300 KB module, Ed25519, median", num(d, "module300k_ed25519.sign.medianMs"), ms),
+    row(
+      "publish 100 targets to a directory, median",
+      num(d, "publish100Targets_ed25519.medianMs"),
+      ms,
+    ),
+  ]);
+}
+
+function agent({ "agent.json": d }) {
+  if (!d) return [];
+  const t = limit(num(d, "noChangeSync.targetMs"), DEFAULT_TARGETS.agentNoChangeSyncMs);
+  return dated(d, [
+    row("no-change sync, median wall", num(d, "noChangeSync.medianMs"), ms, t),
+    row("no-change sync, median CPU", num(d, "noChangeSync.cpuMedianMs"), ms),
+    row("no-change sync, HTTP exchanges", num(d, "noChangeSync.requests"), count),
+    row("no-change sync, bytes on the wire", num(d, "noChangeSync.wireBytes"), bytes),
+    row("install sync, wall", num(d, "installSync.ms"), ms),
+    row("install sync, bytes on the wire", num(d, "installSync.wireBytes"), bytes),
+    row("`lpctl status --json`, median", num(d, "status.medianMs"), ms),
+    row("agent bundle size", num(d, "bundle.bytes"), bytes),
+  ]);
+}
+
+function forge({ "forge.json": d }) {
+  if (!d) return [];
+  const t = limit(num(d, "targets.smallRequestP95Ms"), DEFAULT_TARGETS.forgeSmallRequestP95Ms);
+  const rss = limit(num(d, "targets.idleRssMb"), DEFAULT_TARGETS.forgeIdleRssMb);
+  return dated(d, [
+    row("get release, p95", num(d, "rest.releaseGet.p95Ms"), ms, t),
+    row("create check run, p95", num(d, "rest.checkRunCreate.p95Ms"), ms, t),
+    row("upload 1 MiB release asset, p95", num(d, "rest.assetUpload1MiB.p95Ms"), ms),
+    row("webhook delivery, p95", num(d, "webhookDeliveryMs.p95Ms"), ms),
+    row("idle `lpctl forge` RSS", num(d, "idleRssMb"), mb, rss),
+  ]);
+}
+
+function app({ "app.json": d }) {
+  if (!d) return [];
+  const t = limit(num(d, "targets.prOpenedToLintP95Ms"), DEFAULT_TARGETS.appPrToLintP95Ms);
+  return dated(d, [
+    row("PR opened → lint completed, p50", num(d, "prOpenedToLintCompleted.p50Ms"), ms),
+    row("PR opened → lint completed, p95", num(d, "prOpenedToLintCompleted.p95Ms"), ms, t),
+    row("webhook deliveries handled in full", num(d, "webhookThroughput.perSecond"), perSecond),
+    row("webhook delivery answered, p95", num(d, "webhookThroughput.perDelivery.p95Ms"), ms),
+  ]);
+}
+
+function demo({ "demo.json": d }) {
+  if (!d) return [];
+  const cached = d.run === "cached";
+  const total = row(
+    `whole demo, ${cached ? "cached" : "first"} run`,
+    num(d, "totalSeconds"),
+    seconds,
+    DEFAULT_TARGETS.demoCachedTotalSeconds,
+  );
+  // The target is for a cached run; a first run builds the kernel.
+  total.target = `${total.target} (cached run)`;
+  if (!cached && total.met !== "—") total.met = "n/a (first run)";
+  const steps = Array.isArray(d.steps) ? d.steps : [];
+  const merge = steps.find((s) => /merge/i.test(String(s?.name)));
+  return dated(d, [
+    total,
+    row("push → release v1", num(d, "pushToReleaseSeconds"), seconds),
+    row("release → host patched", num(d, "releaseToHostPatchedSeconds"), seconds),
+    row("merge → release v2", num(d, "mergeToReleaseSeconds") ?? num(merge, "seconds"), seconds),
+  ]);
+}
+
+/** Benchmark name → rows, in the order of bench/lib/benchmarks.mjs. */
+export const FIGURES = { lint, publish, agent, forge, app, "vm-test": vmTest, build, demo };
