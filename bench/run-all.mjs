@@ -65,8 +65,8 @@ function hasNpmScript(name) {
 /** Runs one benchmark; returns what run-all.json records about it. */
 function runOne(bench) {
   const env = { ...bench.env, ...process.env };
-  const knobs = Object.entries(bench.env).map(([k]) => `${k}=${env[k]}`);
-  log(`\n=== ${bench.name}: ${[...knobs, ...bench.command].join(" ")}  (${bench.about})`);
+  const knobs = Object.keys(bench.knobs).map((k) => `${k}=${env[k] ?? bench.knobs[k]}`);
+  log(`\n=== ${bench.name}: ${bench.command.join(" ")} (${[...knobs, bench.time].join(", ")})`);
   const started = Date.now();
   const r = spawnSync(bench.command[0], bench.command.slice(1), {
     cwd: ROOT,

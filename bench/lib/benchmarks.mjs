@@ -1,37 +1,42 @@
 // Every benchmark `npm run bench` runs, in order: the quick ones first, so a
 // broken tree fails in minutes, the kernel builds last. `outputs` are the
-// files in bench/results/ the command writes; `env` holds the run-count
-// defaults run-all gives a script (the caller's environment wins).
+// files in bench/results/ the command writes; `knobs` the script's run-count
+// variables with its own defaults; `env` what run-all passes instead (the
+// caller's environment wins over both); `time` how long it takes on 2 cores.
 
-/** @type {{ name: string, command: string[], outputs: string[], env: Record<string, string>, about: string, optionalScript?: string }[]} */
+/** @type {{ name: string, command: string[], outputs: string[], knobs: Record<string, string>, env: Record<string, string>, time: string, optionalScript?: string }[]} */
 export const BENCHMARKS = [
   {
     name: "lint",
     command: ["node", "bench/lint.mjs"],
     outputs: ["lint.json"],
     env: {},
-    about: "RUNS=31, LARGE_RUNS=5; about a minute",
+    knobs: { RUNS: "31", LARGE_RUNS: "5" },
+    time: "under a minute",
   },
   {
     name: "publish",
     command: ["node", "bench/publish.mjs"],
     outputs: ["publish.json"],
     env: {},
-    about: "RUNS=15, PUBLISH_RUNS=5; about a minute",
+    knobs: { RUNS: "15", PUBLISH_RUNS: "5" },
+    time: "about a minute",
   },
   {
     name: "agent",
     command: ["node", "bench/agent.mjs"],
     outputs: ["agent.json"],
     env: {},
-    about: "RUNS=15; under a minute",
+    knobs: { RUNS: "15" },
+    time: "under a minute",
   },
   {
     name: "forge",
     command: ["node", "bench/forge.mjs"],
     outputs: ["forge.json"],
     env: {},
-    about: "RUNS=200, UPLOADS=30; under a minute",
+    knobs: { RUNS: "200", UPLOADS: "30" },
+    time: "under a minute",
   },
   {
     name: "app",
@@ -40,28 +45,32 @@ export const BENCHMARKS = [
     // Each delivery takes ~9 s at 4 in flight, so the script's 200 would
     // take 8 minutes to re-measure a figure that does not move.
     env: { PRS: "10", DELIVERIES: "40" },
-    about: "PRS=10, DELIVERIES=40 (the script alone: 20, 200); about 3 minutes",
+    knobs: { PRS: "20", DELIVERIES: "200" },
+    time: "about 3 minutes",
   },
   {
     name: "vm-test",
     command: ["node", "bench/vm-test.mjs"],
     outputs: ["vm-test.json"],
     env: {},
-    about: "RUNS=5; a minute with a warm kernel cache, a kernel build without",
+    knobs: { RUNS: "5" },
+    time: "a minute with a warm kernel cache, plus a kernel build without",
   },
   {
     name: "build",
     command: ["node", "bench/build.mjs"],
     outputs: ["build.json"],
     env: {},
-    about: "RUNS=3, fresh cache: two kernel builds, 25-60 minutes on 2 cores",
+    knobs: { RUNS: "3", JOBS: "all CPUs", BENCH_CACHE: "a fresh temp dir" },
+    time: "two kernel builds and 6 kpatch-builds: 30-60 minutes",
   },
   {
     name: "demo",
     command: ["npm", "run", "demo"],
     outputs: ["demo.json"],
     env: {},
-    about: "`npm run demo`, when package.json has it",
+    knobs: {},
+    time: "see `npm run demo`; skipped while package.json has no such script",
     optionalScript: "demo",
   },
 ];
