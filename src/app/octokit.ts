@@ -8,17 +8,17 @@
 import { ProbotOctokit } from "probot";
 import { WriteLimiter } from "./write-limiter.js";
 
-interface ThrottleOptions {
+export interface ThrottleOptions {
   enabled?: boolean;
   connection?: unknown;
   write?: unknown;
 }
 
 /** `throttle` with the app's write pace, unless throttling is off or clustered. */
-export function withWritePace<T extends ThrottleOptions>(
-  throttle: T | undefined,
+export function withWritePace(
+  throttle: ThrottleOptions | undefined,
   write: WriteLimiter,
-): T | undefined {
+): ThrottleOptions | undefined {
   if (throttle === undefined || throttle.enabled === false || throttle.connection !== undefined)
     return throttle;
   return { ...throttle, write: throttle.write ?? write };
