@@ -6,11 +6,10 @@
  * apart. A pull request costs five writes (lint, policy, build, safety
  * review, comment), so the lint check of the next pull request waited
  * behind four seconds of the previous one's writes. GitHub's documented
- * secondary limit for content creation is 80 requests a minute; this
- * limiter keeps writes at most that many per rolling minute (the long-run
- * pace of the default, 60 a minute, give or take) and a short gap between
- * two writes, so a pull request's writes go out in about a second instead
- * of five. Comments, issues and releases still also pass the plugin's own
+ * secondary limits for content creation are 80 requests a minute and 500
+ * an hour; this limiter keeps writes within both (rolling windows) with a
+ * short gap between two writes, so a pull request's writes go out in about
+ * a second instead of five. Comments, issues and releases still also pass the plugin's own
  * `notifications` group (3 s apart), which this does not replace.
  *
  * The plugin calls `key(id).schedule(jobOptions, task)` and nothing else;
@@ -20,12 +19,18 @@
 export interface WritePace {
   /** Least time between the starts of two writes of one installation. */
   gapMs: number;
-  /** At most `max` writes in any `windowMs`. */
-  max: number;
-  windowMs: number;
+  /** At most `max` writes in any `ms`, for each window. */
+  windows: readonly { max: number; ms: number }[];
 }
 
-export const DEFAULT_PACE: WritePace = { gapMs: 200, max: 80, windowMs: 60_000 };
+/** GitHub's documented content-creation limits: 80 a minute, 500 an hour. */
+export const DEFAULT_PACE: WritePace = {
+  gapMs: 200,
+  windows: [
+    { max: 80, ms: 60_000 },
+    { max: 500, ms: 3_600_000 },
+  ],
+};
 
 export interface JobOptions {
   priority?: number;
@@ -45,12 +50,18 @@ const realClock: Clock = {
 /** How long a write asked for at `now` must wait, given the starts so far (oldest first). */
 export function writeDelay(starts: readonly number[], now: number, pace: WritePace): number {
   const last = starts[starts.length - 1];
-  const gap = last === undefined ? 0 : last + pace.gapMs - now;
-  const inWindow = starts.filter((t) => t > now - pace.windowMs);
-  // The window is full: wait until its oldest write leaves it.
-  const full = inWindow.length >= pace.max ? (inWindow[0] ?? now) + pace.windowMs - now : 0;
-  return Math.max(0, gap, full);
+  let wait = last === undefined ? 0 : last + pace.gapMs - now;
+  for (const w of pace.windows) {
+    const inWindow = starts.filter((t) => t > now - w.ms);
+    // The window is full: wait until the write that frees a place leaves it.
+    const freeing = inWindow[inWindow.length - w.max];
+    if (freeing !== undefined) wait = Math.max(wait, freeing + w.ms - now);
+  }
+  return Math.max(0, wait);
 }
+
+/** How many start times a pace needs to remember. */
+const memory = (pace: WritePace): number => Math.max(1, ...pace.windows.map((w) => w.max));
 
 /** One installation's writes: one at a time, in order, retries first. */
 export class KeyPace {
@@ -76,7 +87,7 @@ export class KeyPace {
         await this.clock.sleep(wait);
       }
       this.#starts.push(this.clock.now());
-      while (this.#starts.length > this.pace.max) this.#starts.shift();
+      if (this.#starts.length > memory(this.pace)) this.#starts.shift();
     });
     this.#tail = turn;
     return turn.then(() => task(...args));

@@ -2,7 +2,13 @@ import { describe, expect, it } from "vitest";
 import { appOctokit, withWritePace } from "../../../src/app/octokit.js";
 import { WriteLimiter, writeDelay, type Clock } from "../../../src/app/write-limiter.js";
 
-const pace = { gapMs: 200, max: 3, windowMs: 60_000 };
+const pace = {
+  gapMs: 200,
+  windows: [
+    { max: 3, ms: 60_000 },
+    { max: 5, ms: 3_600_000 },
+  ],
+};
 
 /** A clock whose sleep moves time on at once, recording each wait. */
 function fakeClock(): Clock & { waits: number[]; t: number } {
@@ -31,6 +37,9 @@ describe("writeDelay", () => {
     expect(writeDelay([0, 1000, 2000], 30_000, pace)).toBe(30_000);
     // Writes older than the window do not count.
     expect(writeDelay([0, 1000, 2000], 60_500, pace)).toBe(0);
+  });
+  it("keeps every window: five an hour waits for the hour's oldest", () => {
+    expect(writeDelay([0, 100_000, 200_000, 300_000, 400_000], 500_000, pace)).toBe(3_100_000);
   });
 });
 
