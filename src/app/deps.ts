@@ -1,6 +1,7 @@
 /** What the app gets from outside: the signer, the clock, a scratch directory. Injectable for tests. */
 import type { Signer } from "../core/sign/signer.js";
 import { KeyedQueue } from "./keyed-queue.js";
+import { Work } from "./work.js";
 
 export interface AppDeps {
   /** The release signing key; loaded once, on first use. */
@@ -12,9 +13,11 @@ export interface AppDeps {
   tmpDir?: string;
   /** One publish or refresh at a time per repository: versions strictly increase. */
   publishQueue: KeyedQueue;
+  /** Handler work, run after the webhook is answered (tests and shutdown wait for `idle()`). */
+  work: Work;
 }
 
 /** Deps with defaults for what is not given. */
 export function appDeps(partial: Partial<AppDeps> & Pick<AppDeps, "signer">): AppDeps {
-  return { now: () => new Date(), publishQueue: new KeyedQueue(), ...partial };
+  return { now: () => new Date(), publishQueue: new KeyedQueue(), work: new Work(), ...partial };
 }

@@ -24,18 +24,32 @@ export function livepatchApp(
 ): ApplicationFunction {
   return (app: Probot) => {
     const done = new DeliveryLog();
+    const inFlight = new Set<string>();
+    // The delivery is answered as soon as its work is queued (see work.ts);
+    // a failure is logged and shown on a check run by the handler's guard.
     const once =
       <C extends Context>(handler: (context: C, deps: AppDeps) => Promise<void>) =>
-      async (context: C): Promise<void> => {
-        if (done.has(context.id)) {
+      (context: C): Promise<void> => {
+        if (done.has(context.id) || inFlight.has(context.id)) {
           context.log.info(
             { deliveryId: context.id },
             `delivery ${context.id} was handled already: skipped`,
           );
-          return;
+          return Promise.resolve();
         }
-        await handler(context, deps);
-        done.add(context.id);
+        inFlight.add(context.id);
+        deps.work
+          .run(workKey(context), () => handler(context, deps))
+          .then(
+            () => done.add(context.id),
+            (e: unknown) =>
+              context.log.error(
+                { err: e, deliveryId: context.id },
+                `delivery ${context.id} (${context.name}) failed`,
+              ),
+          )
+          .finally(() => inFlight.delete(context.id));
+        return Promise.resolve();
       };
     app.on(
       ["pull_request.opened", "pull_request.synchronize", "pull_request.reopened"],
@@ -57,4 +71,14 @@ export function livepatchApp(
       );
     }
   };
+}
+
+/** Work on one pull request runs in order; anything else runs as it comes. */
+function workKey(context: Context): string {
+  const p = context.payload as {
+    repository?: { full_name?: string };
+    pull_request?: { number?: number };
+  };
+  const pr = p.pull_request?.number;
+  return pr === undefined ? `delivery:${context.id}` : `${p.repository?.full_name ?? ""}#${pr}`;
 }

@@ -3,14 +3,18 @@
  * Probot environment (APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH,
  * WEBHOOK_SECRET, GHE_HOST/GHE_PROTOCOL, LOG_LEVEL, PORT) plus the release
  * signing key: LPCTL_SIGNING_KEY (path to an armored private key) and
- * LPCTL_SIGNING_PASSPHRASE. Probot's retry and throttling stay on.
+ * LPCTL_SIGNING_PASSPHRASE. Probot's retry and throttling stay on, with the
+ * app's pace for writes (write-limiter.ts). SIGTERM stops taking deliveries
+ * and lets queued work finish (at most 25 s) before the process exits.
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import { run } from "probot";
 import type { Signer } from "../core/sign/signer.js";
 import { LpctlError } from "../core/errors.js";
 import { loadSigner } from "../publisher/load-signer.js";
 import { appDeps } from "./deps.js";
 import { livepatchApp } from "./index.js";
+import { appOctokit } from "./octokit.js";
 
 let signer: Promise<Signer> | undefined;
 
@@ -36,4 +40,13 @@ const deps = appDeps({
   ...(process.env.APP_ID ? { appId: Number(process.env.APP_ID) } : {}),
 });
 
-await run(livepatchApp(deps, { refreshOnStartup: true }));
+const server = await run(livepatchApp(deps, { refreshOnStartup: true }), {
+  Octokit: appOctokit(),
+});
+// Deliveries are answered before their work is done: a stop must not drop it.
+process.once("SIGTERM", () => {
+  void server
+    .stop()
+    .then(() => Promise.race([deps.work.idle(), sleep(25_000)]))
+    .finally(() => process.exit(0));
+});

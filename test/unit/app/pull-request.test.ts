@@ -75,6 +75,29 @@ describe("pull_request opened", () => {
     }
   });
 
+  it("a new delivery for an unchanged PR writes nothing: annotations are not appended twice", async () => {
+    const { s, openPr, receive } = await scenario();
+    const pr = await openPr({
+      ...newPatch("init-fix"),
+      "patches/init-fix/0001-fix.patch": NEW_PATCH.replace(
+        "static int version_proc_show",
+        "static int __init proc_version_init",
+      ),
+    });
+    const lint = s.checkRuns.find((c) => c.headSha === pr.headSha && c.name === "livepatch / lint");
+    const annotations = lint?.annotations.length ?? 0;
+    expect(annotations).toBeGreaterThan(0);
+    s.requests.length = 0;
+    await receive("pull_request", pullRequestEvent("reopened", pr));
+    expect(s.requests.filter((r) => !r.startsWith("GET"))).toEqual([]);
+    expect(lint?.annotations).toHaveLength(annotations);
+    // A changed state is still written: the lint check is brought back when someone else's change left it different.
+    if (lint) lint.conclusion = "neutral";
+    await receive("pull_request", pullRequestEvent("reopened", pr));
+    expect(s.requests.filter((r) => r.startsWith("PATCH"))).toHaveLength(1);
+    expect(lint?.conclusion).not.toBe("neutral");
+  });
+
   it("a PR changing the build workflow with a patch fails policy", async () => {
     const { s, openPr } = await scenario();
     const pr = await openPr({

@@ -285,6 +285,14 @@ export function routes(s: FakeState): [string, RegExp, Handler][] {
     ],
     [
       "GET",
+      new RegExp(`^${R}/check-runs/(\\d+)/annotations$`),
+      (m) => {
+        const c = check(m[1] ?? "");
+        return c ? ok(c.annotations) : notFound;
+      },
+    ],
+    [
+      "GET",
       new RegExp(`^${R}/issues/(\\d+)/comments$`),
       (m) =>
         ok(

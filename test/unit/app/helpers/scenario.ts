@@ -70,15 +70,18 @@ export async function scenario(now = new Date()): Promise<Scenario> {
     })),
   });
   const clock = { now };
-  await probot.load(
-    livepatchApp(
-      appDeps({ signer: () => Promise.resolve(signer), appId: APP_ID, now: () => clock.now }),
-    ),
-  );
+  const deps = appDeps({
+    signer: () => Promise.resolve(signer),
+    appId: APP_ID,
+    now: () => clock.now,
+  });
+  await probot.load(livepatchApp(deps));
   // Every payload is held to GitHub's webhook description before the app sees it.
-  const receive = (name: string, payload: object, id = `delivery-${++deliveries}`) => {
+  // The app answers before its work is done; a test looks once the work is.
+  const receive = async (name: string, payload: object, id = `delivery-${++deliveries}`) => {
     expectWebhookConformant(name, (payload as { action?: string }).action, payload);
-    return probot.receive({ id, name, payload } as unknown as Parameters<Probot["receive"]>[0]);
+    await probot.receive({ id, name, payload } as unknown as Parameters<Probot["receive"]>[0]);
+    await deps.work.idle();
   };
   const main = () => s.branches.get("main") as string;
   let nextPr = 1;
