@@ -9,3 +9,4 @@ export { defaultAccel, type Accel } from "./qemu.js";
 export { moduleNameOf } from "./module-name.js";
 export { vmTest, assertVmTestPassed, type VmTestOptions, type VmTestReport } from "./vm-test.js";
 export { VM_STEPS, type VmCheck, type VmStep, type VmStepName } from "./vm-test-report.js";
+export { startVmSession, type VmSession, type VmSessionOptions } from "./session.js";

@@ -54,3 +54,42 @@ describe("defaultAccel", () => {
     expect(await defaultAccel({ LPCTL_VM_ACCEL: "kvm" })).toBe("kvm");
   });
 });
+
+describe("qemuArgs with a guest forward", () => {
+  const base = { bzImage: "/k", initrd: "/i", memoryMb: 512, timeoutMs: 1000 };
+  it("has no network device unless asked", () => {
+    const args = qemuArgs(base, "tcg");
+    expect(args.join(" ")).toContain("-nic none");
+    expect(args).not.toContain("-netdev");
+  });
+
+  it("gives one restricted user network with a single guestfwd to the loopback port", () => {
+    const args = qemuArgs(
+      { ...base, forward: { guestAddr: "10.0.2.100", guestPort: 80, hostPort: 8123 } },
+      "tcg",
+    );
+    expect(args).not.toContain("-nic");
+    const netdev = args[args.indexOf("-netdev") + 1] ?? "";
+    // One relay process per guest connection, to that one loopback port (commas doubled for qemu).
+    expect(netdev).toMatch(/^user,id=net0,restrict=on,guestfwd=tcp:10\.0\.2\.100:80-cmd:\S+ -e '/);
+    expect(netdev).toContain('connect(8123,, "127.0.0.1")');
+    expect(netdev.replaceAll(",,", "")).not.toMatch(/,(?!guestfwd|restrict|id)/);
+    expect(args[args.indexOf("-device") + 1]).toBe("virtio-net-pci,netdev=net0,romfile=");
+  });
+
+  it("refuses a port or address that is not what it claims", () => {
+    const fwd = { guestAddr: "10.0.2.100", guestPort: 80, hostPort: 8123 };
+    expect(() => qemuArgs({ ...base, forward: { ...fwd, hostPort: 0 } }, "tcg")).toThrow(
+      /not a TCP port/,
+    );
+    expect(() => qemuArgs({ ...base, forward: { ...fwd, guestAddr: "8.8.8.8" } }, "tcg")).toThrow(
+      /10\.0\.2\.0\/24/,
+    );
+    expect(() =>
+      qemuArgs(
+        { ...base, forward: { ...fwd, guestAddr: "10.0.2.100,hostfwd=tcp::22-:22" } },
+        "tcg",
+      ),
+    ).toThrow(/10\.0\.2\.0\/24/);
+  });
+});
