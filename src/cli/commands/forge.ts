@@ -7,6 +7,8 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { ensureApp, howToUse } from "../../forge/app-setup.js";
 import { startForge } from "../../forge/index.js";
+import { runWorkflow, workflowTriggers } from "../../forge/runner/index.js";
+import { LpctlError } from "../../core/errors.js";
 import type { CommandContext } from "../program.js";
 
 interface ForgeFlags {
@@ -14,6 +16,17 @@ interface ForgeFlags {
   data: string;
   appManifest?: string;
   json?: boolean;
+  actions?: boolean;
+  runnerEnv: string[];
+}
+
+/** `KEY=VALUE` → [KEY, VALUE]; the runner's .env lines. */
+function envPair(text: string): [string, string] {
+  const eq = text.indexOf("=");
+  if (eq <= 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(text.slice(0, eq))) {
+    throw new LpctlError("USAGE", `--runner-env ${text}: expected NAME=VALUE`);
+  }
+  return [text.slice(0, eq), text.slice(eq + 1)];
 }
 
 export function registerForge(program: Command, ctx: CommandContext): void {
@@ -26,11 +39,26 @@ export function registerForge(program: Command, ctx: CommandContext): void {
     .option("--data <dir>", "state directory (repositories, releases, credentials)", ".forge")
     .option("--app-manifest <file>", "GitHub App manifest to register (default: ./app.yml)")
     .option("--json", "print the URLs and credentials file as one JSON line")
+    .option(
+      "--actions",
+      "run workflows on this machine as a self-hosted runner would (.github/workflows on push, pull_request, dispatch)",
+    )
+    .option(
+      "--runner-env <NAME=VALUE>",
+      "environment for every workflow step (repeatable; a self-hosted runner's .env)",
+      (v: string, acc: string[]) => [...acc, v],
+      [] as string[],
+    )
     .action(async (flags: ForgeFlags) => {
+      const runnerEnv = Object.fromEntries(flags.runnerEnv.map(envPair));
+      if (!flags.actions && flags.runnerEnv.length > 0) {
+        throw new LpctlError("USAGE", "--runner-env needs --actions");
+      }
       const forge = await startForge({
         dataDir: flags.data,
         port: Number.parseInt(flags.port, 10) || 0,
         log: (line) => ctx.output.err(line),
+        ...(flags.actions ? { runner: { workflowTriggers, runWorkflow }, runnerEnv } : {}),
       });
       const { creds, created, source } = await ensureApp(forge, flags.data, flags.appManifest);
       const credsFile = join(flags.data, "app-credentials.json");

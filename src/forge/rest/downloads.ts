@@ -15,10 +15,10 @@ export function registerDownloads(routes: Routes, ctx: ForgeContext, db: Release
   const redirect = (release: ReleaseRow | undefined, name: string): Reply => {
     const asset = release && db.assets.find((a) => a.releaseId === release.id && a.name === name);
     if (!asset) throw notFound();
-    return {
-      status: 302,
-      headers: { Location: storageFor(ctx).url("asset", String(asset.id)) },
-    };
+    // Host-relative (RFC 9110 allows it): a host VM reaches the forge as
+    // 10.0.2.100 through qemu's guestfwd, where the forge's own 127.0.0.1
+    // URL would point at the guest itself.
+    return { status: 302, headers: { Location: storageFor(ctx).path("asset", String(asset.id)) } };
   };
 
   routes.web("GET", "/{owner}/{repo}/releases/download/{tag}/{name}", (req) => {

@@ -24,6 +24,8 @@ export interface Storage {
   resolvers: Map<string, StorageResolver>;
   /** An absolute short-lived URL serving `kind`/`id`. */
   url(kind: string, id: string, ttlS?: number): string;
+  /** The same URL without scheme and host, for clients that reach the forge under another name. */
+  path(kind: string, id: string, ttlS?: number): string;
 }
 
 const perForge = new WeakMap<ForgeContext, Storage>();
@@ -37,6 +39,7 @@ export function storageFor(ctx: ForgeContext): Storage {
       signer,
       resolvers: new Map(),
       // GitHub's storage links last minutes; five is plenty for a loopback client.
+      path: (kind, id, ttlS = 300) => signer.sign(kind, id, ctx.now().getTime(), ttlS),
       url: (kind, id, ttlS = 300) =>
         `${ctx.urls.web}${signer.sign(kind, id, ctx.now().getTime(), ttlS)}`,
     };

@@ -174,8 +174,10 @@ describe("releases", () => {
 
     const first = await fetch(asset.browser_download_url, { redirect: "manual" });
     expect(first.status).toBe(302);
-    const storage = first.headers.get("location") ?? "";
-    expect(storage).toMatch(/\/_storage\/asset\/\d+\?expires=\d+&sig=[0-9a-f]{64}$/);
+    const location = first.headers.get("location") ?? "";
+    // Host-relative: clients resolve it against the name they used for the forge.
+    expect(location).toMatch(/^\/_storage\/asset\/\d+\?expires=\d+&sig=[0-9a-f]{64}$/);
+    const storage = new URL(location, asset.browser_download_url).href;
     const res = await fetch(storage);
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("application/octet-stream");
