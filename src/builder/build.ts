@@ -5,7 +5,7 @@
  * leaves no module behind.
  */
 import { existsSync } from "node:fs";
-import { appendFile, readFile, rm } from "node:fs/promises";
+import { appendFile, readFile, rm, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { basename, join, resolve } from "node:path";
 import type { BuildReport, BuildSource } from "../core/build-report.js";
@@ -21,6 +21,7 @@ import { runKpatchBuild } from "./kpatch-run.js";
 import { acquireLock } from "./lock.js";
 import { devSerial, moduleName } from "./module-name.js";
 import { moduleInfo, patchDigest, stripDebug } from "./module-info.js";
+import { keepForReuse, reuseEnabled, reuseKey, takeReused } from "./module-reuse.js";
 import { prepareKernel, type PreparedKernel } from "./prepare.js";
 import { createProgress } from "./progress.js";
 import { writeBuildReport } from "./report-write.js";
@@ -100,8 +101,27 @@ export async function buildModule(o: BuildOptions): Promise<BuildResult> {
     // Under the tree lock: another build's kpatch-build patches these sources in place.
     progress.phase("lint", "source-aware, on the prepared tree");
     lint = await runBuildLint(prepared, patches, o.runner, (l) => progress.line(l));
-    progress.phase("kpatch-build", `${kpatchVersion} -n ${name}`);
-    run = await runKpatchBuild(o.runner, {
+    const key = reuseEnabled(o.env)
+      ? reuseKey({ kernelKey: prepared.key, kpatchVersion, name, patches: digests })
+      : undefined;
+    const reused = key === undefined ? undefined : await takeReused(o.cacheDir, key, modulePath);
+    if (reused) {
+      progress.phase("kpatch-build", `reusing the module built from the same inputs (${key})`);
+      await writeFile(join(outDir, "build.log"), `${reused.lines.join("\n")}\n`);
+      run = { exitCode: 0, lines: reused.lines };
+    } else {
+      progress.phase("kpatch-build", `${kpatchVersion} -n ${name}`);
+      run = await kpatch();
+      if (key !== undefined && run.exitCode === 0 && existsSync(modulePath)) {
+        await keepForReuse(o.cacheDir, key, modulePath, run.lines);
+      }
+    }
+  } finally {
+    await treeLock.release();
+    await rm(staging, { recursive: true, force: true });
+  }
+  async function kpatch() {
+    return runKpatchBuild(o.runner, {
       kpatchBuild,
       tree: prepared.tree,
       pristineVmlinux: join(prepared.pristine, "vmlinux"),
@@ -118,9 +138,6 @@ export async function buildModule(o: BuildOptions): Promise<BuildResult> {
       onLine: (l) => progress.line(l),
       onSpawn: (pid) => treeLock.addPid(pid),
     });
-  } finally {
-    await treeLock.release();
-    await rm(staging, { recursive: true, force: true });
   }
   const parsed = parseKpatchOutput(run.lines.join("\n"));
   const ok = run.exitCode === 0 && existsSync(modulePath);
