@@ -29,7 +29,7 @@ function cheapBuildYml(text: string): string {
       "echo would install git ca-certificates",
     ],
     [
-      "npm ci --no-audit --no-fund && npm run build",
+      "bash scripts/ci-tool.sh",
       "mkdir -p dist/cli && cp ci/fake-lpctl.cjs dist/cli/main.js",
     ],
   ];

@@ -57,7 +57,7 @@ describe("the real build.yml", async () => {
       "run: apt-get update -qq && apt-get install -y -qq --no-install-recommends git ca-certificates",
       'checkout {"persist-credentials":"false","fetch-depth":"0"}',
       'setup-node {"node-version":"20"}',
-      "run: npm ci --no-audit --no-fund && npm run build",
+      "run: bash scripts/ci-tool.sh",
       "run: node dist/cli/main.js validate --repo .\nnode dist/cli/main.js lint patches/*/*.patch",
     ]);
     // The last step plans from the event's base to GITHUB_SHA and writes targets= and chunks=.
@@ -72,7 +72,7 @@ describe("the real build.yml", async () => {
     const cmds = commands(build, scope({ target: "debian-6.1-lab" }));
     expect(cmds.slice(3)).toEqual([
       "run: bash scripts/install-build-deps.sh",
-      "run: npm ci --no-audit --no-fund && npm run build",
+      "run: bash scripts/ci-tool.sh",
       [
         "run: export PATH=/opt/livepatch-gitops/tools/usr/bin:$PATH",
         'node dist/cli/main.js build --target "debian-6.1-lab" \\',
