@@ -66,11 +66,13 @@ export const BENCHMARKS = [
   },
   {
     name: "demo",
-    command: ["npm", "run", "demo"],
+    // Two runs: the second is the cached one the < 3 min target is about;
+    // each writes its own timings, the cached one lands in results/demo.json.
+    command: ["bash", "-c", "npm run demo -- --results bench/results/demo-first.json && npm run demo -- --results bench/results/demo.json"],
     outputs: ["demo.json"],
     env: {},
     knobs: {},
-    time: "see `npm run demo`; skipped while package.json has no such script",
+    time: "two demo runs: minutes when the kernel and modules are cached, a kernel build when not",
     optionalScript: "demo",
   },
 ];

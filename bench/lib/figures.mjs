@@ -199,6 +199,7 @@ function demo({ "demo.json": d }) {
     row("push → release v1", num(d, "pushToReleaseSeconds"), seconds),
     row("release → host patched", num(d, "releaseToHostPatchedSeconds"), seconds),
     row("merge → release v2", num(d, "mergeToReleaseSeconds") ?? num(merge, "seconds"), seconds),
+    row("release v2 → host patched (no reboot)", num(d, "v2ToHostPatchedSeconds"), seconds),
   ]);
 }
 

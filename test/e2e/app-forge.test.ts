@@ -181,7 +181,7 @@ describe("the pull-request loop through the forge", () => {
   let head = "";
   it("a pull request adding a patch gets lint, policy and a build with the changed function", async () => {
     await git(wc, "checkout", "-q", "-b", "loadavg-banner");
-    await addPatch(wc, path.join(REPO_ROOT, "test/fixtures/e2e/loadavg-banner"), "loadavg-banner");
+    await addPatch(wc, path.join(REPO_ROOT, "contrib/demo/loadavg-banner"), "loadavg-banner");
     await git(wc, "add", "-A");
     await git(wc, "commit", "-q", "-m", "patches: mark /proc/loadavg as live-patched");
     head = (await git(wc, "rev-parse", "HEAD")).stdout.trim();

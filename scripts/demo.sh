@@ -1,0 +1,10 @@
+#!/bin/bash
+# npm run demo [-- --keep]: the whole pull-request loop on this machine
+# (docs/tutorial.md walks through the same steps by hand). Set-up first:
+# system packages and kpatch-build, npm ci, the build, the host agent bundle;
+# then dist/demo/main.js, which prepares the lab kernel through the cache.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/setup.sh >&2
+node scripts/build-agent-bundle.mjs >/dev/null
+exec node dist/demo/main.js "$@"

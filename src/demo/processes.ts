@@ -1,0 +1,122 @@
+/**
+ * The demo's child processes (forge, app, qemu): each logs to its own file,
+ * and all of them stop together, on success, on a failing step, or on
+ * Ctrl-C, so nothing is left running or listening.
+ */
+import { execa, type ResultPromise } from "execa";
+import { createWriteStream } from "node:fs";
+import { createServer } from "node:net";
+import { LpctlError } from "../core/errors.js";
+
+export interface Child {
+  name: string;
+  process: ResultPromise;
+  logFile: string;
+}
+
+export class Processes {
+  private readonly children: Child[] = [];
+  private readonly stoppers: (() => Promise<unknown>)[] = [];
+
+  /** Starts `command`; stdout and stderr go to `logFile`, and `onLine` sees stdout lines. */
+  spawn(
+    name: string,
+    command: string,
+    args: readonly string[],
+    opts: {
+      logFile: string;
+      env?: Record<string, string>;
+      cwd?: string;
+      onLine?: (line: string) => void;
+    },
+  ): Child {
+    const log = createWriteStream(opts.logFile, { flags: "a" });
+    const child = execa(command, args, {
+      reject: false,
+      buffer: false,
+      stdin: "ignore",
+      ...(opts.cwd !== undefined && { cwd: opts.cwd }),
+      env: opts.env ?? {},
+      extendEnv: true,
+    });
+    let partial = "";
+    child.stdout.on("data", (b: Buffer) => {
+      log.write(b);
+      const parts = (partial + b.toString("utf8")).split("\n");
+      partial = parts.pop() ?? "";
+      for (const p of parts) opts.onLine?.(p);
+    });
+    child.stderr.on("data", (b: Buffer) => log.write(b));
+    void child.finally(() => log.end());
+    const entry = { name, process: child, logFile: opts.logFile };
+    this.children.push(entry);
+    return entry;
+  }
+
+  /** Something else to undo on stop (a VM session). */
+  onStop(stop: () => Promise<unknown>): void {
+    this.stoppers.push(stop);
+  }
+
+  /** SIGTERM to every child (the forge and the app finish in-flight work), SIGKILL after 10 s. */
+  async stopAll(): Promise<void> {
+    const stoppers = this.stoppers.splice(0).reverse();
+    for (const stop of stoppers) await stop().catch(() => undefined);
+    const children = this.children.splice(0).reverse();
+    await Promise.all(
+      children.map(async (c) => {
+        if (c.process.exitCode !== null) return;
+        c.process.kill("SIGTERM");
+        const timer = setTimeout(() => c.process.kill("SIGKILL"), 10_000);
+        await c.process;
+        clearTimeout(timer);
+      }),
+    );
+  }
+}
+
+/** A free loopback port (the app's, known before the forge registers its webhook URL). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const addr = s.address();
+      s.close(() => {
+        if (addr && typeof addr === "object") resolve(addr.port);
+        else reject(new LpctlError("INTERNAL", "no loopback port"));
+      });
+    });
+  });
+}
+
+/** Polls `probe` until it returns a value; fails naming `what` after `timeoutMs`. */
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs: number,
+  everyMs = 1000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v !== undefined) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) {
+      throw new LpctlError(
+        "DEMO_FAILED",
+        `timed out after ${secsOf(timeoutMs)} waiting for ${what}`,
+        {
+          cause: last,
+        },
+      );
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+const secsOf = (ms: number) => `${String(Math.round(ms / 1000))} s`;
