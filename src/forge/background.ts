@@ -4,6 +4,16 @@
  */
 export class Background {
   private readonly running = new Set<Promise<unknown>>();
+  private readonly cancel = new AbortController();
+
+  /** Aborted when the forge stops without waiting for workflow runs (their jobs get SIGTERM). */
+  get runSignal(): AbortSignal {
+    return this.cancel.signal;
+  }
+
+  cancelRuns(): void {
+    this.cancel.abort();
+  }
 
   /** Tracks `work`; its failure is reported to `onError`, never thrown at nobody. */
   track(work: Promise<unknown>, onError: (e: unknown) => void = () => undefined): void {

@@ -41,7 +41,8 @@ export function forgeHandle(
     uploadsUrl: ctx.urls.uploads,
     port,
     adminToken,
-    async close() {
+    async close(opts = {}) {
+      if (opts.cancelRuns === true) ctx.background.cancelRuns();
       await ctx.background.idle();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -90,7 +90,12 @@ export interface Forge {
   readonly port: number;
   /** A site administrator's token (GHES site admin). */
   readonly adminToken: string;
-  close(): Promise<void>;
+  /**
+   * Stops after pending webhook deliveries and workflow runs finish; with
+   * `cancelRuns`, running workflow runs are cancelled first (their jobs'
+   * process groups get SIGTERM, the runs conclude `cancelled`).
+   */
+  close(opts?: { cancelRuns?: boolean }): Promise<void>;
   createUser(login: string, opts?: { siteAdmin?: boolean; email?: string }): Promise<CreatedUser>;
   createOrg(login: string, adminLogin: string): Promise<{ id: number; login: string }>;
   createTeam(org: string, name: string, members?: string[]): Promise<{ id: number; slug: string }>;

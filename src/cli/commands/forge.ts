@@ -82,7 +82,8 @@ export function registerForge(program: Command, ctx: CommandContext): void {
         process.once("SIGINT", resolve);
         process.once("SIGTERM", resolve);
       });
-      await forge.close();
+      // Like a runner going down: running jobs are cancelled, deliveries still go out.
+      await forge.close({ cancelRuns: true });
       ctx.output.err("forge stopped");
     });
 }

@@ -154,6 +154,7 @@ export class Orchestrator {
         workDir,
         host,
         runnerEnv: ctx.runnerEnv,
+        signal: ctx.background.runSignal,
         context: {
           repository: `${ownerOf(ctx.db, t.repo).login}/${t.repo.name}`,
           repositoryOwner: ownerOf(ctx.db, t.repo).login,

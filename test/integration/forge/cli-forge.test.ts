@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pushFiles } from "./areas-helpers.js";
 import { appJwt } from "./helpers.js";
 
 const MAIN = fileURLToPath(new URL("../../../src/cli/main.ts", import.meta.url));
@@ -93,4 +94,75 @@ describe("lpctl forge", () => {
     expect(apps.status).toBe(200);
     expect(await second.stop()).toBe(0);
   });
+
+  it("--actions runs workflows, and SIGTERM cancels a running job instead of waiting for it", async () => {
+    const data = await mkdtemp(path.join(os.tmpdir(), "lpctl-forge-actions-"));
+    const marker = path.join(data, "step-started");
+    const proc = execa(
+      "node",
+      [
+        OUT,
+        "forge",
+        "--port",
+        "0",
+        "--data",
+        data,
+        "--json",
+        "--actions",
+        "--runner-env",
+        `MARKER=${marker}`,
+      ],
+      { reject: false, buffer: false, cwd: dir },
+    );
+    const line = await new Promise<string>((resolve, reject) => {
+      let out = "";
+      proc.stdout?.on("data", (d: Buffer) => {
+        out += d.toString();
+        if (out.includes("\n")) resolve(out.split("\n")[0] ?? "");
+      });
+      proc.once("exit", () => reject(new TypeError(`lpctl forge exited: ${out}`)));
+    });
+    const info = JSON.parse(line) as { url: string; apiUrl: string; credentialsFile: string };
+    const { adminToken } = JSON.parse(
+      await readFile(path.resolve(dir, info.credentialsFile), "utf8"),
+    ) as {
+      adminToken: string;
+    };
+    const admin = { authorization: `token ${adminToken}`, "content-type": "application/json" };
+    await fetch(`${info.apiUrl}/admin/users`, {
+      method: "POST",
+      headers: admin,
+      body: '{"login":"alice"}',
+    });
+    const tok = (await (
+      await fetch(`${info.apiUrl}/admin/users/alice/authorizations`, {
+        method: "POST",
+        headers: admin,
+        body: "{}",
+      })
+    ).json()) as { token: string };
+    await fetch(`${info.apiUrl}/user/repos`, {
+      method: "POST",
+      headers: { authorization: `token ${tok.token}`, "content-type": "application/json" },
+      body: '{"name":"slow"}',
+    });
+    await pushFiles(info.url, tok.token, "alice/slow", {
+      ".github/workflows/slow.yml":
+        'on: push\njobs:\n  slow:\n    runs-on: ubuntu-latest\n    steps:\n      - run: touch "$MARKER" && sleep 600\n',
+    });
+    // The step is running once its marker exists (the runner passed --runner-env through).
+    for (let i = 0; i < 300 && !(await stat(marker).catch(() => undefined)); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(await stat(marker).catch(() => undefined)).toBeDefined();
+    const t0 = Date.now();
+    proc.kill("SIGTERM");
+    expect((await proc).exitCode).toBe(0);
+    // Seconds, not the step's 600: the job's process group was signalled.
+    expect(Date.now() - t0).toBeLessThan(60_000);
+    const left = await execa("pgrep", ["-f", "sleep 600"], { reject: false });
+    expect(left.stdout).toBe("");
+    const state = await readFile(path.join(data, "state.json"), "utf8");
+    expect(state).toContain('"cancelled"');
+  }, 120_000);
 });
