@@ -102,6 +102,8 @@ const record = {
   run: outcome.cached ? "cached" : "first",
   ok,
   totalSeconds: total,
+  forgeUrl: f?.url,
+  appPort: f?.appPort,
   steps: t.results.map((r) => ({ name: r.title, seconds: r.seconds, ok: r.ok })),
   pushToReleaseSeconds: outcome.pushToReleaseSeconds,
   releaseToHostPatchedSeconds: outcome.releaseToHostPatchedSeconds,

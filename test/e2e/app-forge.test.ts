@@ -23,6 +23,7 @@ import {
   addPatch,
   appManifest,
   authedUrl,
+  E2E_TOOL_CACHE,
   freePort,
   git,
   REPO_ROOT,
@@ -110,6 +111,7 @@ beforeAll(async () => {
     runnerEnv: {
       LPCTL_CACHE_DIR: process.env.LPCTL_CACHE_DIR ?? path.join(REPO_ROOT, ".cache/lpctl"),
       PATH: `/opt/livepatch-gitops/tools/usr/bin:${process.env.PATH ?? ""}`,
+      RUNNER_TOOL_CACHE: E2E_TOOL_CACHE,
     },
     onResponse: conformance.onResponse,
     onWebhook: conformance.onWebhook,

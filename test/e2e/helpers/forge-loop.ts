@@ -14,6 +14,14 @@ import type { AppManifest, Forge, RegisteredApp } from "../../../src/forge/index
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, "../../..");
 
+/**
+ * The demo test's data directory; its runner tool cache (lpctl's build per
+ * source tree) is shared with the forge loop test, so the suite runs
+ * `npm ci` and the build in a workflow job once, not in every job.
+ */
+export const E2E_DEMO_DATA = path.join(REPO_ROOT, ".cache/e2e-demo");
+export const E2E_TOOL_CACHE = path.join(E2E_DEMO_DATA, "tool-cache");
+
 /** A free loopback port (for the app, registered with the forge before it starts). */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -1,0 +1,114 @@
+/**
+ * `npm run demo` as a user runs it (its set-up aside: the suite's own):
+ * dist/demo/main.js end to end — forge and app processes, build.yml on the
+ * forge's runner, v1, the host VM syncing over HTTP, the pull request, the
+ * gate, v2 replacing v1 live — exit 0, the timings file, and nothing left
+ * listening afterwards. Then Ctrl-C in the middle stops everything.
+ */
+import { execa } from "execa";
+import { mkdtemp, readFile } from "node:fs/promises";
+import { connect } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { E2E_DEMO_DATA, REPO_ROOT } from "./helpers/forge-loop.js";
+
+interface DemoRecord {
+  ok: boolean;
+  run: string;
+  steps: { name: string; seconds: number; ok: boolean }[];
+  forgeUrl?: string;
+  appPort?: number;
+  pushToReleaseSeconds?: number;
+  v2ToHostPatchedSeconds?: number;
+}
+
+/** Whether anything accepts connections on 127.0.0.1:port. */
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect(port, "127.0.0.1");
+    s.once("connect", () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once("error", () => resolve(false));
+  });
+}
+
+const demo = (args: string[]) =>
+  execa("node", [path.join(REPO_ROOT, "dist/demo/main.js"), "--data", E2E_DEMO_DATA, ...args], {
+    cwd: REPO_ROOT,
+    reject: false,
+    all: true,
+  });
+
+beforeAll(async () => {
+  await execa("npm", ["run", "build"], { cwd: REPO_ROOT });
+  await execa("node", ["scripts/build-agent-bundle.mjs"], { cwd: REPO_ROOT });
+}, 300_000);
+
+describe("npm run demo", () => {
+  it("plays the whole loop, every check passing, and leaves nothing running", async () => {
+    const out = await mkdtemp(path.join(os.tmpdir(), "lpctl-demo-e2e-"));
+    const results = path.join(out, "demo.json");
+    const run = await demo(["--results", results]);
+    process.stderr.write(`[demo]\n${String(run.all)}\n`);
+    expect(run.exitCode, String(run.all)).toBe(0);
+    const text = String(run.all);
+    expect(text).toMatch(
+      /applied lp_debian_6_1_lab_1 \(2 patches, CVE-2026-10001, CVE-2026-10002\)/,
+    );
+    expect(text).toContain("alice's merge before review: HTTP 405");
+    expect(text).toContain("bob approving his own pull request: HTTP 422");
+    expect(text).toMatch(/\/proc\/loadavg: .* livepatched/);
+    expect(text).toContain("every check passed");
+
+    const record = JSON.parse(await readFile(results, "utf8")) as DemoRecord;
+    expect(record.ok).toBe(true);
+    expect(record.steps.map((s) => s.ok)).not.toContain(false);
+    expect(record.steps.map((s) => s.name)).toEqual([
+      "kernel debian-6.1-lab prepared",
+      "release signing key",
+      "forge and app running (separate processes)",
+      "acme/livepatches: alice pushes kernels/ and patches/ to main",
+      "push run on main builds every target → app publishes v1",
+      "host: lab kernel booted in qemu; its agent syncs v1 over HTTP",
+      "bob pushes loadavg-banner and opens a pull request",
+      "checks on pull request #1",
+      "the gate holds: no merge, no self-approval",
+      "carol approves " +
+        (/carol approves (\w{7})/.exec(text)?.[1] ?? "?") +
+        " → safety review passes",
+      "alice merges → push run → app publishes v2",
+      "host syncs v2: the cumulative module replaces v1, no reboot",
+    ]);
+    expect(record.pushToReleaseSeconds).toBeGreaterThan(0);
+    expect(record.v2ToHostPatchedSeconds).toBeGreaterThan(0);
+    const forgePort = Number(new URL(record.forgeUrl ?? "http://x:1").port);
+    expect(await listening(forgePort)).toBe(false);
+    expect(await listening(record.appPort ?? 1)).toBe(false);
+    const left = await execa("pgrep", ["-f", E2E_DEMO_DATA], { reject: false });
+    expect(left.stdout).toBe("");
+  }, 3_600_000);
+
+  it("Ctrl-C stops the forge and the app and exits 130", async () => {
+    const child = demo([]);
+    let text = "";
+    await new Promise<void>((resolve) => {
+      child.all?.on("data", (b: Buffer) => {
+        text += b.toString("utf8");
+        if (text.includes("✓ acme/livepatches")) resolve();
+      });
+    });
+    child.kill("SIGINT");
+    const res = await child;
+    expect(res.exitCode, String(res.all)).toBe(130);
+    const port = /forge (http:\/\/127\.0\.0\.1:(\d+))/.exec(text)?.[2];
+    const appPort = /on 127\.0\.0\.1:(\d+);/.exec(text)?.[1];
+    expect(port).toBeDefined();
+    expect(await listening(Number(port))).toBe(false);
+    expect(await listening(Number(appPort))).toBe(false);
+    const left = await execa("pgrep", ["-f", E2E_DEMO_DATA], { reject: false });
+    expect(left.stdout).toBe("");
+  }, 600_000);
+});
