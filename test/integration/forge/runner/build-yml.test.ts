@@ -28,10 +28,7 @@ function cheapBuildYml(text: string): string {
       "apt-get update -qq && apt-get install -y -qq --no-install-recommends git ca-certificates",
       "echo would install git ca-certificates",
     ],
-    [
-      "bash scripts/ci-tool.sh",
-      "mkdir -p dist/cli && cp ci/fake-lpctl.cjs dist/cli/main.js",
-    ],
+    ["bash scripts/ci-tool.sh", "mkdir -p dist/cli && cp ci/fake-lpctl.cjs dist/cli/main.js"],
   ];
   let out = text;
   for (const [from, to] of swaps) {
