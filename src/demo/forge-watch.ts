@@ -8,8 +8,12 @@ import { OWNER, REPO } from "./repository.js";
 const R = { owner: OWNER, repo: REPO };
 
 /** The latest release once it is whole (its signed manifest uploaded), if its tag is `tag`. */
-export async function wholeLatestRelease(kit: Octokit, tag: string) {
-  const res = await kit.rest.repos.getLatestRelease(R).catch(() => undefined);
+export async function wholeLatestRelease(
+  kit: Octokit,
+  tag: string,
+  repo: { owner: string; repo: string } = R,
+) {
+  const res = await kit.rest.repos.getLatestRelease(repo).catch(() => undefined);
   const names = res?.data.assets.map((a) => a.name) ?? [];
   return res?.data.tag_name === tag &&
     names.includes("manifest.json") &&

@@ -18,6 +18,7 @@ import { runCli } from "../../src/cli/run.js";
 import type { Manifest } from "../../src/core/manifest.js";
 import { startForge, type Forge, type RegisteredApp } from "../../src/forge/index.js";
 import { runWorkflow, workflowTriggers } from "../../src/forge/runner/index.js";
+import { wholeLatestRelease } from "../../src/demo/forge-watch.js";
 import { useForgeConformance } from "../helpers/forge-conformance.js";
 import {
   addPatch,
@@ -58,21 +59,8 @@ const kit = (who: string) =>
     log: { debug: quiet, info: quiet, warn: quiet, error: quiet },
   });
 
-/**
- * The release once it is whole: the latest, holding the signed full manifest
- * (the publisher uploads it last, then marks the release latest).
- */
-async function latestRelease(tag: string) {
-  const res = await kit("maintainer")
-    .rest.repos.getLatestRelease(REPO)
-    .catch(() => undefined);
-  const names = res?.data.assets.map((a) => a.name) ?? [];
-  return res?.data.tag_name === tag &&
-    names.includes("manifest.json") &&
-    names.includes("manifest.json.asc")
-    ? res.data
-    : undefined;
-}
+/** The release once it is whole: the latest, holding the signed full manifest (as the demo waits for it). */
+const latestRelease = (tag: string) => wholeLatestRelease(kit("maintainer"), tag, REPO);
 
 async function checkRun(sha: string, name: string, completed = true) {
   const { data } = await kit("maintainer").rest.checks.listForRef({

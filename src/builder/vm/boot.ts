@@ -60,6 +60,21 @@ export function composeInit(body: string): string {
   ].join("\n");
 }
 
+/** The busybox root, `files`, and /init made from `init`, packed into `dir`/initramfs.gz. */
+export async function packInitramfs(
+  dir: string,
+  files: readonly InitramfsFile[],
+  init: string,
+  gzipLevel: number,
+): Promise<{ path: string; bytes: number }> {
+  const all: InitramfsFile[] = [
+    ...(await baseRootFiles()),
+    ...files,
+    { path: "/init", content: composeInit(init), mode: 0o755 },
+  ];
+  return buildInitramfs(all, join(dir, "initramfs.gz"), { gzipLevel });
+}
+
 /**
  * Boots `bzImage` in qemu with a busybox initramfs plus `files`, and runs
  * `init` as the body of /init. Public API for the agent's VM tests.
@@ -77,14 +92,7 @@ export async function bootWithInit(o: BootOptions): Promise<BootResult> {
   const dir = await mkdtemp(join(tmpdir(), "lpctl-vm-"));
   try {
     const packStart = Date.now();
-    const files: InitramfsFile[] = [
-      ...(await baseRootFiles()),
-      ...(o.files ?? []),
-      { path: "/init", content: composeInit(o.init), mode: 0o755 },
-    ];
-    const initrd = await buildInitramfs(files, join(dir, "initramfs.gz"), {
-      gzipLevel: o.gzipLevel ?? 6,
-    });
+    const initrd = await packInitramfs(dir, o.files ?? [], o.init, o.gzipLevel ?? 6);
     const packMs = Date.now() - packStart;
     const run = await runQemu({
       bzImage: o.bzImage,

@@ -8,12 +8,11 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LpctlError } from "../../core/errors.js";
-import { composeInit } from "./boot.js";
-import { buildInitramfs, type InitramfsFile } from "./initramfs.js";
+import { packInitramfs } from "./boot.js";
+import type { InitramfsFile } from "./initramfs.js";
 import { parseMarkers, type ParsedMarkers, type TimedLine } from "./markers.js";
 import { consoleTail } from "./outcome.js";
 import { startQemu, type Accel, type GuestForward, type QemuRun } from "./qemu.js";
-import { baseRootFiles } from "./rootfs.js";
 
 export interface VmSessionOptions {
   bzImage: string;
@@ -46,14 +45,7 @@ export interface VmSession {
 
 export async function startVmSession(o: VmSessionOptions): Promise<VmSession> {
   const dir = await mkdtemp(join(tmpdir(), "lpctl-vm-session-"));
-  const files: InitramfsFile[] = [
-    ...(await baseRootFiles()),
-    ...(o.files ?? []),
-    { path: "/init", content: composeInit(o.init), mode: 0o755 },
-  ];
-  const initrd = await buildInitramfs(files, join(dir, "initramfs.gz"), {
-    gzipLevel: o.gzipLevel ?? 1,
-  });
+  const initrd = await packInitramfs(dir, o.files ?? [], o.init, o.gzipLevel ?? 1);
   const waiters = new Set<() => void>();
   const qemu = await startQemu({
     bzImage: o.bzImage,

@@ -6,11 +6,11 @@
  */
 import { execa, type ResultPromise } from "execa";
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { AppManifest, Forge, RegisteredApp } from "../../../src/forge/index.js";
+import { waitFor } from "../../../src/demo/processes.js";
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, "../../..");
 
@@ -22,43 +22,8 @@ export const REPO_ROOT = path.resolve(import.meta.dirname, "../../..");
 export const E2E_DEMO_DATA = path.join(REPO_ROOT, ".cache/e2e-demo");
 export const E2E_TOOL_CACHE = path.join(E2E_DEMO_DATA, "tool-cache");
 
-/** A free loopback port (for the app, registered with the forge before it starts). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const addr = s.address();
-      s.close(() => {
-        if (addr && typeof addr === "object") resolve(addr.port);
-        else reject(new Error("no port"));
-      });
-    });
-  });
-}
-
-/** Polls `probe` until it returns a value, or fails naming `what` after `timeoutMs`. */
-export async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs: number,
-  everyMs = 1000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`, { cause: last });
-    }
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
+// The demo's own helpers: a free loopback port, and polling with a deadline.
+export { freePort, waitFor } from "../../../src/demo/processes.js";
 
 /** This repository's app.yml with its webhook pointed at `hookUrl`. */
 export async function appManifest(hookUrl: string): Promise<AppManifest> {

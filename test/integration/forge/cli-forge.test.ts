@@ -32,16 +32,13 @@ afterAll(async () => {
 
 async function runForge(
   args: string[],
+  data = path.join(dir, "data"),
 ): Promise<{ info: Record<string, unknown>; stop: () => Promise<number | undefined> }> {
-  const proc = execa(
-    "node",
-    [OUT, "forge", "--port", "0", "--data", path.join(dir, "data"), "--json", ...args],
-    {
-      reject: false,
-      buffer: false,
-      cwd: dir,
-    },
-  );
+  const proc = execa("node", [OUT, "forge", "--port", "0", "--data", data, "--json", ...args], {
+    reject: false,
+    buffer: false,
+    cwd: dir,
+  });
   const line = await new Promise<string>((resolve, reject) => {
     let out = "";
     proc.stdout?.on("data", (d: Buffer) => {
@@ -98,31 +95,8 @@ describe("lpctl forge", () => {
   it("--actions runs workflows, and SIGTERM cancels a running job instead of waiting for it", async () => {
     const data = await mkdtemp(path.join(os.tmpdir(), "lpctl-forge-actions-"));
     const marker = path.join(data, "step-started");
-    const proc = execa(
-      "node",
-      [
-        OUT,
-        "forge",
-        "--port",
-        "0",
-        "--data",
-        data,
-        "--json",
-        "--actions",
-        "--runner-env",
-        `MARKER=${marker}`,
-      ],
-      { reject: false, buffer: false, cwd: dir },
-    );
-    const line = await new Promise<string>((resolve, reject) => {
-      let out = "";
-      proc.stdout?.on("data", (d: Buffer) => {
-        out += d.toString();
-        if (out.includes("\n")) resolve(out.split("\n")[0] ?? "");
-      });
-      proc.once("exit", () => reject(new TypeError(`lpctl forge exited: ${out}`)));
-    });
-    const info = JSON.parse(line) as { url: string; apiUrl: string; credentialsFile: string };
+    const forge = await runForge(["--actions", "--runner-env", `MARKER=${marker}`], data);
+    const info = forge.info as { url: string; apiUrl: string; credentialsFile: string };
     const { adminToken } = JSON.parse(
       await readFile(path.resolve(dir, info.credentialsFile), "utf8"),
     ) as {
@@ -156,8 +130,7 @@ describe("lpctl forge", () => {
     }
     expect(await stat(marker).catch(() => undefined)).toBeDefined();
     const t0 = Date.now();
-    proc.kill("SIGTERM");
-    expect((await proc).exitCode).toBe(0);
+    expect(await forge.stop()).toBe(0);
     // Seconds, not the step's 600: the job's process group was signalled.
     expect(Date.now() - t0).toBeLessThan(60_000);
     const left = await execa("pgrep", ["-f", "sleep 600"], { reject: false });
