@@ -51,6 +51,7 @@ export interface Host {
   bootId: string;
   sync(name: string): Promise<HostSync>;
   stop(): Promise<void>;
+  kill(): void;
 }
 
 export async function bootHost(o: {
@@ -88,6 +89,7 @@ export async function bootHost(o: {
       { path: "/etc/lpctl/keys/release.asc", content: o.publicKey },
     ],
     init: INIT,
+    cleanup: false,
     ...(o.onConsole && { onLine: (l: { text: string }) => o.onConsole?.(l.text) }),
   });
   try {
@@ -120,6 +122,7 @@ export async function bootHost(o: {
       stop: async () => {
         await session.stop();
       },
+      kill: () => session.kill(),
     };
   } catch (e) {
     await session.stop();

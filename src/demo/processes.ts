@@ -8,6 +8,16 @@ import { createWriteStream } from "node:fs";
 import { createServer } from "node:net";
 import { LpctlError } from "../core/errors.js";
 
+/**
+ * The demo handles SIGINT itself (stop everything, exit 130). execa's
+ * `cleanup` registers signal-exit, which re-raises a signal when it counts
+ * as many listeners as it has registrations: with exactly two children
+ * alive, Ctrl-C killed the demo on the spot and left the forge and app
+ * running. So no execa call in the demo process uses it; `Processes`
+ * kills what is left when the process exits instead.
+ */
+export const NO_SIGNAL_EXIT = { cleanup: false } as const;
+
 export interface Child {
   name: string;
   process: ResultPromise;
@@ -17,6 +27,15 @@ export interface Child {
 export class Processes {
   private readonly children: Child[] = [];
   private readonly stoppers: (() => Promise<unknown>)[] = [];
+  private readonly killers: (() => void)[] = [];
+
+  constructor() {
+    // The last resort (an exception nobody caught): SIGKILL whatever is still running.
+    process.once("exit", () => {
+      for (const c of this.children) c.process.kill("SIGKILL");
+      for (const k of this.killers) k();
+    });
+  }
 
   /** Starts `command`; stdout and stderr go to `logFile`, and `onLine` sees stdout lines. */
   spawn(
@@ -32,6 +51,7 @@ export class Processes {
   ): Child {
     const log = createWriteStream(opts.logFile, { flags: "a" });
     const child = execa(command, args, {
+      ...NO_SIGNAL_EXIT,
       reject: false,
       buffer: false,
       stdin: "ignore",
@@ -53,9 +73,10 @@ export class Processes {
     return entry;
   }
 
-  /** Something else to undo on stop (a VM session). */
-  onStop(stop: () => Promise<unknown>): void {
+  /** Something else to undo on stop (a VM session), and how to kill it at once on exit. */
+  onStop(stop: () => Promise<unknown>, kill?: () => void): void {
     this.stoppers.push(stop);
+    if (kill) this.killers.push(kill);
   }
 
   /** SIGTERM to every child (the forge and the app finish in-flight work), SIGKILL after 10 s. */

@@ -9,6 +9,7 @@ import { Octokit } from "@octokit/rest";
 import { execa } from "execa";
 import { copyFile, mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { NO_SIGNAL_EXIT } from "./processes.js";
 import type { ForgeInfo } from "./services.js";
 
 export const OWNER = "acme";
@@ -76,6 +77,7 @@ const gitEnv = (who: string, home: string) => ({
 /** git in `dir` as `who`, with a throwaway HOME and no credential helper. */
 export function git(dir: string, who: string, ...args: string[]) {
   return execa("git", ["-c", "credential.helper=", ...args], {
+    ...NO_SIGNAL_EXIT,
     cwd: dir,
     env: gitEnv(who, dir),
   });
@@ -98,6 +100,7 @@ export async function seedWorkingCopy(root: string, dir: string): Promise<string
     "git",
     ["ls-files", "-z", "--cached", "--others", "--exclude-standard"],
     {
+      ...NO_SIGNAL_EXIT,
       cwd: root,
     },
   );

@@ -11,7 +11,7 @@ import { createWriteStream, existsSync } from "node:fs";
 import { cp, mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { LpctlError } from "../core/errors.js";
-import { waitFor, type Processes } from "./processes.js";
+import { NO_SIGNAL_EXIT, waitFor, type Processes } from "./processes.js";
 import { completedCheck, runProgress, wholeLatestRelease } from "./forge-watch.js";
 import { agentBundlePath, bootHost, GUEST_FORGE, type HostSync } from "./host.js";
 import {
@@ -53,6 +53,7 @@ function check(ok: boolean, what: string): void {
 
 const lpctl = (p: DemoPaths, args: string[]) =>
   execa(process.execPath, [join(p.root, "dist/cli/main.js"), ...args], {
+    ...NO_SIGNAL_EXIT,
     env: { LPCTL_CACHE_DIR: p.kernelCache, PATH: `${p.toolsBin}:${process.env.PATH ?? ""}` },
     reject: false,
     all: true,
@@ -155,7 +156,10 @@ export async function runScenario(
         source,
         repository: FULL,
       });
-      procs.onStop(() => booted.stop());
+      procs.onStop(
+        () => booted.stop(),
+        () => booted.kill(),
+      );
       h.detail("lpctl sync");
       const s = await booted.sync("v1");
       showSync(h, s);

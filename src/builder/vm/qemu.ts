@@ -38,6 +38,8 @@ export interface QemuOptions {
   forward?: GuestForward;
   /** Keep stdin open so the caller can type on the guest's console (startQemu's `write`). */
   interactive?: boolean;
+  /** execa's kill-on-exit (default true); false when the caller kills qemu itself (demo/processes.ts says why). */
+  cleanup?: boolean;
 }
 
 export interface GuestForward {
@@ -144,6 +146,7 @@ export async function startQemu(o: QemuOptions): Promise<QemuHandle> {
 
   const child = execa(o.qemuBinary ?? "qemu-system-x86_64", qemuArgs(o, accel), {
     stdin: o.interactive === true ? "pipe" : "ignore",
+    cleanup: o.cleanup ?? true,
     buffer: false,
     reject: false,
   });

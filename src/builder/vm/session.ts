@@ -27,6 +27,8 @@ export interface VmSessionOptions {
   accel?: Accel;
   gzipLevel?: number;
   onLine?: (line: TimedLine) => void;
+  /** See QemuOptions.cleanup. */
+  cleanup?: boolean;
 }
 
 export interface VmSession {
@@ -40,6 +42,8 @@ export interface VmSession {
   tail(): string;
   /** Stops the guest (kills qemu) and removes the initramfs. */
   stop(): Promise<QemuRun>;
+  /** Kills qemu at once (for an exit handler; leaves the initramfs). */
+  kill(): void;
   initramfsBytes: number;
 }
 
@@ -53,6 +57,7 @@ export async function startVmSession(o: VmSessionOptions): Promise<VmSession> {
     memoryMb: o.memoryMb ?? 1024,
     timeoutMs: o.timeoutMs,
     interactive: true,
+    cleanup: o.cleanup ?? true,
     ...(o.forward && { forward: o.forward }),
     ...(o.append !== undefined && { append: o.append }),
     ...(o.accel !== undefined && { accel: o.accel }),
@@ -71,6 +76,7 @@ export async function startVmSession(o: VmSessionOptions): Promise<VmSession> {
   return {
     initramfsBytes: initrd.bytes,
     send: (command) => qemu.write(`${command}\n`),
+    kill: () => qemu.kill(),
     markers: () => parseMarkers(qemu.lines),
     tail,
     output: (name, timeoutMs) =>
