@@ -73,6 +73,18 @@ export class Processes {
     return entry;
   }
 
+  /** Throws when a child exited before stopAll asked it to (its log says why). */
+  check(): void {
+    for (const c of this.children) {
+      if (c.process.exitCode !== null || c.process.signalCode !== null) {
+        throw new LpctlError(
+          "DEMO_FAILED",
+          `the ${c.name} exited unexpectedly (${c.process.signalCode ?? `exit ${String(c.process.exitCode)}`}); see ${c.logFile}`,
+        );
+      }
+    }
+  }
+
   /** Something else to undo on stop (a VM session), and how to kill it at once on exit. */
   onStop(stop: () => Promise<unknown>, kill?: () => void): void {
     this.stoppers.push(stop);
@@ -125,6 +137,8 @@ export async function waitFor<T>(
       const v = await probe();
       if (v !== undefined) return v;
     } catch (e) {
+      // A demo failure (a child died) ends the wait; anything else is "not yet" (404s while polling).
+      if (e instanceof LpctlError && e.code === "DEMO_FAILED") throw e;
       last = e;
     }
     if (Date.now() > deadline) {

@@ -129,6 +129,7 @@ export async function runScenario(
     const rel = await waitFor(
       "release v1",
       async () => {
+        procs.check();
         h.detail(await runProgress(alice, mainSha));
         return wholeLatestRelease(alice, "v1");
       },
@@ -207,6 +208,7 @@ export async function runScenario(
       const run = await waitFor(
         name,
         async () => {
+          procs.check();
           h.detail(`${name} · ${await runProgress(alice, head).catch(() => "")}`);
           return completedCheck(alice, head, name);
         },
@@ -273,6 +275,7 @@ export async function runScenario(
     const rel = await waitFor(
       "release v2",
       async () => {
+        procs.check();
         h.detail(await runProgress(alice, data.sha));
         return wholeLatestRelease(alice, "v2");
       },
