@@ -8,12 +8,13 @@
  */
 import { execa } from "execa";
 import { createWriteStream, existsSync } from "node:fs";
-import { cp, mkdir, readFile } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { LpctlError } from "../core/errors.js";
+import { check, checkSynced, showSync } from "./checks.js";
+import { runProgress, wholeLatestRelease } from "./forge-watch.js";
+import { agentBundlePath, bootHost, GUEST_FORGE } from "./host.js";
 import { NO_SIGNAL_EXIT, waitFor, type Processes } from "./processes.js";
-import { completedCheck, runProgress, wholeLatestRelease } from "./forge-watch.js";
-import { agentBundlePath, bootHost, GUEST_FORGE, type HostSync } from "./host.js";
+import { pullRequestToRelease, RUN_WAIT, TARGET } from "./pull-request.js";
 import {
   createAccounts,
   FULL,
@@ -24,18 +25,13 @@ import {
   PEOPLE,
   protectMain,
   pushUrl,
-  REPO,
   seedWorkingCopy,
   type Tokens,
 } from "./repository.js";
 import { startAppProcess, startForgeProcess, type DemoPaths, type ForgeInfo } from "./services.js";
-import type { StepHandle, Timeline } from "./timeline.js";
+import type { Timeline } from "./timeline.js";
 
-export const TARGET = "debian-6.1-lab";
-const R = { owner: OWNER, repo: REPO };
-/** A cold kernel build happens before the forge starts; a workflow run with a warm cache takes minutes. */
-const RUN_WAIT = 30 * 60_000;
-const BRANCH = "loadavg-banner";
+export { TARGET };
 
 export interface DemoOutcome {
   forge?: ForgeInfo;
@@ -45,10 +41,6 @@ export interface DemoOutcome {
   mergeToReleaseSeconds?: number;
   v2ToHostPatchedSeconds?: number;
   cached: boolean;
-}
-
-function check(ok: boolean, what: string): void {
-  if (!ok) throw new LpctlError("DEMO_FAILED", what);
 }
 
 const lpctl = (p: DemoPaths, args: string[]) =>
@@ -125,7 +117,7 @@ export async function runScenario(
   const mainSha = (await git(wc, PEOPLE.maintainer, "rev-parse", "HEAD")).stdout.trim();
 
   const pushedAt = Date.now();
-  const v1 = await t.step("push run on main builds every target → app publishes v1", async (h) => {
+  await t.step("push run on main builds every target → app publishes v1", async (h) => {
     const rel = await waitFor(
       "release v1",
       async () => {
@@ -173,119 +165,18 @@ export async function runScenario(
     },
   );
   outcome.releaseToHostPatchedSeconds = (Date.now() - v1At) / 1000;
-  void v1;
 
-  const { pr, head } = await t.step(`bob pushes ${BRANCH} and opens a pull request`, async (h) => {
-    await git(wc, PEOPLE.author, "checkout", "-q", "-b", BRANCH);
-    await cp(join(p.root, "contrib/demo/loadavg-banner"), join(wc, "patches", BRANCH), {
-      recursive: true,
-    });
-    await git(wc, PEOPLE.author, "add", "-A");
-    await git(
-      wc,
-      PEOPLE.author,
-      "commit",
-      "-q",
-      "-m",
-      "patches: mark /proc/loadavg as live-patched (CVE-2026-10003)",
-    );
-    const sha = (await git(wc, PEOPLE.author, "rev-parse", "HEAD")).stdout.trim();
-    await git(wc, PEOPLE.author, "push", "-q", pushUrl(forge, tokens.author), BRANCH);
-    const { data } = await octokit(forge, tokens.author).rest.pulls.create({
-      ...R,
-      head: BRANCH,
-      base: "main",
-      title: "Mark /proc/loadavg as live-patched",
-      body: "Changes loadavg_proc_show() only. CVE-2026-10003 (made up for the demo).",
-    });
-    h.note(`${data.html_url} at ${sha.slice(0, 7)}`);
-    return { pr: data.number, head: sha };
+  const mergeToRelease = await pullRequestToRelease({
+    t,
+    p,
+    procs,
+    forge,
+    tokens,
+    alice,
+    wc,
   });
-
-  await t.step(`checks on pull request #${String(pr)}`, async (h) => {
-    const names = ["livepatch / lint", "livepatch / policy", `livepatch / build (${TARGET})`];
-    for (const name of names) {
-      const run = await waitFor(
-        name,
-        async () => {
-          procs.check();
-          h.detail(`${name} · ${await runProgress(alice, head).catch(() => "")}`);
-          return completedCheck(alice, head, name);
-        },
-        RUN_WAIT,
-        2000,
-      );
-      h.note(`${name}: ${run.conclusion ?? "?"} — ${run.output.title ?? ""}`);
-      check(
-        run.conclusion === "success",
-        `${name} concluded ${run.conclusion ?? "?"}: ${run.output.summary ?? ""}`,
-      );
-    }
-    const gate = await completedCheck(alice, head, GATE);
-    h.note(
-      `${GATE}: ${gate?.conclusion ?? "pending"} — ${gate?.output.summary ?? "waiting for a reviewer"}`,
-    );
-    check(gate?.conclusion !== "success", "the safety review passed before anyone approved");
-  });
-
-  await t.step("the gate holds: no merge, no self-approval", async (h) => {
-    const merge = await alice.rest.pulls.merge({ ...R, pull_number: pr }).then(
-      () => 200,
-      (e: { status?: number }) => e.status ?? 0,
-    );
-    check(merge === 405, `merging before review answered ${String(merge)}, expected 405`);
-    h.note(`alice's merge before review: HTTP ${String(merge)} (branch protection)`);
-    const self = await octokit(forge, tokens.author)
-      .rest.pulls.createReview({ ...R, pull_number: pr, event: "APPROVE", commit_id: head })
-      .then(
-        () => 200,
-        (e: { status?: number }) => e.status ?? 0,
-      );
-    check(
-      self === 422,
-      `bob approving his own pull request answered ${String(self)}, expected 422`,
-    );
-    h.note(`bob approving his own pull request: HTTP ${String(self)}`);
-  });
-
-  await t.step(`carol approves ${head.slice(0, 7)} → safety review passes`, async (h) => {
-    await octokit(forge, tokens.reviewer).rest.pulls.createReview({
-      ...R,
-      pull_number: pr,
-      event: "APPROVE",
-      commit_id: head,
-      body: "Reviewed: one function, no data layout change.",
-    });
-    const gate = await waitFor(
-      "the safety review",
-      async () => {
-        const run = await completedCheck(alice, head, GATE);
-        return run?.conclusion === "success" ? run : undefined;
-      },
-      120_000,
-    );
-    h.note(`${GATE}: ${gate.output.summary ?? ""}`);
-  });
-
-  const mergedAt = Date.now();
-  await t.step("alice merges → push run → app publishes v2", async (h) => {
-    const { data } = await alice.rest.pulls.merge({ ...R, pull_number: pr, merge_method: "merge" });
-    check(data.merged, "the merge did not happen");
-    h.note(`merge commit ${data.sha.slice(0, 7)}`);
-    const rel = await waitFor(
-      "release v2",
-      async () => {
-        procs.check();
-        h.detail(await runProgress(alice, data.sha));
-        return wholeLatestRelease(alice, "v2");
-      },
-      RUN_WAIT,
-      2000,
-    );
-    h.note(`${rel.html_url}: ${rel.assets.length} assets`);
-  });
+  outcome.mergeToReleaseSeconds = mergeToRelease;
   const v2At = Date.now();
-  outcome.mergeToReleaseSeconds = (v2At - mergedAt) / 1000;
 
   await t.step("host syncs v2: the cumulative module replaces v1, no reboot", async (h) => {
     const s = await host.booted.sync("v2");
@@ -303,23 +194,4 @@ export async function runScenario(
     h.note(`same boot (boot id ${s.bootId.slice(0, 8)}…); v1's module was replaced and unloaded`);
   });
   outcome.v2ToHostPatchedSeconds = (Date.now() - v2At) / 1000;
-}
-
-function showSync(h: StepHandle, s: HostSync): void {
-  for (const l of s.sync.trim().split("\n")) h.note(`host$ lpctl sync   ${l}`);
-  for (const l of s.status.trim().split("\n")) h.note(`host$ lpctl status ${l}`);
-  for (const l of s.observed.trim().split("\n")) h.note(`host$ cat ${l}`);
-}
-
-function checkSynced(s: HostSync, version: string, cves: string[]): void {
-  check(s.exitCode === 0, `lpctl sync in the VM exited ${String(s.exitCode)}:\n${s.sync}`);
-  const st = s.statusJson as { patchState?: string; cves?: string[] };
-  check(
-    st.patchState === "applied",
-    `${version}: status says ${st.patchState ?? "?"}:\n${s.status}`,
-  );
-  check(
-    JSON.stringify(st.cves ?? []) === JSON.stringify(cves),
-    `${version}: status lists CVEs ${JSON.stringify(st.cves)}, expected ${JSON.stringify(cves)}`,
-  );
 }

@@ -1,0 +1,28 @@
+/** The demo's checks: each step asserts what it shows; a failed one ends the demo. */
+import { LpctlError } from "../core/errors.js";
+import type { HostSync } from "./host.js";
+import type { StepHandle } from "./timeline.js";
+
+export function check(ok: boolean, what: string): void {
+  if (!ok) throw new LpctlError("DEMO_FAILED", what);
+}
+
+/** The host's sync, status and observed files, under the step. */
+export function showSync(h: StepHandle, s: HostSync): void {
+  for (const l of s.sync.trim().split("\n")) h.note(`host$ lpctl sync   ${l}`);
+  for (const l of s.status.trim().split("\n")) h.note(`host$ lpctl status ${l}`);
+  for (const l of s.observed.trim().split("\n")) h.note(`host$ cat ${l}`);
+}
+
+export function checkSynced(s: HostSync, version: string, cves: string[]): void {
+  check(s.exitCode === 0, `lpctl sync in the VM exited ${String(s.exitCode)}:\n${s.sync}`);
+  const st = s.statusJson as { patchState?: string; cves?: string[] };
+  check(
+    st.patchState === "applied",
+    `${version}: status says ${st.patchState ?? "?"}:\n${s.status}`,
+  );
+  check(
+    JSON.stringify(st.cves ?? []) === JSON.stringify(cves),
+    `${version}: status lists CVEs ${JSON.stringify(st.cves)}, expected ${JSON.stringify(cves)}`,
+  );
+}
