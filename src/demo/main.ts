@@ -120,7 +120,9 @@ if (ok && flags.keep && f && outcome.tokens) {
   t.say("");
   t.say("--keep: the forge, the app and the host VM stay up. Try:");
   t.say(`  git clone ${f.url}/${FULL}.git /tmp/livepatches`);
-  t.say(`  curl -s ${f.apiUrl}/repos/${FULL}/releases/latest | head -20`);
+  t.say(
+    `  curl -s ${f.apiUrl}/repos/${FULL}/releases/latest | jq '{tag_name, assets: [.assets[].name]}'`,
+  );
   t.say(`  curl -sL ${f.url}/${FULL}/releases/latest/download/manifest.json -o /tmp/manifest.json`);
   t.say(
     `  curl -sL ${f.url}/${FULL}/releases/latest/download/manifest.json.asc -o /tmp/manifest.json.asc`,

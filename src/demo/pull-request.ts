@@ -79,6 +79,19 @@ export async function pullRequestToRelease(c: LoopContext): Promise<number> {
         run.conclusion === "success",
         `${name} concluded ${run.conclusion ?? "?"}: ${run.output.summary ?? ""}`,
       );
+      if (name === "livepatch / lint") {
+        // The plan is in the app's one comment on the pull request, not a check run.
+        const plan = await waitFor(
+          "the app's comment with the plan",
+          () => planOf(alice, pr),
+          60_000,
+        );
+        for (const row of plan) h.note(`plan: ${row}`);
+        check(
+          plan.some((r) => r.startsWith(TARGET)),
+          `the plan does not build ${TARGET}`,
+        );
+      }
     }
     const gate = await completedCheck(alice, head, GATE);
     h.note(
@@ -144,4 +157,16 @@ export async function pullRequestToRelease(c: LoopContext): Promise<number> {
     h.note(`${rel.html_url}: ${rel.assets.length} assets`);
   });
   return (Date.now() - mergedAt) / 1000;
+}
+
+/** The plan rows (`target — why`) of the app's comment on pull request `pr`, once it has them. */
+async function planOf(kit: Octokit, pr: number): Promise<string[] | undefined> {
+  const { data } = await kit.rest.issues.listComments({ ...R, issue_number: pr });
+  const body = data.find((cm) => cm.user?.type === "Bot")?.body ?? "";
+  const section = body.split("### Plan")[1]?.split("\n###")[0];
+  if (section === undefined) return undefined;
+  const rows = [...section.matchAll(/^\| `([^`]+)` \| (.*) \|$/gm)].map(
+    (m) => `${m[1] ?? ""} — ${m[2] ?? ""}`,
+  );
+  return rows.length > 0 ? rows : undefined;
 }
