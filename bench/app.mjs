@@ -171,7 +171,7 @@ await forge.waitIdle();
 
 const gh = new Octokit({ auth: author.token, baseUrl: forge.apiUrl, log });
 const repo = { owner: "acme", repo: "livepatches" };
-const fixture = "test/fixtures/e2e/loadavg-banner";
+const fixture = "contrib/demo/loadavg-banner";
 const latencies = [];
 for (let i = 0; i < PRS; i++) {
   await git("checkout", "-q", "-B", `p${i}`, "main");
