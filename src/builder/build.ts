@@ -111,7 +111,23 @@ export async function buildModule(o: BuildOptions): Promise<BuildResult> {
       run = { exitCode: 0, lines: reused.lines };
     } else {
       progress.phase("kpatch-build", `${kpatchVersion} -n ${name}`);
-      run = await kpatch();
+      run = await runKpatchBuild(o.runner, {
+        kpatchBuild,
+        tree: prepared.tree,
+        pristineVmlinux: join(prepared.pristine, "vmlinux"),
+        // The tree's own .config: another path would be copied over it, making make reconfigure.
+        config: join(prepared.tree, ".config"),
+        jobs,
+        name,
+        outDir,
+        patchFiles,
+        cacheDir: kpatchCache,
+        // Prepare's own compiler flags: kpatch-build then finds the original tree up to date.
+        env: prepared.make.env,
+        logFile: join(outDir, "build.log"),
+        onLine: (l) => progress.line(l),
+        onSpawn: (pid) => treeLock.addPid(pid),
+      });
       if (key !== undefined && run.exitCode === 0 && existsSync(modulePath)) {
         await keepForReuse(o.cacheDir, key, modulePath, run.lines);
       }
@@ -119,25 +135,6 @@ export async function buildModule(o: BuildOptions): Promise<BuildResult> {
   } finally {
     await treeLock.release();
     await rm(staging, { recursive: true, force: true });
-  }
-  async function kpatch() {
-    return runKpatchBuild(o.runner, {
-      kpatchBuild,
-      tree: prepared.tree,
-      pristineVmlinux: join(prepared.pristine, "vmlinux"),
-      // The tree's own .config: another path would be copied over it, making make reconfigure.
-      config: join(prepared.tree, ".config"),
-      jobs,
-      name,
-      outDir,
-      patchFiles,
-      cacheDir: kpatchCache,
-      // Prepare's own compiler flags: kpatch-build then finds the original tree up to date.
-      env: prepared.make.env,
-      logFile: join(outDir, "build.log"),
-      onLine: (l) => progress.line(l),
-      onSpawn: (pid) => treeLock.addPid(pid),
-    });
   }
   const parsed = parseKpatchOutput(run.lines.join("\n"));
   const ok = run.exitCode === 0 && existsSync(modulePath);
