@@ -20,7 +20,10 @@ export function zodProblems(
 ): Problem[] {
   return error.issues.map((issue) => {
     let message = issue.message;
-    if (issue.code === "unrecognized_keys") {
+    if (issue.code === "unrecognized_keys" && secondKind(issue.path, issue.keys)) {
+      // zod reports the first kind's branch: "unknown field 'path'" beside 'debian'.
+      message = UNION_FORMS.source;
+    } else if (issue.code === "unrecognized_keys") {
       message = `unknown field(s) ${issue.keys.map((k) => `'${k}'`).join(", ")}`;
     } else if (issue.code === "invalid_type" && issue.expected === "string") {
       message = /received number|received boolean/.test(issue.message)
@@ -39,6 +42,13 @@ const UNION_FORMS: Record<string, string> = {
   config:
     "config must be either 'file: NAME' or 'base: tinyconfig|defconfig|allnoconfig' (with an optional 'fragment: NAME')",
 };
+
+const SOURCE_KINDS = new Set(["debian", "tarball", "path"]);
+
+/** An extra key of `source:` that is itself a source kind: two kinds were given. */
+function secondKind(path: readonly PropertyKey[], keys: readonly string[]): boolean {
+  return fieldPath(path) === "source" && keys.some((k) => SOURCE_KINDS.has(k));
+}
 
 /** What a union field allows, instead of zod's "Invalid input". */
 function unionMessage(path: readonly PropertyKey[], branches: z.core.$ZodIssue[][]): string {

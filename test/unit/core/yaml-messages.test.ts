@@ -61,6 +61,17 @@ describe("YAML problems say where and what is allowed", () => {
     ]);
   });
 
+  it("says to choose one source kind when the second comes after the first", () => {
+    const text = textOf(TARGET_YAML).replace(
+      /(source:\n(?: {2}.*\n)+)/,
+      "$1  path: /usr/src/linux\n",
+    );
+    expect(text).toMatch(/version: .*\n {2}path: \/usr\/src\/linux\n/);
+    expect(lines(withTarget(text))).toEqual([
+      `SCHEMA_INVALID ${TARGET_YAML}: source: source must have exactly one kind; choose one of debian, tarball, path`,
+    ]);
+  });
+
   it("says to quote a number where a string is needed", () => {
     const text = textOf(TARGET_YAML).replace("release: 6.1.192", "release: 6.1");
     expect(lines(withTarget(text))).toEqual([
