@@ -9,12 +9,14 @@ export async function runBuildLint(
   patches: readonly LivePatch[],
   runner: Runner,
   print: (line: string) => void,
+  kpatchBuild?: string,
 ): Promise<BuildLint> {
   try {
     const lint = await lintPrepared(
       prepared,
       patches.flatMap((p) => p.files),
       runner,
+      kpatchBuild,
     );
     print(`lint: ${lint.errors} error(s), ${lint.warnings} warning(s) on the target's source`);
     for (const f of lint.findings)

@@ -6,6 +6,8 @@
 import { join } from "node:path";
 import type { BuildLint } from "../core/build-report.js";
 import { lintPatch } from "../core/lint/lint.js";
+import type { KpatchTraits } from "../core/lint/source-facts.js";
+import { readKpatchTraits } from "./kpatch-traits.js";
 import { gatherSourceFacts } from "./lint-source.js";
 import type { Runner } from "./runner.js";
 import { dirSourceTree, type SourceTree } from "./source-tree.js";
@@ -19,7 +21,7 @@ export function preparedSourceTree(tree: string, pristine: string, runner: Runne
   const saved = dirSourceTree(pristine, runner);
   return {
     read: (path) => (FROM_PRISTINE.has(path) ? saved.read(path) : src.read(path)),
-    grep: (pattern) => src.grep(pattern),
+    grep: (pattern, dir) => src.grep(pattern, dir),
   };
 }
 
@@ -27,10 +29,12 @@ export function preparedSourceTree(tree: string, pristine: string, runner: Runne
 export async function lintForBuild(
   tree: SourceTree,
   files: readonly { path: string; text: string }[],
+  kpatch?: KpatchTraits,
 ): Promise<BuildLint> {
   const facts = await gatherSourceFacts(
     tree,
     files.map((f) => f.text),
+    kpatch,
   );
   const findings = files.flatMap((f, i) => lintPatch(f.path, f.text, facts[i]));
   const errors = findings.filter((f) => f.severity === "error").length;
@@ -38,10 +42,16 @@ export async function lintForBuild(
 }
 
 /** Default wiring for buildModule: the prepared kernel's tree and pristine files. */
-export function lintPrepared(
+export async function lintPrepared(
   prepared: { tree: string; pristine: string },
   files: readonly { path: string; text: string }[],
   runner: Runner,
+  kpatchBuild?: string,
 ): Promise<BuildLint> {
-  return lintForBuild(preparedSourceTree(prepared.tree, join(prepared.pristine), runner), files);
+  const kpatch = kpatchBuild === undefined ? undefined : await readKpatchTraits(kpatchBuild);
+  return lintForBuild(
+    preparedSourceTree(prepared.tree, join(prepared.pristine), runner),
+    files,
+    kpatch,
+  );
 }

@@ -100,7 +100,7 @@ export async function buildModule(o: BuildOptions): Promise<BuildResult> {
   try {
     // Under the tree lock: another build's kpatch-build patches these sources in place.
     progress.phase("lint", "source-aware, on the prepared tree");
-    lint = await runBuildLint(prepared, patches, o.runner, (l) => progress.line(l));
+    lint = await runBuildLint(prepared, patches, o.runner, (l) => progress.line(l), kpatchBuild);
     const key = reuseEnabled(o.env)
       ? reuseKey({ kernelKey: prepared.key, kpatchVersion, name, patches: digests })
       : undefined;

@@ -38,7 +38,16 @@ const SIGNATURES: readonly Signature[] = [
   {
     rule: "syscall-define",
     warning: false,
-    re: new RegExp(`${DO_SYS.source} doesn't have patchable function entry`),
+    re: new RegExp(
+      `${DO_SYS.source} (?:doesn't have patchable function entry|has no fentry/mcount call)`,
+    ),
+  },
+  // A notrace function, or one built without -pg (kpatch-build 0.9.9's words), or a
+  // noinstr one: its .noinstr.text section is shared, not a function section.
+  {
+    rule: "untraceable-function",
+    warning: false,
+    re: /function \S+ has no fentry\/mcount call|changed section \.noinstr\.text not selected/,
   },
   {
     rule: "inline-function-change",

@@ -6,12 +6,13 @@
  */
 import { parseDiff, type DiffFile } from "../core/diff.js";
 import { applyDiffFile } from "../core/lint/expand.js";
-import { configValues, objectHome } from "../core/lint/kbuild.js";
-import { keyOf, JUMP_LABEL } from "../core/lint/rules/jump-label.js";
+import { configValues, dirHome, objectHome, untracedBy } from "../core/lint/kbuild.js";
+import { JUMP_LABEL, siteKey, siteOf, type Site } from "../core/lint/rules/jump-label.js";
 import {
   kernelVersion,
   systemMapSymbols,
   type KeyHome,
+  type KpatchTraits,
   type SourceFacts,
   type StaticKeyFacts,
 } from "../core/lint/source-facts.js";
@@ -27,57 +28,115 @@ function diffsOf(texts: readonly string[]): DiffFile[] {
   });
 }
 
-/** Static keys named in the patches' lines and in the patched files (a widened hunk sees them). */
-function keysUsed(diffs: DiffFile[], originals: Iterable<string>): Set<string> {
-  const keys = new Set<string>();
+/** Jump-label and static-call sites named in the patches' lines and in the patched files (a widened hunk sees them). */
+function sitesUsed(diffs: DiffFile[], originals: Iterable<string>): Map<string, Site> {
+  const sites = new Map<string, Site>();
   const scan = (text: string) => {
     if (!JUMP_LABEL.test(text)) return;
-    const k = keyOf(text);
-    if (k !== undefined) keys.add(k);
+    const site = siteOf(text);
+    if (site !== undefined) sites.set(siteKey(site), site);
   };
   for (const d of diffs) for (const h of d.hunks) for (const l of h.lines) scan(l.text);
   for (const text of originals) for (const line of text.split("\n")) scan(line);
-  return keys;
+  return sites;
 }
 
 // DEFINE_STATIC_KEY_FALSE(name), DEFINE_STATIC_KEY_MAYBE(CONFIG_X, name), ...
 const defineKey = (names: string) =>
   `DEFINE_STATIC_KEY_[A-Z_]+\\(([A-Z0-9_]+,[[:space:]]*)?(${names})[[:space:]]*[,)]`;
+// DEFINE_STATIC_CALL(name, func), DEFINE_STATIC_CALL_NULL(name, type), DEFINE_STATIC_CALL_RET0(...)
+const defineCall = (names: string) =>
+  `DEFINE_STATIC_CALL(_NULL|_RET0)?\\([[:space:]]*(${names})[[:space:]]*,`;
 
-/** How the target builds the object of the `.c` file at `path`. */
+/** A Makefile of the tree: the directory's `Kbuild` when it has one, as kbuild reads it. */
+async function makefileOf(tree: SourceTree, dir: string): Promise<string | undefined> {
+  return (await tree.read(`${dir}Kbuild`)) ?? (await tree.read(`${dir}Makefile`));
+}
+
+/**
+ * How the target builds the object of the `.c` file at `path`: its own
+ * directory's Makefile, then every parent directory that names the
+ * subdirectory (`obj-$(CONFIG_X) += sub/`) must build it too.
+ */
 async function homeOf(
   tree: SourceTree,
   path: string,
   config: ReadonlyMap<string, string>,
+  depth = 0,
 ): Promise<KeyHome> {
   const slash = path.lastIndexOf("/");
-  const makefile = await tree.read(`${path.slice(0, slash + 1)}Makefile`);
+  const makefile = await makefileOf(tree, path.slice(0, slash + 1));
   const object = `${path.slice(slash + 1).replace(/\.c$/, "")}.o`;
-  return makefile === undefined ? "unknown" : objectHome(object, makefile, config);
+  if (makefile === undefined) return "unknown";
+  let home = objectHome(object, makefile, config);
+  if (home === "not-built" && depth === 0) {
+    // A unity build: kernel/sched/build_utility.c has #include "clock.c".
+    const base = path.slice(slash + 1).replace(/\./g, "\\.");
+    const [host] = await tree.grep(`#include[[:space:]]+"${base}"`, path.slice(0, slash + 1));
+    if (host !== undefined && host.path !== path) return homeOf(tree, host.path, config, 1);
+  }
+  const parts = path.split("/").slice(0, -1);
+  for (let i = parts.length - 1; i > 0 && home !== "not-built"; i--) {
+    const parent = await makefileOf(tree, `${parts.slice(0, i).join("/")}/`);
+    if (parent === undefined) break;
+    const dir = dirHome(`${parts[i]}/`, parent, config);
+    if (dir === "not-built") home = "not-built";
+    else if (dir === "module" && home === "vmlinux") home = "module";
+  }
+  return home;
 }
 
-/** Where each key is defined (one grep over the tree for all of them) and how it is built. */
+/** Where each key and static call is defined (one grep each over the tree) and how it is built. */
 async function locateKeys(
   tree: SourceTree,
-  keys: Set<string>,
+  sites: Map<string, Site>,
   config: ReadonlyMap<string, string> | undefined,
   symbols: ReadonlySet<string> | undefined,
 ): Promise<Map<string, StaticKeyFacts>> {
   const out = new Map<string, StaticKeyFacts>();
-  if (keys.size === 0) return out;
   const found = new Map<string, string>();
-  const names = [...keys].map(escape).join("|");
-  const parse = new RegExp(defineKey(names).replaceAll("[[:space:]]", "\\s"));
-  for (const m of await tree.grep(defineKey(names))) {
-    const key = parse.exec(m.match)?.[2];
-    if (key !== undefined && !found.has(key)) found.set(key, m.path);
-  }
-  for (const key of keys) {
+  const search = async (kind: Site["kind"], define: (names: string) => string) => {
+    const names = [...sites.values()].filter((s) => s.kind === kind).map((s) => s.name);
+    if (names.length === 0) return;
+    const parse = new RegExp(define(names.join("|")).replaceAll("[[:space:]]", "\\s"));
+    for (const m of await tree.grep(define(names.join("|")))) {
+      const name = parse.exec(m.match)?.[2];
+      const key = name === undefined ? undefined : siteKey({ kind, name });
+      if (key !== undefined && !found.has(key)) found.set(key, m.path);
+    }
+  };
+  await search("jump-label", defineKey);
+  await search("static-call", defineCall);
+  for (const [key, site] of sites) {
     const file = found.get(key);
+    // The static call's key is the __SCK__<name> symbol in vmlinux.
+    const symbol = site.kind === "static-call" ? `__SCK__${site.name}` : site.name;
     let home: StaticKeyFacts["home"] = "unknown";
-    if (symbols?.has(key)) home = "vmlinux";
+    if (symbols?.has(symbol)) home = "vmlinux";
     else if (file !== undefined && config !== undefined) home = await homeOf(tree, file, config);
+    // A built tree's System.map lists every key vmlinux has, local ones too: a
+    // definition it lacks is compiled out (an #ifdef the Makefile cannot show).
+    if (symbols !== undefined && !symbols.has(symbol) && home !== "module") home = "not-built";
     out.set(key, file === undefined ? { home } : { file, home });
+  }
+  return out;
+}
+
+/** Why each patched `.c` file's object has no fentry calls, per its directory's Makefile. */
+async function untracedObjects(
+  tree: SourceTree,
+  paths: Iterable<string>,
+  config: ReadonlyMap<string, string>,
+): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const path of paths) {
+    const slash = path.lastIndexOf("/");
+    const dir = path.slice(0, slash + 1);
+    const makefile = await makefileOf(tree, dir);
+    if (makefile === undefined) continue;
+    const object = `${path.slice(slash + 1).replace(/\.c$/, "")}.o`;
+    const line = untracedBy(object, makefile, config);
+    if (line !== undefined) out.set(path, `${dir}Makefile: ${line}`);
   }
   return out;
 }
@@ -85,11 +144,13 @@ async function locateKeys(
 /**
  * Reads what the source-aware lint needs for a series of patches from
  * `tree`: one SourceFacts per patch, in order, each seeing the files as the
- * earlier patches of the series left them.
+ * earlier patches of the series left them. `kpatch` is the kpatch-build that
+ * will build them, when known.
  */
 export async function gatherSourceFacts(
   tree: SourceTree,
   patchTexts: readonly string[],
+  kpatch?: KpatchTraits,
 ): Promise<SourceFacts[]> {
   const diffs = diffsOf(patchTexts);
   const current = new Map<string, string | undefined>();
@@ -112,16 +173,23 @@ export async function gatherSourceFacts(
   const symbols = map === undefined ? undefined : systemMapSymbols(map);
   const config = dotConfig === undefined ? undefined : configValues(dotConfig);
   const originals = perPatch.flatMap((files) => [...files.values()]);
-  const staticKeys = await locateKeys(tree, keysUsed(diffs, originals), config, symbols);
+  const staticKeys = await locateKeys(tree, sitesUsed(diffs, originals), config, symbols);
   const version = makefile === undefined ? undefined : kernelVersion(makefile);
   const objects = new Map<string, KeyHome>();
-  for (const path of new Set(perPatch.flatMap((files) => [...files.keys()]))) {
-    if (config !== undefined && path.endsWith(".c"))
-      objects.set(path, await homeOf(tree, path, config));
-  }
+  const sources = [...new Set(perPatch.flatMap((files) => [...files.keys()]))].filter((p) =>
+    p.endsWith(".c"),
+  );
+  if (config !== undefined)
+    for (const path of sources) objects.set(path, await homeOf(tree, path, config));
+  const untraced = config === undefined ? undefined : await untracedObjects(tree, sources, config);
   return perPatch.map((files) => {
     const facts: SourceFacts = { files, staticKeys, objects };
-    if (config !== undefined) facts.jumpLabels = config.get("CONFIG_JUMP_LABEL") === "y";
+    if (config !== undefined) {
+      facts.jumpLabels = config.get("CONFIG_JUMP_LABEL") === "y";
+      facts.modversions = config.get("CONFIG_MODVERSIONS") === "y";
+    }
+    if (untraced !== undefined) facts.untraced = untraced;
+    if (kpatch !== undefined) facts.kpatch = kpatch;
     if (version !== undefined) facts.version = version;
     if (symbols !== undefined) facts.vmlinuxSymbols = symbols;
     return facts;

@@ -3,7 +3,7 @@
  * interface so unit tests hand in fixture trees, and a default that reads a
  * directory and searches it with grep (argument array, no shell).
  */
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { LpctlError } from "../core/errors.js";
 import type { Runner } from "./runner.js";
@@ -11,13 +11,28 @@ import type { Runner } from "./runner.js";
 export interface SourceTree {
   /** Text of a file relative to the tree root, or undefined when it does not exist. */
   read(path: string): Promise<string | undefined>;
-  /** Every match of the extended regex in the tree's `*.c` files, with its tree-relative path. */
-  grep(pattern: string): Promise<{ path: string; match: string }[]>;
+  /**
+   * Every match of the extended regex in the tree's `*.c` files (only those
+   * directly in directory `dir`, "kernel/sched/", when given), with its
+   * tree-relative path.
+   */
+  grep(pattern: string, dir?: string): Promise<{ path: string; match: string }[]>;
 }
 
 /** Tree paths must stay inside the tree: no absolute paths, no `..`. */
 export function insideTree(path: string): boolean {
   return path !== "" && !path.startsWith("/") && !path.split("/").includes("..");
+}
+
+/** The `*.c` files directly in `abs`, as tree paths under `dir`. */
+async function cFilesIn(abs: string, dir: string): Promise<string[]> {
+  try {
+    const names = await readdir(abs);
+    return names.filter((n) => n.endsWith(".c")).map((n) => `${dir}${n}`);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw e;
+  }
 }
 
 /** The tree at `root`, searched with `grep -rEoH`. */
@@ -32,10 +47,13 @@ export function dirSourceTree(root: string, runner: Runner): SourceTree {
         throw e;
       }
     },
-    async grep(pattern) {
-      const r = await runner.run("grep", ["-rEoH", "--include=*.c", "-e", pattern, "."], {
-        cwd: root,
-      });
+    async grep(pattern, dir) {
+      if (dir !== undefined && !insideTree(dir)) return [];
+      const args =
+        dir === undefined
+          ? ["-rEoH", "--include=*.c", "-e", pattern, "."]
+          : ["-EoH", "-d", "skip", "-e", pattern, "--", ...(await cFilesIn(join(root, dir), dir))];
+      const r = await runner.run("grep", args, { cwd: root });
       // grep exits 1 when nothing matched; 2 is a real error.
       if (r.exitCode > 1) {
         throw new LpctlError(

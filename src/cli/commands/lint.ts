@@ -5,7 +5,9 @@
  */
 import type { Command } from "commander";
 import { plural } from "../../core/plural.js";
+import { readKpatchTraits } from "../../builder/kpatch-traits.js";
 import { gatherSourceFacts } from "../../builder/lint-source.js";
+import { findKpatchBuild } from "../../builder/tools.js";
 import { compareFindings, formatLocation, type Finding } from "../../core/lint/finding.js";
 import { lintEntry } from "../../core/lint/lint-entry.js";
 import type { LintResult } from "../../core/lint/lint.js";
@@ -66,6 +68,12 @@ export function lintInputs(
   return { findings: sorted, errors, warnings: sorted.length - errors };
 }
 
+/** The kpatch-build a build would use (the source-aware lint's jump-label verdict depends on it). */
+async function kpatchInUse(env: NodeJS.ProcessEnv) {
+  const path = await findKpatchBuild(env).catch(() => undefined);
+  return path === undefined ? undefined : readKpatchTraits(path);
+}
+
 export function registerLint(program: Command, ctx: CommandContext): void {
   program
     .command("lint")
@@ -85,7 +93,10 @@ export function registerLint(program: Command, ctx: CommandContext): void {
       const texts = inputs.flatMap((x) => ("entry" in x ? [x.entry.text ?? ""] : []));
       let facts;
       try {
-        facts = tree === undefined ? undefined : await gatherSourceFacts(tree, texts);
+        facts =
+          tree === undefined
+            ? undefined
+            : await gatherSourceFacts(tree, texts, await kpatchInUse(process.env));
       } finally {
         await source?.release();
       }

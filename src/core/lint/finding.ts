@@ -14,6 +14,7 @@ export type RuleId =
   | "static-initializer-change"
   | "signature-change"
   | "inline-function-change"
+  | "untraceable-function"
   | "static-local-removed"
   | "once-macro"
   | "jump-label-or-static-call"

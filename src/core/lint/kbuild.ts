@@ -52,3 +52,51 @@ export function objectHome(
   }
   return best;
 }
+
+/**
+ * How a parent Makefile descends into subdirectory `sub` ("events/"):
+ * `obj-y += events/` (vmlinux), `obj-$(CONFIG_X) += events/` per the config.
+ * A parent that does not name it (the top level and arch Makefiles use
+ * `core-y` and the like) says nothing: "unknown".
+ */
+export function dirHome(
+  sub: string,
+  makefile: string,
+  config: ReadonlyMap<string, string>,
+): KeyHome {
+  let found = false;
+  let best: KeyHome = "not-built";
+  for (const line of logicalLines(makefile)) {
+    const m = /^\s*(obj|subdir)-(y|m|\$\(CONFIG_\w+\))\s*[:+]?=\s*(.*)$/.exec(line);
+    if (!m || !m[3].split(/\s+/).includes(sub)) continue;
+    found = true;
+    const v = valueOf(m[2], config);
+    if (v === "y") return "vmlinux";
+    if (v === "m") best = "module";
+  }
+  return found ? best : "unknown";
+}
+
+// The flags that give every function its fentry call (CC_FLAGS_FTRACE is "-pg -mfentry …").
+const FTRACE_FLAGS = /(^|\s)(-pg|\$\(CC_FLAGS_FTRACE\))(\s|$)/;
+
+/**
+ * The Makefile line that builds `object` without fentry calls, if any:
+ * `CFLAGS_REMOVE_tsc.o = -pg`, or `ccflags-remove-$(CONFIG_X) += $(CC_FLAGS_FTRACE)`
+ * for the whole directory. kpatch-build cannot patch such functions.
+ */
+export function untracedBy(
+  object: string,
+  makefile: string,
+  config: ReadonlyMap<string, string>,
+): string | undefined {
+  const own = `CFLAGS_REMOVE_${object}`;
+  for (const line of logicalLines(makefile)) {
+    const m =
+      /^\s*(CFLAGS_REMOVE_[\w.-]+|ccflags-remove-(y|\$\(CONFIG_\w+\)))\s*[:+]?=\s*(.*)$/.exec(line);
+    if (!m || !FTRACE_FLAGS.test(m[3])) continue;
+    if (m[1] === own) return line.trim();
+    if (m[2] !== undefined && valueOf(m[2], config) === "y") return line.trim();
+  }
+  return undefined;
+}

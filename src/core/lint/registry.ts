@@ -12,6 +12,7 @@ import { signatureChange } from "./rules/signature.js";
 import { staticInitializerChange } from "./rules/static-initializer.js";
 import { staticLocalRemoved } from "./rules/static-local.js";
 import { syscallDefine } from "./rules/syscall.js";
+import { untraceableFunction } from "./rules/untraceable.js";
 
 export const RULES: readonly Rule[] = [
   unsupportedPath,
@@ -21,6 +22,7 @@ export const RULES: readonly Rule[] = [
   staticInitializerChange,
   signatureChange,
   inlineFunctionChange,
+  untraceableFunction,
   staticLocalRemoved,
   onceMacro,
   jumpLabelOrStaticCall,

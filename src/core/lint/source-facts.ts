@@ -14,6 +14,14 @@ export interface StaticKeyFacts {
   home: KeyHome;
 }
 
+/** What the kpatch-build that will build the patch does (src/builder/kpatch-traits.ts). */
+export interface KpatchTraits {
+  /** The kpatch-build script read. */
+  path: string;
+  /** It passes --klp-arch to create-diff-object for every kernel: no jump label is supported. */
+  forcesKlpArch: boolean;
+}
+
 export interface SourceFacts {
   /** `VERSION.PATCHLEVEL` from the tree's Makefile. */
   version?: { major: number; minor: number };
@@ -21,10 +29,19 @@ export interface SourceFacts {
   files: ReadonlyMap<string, string>;
   /** Function symbols of the built vmlinux (System.map); absent for an unbuilt tree. */
   vmlinuxSymbols?: ReadonlySet<string>;
-  /** Static keys (and static-call keys by call name) the patch uses. */
+  /** Static keys the patch uses by name, and static calls as `static_call:<name>` (see siteKey). */
   staticKeys: ReadonlyMap<string, StaticKeyFacts>;
   /** CONFIG_JUMP_LABEL from the target's .config; without it static_branch_*() is a plain load. */
   jumpLabels?: boolean;
+  /** The kpatch-build that builds the patch; absent when none was found. */
+  kpatch?: KpatchTraits;
+  /** CONFIG_MODVERSIONS from the target's .config; without it no exported symbol has a CRC. */
+  modversions?: boolean;
+  /**
+   * Patched `.c` files whose object is compiled without fentry calls, with the
+   * Makefile line that says so (`CFLAGS_REMOVE_tsc.o = -pg`).
+   */
+  untraced?: ReadonlyMap<string, string>;
   /** How the target builds each patched `.c` file's object, when .config and Makefile tell. */
   objects?: ReadonlyMap<string, KeyHome>;
 }

@@ -14,6 +14,12 @@ import { loadBuildInputs } from "../../../src/builder/build-inputs.js";
 import { prepareKernel, type PreparedKernel } from "../../../src/builder/prepare.js";
 import { execaRunner } from "../../../src/builder/runner.js";
 import { BuildReportSchema } from "../../../src/core/build-report.js";
+import { preparedSourceTree } from "../../../src/builder/build-lint.js";
+import { readKpatchTraits } from "../../../src/builder/kpatch-traits.js";
+import { gatherSourceFacts } from "../../../src/builder/lint-source.js";
+import { dirSourceTree } from "../../../src/builder/source-tree.js";
+import { findKpatchBuild } from "../../../src/builder/tools.js";
+import { lintPatch } from "../../../src/core/lint/lint.js";
 import { CACHE, recordingRunner, REPO, tmpRepo } from "./helpers.js";
 
 const TARGET = "debian-6.1-lab";
@@ -76,6 +82,34 @@ describe("kernel prepare (real kernel build)", () => {
     expect(again.dir).toBe(prepared.dir);
     expect(runner.commands).not.toContain("make");
     expect(Date.now() - t0).toBeLessThan(5000);
+  });
+});
+
+describe("the source-aware lint on the real prepared tree", () => {
+  // test/fixtures/lint-src/tree is a cut of this tree; the whole tree (every
+  // Makefile, a grep over all of it, the full System.map) must decide the same.
+  const LINT_SRC = join(REPO, "test/fixtures/lint-src");
+  it.each([
+    ["notrace-declared", ["jump-label-or-static-call", "untraceable-function"]],
+    ["untraced-object", ["untraceable-function"]],
+    ["jump-label-vmlinux-key-array", ["jump-label-or-static-call"]],
+    ["jump-label-unbuilt-key", ["jump-label-or-static-call"]],
+    ["static-call-changed-function", []],
+    ["include-other", []],
+    ["init-split-declaration", ["init-code"]],
+    ["static-local-removed-above-context", ["static-local-removed"]],
+  ])("%s: %j", async (name, rules) => {
+    const text = readFileSync(join(LINT_SRC, "cases", `${name}.patch`), "utf8");
+    const kpatch = await readKpatchTraits(await findKpatchBuild(process.env));
+    const real = preparedSourceTree(prepared.tree, prepared.pristine, execaRunner);
+    const cut = dirSourceTree(join(LINT_SRC, "tree"), execaRunner);
+    const verdicts = async (tree: typeof real) => {
+      const [facts] = await gatherSourceFacts(tree, [text], kpatch);
+      return lintPatch(name, text, facts).map((f) => [f.file, f.startLine, f.severity, f.rule]);
+    };
+    const onReal = await verdicts(real);
+    expect(onReal.filter((f) => f[2] === "error").map((f) => f[3])).toEqual(rules);
+    expect(onReal).toEqual(await verdicts(cut));
   });
 });
 

@@ -16,15 +16,17 @@ const patch = (name: string) => ({
 describe("the build's source-aware lint", () => {
   it("puts the findings decided on the tree in the report's lint field", async () => {
     const tree = dirSourceTree(join(DIR, "tree"), execaRunner);
-    const lint = await lintForBuild(tree, [
-      patch("init-split-declaration"),
-      patch("jump-label-vmlinux-key-added"),
-    ]);
+    const files = [patch("init-split-declaration"), patch("jump-label-vmlinux-key-added")];
+    // An upstream kpatch-build keeps a jump label on a vmlinux key on Linux 6.1 ...
+    const lint = await lintForBuild(tree, files, { path: "kpatch-build", forcesKlpArch: false });
     expect(BuildLintSchema.parse(lint)).toEqual(lint);
     expect(lint).toMatchObject({ sourceAware: true, errors: 1, warnings: 0 });
     expect(lint.findings.map((f) => [f.patch, f.rule])).toEqual([
       ["patches/init-split-declaration/0001-init-split-declaration.patch", "init-code"],
     ]);
+    // ... Debian's, which forces --klp-arch, refuses it.
+    const debian = await lintForBuild(tree, files, { path: "kpatch-build", forcesKlpArch: true });
+    expect(debian.findings.map((f) => f.rule)).toEqual(["init-code", "jump-label-or-static-call"]);
   });
 
   it("never fails the build: a tree it cannot read is recorded as 'failed'", async () => {

@@ -50,6 +50,7 @@ const KPATCH_LINES: Record<string, string[] | null> = {
     "ERROR: 0001-unsupported-path.patch: unsupported patch to lib/: lib/string_helpers.c",
   ],
   "include-added": ["ERROR: Version disagreement for symbol saved_command_line"],
+  "untraceable-function": ["common.o: changed section .noinstr.text not selected for inclusion"],
   // kpatch-build builds these; only the review sees the danger.
   "data-structure-change": null,
   "signature-change": null,

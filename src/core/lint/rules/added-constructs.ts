@@ -1,6 +1,7 @@
 /** Rules triggered by a construct the patch adds, wherever it appears. */
 import { addedMatches, type Hit, type Rule } from "../rule.js";
 import { memoize } from "../view.js";
+import { SOURCE_HINT } from "./source-hint.js";
 
 const ONCE =
   /\b(printk_once|printk_deferred_once|pr_[a-z]+_once|dev_[a-z]+_once|netdev_[a-z]+_once|WARN_ONCE|WARN_ON_ONCE|DO_ONCE|DO_ONCE_LITE|DO_ONCE_LITE_IF)\s*\(/;
@@ -57,10 +58,14 @@ export const newExportedSymbol: Rule = {
 };
 
 // include-added: genksyms sees more types, so exported symbol CRCs can change.
+// Only with CONFIG_MODVERSIONS: without it no symbol has a CRC, and kpatch-build
+// compares none (its "Version disagreement" check runs only for MODVERSIONS).
 export const includeAdded: Rule = {
   id: "include-added",
   cOnly: true,
   check(h) {
+    const modversions = h.file.facts?.modversions;
+    if (modversions === false) return [];
     const gone = memoize(
       h.file,
       "old-includes",
@@ -78,7 +83,7 @@ export const includeAdded: Rule = {
     return single(
       lines,
       "warning",
-      "#include added: the extra definitions can change exported symbols' CRCs ('Version disagreement for symbol …') and the module may fail to load; copy just the needed declarations into the .c file, or wrap the include in #ifndef __GENKSYMS__",
+      `#include added: the extra definitions can change exported symbols' CRCs ('Version disagreement for symbol …') and the module may fail to load${modversions === true ? " (the target's .config sets CONFIG_MODVERSIONS)" : SOURCE_HINT.replace(/^;/, "; whether the target has CONFIG_MODVERSIONS is undecided:")}; copy just the needed declarations into the .c file, or wrap the include in #ifndef __GENKSYMS__`,
     );
   },
 };

@@ -2,7 +2,7 @@
 import { changesInFunctions, type Hit, type Rule } from "../rule.js";
 import { memoize, type FileView } from "../view.js";
 
-const INIT_FN = /\b__(init|exit|meminit|cpuinit|devinit|devexit)\b/;
+export const INIT_FN = /\b__(init|exit|meminit|cpuinit|devinit|devexit)\b/;
 const INIT_DATA =
   /\b(__initdata|__initconst|__exitdata|__meminitdata|__initdata_memblock|__setup|early_param)\b/;
 const INITCALL =

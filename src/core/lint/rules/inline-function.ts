@@ -30,7 +30,11 @@ function firstTime(file: FileView, name: string): boolean {
  * A static, non-__init function of an object built into vmlinux that System.map
  * lacks: only then does its absence mean the compiler inlined it.
  */
-function inlinedStatic(file: FileView, fn: FunctionScope, symbols?: ReadonlySet<string>): boolean {
+export function inlinedStatic(
+  file: FileView,
+  fn: FunctionScope,
+  symbols?: ReadonlySet<string>,
+): boolean {
   if (!file.widened || symbols === undefined || symbols.has(fn.name)) return false;
   if (!/^static\b/.test(fn.header) || /\b__(init|exit)\b/.test(fn.header)) return false;
   return file.facts?.objects?.get(file.path) === "vmlinux";

@@ -11,7 +11,7 @@ function allChanged(h: HunkView) {
   return [...h.oldSide, ...h.newSide].filter((l) => l.line.kind !== "context");
 }
 
-function unsupportedReason(path: string): string | undefined {
+export function unsupportedReason(path: string): string | undefined {
   if (VDSO.test(path)) {
     return "the vDSO is mapped into user space and built outside vmlinux, so a kernel live patch cannot change it; ship this fix in a kernel update instead";
   }

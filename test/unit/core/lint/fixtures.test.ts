@@ -55,6 +55,7 @@ const CASES: [fixture: string, expected: Expected[]][] = [
   ["new-exported-symbol", [["fs/proc/generic.c", 583, 583, "error", "new-exported-symbol"]]],
   ["include-added", [["fs/proc/cmdline.c", 5, 5, "warning", "include-added"]]],
   ["context-unknown", [["kernel/sys.c", 2451, 2451, "warning", "context-unknown"]]],
+  ["untraceable-function", [["kernel/entry/common.c", 121, 121, "error", "untraceable-function"]]],
 ];
 
 describe("lint rules on real kernel patches", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { configValues, objectHome } from "../../../../src/core/lint/kbuild.js";
+import { configValues, dirHome, objectHome, untracedBy } from "../../../../src/core/lint/kbuild.js";
 import { kernelVersion, systemMapSymbols } from "../../../../src/core/lint/source-facts.js";
 
 const config = configValues('CONFIG_A=y\nCONFIG_B=m\n# CONFIG_C is not set\nCONFIG_S="x"\n');
@@ -26,5 +26,32 @@ describe("where kbuild puts an object", () => {
     expect(kernelVersion("nothing")).toBeUndefined();
     const syms = systemMapSymbols("ffffffff81000000 T _stext\nffffffff81001000 t foo.isra.0\n");
     expect([...syms]).toEqual(["_stext", "foo"]);
+  });
+
+  it.each([
+    ["obj-y += events/\n", "vmlinux"],
+    ["obj-$(CONFIG_A) += events/ other/\n", "vmlinux"],
+    ["obj-$(CONFIG_B) += events/\n", "module"],
+    ["obj-$(CONFIG_C) += events/\n", "not-built"],
+    ["obj-$(CONFIG_C) += events/\nobj-$(CONFIG_A) += events/\n", "vmlinux"],
+    ["obj-y += eventsx/ events.o\n", "unknown"],
+    ["core-y += events/\n", "unknown"],
+  ])("a parent Makefile %j descends into events/ for %s", (makefile, home) => {
+    expect(dirHome("events/", makefile, config)).toBe(home);
+  });
+
+  it.each([
+    ["CFLAGS_REMOVE_a.o = -pg\n", "CFLAGS_REMOVE_a.o = -pg"],
+    ["CFLAGS_REMOVE_a.o = $(CC_FLAGS_FTRACE)\n", "CFLAGS_REMOVE_a.o = $(CC_FLAGS_FTRACE)"],
+    [
+      "ccflags-remove-$(CONFIG_A) += $(CC_FLAGS_FTRACE)\n",
+      "ccflags-remove-$(CONFIG_A) += $(CC_FLAGS_FTRACE)",
+    ],
+    ["ccflags-remove-$(CONFIG_C) += $(CC_FLAGS_FTRACE)\n", undefined],
+    ["CFLAGS_REMOVE_b.o = -pg\n", undefined],
+    ["CFLAGS_REMOVE_a.o = -pgx -fstack-protector\n", undefined],
+    ["CFLAGS_a.o = -pg\n", undefined],
+  ])("%j builds a.o without fentry calls: %s", (makefile, line) => {
+    expect(untracedBy("a.o", makefile, config)).toBe(line);
   });
 });

@@ -9,6 +9,12 @@ import { lintPatch } from "../../../../src/core/lint/lint.js";
 
 const DIR = join(import.meta.dirname, "../../../fixtures/lint-src");
 const tree = dirSourceTree(join(DIR, "tree"), execaRunner);
+// The kpatch-build the lab runs (Debian's package): --klp-arch on every create-diff-object call.
+const DEBIAN_KPATCH = {
+  path: "/opt/livepatch-gitops/tools/usr/bin/kpatch-build",
+  forcesKlpArch: true,
+};
+const factsOf = (texts: string[], kpatch = DEBIAN_KPATCH) => gatherSourceFacts(tree, texts, kpatch);
 const text = (name: string) => readFileSync(join(DIR, "cases", `${name}.patch`), "utf8");
 const brief = (fs: ReturnType<typeof lintPatch>) =>
   fs.map((f) => [f.file, f.startLine, f.endLine, f.severity, f.rule]);
@@ -40,11 +46,8 @@ const CASES: [name: string, diffOnly: Expected[], withSource: Expected[]][] = [
     [["kernel/sched/core.c", 4498, 4498, "error", "static-initializer-change"]],
   ],
   ["include-livepatch", [], []],
-  [
-    "include-other",
-    [["fs/proc/cmdline.c", 4, 4, "warning", "include-added"]],
-    [["fs/proc/cmdline.c", 4, 4, "warning", "include-added"]],
-  ],
+  // The lab target has no CONFIG_MODVERSIONS: no CRC can disagree.
+  ["include-other", [["fs/proc/cmdline.c", 4, 4, "warning", "include-added"]], []],
   [
     "init-one-line",
     [["fs/proc/cmdline.c", 16, 16, "error", "init-code"]],
@@ -66,24 +69,29 @@ const CASES: [name: string, diffOnly: Expected[], withSource: Expected[]][] = [
     [["kernel/resource.c", 1109, 1112, "error", "init-code"]],
   ],
   [
+    // The lab has no CONFIG_SCHEDSTATS: neither the key nor the function is built.
     "jump-label-existing-key",
     [],
-    [["kernel/sched/core.c", 4547, 4547, "warning", "inline-function-change"]],
+    [
+      ["kernel/sched/core.c", 4543, 4543, "warning", "jump-label-or-static-call"],
+      ["kernel/sched/core.c", 4547, 4547, "warning", "inline-function-change"],
+    ],
   ],
   [
     "jump-label-unbuilt-key",
     [["fs/proc/cmdline.c", 9, 9, "error", "jump-label-or-static-call"]],
     [["fs/proc/cmdline.c", 9, 9, "error", "jump-label-or-static-call"]],
   ],
+  // Debian's kpatch-build refuses every jump label, vmlinux keys too (kpatch-logs/lint).
   [
     "jump-label-vmlinux-key-added",
     [["fs/proc/meminfo.c", 43, 43, "error", "jump-label-or-static-call"]],
-    [],
+    [["fs/proc/meminfo.c", 43, 43, "error", "jump-label-or-static-call"]],
   ],
   [
     "jump-label-vmlinux-key-array",
     [["fs/proc/array.c", 441, 441, "error", "jump-label-or-static-call"]],
-    [],
+    [["fs/proc/array.c", 441, 441, "error", "jump-label-or-static-call"]],
   ],
   ["line-count-kept", [], []],
   ["line-shift-with-change", [], []],
@@ -122,19 +130,67 @@ const CASES: [name: string, diffOnly: Expected[], withSource: Expected[]][] = [
   ],
   ["static-local-one-use-removed", [["fs/coredump.c", 844, 844, "warning", "context-unknown"]], []],
   ["static-local-still-used", [], []],
+  [
+    // x86_pmu_get_event_constraints is a static call vmlinux defines (__SCK__ in System.map).
+    "static-call-vmlinux-key",
+    [["arch/x86/events/core.c", 2385, 2390, "error", "jump-label-or-static-call"]],
+    [["arch/x86/events/core.c", 2385, 2385, "warning", "inline-function-change"]],
+  ],
+  [
+    // The static call's key is in vmlinux: kpatch-build keeps it (kpatch-logs/lint).
+    "static-call-changed-function",
+    [["arch/x86/events/core.c", 2235, 2235, "warning", "jump-label-or-static-call"]],
+    [],
+  ],
+  [
+    // sched_clock_running is a vmlinux key (clock.c is #included by build_utility.c).
+    "notrace-declared",
+    [
+      ["kernel/sched/clock.c", 108, 108, "error", "jump-label-or-static-call"],
+      ["kernel/sched/clock.c", 108, 108, "error", "untraceable-function"],
+    ],
+    [
+      ["kernel/sched/clock.c", 108, 108, "error", "jump-label-or-static-call"],
+      ["kernel/sched/clock.c", 108, 108, "error", "untraceable-function"],
+    ],
+  ],
+  // kernel/Makefile: CFLAGS_REMOVE_irq_work.o = $(CC_FLAGS_FTRACE)
+  ["untraced-object", [], [["kernel/irq_work.c", 294, 294, "error", "untraceable-function"]]],
+  [
+    "header-inline-helper",
+    [
+      ["fs/proc/internal.h", 103, 103, "warning", "header-change"],
+      ["fs/proc/internal.h", 103, 103, "warning", "inline-function-change"],
+    ],
+    [
+      ["fs/proc/internal.h", 103, 103, "warning", "header-change"],
+      ["fs/proc/internal.h", 103, 103, "warning", "inline-function-change"],
+    ],
+  ],
+  [
+    "signature-static",
+    [
+      ["fs/proc/array.c", 301, 301, "warning", "signature-change"],
+      ["fs/proc/array.c", 328, 332, "warning", "inline-function-change"],
+    ],
+    [
+      ["fs/proc/array.c", 301, 301, "warning", "signature-change"],
+      ["fs/proc/array.c", 328, 332, "warning", "inline-function-change"],
+    ],
+  ],
 ];
 
 describe("source-aware lint on real 6.1.192 patches", () => {
   it.each(CASES)("%s", async (name, diffOnly, withSource) => {
     const t = text(name);
     expect(brief(lintPatch(name, t))).toEqual(diffOnly);
-    const [facts] = await gatherSourceFacts(tree, [t]);
+    const [facts] = await factsOf([t]);
     expect(brief(lintPatch(name, t, facts))).toEqual(withSource);
   });
 
   it("says which rule of the split __init function decided it, and why", async () => {
     const t = text("init-split-declaration");
-    const [facts] = await gatherSourceFacts(tree, [t]);
+    const [facts] = await factsOf([t]);
     const [f] = lintPatch("p", t, facts);
     expect(f.message).toContain("__reserve_region_with_split() is __init/__exit code");
     const [d] = lintPatch("p", t);
@@ -143,7 +199,7 @@ describe("source-aware lint on real 6.1.192 patches", () => {
 
   it("names where an unsupported key lives and how the target's .config builds it", async () => {
     const t = text("jump-label-unbuilt-key");
-    const [facts] = await gatherSourceFacts(tree, [t]);
+    const [facts] = await factsOf([t]);
     expect(facts.staticKeys.get("delayacct_key")).toEqual({
       file: "kernel/delayacct.c",
       home: "not-built",
@@ -152,27 +208,64 @@ describe("source-aware lint on real 6.1.192 patches", () => {
   });
 
   it("finds keys defined with DEFINE_STATIC_KEY_MAYBE(CONFIG_X, key) and built into vmlinux", async () => {
-    const [facts] = await gatherSourceFacts(tree, [text("jump-label-vmlinux-key-added")]);
+    const [facts] = await factsOf([text("jump-label-vmlinux-key-added")]);
     expect(facts.staticKeys.get("init_on_alloc")).toEqual({
       file: "mm/page_alloc.c",
       home: "vmlinux",
     });
   });
 
-  it("accepts any built key when the target has no CONFIG_JUMP_LABEL (the lab target)", async () => {
+  it("accepts any built key when the target has no CONFIG_JUMP_LABEL", async () => {
     const t = text("jump-label-vmlinux-key-added");
-    const [facts] = await gatherSourceFacts(tree, [t]);
-    expect(facts.jumpLabels).toBe(false);
+    const [facts] = await factsOf([t]);
+    // The lab target has jump labels.
+    expect(facts.jumpLabels).toBe(true);
     const noVmlinuxKey = { ...facts, staticKeys: new Map() };
-    expect(lintPatch("p", t, noVmlinuxKey)).toEqual([]);
-    expect(lintPatch("p", t, { ...noVmlinuxKey, jumpLabels: true })[0].rule).toBe(
-      "jump-label-or-static-call",
+    expect(lintPatch("p", t, { ...noVmlinuxKey, jumpLabels: false })).toEqual([]);
+    expect(lintPatch("p", t, noVmlinuxKey)[0].rule).toBe("jump-label-or-static-call");
+  });
+
+  it("refuses a static call whose key a module defines, naming the file", async () => {
+    const t = text("static-call-vmlinux-key");
+    const [facts] = await factsOf([t]);
+    const key = "static_call:x86_pmu_get_event_constraints";
+    expect(facts.staticKeys.get(key)).toEqual({ file: "arch/x86/events/core.c", home: "vmlinux" });
+    const inModule = new Map(facts.staticKeys).set(key, {
+      file: "arch/x86/events/core.c",
+      home: "module",
+    });
+    const f = lintPatch("p", t, { ...facts, staticKeys: inModule }).find(
+      (x) => x.rule === "jump-label-or-static-call",
     );
+    expect(f?.severity).toBe("error");
+    expect(f?.message).toContain(
+      "static call 'x86_pmu_get_event_constraints' is defined in arch/x86/events/core.c, which the target's .config builds as a module",
+    );
+  });
+
+  it("says the include-added warning holds because the target has CONFIG_MODVERSIONS", async () => {
+    const t = text("include-other");
+    const [facts] = await factsOf([t]);
+    expect(facts.modversions).toBe(false);
+    const [f] = lintPatch("p", t, { ...facts, modversions: true });
+    expect(f.message).toContain("the target's .config sets CONFIG_MODVERSIONS");
+    expect(lintPatch("p", t)[0].message).toContain("CONFIG_MODVERSIONS is undecided");
+  });
+
+  it("on upstream kpatch-build, accepts a vmlinux key on Linux >= 5.8 and names the key otherwise", async () => {
+    const t = text("jump-label-vmlinux-key-added");
+    const upstream = { path: "kpatch-build", forcesKlpArch: false };
+    const [facts] = await factsOf([t], upstream);
+    expect(lintPatch("p", t, facts)).toEqual([]);
+    const [debian] = lintPatch("p", t, { ...facts, kpatch: DEBIAN_KPATCH });
+    expect(debian.message).toContain("runs create-diff-object with --klp-arch for every kernel");
+    const { kpatch: _, ...unknown } = facts;
+    expect(lintPatch("p", t, unknown)[0].message).toContain("no kpatch-build was found");
   });
 
   it("keeps the jump-label error for a vmlinux key on a kernel older than 5.8", async () => {
     const t = text("jump-label-vmlinux-key-added");
-    const [facts] = await gatherSourceFacts(tree, [t]);
+    const [facts] = await factsOf([t], { path: "kpatch-build", forcesKlpArch: false });
     const old = { ...facts, version: { major: 5, minor: 4 }, jumpLabels: true };
     const [f] = lintPatch("p", t, old);
     expect(f.rule).toBe("jump-label-or-static-call");
@@ -181,16 +274,17 @@ describe("source-aware lint on real 6.1.192 patches", () => {
 
   it("judges the second patch of a series on the file the first one left", async () => {
     const series = [text("series-1"), text("include-other")];
-    const facts = await gatherSourceFacts(tree, series);
+    const facts = await factsOf(series);
     expect(facts[1].files.get("fs/proc/cmdline.c")).toContain("seq_putc(m, ' ');");
-    expect(brief(lintPatch("2", series[1], facts[1]))).toEqual([
+    // As if the target had CONFIG_MODVERSIONS, so the include is reported on the new line 4.
+    expect(brief(lintPatch("2", series[1], { ...facts[1], modversions: true }))).toEqual([
       ["fs/proc/cmdline.c", 4, 4, "warning", "include-added"],
     ]);
   });
 
   it("reports a patch that does not match the source instead of guessing", async () => {
     const t = text("init-one-line").replace("proc_create_single(", "proc_create_data(");
-    const [facts] = await gatherSourceFacts(tree, [text("init-one-line")]);
+    const [facts] = await factsOf([text("init-one-line")]);
     const f = lintPatch("p", t, facts).find((x) => x.rule === "patch-file");
     expect(f?.message).toMatch(/hunk 1 does not match the target's source at line 16/);
   });
