@@ -49,10 +49,13 @@ export function dirSourceTree(root: string, runner: Runner): SourceTree {
     },
     async grep(pattern, dir) {
       if (dir !== undefined && !insideTree(dir)) return [];
+      const files = dir === undefined ? ["."] : await cFilesIn(join(root, dir), dir);
+      // Without a file operand grep would read stdin.
+      if (files.length === 0) return [];
       const args =
         dir === undefined
-          ? ["-rEoH", "--include=*.c", "-e", pattern, "."]
-          : ["-EoH", "-d", "skip", "-e", pattern, "--", ...(await cFilesIn(join(root, dir), dir))];
+          ? ["-rEoH", "--include=*.c", "-e", pattern, ...files]
+          : ["-EoH", "-d", "skip", "-e", pattern, "--", ...files];
       const r = await runner.run("grep", args, { cwd: root });
       // grep exits 1 when nothing matched; 2 is a real error.
       if (r.exitCode > 1) {

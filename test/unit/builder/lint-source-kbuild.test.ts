@@ -106,4 +106,17 @@ describe("source facts from kbuild files", () => {
     ]);
     expect(facts.modversions).toBe(true);
   });
+
+  it("searches one directory's .c files only; an empty, missing or outside one finds nothing", async () => {
+    const tree = treeOf({
+      "a/x.c": '#include "y.c"\n',
+      "a/sub/z.c": '#include "y.c"\n',
+      "b/README": "none\n",
+    });
+    const pattern = '#include[[:space:]]+"y\\.c"';
+    expect((await tree.grep(pattern, "a/")).map((m) => m.path)).toEqual(["a/x.c"]);
+    expect(await tree.grep(pattern, "b/")).toEqual([]);
+    expect(await tree.grep(pattern, "missing/")).toEqual([]);
+    expect(await tree.grep(pattern, "../")).toEqual([]);
+  });
 });
