@@ -18,6 +18,13 @@ export LPCTL_CACHE_DIR="${LPCTL_CACHE_DIR:-$PWD/.cache/lpctl}"
 LPCTL_FORGE_COVERAGE_DIR="$(mktemp -d)"
 export LPCTL_FORGE_COVERAGE_DIR
 trap 'rm -rf "$LPCTL_FORGE_COVERAGE_DIR"' EXIT
+# The whole run prepares the lab kernel (the shared cold build, 5-9 minutes
+# on 2 cores) before any test starts: no test timeout sits around it, so a
+# busy machine slows the run down instead of failing it. A cold path that
+# breaks still fails the run, here.
+if [ $# -eq 0 ]; then
+  node dist/cli/main.js kernel prepare --target debian-6.1-lab --repo . --cache "$LPCTL_CACHE_DIR"
+fi
 npx vitest run "$@"
 # The whole run (no arguments) also covers the other Node versions, and
 # checks that docs/forge.md lists only operations some test validated.
