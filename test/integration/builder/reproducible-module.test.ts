@@ -39,23 +39,27 @@ async function buildIn(cacheDir: string) {
 }
 
 describe("reproducible modules", () => {
-  it("two cache directories give the same build-id and the same module sha256", async () => {
-    const other = mkdtempSync(join(tmpdir(), "lpctl-repro-cache-"));
-    try {
-      // Same .deb (the download is not what is under test), everything else apart.
-      mkdirSync(join(CACHE, "debian"), { recursive: true });
-      symlinkSync(join(CACHE, "debian"), join(other, "debian"));
-      const a = await buildIn(CACHE);
-      const b = await buildIn(other);
-      expect(a.report.buildId).toBe(b.report.buildId);
-      expect(a.report.module?.sha256).toBe(a.sha256);
-      expect(b.sha256).toBe(a.sha256);
-      // Nothing of either cache's location is in the bytes.
-      const bytes = readFileSync(a.modulePath ?? "");
-      for (const dir of [CACHE, other]) expect(bytes.includes(Buffer.from(dir))).toBe(false);
-    } finally {
-      // The second kernel tree is 2.2 GB; a runner that kept it would fill its disk.
-      rmSync(other, { recursive: true, force: true });
-    }
-  }, COLD_BUILDS_TIMEOUT_MS);
+  it(
+    "two cache directories give the same build-id and the same module sha256",
+    async () => {
+      const other = mkdtempSync(join(tmpdir(), "lpctl-repro-cache-"));
+      try {
+        // Same .deb (the download is not what is under test), everything else apart.
+        mkdirSync(join(CACHE, "debian"), { recursive: true });
+        symlinkSync(join(CACHE, "debian"), join(other, "debian"));
+        const a = await buildIn(CACHE);
+        const b = await buildIn(other);
+        expect(a.report.buildId).toBe(b.report.buildId);
+        expect(a.report.module?.sha256).toBe(a.sha256);
+        expect(b.sha256).toBe(a.sha256);
+        // Nothing of either cache's location is in the bytes.
+        const bytes = readFileSync(a.modulePath ?? "");
+        for (const dir of [CACHE, other]) expect(bytes.includes(Buffer.from(dir))).toBe(false);
+      } finally {
+        // The second kernel tree is 2.2 GB; a runner that kept it would fill its disk.
+        rmSync(other, { recursive: true, force: true });
+      }
+    },
+    COLD_BUILDS_TIMEOUT_MS,
+  );
 });
