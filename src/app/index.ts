@@ -6,6 +6,7 @@
 import type { ApplicationFunction, Context, Probot } from "probot";
 import { DeliveryLog } from "./deliveries.js";
 import type { AppDeps } from "./deps.js";
+import { onCheckRunRerequested } from "./handlers/check-run.js";
 import { onDispatch } from "./handlers/dispatch.js";
 import { onPullRequest } from "./handlers/pull-request.js";
 import { onReview } from "./handlers/review.js";
@@ -52,7 +53,12 @@ export function livepatchApp(
         return Promise.resolve();
       };
     app.on(
-      ["pull_request.opened", "pull_request.synchronize", "pull_request.reopened"],
+      [
+        "pull_request.opened",
+        "pull_request.synchronize",
+        "pull_request.reopened",
+        "pull_request.edited",
+      ],
       once(onPullRequest),
     );
     app.on(
@@ -63,6 +69,7 @@ export function livepatchApp(
       ],
       once(onReview),
     );
+    app.on("check_run.rerequested", once(onCheckRunRerequested));
     app.on("workflow_run.completed", once(onWorkflowRun));
     app.on("repository_dispatch", once(onDispatch));
     if (options.refreshOnStartup) {

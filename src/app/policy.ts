@@ -1,13 +1,15 @@
 /**
  * The infrastructure policy: a pull request that changes patches or targets
- * must not also change what builds them. The build workflow, the tool's
- * sources and its dependencies get their own, maintainer-reviewed PR, so a
- * safety reviewer reading a patch never signs off a build change by accident.
+ * must not also change what builds or governs them. Everything under
+ * `.github/` (the build workflow, and `livepatch.yml` naming the reviewers
+ * and the trusted workflow path), the tool's sources and its dependencies
+ * get their own, maintainer-reviewed PR, so a safety reviewer reading a
+ * patch never signs off a build or reviewer change by accident.
  */
 
 const CONTENT = [/^kernels\//, /^patches\//];
 const INFRASTRUCTURE = [
-  /^\.github\/workflows\//,
+  /^\.github\//,
   /^src\//,
   /^scripts\//,
   /^package(?:-lock)?\.json$/,

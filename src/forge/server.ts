@@ -72,6 +72,7 @@ import { registerPullMerge } from "./rest/pull-merge.js";
 import { registerPulls } from "./rest/pulls.js";
 import { registerRepos } from "./rest/repos.js";
 import { registerReviews } from "./rest/reviews.js";
+import { registerTimeline } from "./rest/timeline.js";
 import { registerTeams } from "./rest/teams.js";
 import { registerReleases } from "./rest/releases.js";
 import { registerStatuses } from "./rest/statuses.js";
@@ -100,6 +101,7 @@ const AREAS: ((routes: Routes, ctx: ForgeContext) => void)[] = [
   registerPullMerge,
   registerReviews,
   registerComments,
+  registerTimeline,
   registerCollaborators,
   registerTeams,
   registerChecks,

@@ -246,7 +246,7 @@ describe("the pull-request loop through the forge", () => {
       60_000,
     );
     expect(gate.output.summary).toBe(
-      `1 of 1 required approval(s) of ${head.slice(0, 7)} (reviewer)`,
+      `#${String(pr)} into main: 1 of 1 required approval(s) of ${head.slice(0, 7)} (reviewer)`,
     );
   });
 

@@ -19,6 +19,8 @@ export interface CheckState {
   conclusion?: Conclusion;
   output: CheckOutput;
   detailsUrl?: string;
+  /** State the app keeps on its own run (only the app can write it). */
+  externalId?: string;
 }
 
 /** What the app compares of an existing run. */
@@ -27,6 +29,7 @@ export interface ExistingRun {
   status: string;
   conclusion: string | null;
   details_url?: string | null;
+  external_id?: string | null;
   output: {
     title: string | null;
     summary: string | null;
@@ -36,7 +39,7 @@ export interface ExistingRun {
 }
 
 /** Our latest check run `name` on `sha`, if any. */
-async function findOurRun(
+export async function findOurRun(
   octokit: Octokit,
   ref: RepoRef,
   sha: string,
@@ -74,6 +77,7 @@ export function showsState(run: ExistingRun, state: CheckState): boolean {
     run.status === state.status &&
     (run.conclusion ?? undefined) === state.conclusion &&
     (run.details_url ?? undefined) === (state.detailsUrl ?? run.details_url ?? undefined) &&
+    (state.externalId === undefined || run.external_id === state.externalId) &&
     run.output.title === o.title &&
     run.output.summary === o.summary &&
     (run.output.text ?? undefined) === o.text &&
@@ -128,6 +132,7 @@ export async function upsertCheckRun(
     output,
     ...(state.conclusion ? { conclusion: state.conclusion } : {}),
     ...(state.detailsUrl ? { details_url: state.detailsUrl } : {}),
+    ...(state.externalId !== undefined ? { external_id: state.externalId } : {}),
     ...(state.status === "completed" ? { completed_at: new Date().toISOString() } : {}),
   };
   const existing = await findOurRun(octokit, ref, sha, name, appId);

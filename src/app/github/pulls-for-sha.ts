@@ -8,6 +8,8 @@ export interface PullRef {
   number: number;
   headSha: string;
   author: string;
+  /** The branch it targets. */
+  base: string;
 }
 
 /** Open PRs whose head is `sha`. */
@@ -23,7 +25,12 @@ export async function openPullsForHead(
   });
   return pulls
     .filter((p) => p.head.sha === sha)
-    .map((p) => ({ number: p.number, headSha: p.head.sha, author: p.user?.login ?? "" }));
+    .map((p) => ({
+      number: p.number,
+      headSha: p.head.sha,
+      author: p.user?.login ?? "",
+      base: p.base.ref,
+    }));
 }
 
 /** Merged PRs whose merge produced `sha` (the commit a push build ran on). */

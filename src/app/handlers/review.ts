@@ -31,13 +31,7 @@ export async function onReview(
     "livepatch safety review",
     async () => {
       const { config } = await loadConfig(octokit, ref);
-      await publishGate(
-        octokit,
-        ref,
-        { number: pr.number, headSha: pr.head.sha, author: pr.user.login },
-        config,
-        appId,
-      );
+      await publishGate(octokit, ref, pr.head.sha, config, appId);
     },
   );
 }

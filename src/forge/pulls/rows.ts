@@ -41,6 +41,16 @@ export interface CommentRow extends Row {
   updated_at: string;
 }
 
+/** An entry of a pull request's timeline; the forge records base changes only. */
+export interface IssueEventRow extends Row {
+  repoId: number;
+  issueNumber: number;
+  actorId: number;
+  event: "base_ref_changed";
+  created_at: string;
+}
+
 export const PULLS = "pulls";
+export const ISSUE_EVENTS = "issue_events";
 export const REVIEWS = "pull_reviews";
 export const COMMENTS = "issue_comments";

@@ -12,6 +12,7 @@ import { emitPull } from "../pulls/events.js";
 import { diffBase, pullJson } from "../pulls/pull-json.js";
 import { PULLS, type PullRow } from "../pulls/rows.js";
 import { syncPullsOnPush } from "../pulls/sync.js";
+import { recordBaseChange } from "./timeline.js";
 
 export function findPull(ctx: ForgeContext, repo: RepoRow, number: string | undefined): PullRow {
   const n = Number(number);
@@ -145,18 +146,36 @@ export function registerPulls(routes: Routes, ctx: ForgeContext): void {
     const wasOpen = pr.state === "open";
     if (pr.merged && state === "open")
       throw new ForgeHttpError(422, "Cannot reopen a merged pull request");
+    const base = body.optString("base");
+    const from = {
+      ref: pr.baseRef,
+      sha: await ctx.git.resolve(repo.id, `refs/heads/${pr.baseRef}`),
+    };
+    const retarget = base !== undefined && base !== pr.baseRef;
+    if (retarget && !(await ctx.git.resolve(repo.id, `refs/heads/${base}`)))
+      throw validationFailed([{ resource: "PullRequest", code: "invalid", field: "base" }]);
+    const before = { title: pr.title, body: pr.body };
     pulls.update(pr.id, {
       title: body.optString("title") ?? pr.title,
       body: body.has("body") ? (body.optString("body") ?? null) : pr.body,
-      baseRef: body.optString("base") ?? pr.baseRef,
+      baseRef: base ?? pr.baseRef,
       ...(state ? { state, closed_at: state === "closed" ? (pr.closed_at ?? now) : null } : {}),
       updated_at: now,
     });
-    await ctx.store.commit();
     const sender = ctx.actor(req.principal);
+    // GitHub keeps a retarget on the timeline, with its time.
+    if (retarget) recordBaseChange(ctx, repo, pr, sender);
+    await ctx.store.commit();
     if (state === "closed" && wasOpen) await emitPull(ctx, repo, pr, "closed", sender);
     else if (state === "open" && !wasOpen) await emitPull(ctx, repo, pr, "reopened", sender);
-    else await emitPull(ctx, repo, pr, "edited", sender, { changes: {} });
+    else
+      await emitPull(ctx, repo, pr, "edited", sender, {
+        changes: {
+          ...(retarget ? { base: { ref: { from: from.ref }, sha: { from: from.sha ?? "" } } } : {}),
+          ...(pr.title !== before.title ? { title: { from: before.title } } : {}),
+          ...(pr.body !== before.body ? { body: { from: before.body ?? "" } } : {}),
+        },
+      });
     return ok(await pullJson(ctx, repo, pr));
   });
 

@@ -10,6 +10,10 @@ describe("infrastructure policy", () => {
     [["package-lock.json", "patches/p/patch.yaml"], false],
     [["patches/p/patch.yaml", "patches/p/0001.patch"], true],
     [[".github/workflows/build.yml"], true],
+    // The reviewers and the trusted workflow path are governance, not content.
+    [[".github/livepatch.yml", "patches/p/0001.patch"], false],
+    [[".github/CODEOWNERS", "kernels/a/target.yaml"], false],
+    [[".github/livepatch.yml"], true],
     [["docs/app.md", "patches/p/0001.patch"], true],
   ])("%j → ok %s", (paths, ok) => {
     expect(checkPolicy(paths).ok).toBe(ok);

@@ -56,6 +56,7 @@ export function routes(s: FakeState): [string, RegExp, Handler][] {
     conclusion: c.conclusion,
     output: { ...c.output, annotations_count: c.annotations.length },
     details_url: c.detailsUrl ?? null,
+    external_id: c.externalId ?? "",
     app: { id: c.appId, slug: "livepatch" },
     pull_requests: [],
   });
@@ -205,9 +206,17 @@ export function routes(s: FakeState): [string, RegExp, Handler][] {
         ok(
           s.reviews
             .filter((r) => r.pull === Number(m[1]))
-            .map((r) => ({ id: r.id, user: user(r.user), state: r.state, commit_id: r.commitId })),
+            .map((r) => ({
+              id: r.id,
+              user: user(r.user),
+              state: r.state,
+              commit_id: r.commitId,
+              submitted_at: "2026-11-30T12:00:00Z",
+            })),
         ),
     ],
+    // The fake's pull requests are never retargeted: their timelines hold no base change.
+    ["GET", new RegExp(`^${R}/issues/(\\d+)/timeline$`), () => ok([])],
     [
       "GET",
       /^\/orgs\/([^/]+)\/teams\/([^/]+)\/memberships\/([^/]+)$/,
@@ -255,6 +264,7 @@ export function routes(s: FakeState): [string, RegExp, Handler][] {
           annotations,
           appId: APP_ID,
           ...(body.details_url ? { detailsUrl: str(body.details_url) } : {}),
+          ...(body.external_id !== undefined ? { externalId: str(body.external_id) } : {}),
         };
         s.checkRuns.push(c);
         return ok(checkJson(c), 201);
@@ -271,6 +281,7 @@ export function routes(s: FakeState): [string, RegExp, Handler][] {
         if ((output?.annotations?.length ?? 0) > 50)
           return { status: 422, json: { message: "at most 50 annotations" } };
         if (body.status) c.status = str(body.status);
+        if (body.external_id !== undefined) c.externalId = str(body.external_id);
         if (body.conclusion) {
           c.conclusion = str(body.conclusion);
           c.status = "completed";

@@ -44,6 +44,7 @@ export interface CheckRunRec {
   output: { title?: string; summary?: string; text?: string };
   annotations: Record<string, unknown>[];
   detailsUrl?: string;
+  externalId?: string;
   appId: number;
 }
 
