@@ -4,10 +4,12 @@
  * (gate, policy, plan, checks, comment, provenance).
  */
 import type { ApplicationFunction, Context, Probot } from "probot";
+import { botLoginOf } from "./bot-login.js";
 import { DeliveryLog } from "./deliveries.js";
 import type { AppDeps } from "./deps.js";
 import { onDispatch } from "./handlers/dispatch.js";
 import { onPullRequest } from "./handlers/pull-request.js";
+import { onRelease } from "./handlers/release.js";
 import { onReview } from "./handlers/review.js";
 import { refreshAllInstallations } from "./handlers/startup.js";
 import { onWorkflowRun } from "./handlers/workflow-run.js";
@@ -19,10 +21,11 @@ export interface LivepatchAppOptions {
 
 /** The Probot app function for `deps`. */
 export function livepatchApp(
-  deps: AppDeps,
+  given: AppDeps,
   options: LivepatchAppOptions = {},
 ): ApplicationFunction {
   return (app: Probot) => {
+    const deps: AppDeps = given.botLogin ? given : { ...given, botLogin: botLoginOf(app) };
     const done = new DeliveryLog();
     const inFlight = new Set<string>();
     // The delivery is answered as soon as its work is queued (see work.ts);
@@ -65,6 +68,7 @@ export function livepatchApp(
     );
     app.on("workflow_run.completed", once(onWorkflowRun));
     app.on("repository_dispatch", once(onDispatch));
+    app.on("release", once(onRelease));
     if (options.refreshOnStartup) {
       refreshAllInstallations(app, deps).catch((e: unknown) =>
         app.log.error({ err: e }, "startup refresh failed"),
