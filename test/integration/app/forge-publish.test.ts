@@ -188,4 +188,26 @@ describe("the app's signer against a collaborator, through the forge", () => {
     expect(latest.author.login).toMatch(/\[bot\]$/);
     expect(latest.assets.map((a) => a.name)).toContain("manifest.json");
   });
+
+  it("4. an older release re-flagged latest gets the flag back from the release event", async () => {
+    const { data: theirs } = await kit("mallory").rest.repos.getReleaseByTag({
+      ...REPO,
+      tag: "v1",
+    });
+    await kit("mallory").rest.repos.updateRelease({
+      ...REPO,
+      release_id: theirs.id,
+      make_latest: "true",
+    });
+    const latest = await waitFor(
+      "v2 marked latest again",
+      async () => {
+        const { data } = await kit("mallory").rest.repos.getLatestRelease(REPO);
+        return data.tag_name === "v2" ? data : undefined;
+      },
+      30_000,
+      250,
+    );
+    expect(latest.author.login).toMatch(/\[bot\]$/);
+  });
 });
