@@ -13,6 +13,17 @@ export interface AppDeps {
   tmpDir?: string;
   /** One publish or refresh at a time per repository: versions strictly increase. */
   publishQueue: KeyedQueue;
+  /**
+   * The app's own data directory (LPCTL_APP_STATE_DIR): what it published per
+   * repository, out of every collaborator's reach. Publishing refuses without it.
+   */
+  stateDir?: string;
+  /** Armored public keys the app signed earlier versions with (after a key rotation). */
+  previousKeys?: () => Promise<string[]>;
+  /** Directory of signed key lists (keys-<N>.json + .asc) published beside each manifest. */
+  keyLists?: string;
+  /** The app's bot login (`<slug>[bot]`): releases by anyone else are not the app's. */
+  botLogin?: () => Promise<string>;
   /** Handler work, run after the webhook is answered (tests and shutdown wait for `idle()`). */
   work: Work;
 }

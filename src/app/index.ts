@@ -4,11 +4,13 @@
  * (gate, policy, plan, checks, comment, provenance).
  */
 import type { ApplicationFunction, Context, Probot } from "probot";
+import { botLoginOf } from "./bot-login.js";
 import { DeliveryLog } from "./deliveries.js";
 import type { AppDeps } from "./deps.js";
 import { onCheckRunRerequested } from "./handlers/check-run.js";
 import { onDispatch } from "./handlers/dispatch.js";
 import { onPullRequest } from "./handlers/pull-request.js";
+import { onRelease } from "./handlers/release.js";
 import { onReview } from "./handlers/review.js";
 import { refreshAllInstallations } from "./handlers/startup.js";
 import { onWorkflowRun } from "./handlers/workflow-run.js";
@@ -20,10 +22,11 @@ export interface LivepatchAppOptions {
 
 /** The Probot app function for `deps`. */
 export function livepatchApp(
-  deps: AppDeps,
+  given: AppDeps,
   options: LivepatchAppOptions = {},
 ): ApplicationFunction {
   return (app: Probot) => {
+    const deps: AppDeps = given.botLogin ? given : { ...given, botLogin: botLoginOf(app) };
     const done = new DeliveryLog();
     const inFlight = new Set<string>();
     // The delivery is answered as soon as its work is queued (see work.ts);
@@ -72,6 +75,7 @@ export function livepatchApp(
     app.on("check_run.rerequested", once(onCheckRunRerequested));
     app.on("workflow_run.completed", once(onWorkflowRun));
     app.on("repository_dispatch", once(onDispatch));
+    app.on("release", once(onRelease));
     if (options.refreshOnStartup) {
       refreshAllInstallations(app, deps).catch((e: unknown) =>
         app.log.error({ err: e }, "startup refresh failed"),

@@ -3,7 +3,11 @@
  * Probot environment (APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH,
  * WEBHOOK_SECRET, GHE_HOST/GHE_PROTOCOL, LOG_LEVEL, PORT) plus the release
  * signing key: LPCTL_SIGNING_KEY (path to an armored private key) and
- * LPCTL_SIGNING_PASSPHRASE. Probot's retry and throttling stay on, with the
+ * LPCTL_SIGNING_PASSPHRASE; LPCTL_APP_STATE_DIR (the app's own record of
+ * what it published, required to publish) and, after a key rotation,
+ * LPCTL_PREVIOUS_KEYS (comma-separated public key files, `lpctl publish
+ * --previous-key`) and LPCTL_KEY_LISTS (the signed key-list directory,
+ * `--key-lists`). Probot's retry and throttling stay on, with the
  * app's pace for writes (write-limiter.ts). SIGTERM stops taking deliveries
  * and lets queued work finish (at most 25 s) before the process exits.
  */
@@ -12,6 +16,7 @@ import { run } from "probot";
 import type { Signer } from "../core/sign/signer.js";
 import { LpctlError } from "../core/errors.js";
 import { loadSigner } from "../publisher/load-signer.js";
+import { readKeyFiles } from "../publisher/read-key-files.js";
 import { appDeps } from "./deps.js";
 import { livepatchApp } from "./index.js";
 import { appOctokit } from "./octokit.js";
@@ -38,6 +43,10 @@ const deps = appDeps({
     return signer;
   },
   ...(process.env.APP_ID ? { appId: Number(process.env.APP_ID) } : {}),
+  ...(process.env.LPCTL_APP_STATE_DIR ? { stateDir: process.env.LPCTL_APP_STATE_DIR } : {}),
+  ...(process.env.LPCTL_KEY_LISTS ? { keyLists: process.env.LPCTL_KEY_LISTS } : {}),
+  previousKeys: () =>
+    readKeyFiles((process.env.LPCTL_PREVIOUS_KEYS ?? "").split(",").filter((f) => f !== "")),
 });
 
 const server = await run(livepatchApp(deps, { refreshOnStartup: true }), {

@@ -111,6 +111,12 @@ export const ERROR_CATEGORIES = {
   ARTIFACT_UNSAFE: "security",
   ARTIFACT_MISSING: "failure",
   RUN_UNTRUSTED: "security",
+  // a trusted run whose commit is no longer the default branch's tip
+  RUN_SUPERSEDED: "failure",
+  // a tag v<N> someone other than the app holds, at every version tried
+  RELEASE_TAG_TAKEN: "security",
+  // the app's own publish record (LPCTL_APP_STATE_DIR) is missing or unreadable
+  APP_STATE_INVALID: "failure",
   GITHUB_FAILED: "failure",
   // forge (the local GitHub stand-in)
   FORGE_HTTP: "failure",

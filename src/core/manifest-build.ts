@@ -29,6 +29,13 @@ export interface NextManifestInput {
   repository: string;
   now: Date;
   lifetimeDays?: number;
+  /**
+   * Entries of the previous signed manifest kept as they are (targets this
+   * build did not rebuild): re-signed only from what was signed before.
+   */
+  carried?: readonly ManifestKernel[];
+  /** The version to issue when not previous + 1 (it must be higher). */
+  version?: number;
 }
 
 export const DEFAULT_LIFETIME_DAYS = 14;
@@ -38,8 +45,8 @@ const DAY_MS = 86_400_000;
 export function nextManifest(input: NextManifestInput): Manifest {
   const seen = new Set<string>();
   const files = new Set<string>();
-  const kernels = input.reports.map((report) => {
-    const entry = kernelEntry(report, input.patches);
+  const built = input.reports.map((report) => kernelEntry(report, input.patches));
+  const kernels = [...built, ...(input.carried ?? [])].map((entry) => {
     if (seen.has(entry.target) || seen.has(`#${entry.buildId}`)) {
       throw new LpctlError(
         "MANIFEST_DUPLICATE_TARGET",
@@ -60,7 +67,7 @@ export function nextManifest(input: NextManifestInput): Manifest {
   if (input.previous) checkNamesKeepContent(input.previous, kernels);
   return finish({
     schema: 1,
-    version: (input.previous?.version ?? 0) + 1,
+    version: nextVersion(input.previous, input.version),
     ...window(input.now, input.lifetimeDays),
     repository: input.repository,
     kernels,
@@ -68,8 +75,29 @@ export function nextManifest(input: NextManifestInput): Manifest {
 }
 
 /** `previous` re-issued with the same kernels, a new version and a new expiry. */
-export function refreshManifest(previous: Manifest, now: Date, lifetimeDays?: number): Manifest {
-  return finish({ ...previous, version: previous.version + 1, ...window(now, lifetimeDays) });
+export function refreshManifest(
+  previous: Manifest,
+  now: Date,
+  lifetimeDays?: number,
+  version?: number,
+): Manifest {
+  return finish({
+    ...previous,
+    version: nextVersion(previous, version),
+    ...window(now, lifetimeDays),
+  });
+}
+
+/** rollback: a chosen version must still be above the previous one. */
+function nextVersion(previous: Manifest | undefined, chosen: number | undefined): number {
+  const next = (previous?.version ?? 0) + 1;
+  if (chosen === undefined) return next;
+  if (!Number.isSafeInteger(chosen) || chosen < next)
+    throw new LpctlError(
+      "MANIFEST_VERSION_INVALID",
+      `version ${chosen} is not above the previous version ${previous?.version ?? 0}; versions strictly increase`,
+    );
+  return chosen;
 }
 
 /** One manifest per kernel, named kernel-<buildId>.json, with only that entry. */

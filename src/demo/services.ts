@@ -116,6 +116,7 @@ export async function startAppProcess(
       HOST: "127.0.0.1",
       LOG_LEVEL: "info",
       LPCTL_SIGNING_KEY: signingKey,
+      LPCTL_APP_STATE_DIR: join(p.run, "app-state"),
       NODE_ENV: "production",
     },
   });

@@ -114,7 +114,7 @@ export function howToUse(forge: Forge, creds: AppCredentials, credsFile: string)
     `  site admin token: in ${credsFile}`,
     `app "${creds.slug}" (id ${creds.appId}); credentials in ${credsFile}`,
     `run the Probot app against it:`,
-    `  GHE_HOST=${host} GHE_PROTOCOL=http APP_ID=${creds.appId} PRIVATE_KEY_PATH=${creds.privateKeyPath} WEBHOOK_SECRET=<webhookSecret from ${credsFile}> LPCTL_SIGNING_KEY=<armored private key file> npm start   # the livepatch app (docs/app.md)`,
+    `  GHE_HOST=${host} GHE_PROTOCOL=http APP_ID=${creds.appId} PRIVATE_KEY_PATH=${creds.privateKeyPath} WEBHOOK_SECRET=<webhookSecret from ${credsFile}> LPCTL_SIGNING_KEY=<armored private key file> LPCTL_APP_STATE_DIR=<app data dir> npm start   # the livepatch app (docs/app.md)`,
     `publish a release to it:`,
     `  lpctl publish --github --api-url ${forge.apiUrl} ...`,
     `install the app on an account (site admin token):`,

@@ -10,6 +10,7 @@ export interface ApiRelease {
   tag_name: string;
   target_commitish: string;
   upload_url: string;
+  author?: { login: string } | null;
 }
 
 export interface ApiAsset {
@@ -27,6 +28,7 @@ export function toRelease(r: ApiRelease): Release {
     tag: r.tag_name,
     commit: r.target_commitish,
     uploadUrl: r.upload_url.replace(/\{[^}]*\}$/, ""),
+    ...(r.author?.login ? { author: r.author.login } : {}),
   };
 }
 

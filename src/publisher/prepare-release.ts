@@ -3,6 +3,7 @@ import { LpctlError } from "../core/errors.js";
 import { nextManifest, refreshManifest, type PatchInfo } from "../core/manifest-build.js";
 import type { Manifest } from "../core/manifest.js";
 import type { Signer } from "../core/sign/signer.js";
+import type { Carried } from "./carry-over.js";
 import type { BuildOutputs } from "./read-build-outputs.js";
 import type { PublishedDir } from "./read-published.js";
 import { releaseFiles, type ReleaseFile } from "./release-files.js";
@@ -11,7 +12,11 @@ export interface PrepareInput {
   previous?: Manifest;
   /** New builds; or `refresh` to re-issue what is published. */
   outputs?: BuildOutputs;
+  /** Targets kept from the previous signed manifest, with their module bytes. */
+  carried?: Carried;
   refresh?: PublishedDir;
+  /** The version to issue when not previous + 1 (a tag someone else holds was skipped). */
+  version?: number;
   patches: Readonly<Record<string, PatchInfo>>;
   repository?: string;
   now: Date;
@@ -36,16 +41,18 @@ export async function prepareRelease(input: PrepareInput): Promise<PreparedRelea
       input.previous && input.previous.version > input.refresh.manifest.version
         ? input.previous
         : input.refresh.manifest;
-    manifest = refreshManifest(base, input.now, input.lifetimeDays);
+    manifest = refreshManifest(base, input.now, input.lifetimeDays, input.version);
     ({ modules, reportBytes: reports } = input.refresh);
-  } else if (input.outputs) {
+  } else if (input.outputs || input.carried) {
     if (!input.repository) throw new LpctlError("USAGE", "--repository OWNER/REPO is required");
     manifest = nextManifest({
       ...input,
-      reports: input.outputs.reports,
+      reports: input.outputs?.reports ?? [],
+      carried: input.carried?.entries ?? [],
       repository: input.repository,
     });
-    ({ modules, reportBytes: reports } = input.outputs);
+    modules = new Map([...(input.outputs?.modules ?? []), ...(input.carried?.modules ?? [])]);
+    reports = input.outputs?.reportBytes ?? new Map<string, Uint8Array>();
   } else {
     throw new LpctlError("USAGE", "nothing to publish: pass --reports DIR... or --refresh");
   }

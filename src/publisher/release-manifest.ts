@@ -73,6 +73,19 @@ function uploaded(assets: readonly ReleaseAsset[], name: string): ReleaseAsset |
   return assets.find((a) => a.state === "uploaded" && a.name === name);
 }
 
+/** manifest.json of `release`, verified with `keys`. */
+export async function releaseManifest(
+  store: ReleaseStore,
+  release: Release,
+  keys: readonly string[],
+): Promise<Manifest> {
+  const assets = await store.listAssets(release);
+  const manifest = uploaded(assets, "manifest.json");
+  if (manifest === undefined)
+    throw new LpctlError("RELEASE_FAILED", `release ${release.tag} has no manifest.json`);
+  return verified(store, release, assets, manifest, keys);
+}
+
 async function verified(
   store: ReleaseStore,
   release: Release,

@@ -10,6 +10,8 @@ export interface Release {
   commit: string;
   /** Upload endpoint without the `{?name,label}` template. */
   uploadUrl: string;
+  /** Login of the account that created the release, when the server says. */
+  author?: string;
 }
 
 export interface ReleaseAsset {

@@ -1,39 +1,45 @@
 /**
  * A trusted build finished (a push run of the build workflow on the default
- * branch, checked on the run as the API returns it): build the next manifest
- * from the previous release's verified manifest and the run's reports, sign,
- * publish v<version> through the publisher, and tell the merged PRs.
+ * branch, checked on the run as the API returns it). It is published only
+ * when its commit is still the branch's tip and descends from the commit the
+ * app published last (its own record, not GitHub's "latest"); every target
+ * the change from that commit plans must have an artifact; targets not
+ * rebuilt are carried from the app's last signed manifest. Then the shared
+ * publisher orchestration (publishNext) signs and publishes v<N>, N above
+ * anything the app published and on a tag nobody else holds.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LpctlError } from "../../core/errors.js";
 import { checkProvenance } from "../../core/provenance.js";
-import { prepareRelease } from "../../publisher/prepare-release.js";
-import { publishRelease, type PublishResult } from "../../publisher/publish-release.js";
-import type { Release } from "../../publisher/release-store.js";
+import { carryOver } from "../../publisher/carry-over.js";
+import type { PublishResult } from "../../publisher/publish-release.js";
 import { readBuildOutputs } from "../../publisher/read-build-outputs.js";
-import { latestManifest, resumeWindow } from "../../publisher/release-manifest.js";
 import type { AppConfig } from "../config.js";
 import type { AppDeps } from "../deps.js";
+import type { PublishRecord } from "../publish-state.js";
 import { downloadRunArtifacts } from "./artifacts.js";
+import { freeVersion, restoreLatest } from "./own-releases.js";
+import { publishAndRecord, publishBase } from "./publish-base.js";
 import { mergedPullsFor } from "./pulls-for-sha.js";
 import { upsertPrComment } from "./pr-comment.js";
-import { carryOver, patchInfos, writeArtifacts } from "./release-inputs.js";
-import { octokitReleaseStore } from "./release-store.js";
-import { listTreePaths } from "./repo-reader.js";
+import { patchInfos, writeArtifacts } from "./release-inputs.js";
+import { requiredTargets } from "./required-targets.js";
 import type { Octokit, RepoRef } from "./types.js";
 
 export interface TrustedRun {
   id: number;
   headSha: string;
+  /** The default branch the run must still be the tip of. */
+  branch: string;
 }
 
 export type PublishOutcome =
   | { kind: "published"; result: PublishResult }
-  /** The latest release is already this commit's (a redelivery, a re-run, or refreshed since). */
+  /** The app's record already holds this commit (a redelivery or a re-run). */
   | { kind: "already"; tag: string }
-  /** The run built nothing and removed nothing. */
+  /** The change affects no target and removes none. */
   | { kind: "nothing" };
 
 /** Publishes the release for `run`, once per commit. */
@@ -45,80 +51,86 @@ export async function publishTrustedRun(
   deps: AppDeps,
   log: (line: string) => void,
 ): Promise<PublishOutcome> {
-  const signer = await deps.signer();
-  const keys = [signer.publicKey];
-  const store = octokitReleaseStore(octokit, ref);
+  const base = await publishBase(octokit, ref, deps, log);
+  const { record, manifest: previous } = base.state;
+  if (record) await restoreLatest(base.store, record.tag, base.bot, log);
+  if (record?.commit === run.headSha) {
+    log(`${record.tag} already holds commit ${run.headSha}: nothing to publish again`);
+    return { kind: "already", tag: record.tag };
+  }
+  await checkTip(octokit, ref, run);
+  if (record) await checkOrder(octokit, ref, record, run);
   const repository = `${ref.owner}/${ref.repo}`;
   const now = deps.now();
-  const lifetimeDays = config.manifest.lifetimeHours / 24;
+  const required = await requiredTargets(octokit, ref, record?.commit, run.headSha);
   const dir = await mkdtemp(join(deps.tmpDir ?? tmpdir(), "lpctl-app-publish-"));
   try {
-    const latest = await store.getLatestRelease();
-    if (latest?.commit === run.headSha) {
-      log(`${latest.tag} already holds commit ${run.headSha}: nothing to publish again`);
-      return { kind: "already", tag: latest.tag };
-    }
-    await checkOrder(octokit, ref, latest, run);
-    const previous = await latestManifest(store, keys);
     const built = await writeArtifacts(dir, await downloadRunArtifacts(octokit, ref, run.id));
-    const existing = new Set(
-      (await listTreePaths(octokit, ref, run.headSha))
-        .filter((p) => p.endsWith("/target.yaml") && p.startsWith("kernels/"))
-        .map((p) => p.split("/")[1] ?? ""),
-    );
-    const removed = previous?.kernels.some((k) => !existing.has(k.target)) ?? false;
+    const missing = required.targets.filter((t) => !built.includes(t));
+    if (missing.length > 0)
+      throw new LpctlError(
+        "ARTIFACT_MISSING",
+        `run ${run.id} has no build-${missing.join(", build-")} artifact, but the change from ${record ? `${record.tag}'s commit ${record.commit}` : "nothing published"} to ${run.headSha} rebuilds ${missing.join(", ")}; nothing is published without them — re-run the build workflow's jobs for this commit (its artifacts may have been deleted or expired)`,
+        { details: { missing } },
+      );
+    const removed = previous?.kernels.some((k) => !required.existing.has(k.target)) ?? false;
     if (built.length === 0 && !removed) {
-      log(`run ${run.id} built no target and removed none: nothing to publish`);
+      log(`run ${run.id} built no target and the change removes none: nothing to publish`);
       return { kind: "nothing" };
     }
-    const fresh = built.length > 0 ? await readBuildOutputs([dir]) : undefined;
+    const outputs = built.length > 0 ? await readBuildOutputs([dir]) : undefined;
     // provenance: every new report names this run, this commit, this repository.
-    if (fresh)
-      checkProvenance(fresh.reports, {
+    if (outputs)
+      checkProvenance(outputs.reports, {
         commit: run.headSha,
         repository,
         workflowRun: String(run.id),
       });
-    const carried = await carryOver(dir, store, previous, new Set(built), existing);
+    const keep = (previous?.kernels ?? [])
+      .map((k) => k.target)
+      .filter((t) => !built.includes(t) && required.existing.has(t));
+    const carried = previous && (await carryOver(previous, keep, base.modules, base.where));
     log(
-      `run ${run.id}: built ${built.join(", ") || "nothing"}; carried over ${carried.join(", ") || "nothing"}`,
+      `run ${run.id}: built ${built.join(", ") || "nothing"}; carried over ${keep.join(", ") || "nothing"}`,
     );
-    const outputs = await readBuildOutputs([dir]);
     const merged = await mergedPullsFor(octokit, ref, run.headSha);
     const prs = await touchedPatches(octokit, ref, merged);
     const patches = await patchInfos(
       octokit,
       ref,
       run.headSha,
-      outputs.reports.flatMap((r) => r.patches.map((p) => p.id)),
+      (outputs?.reports ?? []).flatMap((r) => r.patches.map((p) => p.id)),
       prs,
       previous,
     );
-    const version = (previous?.version ?? 0) + 1;
-    const window = await resumeWindow(store, `v${version}`, keys, { version, now, lifetimeDays });
-    const prepared = await prepareRelease({
+    const version = await freeVersion(
+      octokit,
+      ref,
+      base.store,
+      base.bot,
+      (previous?.version ?? 0) + 1,
+      log,
+    );
+    // The tip may have moved while the artifacts were read: check again before signing.
+    await checkTip(octokit, ref, run);
+    const next = await publishAndRecord(base, run.headSha, {
       ...(previous ? { previous } : {}),
-      outputs,
+      version,
+      ...(outputs ? { outputs } : {}),
+      ...(carried ? { carried } : {}),
       patches,
       repository,
       now,
-      lifetimeDays,
-      signer,
-      ...(window ? { window } : {}),
-    });
-    const result = await publishRelease({
-      store,
-      version,
-      commit: run.headSha,
-      files: prepared.files,
+      lifetimeDays: config.manifest.lifetimeHours / 24,
       log,
     });
-    const url = `${(await octokit.rest.repos.getReleaseByTag({ ...ref, tag: result.release.tag })).data.html_url}`;
-    const hosts = prepared.manifest.kernels.map(
+    const result = next.release as PublishResult;
+    const url = `${(await octokit.rest.repos.getReleaseByTag({ ...ref, tag: next.tag })).data.html_url}`;
+    const hosts = next.manifest.kernels.map(
       (k) =>
         `| \`${k.target}\` (${k.release}) | ${k.patches.map((p) => `${p.id}${p.cves.length ? ` (${p.cves.join(", ")})` : ""}`).join("; ")} |`,
     );
-    const section = `### Release\n\nPublished [${result.release.tag}](${url}), manifest version ${version}, expires ${prepared.manifest.expires}.\n\n| kernel | patches (CVEs) hosts get |\n| --- | --- |\n${hosts.join("\n")}`;
+    const section = `### Release\n\nPublished [${next.tag}](${url}), manifest version ${next.manifest.version}, expires ${next.manifest.expires}.\n\n| kernel | patches (CVEs) hosts get |\n| --- | --- |\n${hosts.join("\n")}`;
     for (const n of merged) await upsertPrComment(octokit, ref, n, { release: section });
     return { kind: "published", result };
   } finally {
@@ -127,26 +139,38 @@ export async function publishTrustedRun(
 }
 
 /**
- * rollback: a run is published only on top of what it descends from. When a
- * later merge's run was published first, this older run's modules would
- * drop the later patches from the targets both touch.
+ * rollback: only the default branch's tip is published. An older run that
+ * completes late (say, before a revert's run) would otherwise become the
+ * latest release with the content the revert removed.
+ */
+async function checkTip(octokit: Octokit, ref: RepoRef, run: TrustedRun): Promise<void> {
+  const { data } = await octokit.rest.repos.getBranch({ ...ref, branch: run.branch });
+  if (data.commit.sha !== run.headSha)
+    throw new LpctlError(
+      "RUN_SUPERSEDED",
+      `run ${run.id} built ${run.headSha}, but ${run.branch} is now at ${data.commit.sha}: only the tip is published. The tip's own build run publishes it; if that run failed or was cancelled, re-run it (Actions → the build workflow → Re-run all jobs)`,
+    );
+}
+
+/**
+ * rollback: a run is published only on top of what the app published last
+ * (its record), never on a commit that does not descend from it.
  */
 async function checkOrder(
   octokit: Octokit,
   ref: RepoRef,
-  latest: Release | undefined,
+  record: PublishRecord,
   run: TrustedRun,
 ): Promise<void> {
-  if (latest === undefined) return;
   const { data } = await octokit.rest.repos.compareCommitsWithBasehead({
     ...ref,
-    basehead: `${latest.commit}...${run.headSha}`,
+    basehead: `${record.commit}...${run.headSha}`,
     per_page: 1,
   });
   if (data.status !== "ahead")
     throw new LpctlError(
       "RELEASE_CONFLICT",
-      `run ${run.id} built ${run.headSha}, which is not after ${latest.tag}'s commit ${latest.commit} (compare: ${data.status}); a later merge was published first — run the build workflow again on the default branch`,
+      `run ${run.id} built ${run.headSha}, which is not after ${record.tag}'s commit ${record.commit} (compare: ${data.status}); the app publishes only forward from what it published last`,
     );
 }
 

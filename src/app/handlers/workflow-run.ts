@@ -80,8 +80,13 @@ export async function onWorkflowRun(
     );
     if (why !== undefined) throw untrusted(why);
     const outcome = await deps.publishQueue.run(`${ref.owner}/${ref.repo}`, () =>
-      publishTrustedRun(octokit, ref, { id: run.id, headSha: run.head_sha }, config, deps, (l) =>
-        context.log.info({ deliveryId: context.id }, l),
+      publishTrustedRun(
+        octokit,
+        ref,
+        { id: run.id, headSha: run.head_sha, branch: defaultBranch },
+        config,
+        deps,
+        (l) => context.log.info({ deliveryId: context.id }, l),
       ),
     );
     await upsertCheckRun(
@@ -111,12 +116,12 @@ function publishOutput(outcome: PublishOutcome, runId: number): { title: string;
     case "already":
       return {
         title: `already published as ${outcome.tag}`,
-        summary: `run ${runId}'s commit is the latest release's; nothing was published again`,
+        summary: `run ${runId}'s commit is what the app published last; nothing was published again`,
       };
     case "nothing":
       return {
         title: "nothing to publish",
-        summary: `run ${runId} built no target and removed none`,
+        summary: `the change built by run ${runId} affects no target and removes none`,
       };
   }
 }

@@ -1,6 +1,5 @@
 /** The run of `lpctl publish`: inputs verified, next version built, signed and written. */
 import { plural } from "../../core/plural.js";
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { loadRepository } from "../../builder/read-repo.js";
 import { LpctlError } from "../../core/errors.js";
@@ -9,14 +8,12 @@ import { checkProvenance, type ExpectedSource } from "../../core/provenance.js";
 import { checkOwnSignature } from "../../publisher/check-own-signature.js";
 import { createGitHubReleaseStore } from "../../publisher/github-release.js";
 import { loadSigner } from "../../publisher/load-signer.js";
-import { writeMirror } from "../../publisher/mirror-directory.js";
-import { prepareRelease } from "../../publisher/prepare-release.js";
 import { previousManifest } from "../../publisher/previous-manifest.js";
-import { publishRelease } from "../../publisher/publish-release.js";
 import { readBuildOutputs } from "../../publisher/read-build-outputs.js";
-import { checkSignerListed, keyListFiles } from "../../publisher/read-key-lists.js";
 import { readPublishedDir, type PublishedDir } from "../../publisher/read-published.js";
-import { latestManifest, resumeWindow } from "../../publisher/release-manifest.js";
+import { latestManifest } from "../../publisher/release-manifest.js";
+import { publishNext } from "../../publisher/publish-next.js";
+import { readKeyFiles } from "../../publisher/read-key-files.js";
 import type { CommandContext } from "../program.js";
 import { integer, isoTime } from "./parse-flags.js";
 
@@ -52,7 +49,6 @@ export async function publish(
   const now = flags.now ? isoTime(flags.now) : new Date();
   const lifetimeDays = integer(flags.lifetimeDays, "--lifetime-days");
   const signer = await loadSigner(flags.key);
-  if (flags.keyLists) await checkSignerListed(flags.keyLists, signer.fingerprint);
   // Our own key, plus keys this publisher signed with before a rotation.
   const ownKeys = [signer.publicKey, ...(await readKeyFiles(flags.previousKey ?? []))];
   const store = flags.github ? githubStore(flags, log) : undefined;
@@ -78,13 +74,11 @@ export async function publish(
           ownKeys,
         )
       : await latestManifest(store, ownKeys);
-  const version = (previous?.version ?? refresh?.manifest.version ?? 0) + 1;
-  const window = store
-    ? await resumeWindow(store, `v${version}`, ownKeys, { version, now, lifetimeDays })
-    : undefined;
   const outputs = refresh ? undefined : await readBuildOutputs(requireReports(flags));
   const source = outputs && checkProvenance(outputs.reports, expected(flags));
-  const prepared = await prepareRelease({
+  const { manifest, files } = await publishNext({
+    signer,
+    ownKeys,
     ...(previous ? { previous } : {}),
     ...(refresh ? { refresh } : {}),
     ...(outputs ? { outputs } : {}),
@@ -92,24 +86,14 @@ export async function publish(
     ...(flags.repository ? { repository: flags.repository } : {}),
     now,
     lifetimeDays,
-    signer,
-    ...(window ? { window } : {}),
+    ...(flags.keyLists ? { keyLists: flags.keyLists } : {}),
+    ...(store && flags.commit ? { github: { store, commit: flags.commit } } : {}),
+    ...(flags.to ? { mirror: flags.to } : {}),
+    log,
   });
-  const { manifest } = prepared;
-  // Key lists first: a host that sees a manifest by a new key finds its list.
-  const files = [...(flags.keyLists ? await keyListFiles(flags.keyLists) : []), ...prepared.files];
   log(
     `manifest version ${manifest.version}: ${plural(manifest.kernels.length, "target")}, expires ${manifest.expires}, signed by ${signer.fingerprint}${source ? `, built from ${source.repository}@${source.commit} (${source.event}, run ${source.workflowRun})` : ""}`,
   );
-  if (store && flags.commit)
-    await publishRelease({
-      store,
-      version: manifest.version,
-      commit: flags.commit,
-      files,
-      log,
-    });
-  if (flags.to) await writeMirror(flags.to, files, log);
   if (flags.json) {
     ctx.output.out(
       JSON.stringify(
@@ -124,18 +108,6 @@ export async function publish(
       ),
     );
   }
-}
-
-async function readKeyFiles(files: readonly string[]): Promise<string[]> {
-  return Promise.all(
-    files.map((f) =>
-      readFile(f, "utf8").catch((e: unknown) => {
-        throw new LpctlError("KEY_MISSING", `cannot read the key ${f}: ${String(e)}`, {
-          cause: e,
-        });
-      }),
-    ),
-  );
 }
 
 function expected(flags: PublishFlags): ExpectedSource {

@@ -62,6 +62,7 @@ export async function startApp(opts: {
       HOST: "127.0.0.1",
       LOG_LEVEL: "info",
       LPCTL_SIGNING_KEY: opts.signingKeyFile,
+      LPCTL_APP_STATE_DIR: path.join(opts.dir, "app-state"),
       NODE_ENV: "production",
     },
   });

@@ -1,6 +1,7 @@
 /** The REST routes the app uses, on FakeState, with GitHub's response shapes (the fields the app reads and their neighbours). */
 import { createHash } from "node:crypto";
 import { APP_ID, BOT, OWNER, REPO, type FakeState } from "./fake-state.js";
+import { moreReleaseRoutes } from "./fake-release-routes.js";
 
 export const API = "https://api.github.test";
 export const UPLOADS = "https://uploads.github.test";
@@ -79,6 +80,7 @@ export function routes(s: FakeState): [string, RegExp, Handler][] {
     upload_url: `${UPLOADS}${R}/releases/${r.id}/assets{?name,label}`,
     draft: false,
     prerelease: false,
+    author: user(r.author ?? BOT),
   });
   const assetJson = (a: FakeState["releases"][number]["assets"][number]) => ({
     id: a.id,
@@ -372,6 +374,7 @@ export function routes(s: FakeState): [string, RegExp, Handler][] {
       },
     ],
     ...releaseRoutes(s, releaseJson, assetJson),
+    ...moreReleaseRoutes(s, releaseJson),
   ];
 }
 
@@ -412,6 +415,10 @@ function releaseRoutes(
           latest: false,
           assets: [],
         };
+        // GitHub releases an existing tag where it points, and creates a missing one.
+        const tagged = s.tags.get(r.tag);
+        if (tagged === undefined) s.tags.set(r.tag, r.commit);
+        else r.commit = tagged;
         s.releases.push(r);
         return ok(releaseJson(r), 201);
       },

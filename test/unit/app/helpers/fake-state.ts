@@ -80,6 +80,8 @@ export interface ReleaseRec {
   commit: string;
   latest: boolean;
   assets: AssetRec[];
+  /** Who created it (default: the app's bot). */
+  author?: string;
 }
 
 export const OWNER = "acme";
@@ -97,6 +99,8 @@ export class FakeState {
   comments: CommentRec[] = [];
   runs: RunRec[] = [];
   releases: ReleaseRec[] = [];
+  /** Tag name → commit (a release creates its tag; deleting the release keeps it). */
+  tags = new Map<string, string>();
   teams = new Map<string, Set<string>>();
   /** "METHOD /path" of every request. */
   requests: string[] = [];

@@ -4,7 +4,8 @@
  * naming reviewers, and helpers to open PRs, review them, and finish runs.
  */
 import { expectWebhookConformant } from "../../../helpers/forge-conformance.js";
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Probot, ProbotOctokit } from "probot";
 import { livepatchApp } from "../../../../src/app/index.js";
@@ -38,6 +39,10 @@ export interface Scenario {
   publicKey: string;
   /** The app's clock; tests move it. */
   clock: { now: Date };
+  /** The app's signing key and the keys it signed with before (tests rotate them). */
+  keys: { signer: Signer; previous: string[] };
+  /** The app's own state directory (LPCTL_APP_STATE_DIR). */
+  stateDir: string;
   main: () => string;
   receive: (name: string, payload: object, id?: string) => Promise<void>;
   openPr: (changes: Record<string, string | null>, author?: string) => Promise<Pull>;
@@ -46,7 +51,12 @@ export interface Scenario {
 
 let deliveries = 0;
 
-export async function scenario(now = new Date()): Promise<Scenario> {
+export interface ScenarioOptions {
+  /** The signed key-list directory the app publishes (LPCTL_KEY_LISTS). */
+  keyLists?: string;
+}
+
+export async function scenario(now = new Date(), options: ScenarioOptions = {}): Promise<Scenario> {
   const gh = fakeGitHub();
   const s = gh.state;
   s.branches.set(
@@ -70,10 +80,15 @@ export async function scenario(now = new Date()): Promise<Scenario> {
     })),
   });
   const clock = { now };
+  const keys = { signer, previous: [] as string[] };
+  const stateDir = mkdtempSync(join(tmpdir(), "lpctl-app-state-"));
   const deps = appDeps({
-    signer: () => Promise.resolve(signer),
+    signer: () => Promise.resolve(keys.signer),
+    previousKeys: () => Promise.resolve(keys.previous),
     appId: APP_ID,
     now: () => clock.now,
+    stateDir,
+    ...(options.keyLists ? { keyLists: options.keyLists } : {}),
   });
   await probot.load(livepatchApp(deps));
   // Every payload is held to GitHub's webhook description before the app sees it.
@@ -106,5 +121,17 @@ export async function scenario(now = new Date()): Promise<Scenario> {
     pull.headSha = s.commit(pull.headSha, changes, author);
     return pull;
   };
-  return { s, probot, signer, publicKey: key.publicKey, clock, main, receive, openPr, push };
+  return {
+    s,
+    probot,
+    signer,
+    publicKey: key.publicKey,
+    clock,
+    keys,
+    stateDir,
+    main,
+    receive,
+    openPr,
+    push,
+  };
 }
