@@ -1,7 +1,10 @@
 /**
- * The trusted-build rule: the app signs only a `push` run of the configured
- * build workflow on the default branch, at a commit that is on the default
- * branch, that succeeded. Decided on the run as the API returns it (never the
+ * The trusted-build rule: the app signs only a `push` or `workflow_dispatch`
+ * run of the configured build workflow on the default branch, at a commit
+ * that is on the default branch, that succeeded. Both run the default
+ * branch's own workflow file at its own commit and need write access to
+ * start; a dispatch is how a tip whose push started no run (or whose run
+ * failed) gets built. Decided on the run as the API returns it (never the
  * webhook payload alone); each build report must then name the same run and
  * commit (core/provenance.ts). Pure.
  */
@@ -18,6 +21,9 @@ export interface RunFacts {
   compareStatus: string;
 }
 
+/** Events whose runs execute the default branch's workflow at its own commit. */
+export const TRUSTED_EVENTS: ReadonlySet<string> = new Set(["push", "workflow_dispatch"]);
+
 export interface TrustRules {
   defaultBranch: string;
   workflowPath: string;
@@ -25,7 +31,8 @@ export interface TrustRules {
 
 /** Why `run` is not a trusted build, or undefined when it is. */
 export function untrustedReason(run: RunFacts, rules: TrustRules): string | undefined {
-  if (run.event !== "push") return `run ${run.id} is a ${run.event} run; only push runs are signed`;
+  if (!TRUSTED_EVENTS.has(run.event))
+    return `run ${run.id} is a ${run.event} run; only push and workflow_dispatch runs are signed`;
   if (run.headBranch !== rules.defaultBranch)
     return `run ${run.id} ran on '${run.headBranch ?? "?"}', not the default branch '${rules.defaultBranch}'`;
   // A run's `path` may carry `@ref`; the file must be the configured one.

@@ -148,7 +148,7 @@ async function checkTip(octokit: Octokit, ref: RepoRef, run: TrustedRun): Promis
   if (data.commit.sha !== run.headSha)
     throw new LpctlError(
       "RUN_SUPERSEDED",
-      `run ${run.id} built ${run.headSha}, but ${run.branch} is now at ${data.commit.sha}: only the tip is published. The tip's own build run publishes it; if that run failed or was cancelled, re-run it (Actions → the build workflow → Re-run all jobs)`,
+      `run ${run.id} built ${run.headSha}, but ${run.branch} is now at ${data.commit.sha}: only the tip is published. The tip's own push run publishes it; if the tip started no run (a change outside kernels/ and patches/), or its run failed or was cancelled, run the build workflow on ${run.branch} (Actions → build → Run workflow): it builds every target at the tip`,
     );
 }
 

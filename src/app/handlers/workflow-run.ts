@@ -12,7 +12,7 @@ import { completePrBuilds } from "../github/build-results.js";
 import { upsertCheckRun } from "../github/check-runs.js";
 import { loadConfig } from "../github/load-config.js";
 import { publishTrustedRun, untrusted, type PublishOutcome } from "../github/publish-trusted.js";
-import { untrustedReason } from "../provenance.js";
+import { TRUSTED_EVENTS, untrustedReason } from "../provenance.js";
 
 /** The check run on the merge commit that shows the publish's outcome. */
 export const PUBLISH_CHECK = "livepatch / publish";
@@ -53,7 +53,7 @@ export async function onWorkflowRun(
     );
     return;
   }
-  if (run.event !== "push") {
+  if (!TRUSTED_EVENTS.has(run.event)) {
     context.log.info(
       { deliveryId: context.id },
       `run ${run.id} is a ${run.event} run: neither a PR build nor a trusted build`,

@@ -16,6 +16,8 @@ describe("trusted-build rule", () => {
   it("accepts a successful push run of the build workflow on the default branch", () => {
     expect(untrustedReason(good, rules)).toBeUndefined();
     expect(untrustedReason({ ...good, compareStatus: "behind" }, rules)).toBeUndefined();
+    // A manual run on the default branch builds the tip: the remedy RUN_SUPERSEDED names.
+    expect(untrustedReason({ ...good, event: "workflow_dispatch" }, rules)).toBeUndefined();
     expect(
       untrustedReason({ ...good, path: ".github/workflows/build.yml@refs/heads/main" }, rules),
     ).toBeUndefined();
@@ -23,7 +25,8 @@ describe("trusted-build rule", () => {
 
   it.each([
     ["a pull_request run", { event: "pull_request" }, "pull_request run"],
-    ["a workflow_dispatch run", { event: "workflow_dispatch" }, "only push runs"],
+    ["a schedule run", { event: "schedule" }, "only push and workflow_dispatch runs"],
+    ["a pull_request_target run", { event: "pull_request_target" }, "only push and"],
     ["another branch", { headBranch: "feature" }, "not the default branch"],
     ["another workflow", { path: ".github/workflows/evil.yml" }, "not .github/workflows/build.yml"],
     ["a commit not on the default branch", { compareStatus: "diverged" }, "is not on main"],

@@ -30,7 +30,20 @@ describe("4. rollback and suppression", () => {
     expect(sc.s.releases).toHaveLength(0);
     const check = publishCheck(sc, bad);
     expect(check?.conclusion).toBe("failure");
-    expect(check?.output.summary).toMatch(/only the tip is published.*re-run it/s);
+    expect(check?.output.summary).toMatch(/only the tip is published.*Run workflow/s);
+  });
+
+  it("the remedy works: a merged fix whose tip started no push run ships from a dispatch run at the tip", async () => {
+    const sc = await scenario();
+    const fix = await merge(sc, { [BANNER]: patchYaml("The fix") });
+    // A docs-only commit lands before the fix's run completes: it starts no build.
+    const tip = sc.s.commit(fix, { "README.md": "docs\n" }, "web-flow");
+    sc.s.branches.set("main", tip);
+    await completeRun(sc, fix);
+    expect(sc.s.releases).toHaveLength(0);
+    await completeRun(sc, tip, [TARGET], "workflow_dispatch");
+    expect(sc.s.releases.map((r) => r.tag)).toEqual(["v1"]);
+    expect(publishCheck(sc, tip)?.conclusion).toBe("success");
   });
 
   it("deleting the newest release does not let the next merge reuse its version or drop its module", async () => {

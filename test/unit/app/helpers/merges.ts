@@ -20,12 +20,17 @@ export async function merge(sc: Scenario, changes: Record<string, string | null>
   return sha;
 }
 
-/** A completed push run of `sha` with an artifact per target in `targets`, delivered to the app. */
-export async function completeRun(sc: Scenario, sha: string, targets: string[] = [TARGET]) {
-  const run = addRun(sc.s, { event: "push", headSha: sha, headBranch: "main" });
+/** A completed push (or `event`) run of `sha` with an artifact per target in `targets`, delivered to the app. */
+export async function completeRun(
+  sc: Scenario,
+  sha: string,
+  targets: string[] = [TARGET],
+  event = "push",
+) {
+  const run = addRun(sc.s, { event, headSha: sha, headBranch: "main" });
   for (const t of targets)
     run.artifacts.push(
-      await buildArtifact(sc.s, { id: run.id, event: "push", sha, ref: "refs/heads/main" }, t),
+      await buildArtifact(sc.s, { id: run.id, event, sha, ref: "refs/heads/main" }, t),
     );
   await sc.receive("workflow_run", workflowRunEvent(run));
   return run;
