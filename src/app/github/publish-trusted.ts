@@ -18,6 +18,7 @@ import type { AppConfig } from "../config.js";
 import type { AppDeps } from "../deps.js";
 import { downloadRunArtifacts } from "./artifacts.js";
 import { mergedPullsFor } from "./pulls-for-sha.js";
+import { cellCode } from "../markdown.js";
 import { upsertPrComment } from "./pr-comment.js";
 import { carryOver, patchInfos, writeArtifacts } from "./release-inputs.js";
 import { octokitReleaseStore } from "./release-store.js";
@@ -116,10 +117,11 @@ export async function publishTrustedRun(
     const url = `${(await octokit.rest.repos.getReleaseByTag({ ...ref, tag: result.release.tag })).data.html_url}`;
     const hosts = prepared.manifest.kernels.map(
       (k) =>
-        `| \`${k.target}\` (${k.release}) | ${k.patches.map((p) => `${p.id}${p.cves.length ? ` (${p.cves.join(", ")})` : ""}`).join("; ")} |`,
+        `| ${cellCode(k.target)} (${cellCode(k.release)}) | ${k.patches.map((p) => `${cellCode(p.id)}${p.cves.length ? ` (${p.cves.map(cellCode).join(", ")})` : ""}`).join("; ")} |`,
     );
     const section = `### Release\n\nPublished [${result.release.tag}](${url}), manifest version ${version}, expires ${prepared.manifest.expires}.\n\n| kernel | patches (CVEs) hosts get |\n| --- | --- |\n${hosts.join("\n")}`;
-    for (const n of merged) await upsertPrComment(octokit, ref, n, { release: section });
+    for (const n of merged)
+      await upsertPrComment(octokit, ref, n, { release: section }, deps.comments);
     return { kind: "published", result };
   } finally {
     await rm(dir, { recursive: true, force: true });

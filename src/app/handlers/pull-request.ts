@@ -7,6 +7,7 @@ import type { Context } from "probot";
 import { CHECK } from "../checks.js";
 import { checklistSection, lintSection, planSection } from "../comment.js";
 import type { AppDeps } from "../deps.js";
+import { code } from "../markdown.js";
 import { guarded } from "../guard.js";
 import { findCheckRun, upsertCheckRun } from "../github/check-runs.js";
 import { loadConfig } from "../github/load-config.js";
@@ -112,7 +113,7 @@ export async function onPullRequest(
         status: "queued",
         output: {
           title: "waiting for the build workflow",
-          summary: (plan.reasons[t] ?? []).join("; "),
+          summary: (plan.reasons[t] ?? []).map(code).join("; "),
         },
       });
     }
@@ -124,11 +125,17 @@ export async function onPullRequest(
       config,
       appId,
     );
-    await upsertPrComment(octokit, ref, pr.number, {
-      plan: planSection(plan),
-      lint: lintSection(lint.findings),
-      checklist: checklistSection(lint.findings),
-      builds: "### Builds\n\nWaiting for the build workflow.",
-    });
+    await upsertPrComment(
+      octokit,
+      ref,
+      pr.number,
+      {
+        plan: planSection(plan),
+        lint: lintSection(lint.findings),
+        checklist: checklistSection(lint.findings),
+        builds: "### Builds\n\nWaiting for the build workflow.",
+      },
+      deps.comments,
+    );
   });
 }

@@ -39,7 +39,7 @@ describe("pull_request opened", () => {
     const comments = s.comments.filter((c) => c.issue === pr.number);
     expect(comments).toHaveLength(1);
     expect(comments[0]?.body.startsWith(COMMENT_MARKER)).toBe(true);
-    expect(comments[0]?.body).toContain(`\`${TARGET}\` | patch new-fix changed`);
+    expect(comments[0]?.body).toContain(`\`${TARGET}\` | \`patch new-fix changed\``);
     expect(comments[0]?.body).toContain("Reviewer checklist");
   });
 
@@ -149,7 +149,7 @@ describe("pull_request opened", () => {
     const lint = s.checkRuns.find((c) => c.headSha === pr.headSha && c.name === "livepatch / lint");
     expect(lint?.conclusion).toBe("failure");
     expect(lint?.output.summary).toContain("requiredApprovals");
-    expect(lint?.output.summary).toMatch(/Webhook delivery delivery-\d+/);
+    expect(lint?.output.summary).toMatch(/Webhook delivery `delivery-\d+`/);
   });
 });
 
