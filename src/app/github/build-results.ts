@@ -5,7 +5,7 @@
  * reported fail too. Nothing here is ever signed.
  */
 import type { BuildReport } from "../../core/build-report.js";
-import { artifactTarget, readReport } from "../build-artifact.js";
+import { artifactTarget, readReport, REPORT_FILE } from "../build-artifact.js";
 import { buildCheckOutput, CHECK, failureOutput } from "../checks.js";
 import type { CommentState } from "../comment-state.js";
 import { cellCode } from "../markdown.js";
@@ -33,7 +33,14 @@ export async function completePrBuilds(
   comments: CommentState,
 ): Promise<Outcome[]> {
   const outcomes: Outcome[] = [];
-  for (const a of await downloadRunArtifacts(octokit, ref, run.id)) {
+  // Only build-<target> artifacts are downloaded: the PR decides what else the run uploads.
+  const wanted = (name: string) => artifactTarget(name) !== undefined;
+  // Of each, only the report is inflated: the module is never looked at for a PR build.
+  const artifacts = await downloadRunArtifacts(octokit, ref, run.id, {
+    accept: wanted,
+    entries: (path) => path === REPORT_FILE,
+  });
+  for (const a of artifacts) {
     const target = artifactTarget(a.name);
     if (target === undefined) continue;
     if ("error" in a) outcomes.push({ target, error: a.error.message });
