@@ -112,6 +112,7 @@ export const ERROR_CATEGORIES = {
   ARTIFACT_MISSING: "failure",
   RUN_UNTRUSTED: "security",
   GITHUB_FAILED: "failure",
+  GITHUB_TIMEOUT: "failure",
   // forge (the local GitHub stand-in)
   FORGE_HTTP: "failure",
   FORGE_STATE_INVALID: "failure",

@@ -103,6 +103,9 @@ async function listArtifacts(
   return out;
 }
 
+/** An artifact download may take longer than an API call's deadline: it has its own. */
+const DOWNLOAD_TIMEOUT_MS = 5 * 60_000;
+
 /** The artifact's zip, read as a stream and cut off past `max` bytes. */
 async function downloadCapped(
   octokit: Octokit,
@@ -110,29 +113,39 @@ async function downloadCapped(
   a: Listed,
   max: number,
 ): Promise<Uint8Array> {
-  // GitHub answers with a 302 to storage; fetch follows it. The body is not buffered by Octokit.
-  const res = await octokit.request(
-    "GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}",
-    {
-      ...ref,
-      artifact_id: a.id,
-      archive_format: "zip",
-      request: { parseSuccessResponseBody: false },
-    },
-  );
-  const body = res.data as ReadableStream<Uint8Array> | null;
-  if (body === null) return new Uint8Array();
-  const chunks: Uint8Array[] = [];
-  let n = 0;
-  for await (const chunk of body) {
-    n += chunk.length;
-    // Leaving the loop by throwing cancels the stream: nothing more is read.
-    if (n > max)
-      throw new LpctlError(
-        "ARTIFACT_UNSAFE",
-        `artifact ${a.name}: the download passed ${max} bytes; the artifact was refused`,
-      );
-    chunks.push(chunk);
+  const deadline = AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS);
+  try {
+    // GitHub answers with a 302 to storage; fetch follows it. The body is not buffered by Octokit.
+    const res = await octokit.request(
+      "GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}",
+      {
+        ...ref,
+        artifact_id: a.id,
+        archive_format: "zip",
+        request: { parseSuccessResponseBody: false, signal: deadline },
+      },
+    );
+    const body = res.data as ReadableStream<Uint8Array> | null;
+    if (body === null) return new Uint8Array();
+    const chunks: Uint8Array[] = [];
+    let n = 0;
+    for await (const chunk of body) {
+      n += chunk.length;
+      // Leaving the loop by throwing cancels the stream: nothing more is read.
+      if (n > max)
+        throw new LpctlError(
+          "ARTIFACT_UNSAFE",
+          `artifact ${a.name}: the download passed ${max} bytes; the artifact was refused`,
+        );
+      chunks.push(chunk);
+    }
+    return new Uint8Array(Buffer.concat(chunks));
+  } catch (e) {
+    if (!deadline.aborted || isLpctlError(e)) throw e;
+    throw new LpctlError(
+      "GITHUB_TIMEOUT",
+      `artifact ${a.name}: the download did not finish within ${DOWNLOAD_TIMEOUT_MS / 1000} s`,
+      { cause: e },
+    );
   }
-  return new Uint8Array(Buffer.concat(chunks));
 }
