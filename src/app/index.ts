@@ -4,7 +4,8 @@
  * (gate, policy, plan, checks, comment, provenance).
  */
 import type { ApplicationFunction, Context, Probot } from "probot";
-import { DeliveryLog } from "./deliveries.js";
+import { createHash } from "node:crypto";
+import { DeliveryLog, PayloadLog } from "./deliveries.js";
 import type { AppDeps } from "./deps.js";
 import { onDispatch } from "./handlers/dispatch.js";
 import { onPullRequest } from "./handlers/pull-request.js";
@@ -25,6 +26,7 @@ export function livepatchApp(
   return (app: Probot) => {
     const done = new DeliveryLog();
     const inFlight = new Set<string>();
+    const payloads = new PayloadLog();
     // The delivery is answered as soon as its work is queued (see work.ts);
     // a failure is logged and shown on a check run by the handler's guard.
     const once =
@@ -34,6 +36,16 @@ export function livepatchApp(
           context.log.info(
             { deliveryId: context.id },
             `delivery ${context.id} was handled already: skipped`,
+          );
+          return Promise.resolve();
+        }
+        // A byte-identical body serializes identically: the digest stands for the signed body.
+        const digest = createHash("sha256").update(JSON.stringify(context.payload)).digest("hex");
+        const first = payloads.replayOf(digest, context.id, deps.now().getTime());
+        if (first !== undefined) {
+          context.log.warn(
+            { deliveryId: context.id, replayOf: first },
+            `delivery ${context.id} (${context.name}) repeats the payload of delivery ${first}: dropped as a replay`,
           );
           return Promise.resolve();
         }
