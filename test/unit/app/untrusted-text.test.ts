@@ -132,4 +132,17 @@ describe("untrusted text in the app's Markdown", () => {
     const a = lint?.annotations.find((x) => x.path === "patches/cmdline-banner/patch.yaml");
     expect(a?.message).toMatch(/^title: must hold printable characters only/);
   });
+
+  it("a changed infrastructure path stays inside code on the policy check", async () => {
+    const { s, openPr } = await scenario();
+    const pr = await openPr({
+      "patches/cmdline-banner/patch.yaml": patchYaml("cmdline-banner"),
+      [`src/${EVIL.replaceAll("\u001b", "")}.ts`]: "x\n",
+    });
+    const policy = s.checkRuns.find(
+      (c) => c.headSha === pr.headSha && c.name === "livepatch / policy",
+    );
+    expect(policy?.conclusion).toBe("failure");
+    expectInert(policy?.output.summary);
+  });
 });
