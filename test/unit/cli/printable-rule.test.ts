@@ -1,9 +1,11 @@
 /**
  * Attack: a patch.yaml title carrying a terminal escape sequence passed
  * validation and landed in the signed manifest and `lpctl status`. The
- * patch.yaml schema refuses it, naming the file and the field.
+ * patch.yaml schema refuses it, naming the file and the field; `lpctl lint`
+ * refuses a diff path with a direction override and prints it escaped.
  */
-import { writeFile } from "node:fs/promises";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runCli } from "../../../src/cli/run.js";
@@ -39,4 +41,16 @@ describe("patch.yaml titles", () => {
       // eslint-disable-next-line no-control-regex -- the control characters are what must not be printed
       expect(r.out.join("\n")).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u202e]/);
     });
+
+  it("lpctl lint refuses a diff path with a direction override or a C1 control, printed escaped", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "lpctl-printable-"));
+    const file = join(dir, "x.patch");
+    const path = "fs/proc/cmd\u202eline\u009b2J.c";
+    await writeFile(file, `--- a/${path}\n+++ b/${path}\n@@ -1,1 +1,1 @@\n-a\n+b\n`);
+    const r = await lpctl("lint", file);
+    expect(r.code).toBe(1);
+    expect(r.out.join("\n")).toContain("contains invisible or direction-changing characters");
+    expect(r.out.join("\n")).toContain("cmd\\u{202E}line\\x9b2J.c");
+    expect(r.out.join("\n")).not.toMatch(/[\u0080-\u009f\u202e]/);
+  });
 });
