@@ -27,3 +27,16 @@ export function printable(text: string): string {
       : `\\u{${n.toString(16).toUpperCase().padStart(4, "0")}}`;
   });
 }
+
+/**
+ * `value` as pretty JSON with every unprintable character inside a string
+ * written as a `\uNNNN` escape: JSON.stringify escapes C0 controls but
+ * leaves C1 controls (U+009B starts a terminal escape sequence) and
+ * direction overrides raw. The document parses to the same value.
+ */
+export function printableJson(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(UNPRINTABLE, (c) =>
+    // Outside strings JSON.stringify writes only newlines and spaces.
+    c === "\n" ? c : `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, "0")}`,
+  );
+}

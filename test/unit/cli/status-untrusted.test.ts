@@ -19,10 +19,10 @@ afterEach(async () => {
 });
 
 describe("lpctl status with an old manifest", () => {
-  it("shows control characters of a title as escapes", async () => {
+  it("shows control characters of a title as escapes, in text and in --json", async () => {
     s = await scenario(keys);
     const title =
-      "fix a\u001b]52;c;cm0gLXJmIH4K\u0007\u001b[2J\u001b[1;1Hall patches applied\u202e";
+      "fix a\u001b]52;c;cm0gLXJmIH4K\u0007\u001b[2J\u001b[1;1Hall patches applied\u202e\u009b2J";
     await s.publish(1, "lp_v1", ["a"], { titles: { a: title } });
     await s.sync();
     await mkdir(path.join(s.root, "etc/lpctl"), { recursive: true });
@@ -46,5 +46,16 @@ describe("lpctl status with an old manifest", () => {
     expect(text).toContain("\\u{202E}");
     // eslint-disable-next-line no-control-regex -- the control characters are what must not be printed
     expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
+
+    const json: string[] = [];
+    await runCli(["status", "--root", s.root, "--json"], {
+      out: (l) => json.push(l),
+      err: (l) => err.push(l),
+    });
+    // The JSON form keeps the title exactly (escaped as JSON), nothing raw.
+    const doc = JSON.parse(json.join("\n")) as { applied: { title: string }[] };
+    expect(doc.applied[0]?.title).toBe(title);
+    // eslint-disable-next-line no-control-regex -- the control characters are what must not be printed
+    expect(json.join("\n")).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
   });
 });
