@@ -1,4 +1,5 @@
 import { plural } from "../core/plural.js";
+import { printable } from "../core/printable.js";
 import { stateDirOf, type AgentDeps } from "./agent-deps.js";
 import { readKernelIdentity } from "./kernel-identity.js";
 import { readState } from "./state.js";
@@ -30,7 +31,12 @@ function until(iso: string, now: Date): string {
   return s <= 0 ? `${iso} (ended ${age(-s)} ago)` : `${iso} (in ${age(s)})`;
 }
 
-/** Human-readable status lines, at `now`. */
+/**
+ * Human-readable status lines, at `now`. Titles, ids and messages come from
+ * a manifest (one signed before titles were held to printable characters
+ * may still carry an escape sequence) and from errors: a control character
+ * is shown as `\u{…}`, never handed to the terminal.
+ */
 export function formatStatus(r: StatusReport, now: Date): string[] {
   const c = r.check;
   const lines = [
@@ -67,5 +73,5 @@ export function formatStatus(r: StatusReport, now: Date): string[] {
   for (const p of r.applied) lines.push(`applied:       ${p.id} ${p.cves.join(" ")} — ${p.title}`);
   for (const p of r.pending) lines.push(`pending:       ${p.id} ${p.cves.join(" ")} — ${p.reason}`);
   if (r.exposed.length > 0) lines.push(`exposed to:    ${r.exposed.join(" ")}`);
-  return lines;
+  return lines.map(printable);
 }

@@ -6,6 +6,7 @@
  */
 import type { Finding } from "../core/lint/finding.js";
 import type { Annotation } from "./checks.js";
+import { plain } from "./markdown.js";
 
 /** `key(file, newLine)` → 1-based line in the patch text. */
 export function diffLineIndex(patchText: string): Map<string, number> {
@@ -48,14 +49,18 @@ export function findingAnnotations(
   const indexes = new Map<string, Map<string, number>>();
   return findings.map((f) => {
     const level = f.severity === "error" ? "failure" : "warning";
-    const title = `${f.rule}: ${f.file}:${f.startLine === f.endLine ? f.startLine : `${f.startLine}-${f.endLine}`}`;
+    // GitHub shows annotation text as text; a diff path or message may still carry control characters.
+    const title = plain(
+      `${f.rule}: ${f.file}:${f.startLine === f.endLine ? f.startLine : `${f.startLine}-${f.endLine}`}`,
+    );
+    const message = plain(f.message);
     if (f.file === f.patch)
       return {
         path: f.patch,
         start_line: f.startLine,
         end_line: f.endLine,
         annotation_level: level,
-        message: f.message,
+        message,
         title,
       };
     let index = indexes.get(f.patch);
@@ -70,7 +75,7 @@ export function findingAnnotations(
       start_line: start,
       end_line: end,
       annotation_level: level,
-      message: f.message,
+      message,
       title,
     };
   });

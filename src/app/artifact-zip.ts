@@ -21,11 +21,16 @@ export const ARTIFACT_LIMITS: ZipLimits = {
   maxTotalBytes: 128 * 1024 * 1024,
 };
 
-/** Files by their path in the zip; throws ARTIFACT_UNSAFE naming `what` and the reason. */
+/**
+ * Files by their path in the zip; throws ARTIFACT_UNSAFE naming `what` and
+ * the reason. Every entry's name and type is checked; only those `keep`
+ * accepts (default: all) are inflated and returned.
+ */
 export async function readArtifactZip(
   bytes: Uint8Array,
   what: string,
   limits: ZipLimits = ARTIFACT_LIMITS,
+  keep: (path: string) => boolean = () => true,
 ): Promise<Map<string, Uint8Array>> {
   const refuse = (why: string, cause?: unknown): never => {
     throw new LpctlError("ARTIFACT_UNSAFE", `artifact ${what}: ${why}; the artifact was refused`, {
@@ -40,6 +45,7 @@ export async function readArtifactZip(
     refuse(`${zip.entryCount} entries; at most ${limits.maxEntries} are accepted`);
   }
   const files = new Map<string, Uint8Array>();
+  const seen = new Set<string>();
   let total = 0;
   // yauzl refuses some names itself (`..`, absolute): the same refusal, coded.
   const nextEntry = () =>
@@ -55,7 +61,9 @@ export async function readArtifactZip(
       const why = nameProblem(name) ?? typeProblem(entry);
       if (why) refuse(`${JSON.stringify(name)} ${why}`);
       if (name.endsWith("/")) continue;
-      if (files.has(name)) refuse(`${JSON.stringify(name)} appears twice`);
+      if (seen.has(name)) refuse(`${JSON.stringify(name)} appears twice`);
+      seen.add(name);
+      if (!keep(name)) continue;
       if (entry.uncompressedSize > limits.maxEntryBytes)
         refuse(
           `${name} is ${entry.uncompressedSize} bytes; an entry may have at most ${limits.maxEntryBytes}`,

@@ -4,6 +4,7 @@
  * further batches, and caps summary and text at 65535 characters.
  */
 import type { BuildReport } from "../core/build-report.js";
+import { code, codeBlock, plain } from "./markdown.js";
 
 export const CHECK = {
   lint: "livepatch / lint",
@@ -52,7 +53,10 @@ export function clip(text: string, max = MAX_TEXT): string {
   return text.slice(0, max - note.length) + note;
 }
 
-/** The completed build check for one target's report. */
+/**
+ * The completed build check for one target's report. The report is the PR
+ * build's: every field of it is shown as code (./markdown.ts).
+ */
 export function buildCheckOutput(
   report: BuildReport,
   runUrl?: string,
@@ -63,44 +67,62 @@ export function buildCheckOutput(
   for (const c of report.changes)
     byObject.set(c.object, [
       ...(byObject.get(c.object) ?? []),
-      `${c.function}${c.kind === "new" ? " (new)" : ""}`,
+      `${code(c.function)}${c.kind === "new" ? " (new)" : ""}`,
     ]);
   if (byObject.size > 0) {
     lines.push("### Changed functions", "");
     for (const [object, fns] of [...byObject].sort())
-      lines.push(`- \`${object}\`: ${fns.map((f) => `\`${f}\``).join(", ")}`);
+      lines.push(`- ${code(object)}: ${fns.join(", ")}`);
   }
   if (report.warnings.length > 0)
-    lines.push("", "### Warnings", "", ...report.warnings.map((w) => `- ${w}`));
+    lines.push("", "### Warnings", "", ...report.warnings.map((w) => `- ${code(w)}`));
   const timings = Object.entries(report.timings);
   if (timings.length > 0)
-    lines.push("", "### Timings", "", ...timings.map(([k, v]) => `- ${k}: ${v.toFixed(1)} s`));
+    lines.push(
+      "",
+      "### Timings",
+      "",
+      ...timings.map(([k, v]) => `- ${code(k)}: ${v.toFixed(1)} s`),
+    );
   if (!ok && report.error) {
-    lines.push("", `### Failure: ${report.error.code}`, "", report.error.message);
-    if (report.error.logTail.length > 0) lines.push("", "```", ...report.error.logTail, "```");
+    lines.push(
+      "",
+      `### Failure: ${code(report.error.code)}`,
+      "",
+      codeBlock([report.error.message]),
+    );
+    if (report.error.logTail.length > 0) lines.push("", codeBlock(report.error.logTail));
   }
   if (runUrl) lines.push("", `Workflow run: ${runUrl}`);
   const module = report.module
-    ? `module ${report.module.file} (${report.module.length} bytes)`
+    ? `module ${code(report.module.file)} (${report.module.length} bytes)`
     : "no module";
   return {
     conclusion: ok ? "success" : "failure",
     output: {
-      title: ok
-        ? `built: ${report.changes.length} function(s) changed`
-        : `build failed: ${report.error?.code ?? "see the log"}`,
-      summary: clip(`${report.target} (${report.release}, ${report.arch}): ${module}`),
+      title: plain(
+        ok
+          ? `built: ${report.changes.length} function(s) changed`
+          : `build failed: ${report.error?.code ?? "see the log"}`,
+      ),
+      summary: clip(
+        `${code(report.target)} (${code(report.release)}, ${code(report.arch)}): ${module}`,
+      ),
       text: clip(lines.join("\n")),
     },
   };
 }
 
-/** A check that failed because the app itself could not finish (never silently). */
+/**
+ * A check that failed because the app itself could not finish (never
+ * silently). The reason may quote untrusted input (an artifact's entry
+ * name, a YAML value): it is shown as a code block.
+ */
 export function failureOutput(what: string, reason: string, deliveryId?: string): CheckOutput {
   return {
-    title: `${what} failed`,
+    title: plain(`${what} failed`),
     summary: clip(
-      `${reason}${deliveryId ? `\n\nWebhook delivery ${deliveryId}; the app's log has the details.` : ""}`,
+      `${codeBlock([reason])}${deliveryId ? `\n\nWebhook delivery ${code(deliveryId)}; the app's log has the details.` : ""}`,
     ),
   };
 }

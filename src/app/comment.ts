@@ -1,42 +1,32 @@
 /**
- * The one PR comment the app keeps: found again by a hidden marker and edited
- * in place, in sections each handler replaces on its own (plan and lint on a
- * push, builds when a run completes, the release after a merge). Pure.
+ * The one PR comment the app keeps, in sections each handler replaces on its
+ * own (plan and lint on a push, builds when a run completes, the release
+ * after a merge). The body is always rendered whole from the app's own state
+ * (comment-state.ts), never parsed back from the comment: anyone who can
+ * edit the comment could otherwise plant a section the app keeps. Every
+ * piece of untrusted text goes through ./markdown.ts. Pure.
  */
 import type { Finding } from "../core/lint/finding.js";
 import type { BuildPlan } from "../core/plan.js";
 import { clip } from "./checks.js";
+import { cellCode, code } from "./markdown.js";
 
 export const COMMENT_MARKER = "<!-- livepatch-gitops:pr-comment -->";
-const SECTIONS = ["plan", "lint", "checklist", "builds", "release"] as const;
+export const SECTIONS = ["plan", "lint", "checklist", "builds", "release"] as const;
 export type Section = (typeof SECTIONS)[number];
-
-const open = (s: Section) => `<!-- lp:${s} -->`;
-const close = (s: Section) => `<!-- /lp:${s} -->`;
+export type Sections = Partial<Record<Section, string>>;
 
 /** True when `body` is the app's comment. */
 export function isAppComment(body: string | null | undefined): boolean {
   return body?.startsWith(COMMENT_MARKER) ?? false;
 }
 
-/** `body` (the existing comment, or undefined) with `updates` replacing their sections. */
-export function renderComment(
-  body: string | undefined,
-  updates: Partial<Record<Section, string>>,
-): string {
-  const current = new Map<Section, string>();
-  for (const s of SECTIONS) {
-    const at = body?.indexOf(open(s)) ?? -1;
-    const end = body?.indexOf(close(s)) ?? -1;
-    if (body !== undefined && at >= 0 && end > at)
-      current.set(s, body.slice(at + open(s).length, end).trim());
-  }
-  for (const [s, text] of Object.entries(updates) as [Section, string][])
-    current.set(s, text.trim());
+/** The whole comment for `sections`, in their fixed order. */
+export function renderComment(sections: Sections): string {
   const parts = [COMMENT_MARKER, "## livepatch"];
   for (const s of SECTIONS) {
-    const text = current.get(s);
-    if (text !== undefined) parts.push(`${open(s)}\n${text}\n${close(s)}`);
+    const text = sections[s];
+    if (text !== undefined) parts.push(text.trim());
   }
   return clip(parts.join("\n\n"));
 }
@@ -45,13 +35,15 @@ export function renderComment(
 export function planSection(plan: BuildPlan): string {
   if (plan.targets.length === 0)
     return "### Plan\n\nNo kernel target is affected: nothing to build.";
-  const rows = plan.targets.map((t) => `| \`${t}\` | ${(plan.reasons[t] ?? []).join("; ")} |`);
+  const rows = plan.targets.map(
+    (t) => `| ${cellCode(t)} | ${(plan.reasons[t] ?? []).map(cellCode).join("; ")} |`,
+  );
   const chunks =
     plan.chunks.length > 1
       ? `\n\nBuilt in ${plan.chunks.length} matrix chunks of at most ${plan.chunks[0]?.length ?? 0} targets.`
       : "";
   const removed = plan.removedTargets.length
-    ? `\n\nRemoved targets (dropped from the next manifest): ${plan.removedTargets.map((t) => `\`${t}\``).join(", ")}`
+    ? `\n\nRemoved targets (dropped from the next manifest): ${plan.removedTargets.map(code).join(", ")}`
     : "";
   return `### Plan\n\n| target | why |\n| --- | --- |\n${rows.join("\n")}${chunks}${removed}`;
 }
@@ -61,7 +53,7 @@ export function lintSection(findings: readonly Finding[]): string {
   if (findings.length === 0) return "### Safety lint\n\nNo findings.";
   const lines = findings.map(
     (f) =>
-      `- **${f.severity}** \`${f.rule}\` ${f.patch} → \`${f.file}:${f.startLine}\`: ${f.message}`,
+      `- **${f.severity}** ${code(f.rule)} ${code(f.patch)} → ${code(`${f.file}:${f.startLine}`)}: ${code(f.message)}`,
   );
   return `### Safety lint\n\n${lines.join("\n")}`;
 }

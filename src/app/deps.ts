@@ -1,5 +1,6 @@
 /** What the app gets from outside: the signer, the clock, a scratch directory. Injectable for tests. */
 import type { Signer } from "../core/sign/signer.js";
+import { CommentState } from "./comment-state.js";
 import { KeyedQueue } from "./keyed-queue.js";
 import { Work } from "./work.js";
 
@@ -26,9 +27,17 @@ export interface AppDeps {
   botLogin?: () => Promise<string>;
   /** Handler work, run after the webhook is answered (tests and shutdown wait for `idle()`). */
   work: Work;
+  /** Each PR comment's sections as the app wrote them: the comment is rendered from this alone. */
+  comments: CommentState;
 }
 
 /** Deps with defaults for what is not given. */
 export function appDeps(partial: Partial<AppDeps> & Pick<AppDeps, "signer">): AppDeps {
-  return { now: () => new Date(), publishQueue: new KeyedQueue(), work: new Work(), ...partial };
+  return {
+    now: () => new Date(),
+    publishQueue: new KeyedQueue(),
+    work: new Work(),
+    comments: new CommentState(),
+    ...partial,
+  };
 }

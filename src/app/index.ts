@@ -4,8 +4,9 @@
  * (gate, policy, plan, checks, comment, provenance).
  */
 import type { ApplicationFunction, Context, Probot } from "probot";
+import { createHash } from "node:crypto";
 import { botLoginOf } from "./bot-login.js";
-import { DeliveryLog } from "./deliveries.js";
+import { DeliveryLog, PayloadLog } from "./deliveries.js";
 import type { AppDeps } from "./deps.js";
 import { onCheckRunRerequested } from "./handlers/check-run.js";
 import { onDispatch } from "./handlers/dispatch.js";
@@ -29,6 +30,7 @@ export function livepatchApp(
     const deps: AppDeps = given.botLogin ? given : { ...given, botLogin: botLoginOf(app) };
     const done = new DeliveryLog();
     const inFlight = new Set<string>();
+    const payloads = new PayloadLog();
     // The delivery is answered as soon as its work is queued (see work.ts);
     // a failure is logged and shown on a check run by the handler's guard.
     const once =
@@ -38,6 +40,16 @@ export function livepatchApp(
           context.log.info(
             { deliveryId: context.id },
             `delivery ${context.id} was handled already: skipped`,
+          );
+          return Promise.resolve();
+        }
+        // A byte-identical body serializes identically: the digest stands for the signed body.
+        const digest = createHash("sha256").update(JSON.stringify(context.payload)).digest("hex");
+        const first = payloads.replayOf(digest, context.id, deps.now().getTime());
+        if (first !== undefined) {
+          context.log.warn(
+            { deliveryId: context.id, replayOf: first },
+            `delivery ${context.id} (${context.name}) repeats the payload of delivery ${first}: dropped as a replay`,
           );
           return Promise.resolve();
         }

@@ -1,18 +1,21 @@
 /**
  * `npm start`: the app under Probot's server, configured from the usual
  * Probot environment (APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH,
- * WEBHOOK_SECRET, GHE_HOST/GHE_PROTOCOL, LOG_LEVEL, PORT) plus the release
- * signing key: LPCTL_SIGNING_KEY (path to an armored private key) and
- * LPCTL_SIGNING_PASSPHRASE; LPCTL_APP_STATE_DIR (the app's own record of
- * what it published, required to publish) and, after a key rotation,
- * LPCTL_PREVIOUS_KEYS (comma-separated public key files, `lpctl publish
- * --previous-key`) and LPCTL_KEY_LISTS (the signed key-list directory,
- * `--key-lists`). Probot's retry and throttling stay on, with the
- * app's pace for writes (write-limiter.ts). SIGTERM stops taking deliveries
- * and lets queued work finish (at most 25 s) before the process exits.
+ * WEBHOOK_SECRET, GHE_HOST/GHE_PROTOCOL, LOG_LEVEL, PORT, HOST,
+ * WEBHOOK_PATH) plus the release signing key: LPCTL_SIGNING_KEY (path to an
+ * armored private key) and LPCTL_SIGNING_PASSPHRASE; LPCTL_APP_STATE_DIR
+ * (the app's own record of what it published, required to publish) and,
+ * after a key rotation, LPCTL_PREVIOUS_KEYS (comma-separated public key
+ * files, `lpctl publish --previous-key`) and LPCTL_KEY_LISTS (the signed
+ * key-list directory, `--key-lists`). Webhooks come in through server.ts (a
+ * body cap before the signature check); without APP_ID Probot's own server
+ * runs its setup page. Probot's retry and throttling stay on, with the app's
+ * pace for writes (write-limiter.ts) and a timeout on every GitHub request.
+ * SIGTERM stops taking deliveries and lets queued work finish (at most 25 s)
+ * before the process exits.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { run } from "probot";
+import { createProbot, run } from "probot";
 import type { Signer } from "../core/sign/signer.js";
 import { LpctlError } from "../core/errors.js";
 import { loadSigner } from "../publisher/load-signer.js";
@@ -20,6 +23,7 @@ import { readKeyFiles } from "../publisher/read-key-files.js";
 import { appDeps } from "./deps.js";
 import { livepatchApp } from "./index.js";
 import { appOctokit } from "./octokit.js";
+import { startAppServer } from "./server.js";
 
 let signer: Promise<Signer> | undefined;
 
@@ -49,9 +53,16 @@ const deps = appDeps({
     readKeyFiles((process.env.LPCTL_PREVIOUS_KEYS ?? "").split(",").filter((f) => f !== "")),
 });
 
-const server = await run(livepatchApp(deps, { refreshOnStartup: true }), {
-  Octokit: appOctokit(),
-});
+const app = livepatchApp(deps, { refreshOnStartup: true });
+const server = process.env.APP_ID
+  ? await startAppServer({
+      probot: createProbot({ overrides: { Octokit: appOctokit() } }),
+      app,
+      port: Number(process.env.PORT) || 3000,
+      host: process.env.HOST || "localhost",
+      webhookPath: process.env.WEBHOOK_PATH || "/api/github/webhooks",
+    })
+  : await run(app, { Octokit: appOctokit() });
 // Deliveries are answered before their work is done: a stop must not drop it.
 process.once("SIGTERM", () => {
   void server

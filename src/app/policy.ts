@@ -6,6 +6,7 @@
  * get their own, maintainer-reviewed PR, so a safety reviewer reading a
  * patch never signs off a build or reviewer change by accident.
  */
+import { code } from "./markdown.js";
 
 const CONTENT = [/^kernels\//, /^patches\//];
 const INFRASTRUCTURE = [
@@ -36,6 +37,7 @@ export function checkPolicy(paths: readonly string[]): PolicyVerdict {
   return {
     ok: false,
     offending: infra,
-    summary: `build infrastructure changes need their own maintainer-reviewed pull request: ${infra.join(", ")} change together with kernels/ or patches/`,
+    // The paths are the PR's: shown as code (./markdown.ts).
+    summary: `build infrastructure changes need their own maintainer-reviewed pull request: ${infra.map(code).join(", ")} change together with kernels/ or patches/`,
   };
 }

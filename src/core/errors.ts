@@ -118,6 +118,7 @@ export const ERROR_CATEGORIES = {
   // the app's own publish record (LPCTL_APP_STATE_DIR) is missing or unreadable
   APP_STATE_INVALID: "failure",
   GITHUB_FAILED: "failure",
+  GITHUB_TIMEOUT: "failure",
   // forge (the local GitHub stand-in)
   FORGE_HTTP: "failure",
   FORGE_STATE_INVALID: "failure",

@@ -6,6 +6,7 @@
  */
 import { parseDiff, type DiffFile } from "./diff.js";
 import { isLpctlError } from "./errors.js";
+import { isPrintable } from "./printable.js";
 import type { Problem } from "./problem.js";
 import { sizeLimitFor, tooLargeMessage, type RepoEntry } from "./repo-snapshot.js";
 
@@ -15,6 +16,9 @@ export function diffPathProblem(raw: string): string | undefined {
   // eslint-disable-next-line no-control-regex -- control characters are what is being rejected
   if (/[\x00-\x1f\x7f]/.test(raw))
     return `path '${JSON.stringify(raw)}' contains control characters`;
+  // A direction override or a zero-width character makes the path read as another one.
+  if (!isPrintable(raw))
+    return `path '${JSON.stringify(raw)}' contains invisible or direction-changing characters`;
   if (raw.startsWith("/")) return `path '${raw}' is absolute`;
   if (raw.includes("\\")) return `path '${raw}' contains a backslash`;
   if (raw.split("/").includes("..")) return `path '${raw}' has a '..' component`;

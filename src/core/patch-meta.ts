@@ -1,5 +1,6 @@
 /** Patches: `patches/<id>/patch.yaml` plus its `*.patch` files. */
 import { z } from "zod";
+import { isPrintable } from "./printable.js";
 
 export const CVE_PATTERN = /^CVE-\d{4}-\d{4,}$/;
 
@@ -11,7 +12,15 @@ export const PatchTestSchema = z.strictObject({
 });
 
 export const PatchMetaSchema = z.strictObject({
-  title: z.string().min(1).max(200),
+  // The title lands in the signed manifest, `lpctl status` and the PR comment.
+  title: z
+    .string()
+    .min(1)
+    .max(200)
+    .refine(
+      isPrintable,
+      "must hold printable characters only (no control characters such as ESC or a line break, no bidirectional or zero-width characters)",
+    ),
   description: z.string().min(1),
   cves: z.array(z.string().regex(CVE_PATTERN, "must look like CVE-YYYY-NNNN")).default([]),
   kernels: z.array(z.string().min(1)).min(1, "must name at least one kernel target or glob"),

@@ -5,7 +5,8 @@
  */
 import { idProblem } from "./ids.js";
 import type { LivePatch } from "./patch-meta.js";
-import { printable, type Problem } from "./problem.js";
+import { printable } from "./printable.js";
+import type { Problem } from "./problem.js";
 import type { RepoEntry, RepoSnapshot } from "./repo-snapshot.js";
 import { checkPatchDir } from "./repo-patches.js";
 import { checkTargetDir } from "./repo-targets.js";

@@ -5,8 +5,10 @@
  * reported fail too. Nothing here is ever signed.
  */
 import type { BuildReport } from "../../core/build-report.js";
-import { artifactTarget, readReport } from "../build-artifact.js";
+import { artifactTarget, readReport, REPORT_FILE } from "../build-artifact.js";
 import { buildCheckOutput, CHECK, failureOutput } from "../checks.js";
+import type { CommentState } from "../comment-state.js";
+import { cellCode } from "../markdown.js";
 import { downloadRunArtifacts } from "./artifacts.js";
 import { upsertCheckRun } from "./check-runs.js";
 import { openPullsForHead } from "./pulls-for-sha.js";
@@ -27,10 +29,18 @@ export async function completePrBuilds(
   octokit: Octokit,
   ref: RepoRef,
   run: RunRef,
-  appId?: number,
+  appId: number | undefined,
+  comments: CommentState,
 ): Promise<Outcome[]> {
   const outcomes: Outcome[] = [];
-  for (const a of await downloadRunArtifacts(octokit, ref, run.id)) {
+  // Only build-<target> artifacts are downloaded: the PR decides what else the run uploads.
+  const wanted = (name: string) => artifactTarget(name) !== undefined;
+  // Of each, only the report is inflated: the module is never looked at for a PR build.
+  const artifacts = await downloadRunArtifacts(octokit, ref, run.id, {
+    accept: wanted,
+    entries: (path) => path === REPORT_FILE,
+  });
+  for (const a of artifacts) {
     const target = artifactTarget(a.name);
     if (target === undefined) continue;
     if ("error" in a) outcomes.push({ target, error: a.error.message });
@@ -61,7 +71,7 @@ export async function completePrBuilds(
   await failUnreported(octokit, ref, run, new Set(outcomes.map((o) => o.target)), appId);
   const section = buildsSection(outcomes, run);
   for (const pull of await openPullsForHead(octokit, ref, run.headSha))
-    await upsertPrComment(octokit, ref, pull.number, { builds: section });
+    await upsertPrComment(octokit, ref, pull.number, { builds: section }, comments);
   return outcomes;
 }
 
@@ -103,12 +113,17 @@ async function failUnreported(
 }
 
 function buildsSection(outcomes: readonly Outcome[], run: RunRef): string {
+  // The run's id and URL come from GitHub's API; everything in a report is the PR's.
   if (outcomes.length === 0)
     return `### Builds\n\n[Run ${run.id}](${run.htmlUrl}) produced no build artifact.`;
   const rows = outcomes.map((o) => {
-    if ("error" in o) return `| \`${o.target}\` | refused | ${o.error.replace(/\|/g, "\\|")} |`;
-    const fns = o.report.changes.map((c) => `\`${c.function}\``).join(", ") || "none";
-    return `| \`${o.target}\` | ${o.report.result} | ${o.report.result === "success" ? `changed: ${fns}` : (o.report.error?.message ?? "").replace(/\|/g, "\\|")} |`;
+    if ("error" in o) return `| ${cellCode(o.target)} | refused | ${cellCode(o.error)} |`;
+    const fns = o.report.changes.map((c) => cellCode(c.function)).join(", ") || "none";
+    const details =
+      o.report.result === "success"
+        ? `changed: ${fns}`
+        : cellCode(o.report.error?.message ?? "no error message");
+    return `| ${cellCode(o.target)} | ${cellCode(o.report.result)} | ${details} |`;
   });
   return `### Builds ([run ${run.id}](${run.htmlUrl}))\n\n| target | result | details |\n| --- | --- | --- |\n${rows.join("\n")}\n\nThese are pull request builds: they are never signed or published.`;
 }

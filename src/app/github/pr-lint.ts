@@ -10,6 +10,7 @@ import { checkRepository } from "../../core/repo-model.js";
 import { sizeLimitFor, type RepoEntry } from "../../core/repo-snapshot.js";
 import { findingAnnotations } from "../annotations.js";
 import type { Annotation } from "../checks.js";
+import { plain } from "../markdown.js";
 import { readFileAt } from "./repo-reader.js";
 import type { Octokit, RepoRef } from "./types.js";
 
@@ -76,7 +77,7 @@ export async function lintPullRequest(
       start_line: 1,
       end_line: 1,
       annotation_level: "failure" as const,
-      message: p.path ? `${p.path}: ${p.message}` : p.message,
+      message: plain(p.path ? `${p.path}: ${p.message}` : p.message),
       title: p.code,
     })),
     ...findingAnnotations(findings, texts),

@@ -23,6 +23,7 @@ import { downloadRunArtifacts } from "./artifacts.js";
 import { freeVersion, restoreLatest } from "./own-releases.js";
 import { publishAndRecord, publishBase } from "./publish-base.js";
 import { mergedPullsFor } from "./pulls-for-sha.js";
+import { cellCode } from "../markdown.js";
 import { upsertPrComment } from "./pr-comment.js";
 import { patchInfos, writeArtifacts } from "./release-inputs.js";
 import { requiredTargets } from "./required-targets.js";
@@ -128,10 +129,11 @@ export async function publishTrustedRun(
     const url = `${(await octokit.rest.repos.getReleaseByTag({ ...ref, tag: next.tag })).data.html_url}`;
     const hosts = next.manifest.kernels.map(
       (k) =>
-        `| \`${k.target}\` (${k.release}) | ${k.patches.map((p) => `${p.id}${p.cves.length ? ` (${p.cves.join(", ")})` : ""}`).join("; ")} |`,
+        `| ${cellCode(k.target)} (${cellCode(k.release)}) | ${k.patches.map((p) => `${cellCode(p.id)}${p.cves.length ? ` (${p.cves.map(cellCode).join(", ")})` : ""}`).join("; ")} |`,
     );
     const section = `### Release\n\nPublished [${next.tag}](${url}), manifest version ${next.manifest.version}, expires ${next.manifest.expires}.\n\n| kernel | patches (CVEs) hosts get |\n| --- | --- |\n${hosts.join("\n")}`;
-    for (const n of merged) await upsertPrComment(octokit, ref, n, { release: section });
+    for (const n of merged)
+      await upsertPrComment(octokit, ref, n, { release: section }, deps.comments);
     return { kind: "published", result };
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -10,6 +10,7 @@ import { CHECK } from "../checks.js";
 import { checklistSection, lintSection, planSection } from "../comment.js";
 import type { AppDeps } from "../deps.js";
 import { guarded } from "../guard.js";
+import { code } from "../markdown.js";
 import { findCheckRun, upsertCheckRun } from "../github/check-runs.js";
 import { loadConfig } from "../github/load-config.js";
 import { planFromApi } from "../github/plan-api.js";
@@ -129,17 +130,23 @@ export async function onPullRequest(
           status: "queued",
           output: {
             title: "waiting for the build workflow",
-            summary: (plan.reasons[t] ?? []).join("; "),
+            summary: (plan.reasons[t] ?? []).map(code).join("; "),
           },
         });
       }
 
-      await upsertPrComment(octokit, ref, pr.number, {
-        plan: planSection(plan),
-        lint: lintSection(lint.findings),
-        checklist: checklistSection(lint.findings),
-        builds: "### Builds\n\nWaiting for the build workflow.",
-      });
+      await upsertPrComment(
+        octokit,
+        ref,
+        pr.number,
+        {
+          plan: planSection(plan),
+          lint: lintSection(lint.findings),
+          checklist: checklistSection(lint.findings),
+          builds: "### Builds\n\nWaiting for the build workflow.",
+        },
+        deps.comments,
+      );
     });
   }
 }

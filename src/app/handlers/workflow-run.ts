@@ -48,6 +48,7 @@ export async function onWorkflowRun(
           ref,
           { id: run.id, headSha: run.head_sha, htmlUrl: run.html_url, conclusion: run.conclusion },
           appId,
+          deps.comments,
         );
       },
     );

@@ -11,7 +11,7 @@ import { findKpatchBuild } from "../../builder/tools.js";
 import { compareFindings, formatLocation, type Finding } from "../../core/lint/finding.js";
 import { lintEntry } from "../../core/lint/lint-entry.js";
 import type { LintResult } from "../../core/lint/lint.js";
-import { printable } from "../../core/problem.js";
+import { printable } from "../../core/printable.js";
 import { readLintInput, type LintInput } from "./lint-input.js";
 import { lintSourceTree, type SourceFlags } from "./lint-source.js";
 import { EXIT } from "../exit.js";

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { formatStatus, collectStatus } from "../../agent/status.js";
 import type { StatusVerdict } from "../../agent/status-report.js";
+import { printableJson } from "../../core/printable.js";
 import { EXIT, type ExitCode } from "../exit.js";
 import type { CommandContext } from "../program.js";
 import { addAgentOptions, agentDepsFromFlags, type AgentFlags } from "./agent-flags.js";
@@ -25,7 +26,8 @@ export function registerStatus(program: Command, ctx: CommandContext): void {
   ).action(async (flags: AgentFlags & { json?: boolean }) => {
     const deps = await agentDepsFromFlags(flags, ctx);
     const report = await collectStatus(deps);
-    if (flags.json) ctx.output.out(JSON.stringify(report, null, 2));
+    // A manifest's titles may carry characters a terminal acts on: escaped in both forms.
+    if (flags.json) ctx.output.out(printableJson(report));
     else for (const line of formatStatus(report, deps.clock.now())) ctx.output.out(line);
     ctx.setExit(STATUS_EXIT[report.verdict]);
   });

@@ -17,6 +17,31 @@ async function refusal(bytes: Uint8Array, l = limits): Promise<string> {
 }
 
 describe("artifact zip safety", () => {
+  it("inflates only the entries asked for, still checking every name", async () => {
+    const big = "x".repeat(1400);
+    const keepReport = (p: string) => p === "build-report.json";
+    const files = await readArtifactZip(
+      await makeZip([
+        { name: "build-report.json", data: "{}" },
+        { name: "m.ko", data: big },
+        { name: "n.ko", data: big },
+      ]),
+      "a",
+      limits,
+      keepReport,
+    );
+    // Two 1400-byte modules would pass the 1500-byte total: they were not inflated.
+    expect([...files.keys()]).toEqual(["build-report.json"]);
+    await expect(
+      readArtifactZip(
+        await makeZip([{ name: "xx/etc/cron", data: "x" }], { "xx/etc/cron": "../etc/cron" }),
+        "a",
+        limits,
+        keepReport,
+      ),
+    ).rejects.toThrow(/climbs out|cannot be read safely/);
+  });
+
   it("reads plain files", async () => {
     const files = await readArtifactZip(
       await makeZip([

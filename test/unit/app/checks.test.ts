@@ -48,7 +48,7 @@ describe("check payloads", () => {
     expect(conclusion).toBe("success");
     expect(output.text).toContain("`fs/proc/cmdline.o`: `cmdline_proc_show`");
     expect(output.text).toContain("w1");
-    expect(output.text).toContain("kpatch-build: 12.3 s");
+    expect(output.text).toContain("`kpatch-build`: 12.3 s");
   });
 
   it("a failed build shows the error and the log tail", () => {

@@ -6,32 +6,35 @@ import {
   lintSection,
   renderComment,
 } from "../../../src/app/comment.js";
+import { CommentState } from "../../../src/app/comment-state.js";
 import type { Finding } from "../../../src/core/lint/finding.js";
 
 describe("PR comment", () => {
   it("starts with the hidden marker so it is found again", () => {
-    const body = renderComment(undefined, { plan: "### Plan\n\nx" });
+    const body = renderComment({ plan: "### Plan\n\nx" });
     expect(body.startsWith(COMMENT_MARKER)).toBe(true);
     expect(isAppComment(body)).toBe(true);
     expect(isAppComment("just a comment mentioning livepatch")).toBe(false);
   });
 
-  it("replaces one section and keeps the others", () => {
-    const first = renderComment(undefined, { plan: "PLAN-1", lint: "LINT-1" });
-    const second = renderComment(first, { builds: "BUILDS-1" });
-    const third = renderComment(second, { plan: "PLAN-2" });
+  it("renders the sections in their fixed order, whatever order they were written in", () => {
+    const state = new CommentState();
+    state.update("a/b#1", { plan: "PLAN-1", lint: "LINT-1" });
+    state.update("a/b#1", { builds: "BUILDS-1" });
+    const third = renderComment(state.update("a/b#1", { plan: "PLAN-2" }));
     expect(third).toContain("PLAN-2");
     expect(third).not.toContain("PLAN-1");
     expect(third).toContain("LINT-1");
     expect(third).toContain("BUILDS-1");
-    // Sections keep their fixed order, whatever order they were written in.
     expect(third.indexOf("PLAN-2")).toBeLessThan(third.indexOf("LINT-1"));
     expect(third.indexOf("LINT-1")).toBeLessThan(third.indexOf("BUILDS-1"));
+    // Another pull request's sections are its own.
+    expect(renderComment(state.update("a/b#2", {}))).not.toContain("PLAN-2");
   });
 
   it("is stable: re-rendering with the same content changes nothing", () => {
-    const a = renderComment(undefined, { plan: "P", lint: "L" });
-    expect(renderComment(a, { plan: "P" })).toBe(a);
+    const a = renderComment({ plan: "P", lint: "L" });
+    expect(renderComment({ lint: "L", plan: "P" })).toBe(a);
   });
 
   it("builds the checklist from the findings", () => {

@@ -71,6 +71,14 @@ describe("checkRepository: patch files", () => {
     ["a//etc/passwd", "path 'a//etc/passwd' is absolute after -p1"],
     ["cmdline.c", "path 'cmdline.c' is not in a/<path> form (-p1)"],
     ["a/fs\x1b[2J.c", "path '\"a/fs\\u001b[2J.c\"' contains control characters"],
+    [
+      "a/fs/cmd\u202eline.c",
+      "path '\"a/fs/cmd\\u{202E}line.c\"' contains invisible or direction-changing characters",
+    ],
+    [
+      "a/fs\u009b2J.c",
+      "path '\"a/fs\\x9b2J.c\"' contains invisible or direction-changing characters",
+    ],
   ])("refuses the unsafe path %j", (path, message) => {
     const text = `--- ${path}\n+++ ${path.replace(/^a\//, "b/")}\n${HUNK}`;
     expect(lines(withPatch(text))).toContain(`PATH_UNSAFE ${PATCH_FILE}: line 1: ${message}`);

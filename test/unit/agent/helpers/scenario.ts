@@ -58,6 +58,8 @@ export interface Scenario {
       release?: string;
       repository?: string;
       size?: number;
+      /** Patch titles by id (default `fix <id>`). */
+      titles?: Record<string, string>;
     },
   ): Promise<FakeModule>;
   sync(opts?: { force?: boolean; now?: Date }): ReturnType<typeof runSync>;
@@ -93,7 +95,11 @@ export async function scenario(
         release: opts.release ?? LAB_RELEASE,
         buildId: LAB_BUILD_ID,
         module: mod,
-        patches: patches.map((id) => ({ id, title: `fix ${id}`, cves: [CVE(id)] })),
+        patches: patches.map((id) => ({
+          id,
+          title: opts.titles?.[id] ?? `fix ${id}`,
+          cves: [CVE(id)],
+        })),
       });
       // Each version in its own directory, as a release would be.
       mirrorDir = await mkdtemp(path.join(os.tmpdir(), `lpctl-mirror-v${version}-`));

@@ -45,8 +45,9 @@ export function fakeGitHub(): { state: FakeState; fetch: typeof fetch } {
         continue;
       }
       await Promise.resolve();
-      const res = reply.bytes
-        ? new Response(reply.bytes, {
+      const payload = reply.stream ?? reply.bytes;
+      const res = payload
+        ? new Response(payload, {
             status: reply.status,
             headers: { "content-type": "application/octet-stream" },
           })

@@ -11,6 +11,7 @@ export interface Reply {
   status: number;
   json?: Json;
   bytes?: Uint8Array;
+  stream?: ReadableStream<Uint8Array>;
   location?: string;
 }
 type Handler = (
@@ -354,7 +355,7 @@ export function routes(s: FakeState): [string, RegExp, Handler][] {
         const list = (r?.artifacts ?? []).map((a) => ({
           id: a.id,
           name: a.name,
-          size_in_bytes: a.zip.length,
+          size_in_bytes: a.listedSize ?? a.zip.length,
           expired: false,
         }));
         return ok({ total_count: list.length, artifacts: list });
@@ -370,6 +371,7 @@ export function routes(s: FakeState): [string, RegExp, Handler][] {
       /^\/artifact\/(\d+)$/,
       (m) => {
         const a = s.runs.flatMap((r) => r.artifacts).find((x) => x.id === Number(m[1]));
+        if (a?.body) return { status: 200, stream: a.body() };
         return a ? { status: 200, bytes: a.zip } : notFound;
       },
     ],

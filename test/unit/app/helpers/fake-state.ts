@@ -63,7 +63,15 @@ export interface RunRec {
   path: string;
   status: string;
   conclusion: string | null;
-  artifacts: { id: number; name: string; zip: Uint8Array }[];
+  artifacts: {
+    id: number;
+    name: string;
+    zip: Uint8Array;
+    /** What the listing says (default: the zip's length). */
+    listedSize?: number;
+    /** A download body served instead of `zip` (a stream that never ends, say). */
+    body?: () => ReadableStream<Uint8Array>;
+  }[];
 }
 
 export interface AssetRec {

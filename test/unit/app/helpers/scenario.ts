@@ -10,6 +10,8 @@ import { join } from "node:path";
 import { Probot, ProbotOctokit } from "probot";
 import { livepatchApp } from "../../../../src/app/index.js";
 import { appDeps } from "../../../../src/app/deps.js";
+import { appOctokit } from "../../../../src/app/octokit.js";
+import { WriteLimiter } from "../../../../src/app/write-limiter.js";
 import { generateSigningKey } from "../../../../src/core/sign/generate-signing-key.js";
 import { createOpenpgpSigner } from "../../../../src/core/sign/openpgp-signer.js";
 import type { Signer } from "../../../../src/core/sign/signer.js";
@@ -54,10 +56,17 @@ let deliveries = 0;
 export interface ScenarioOptions {
   /** The signed key-list directory the app publishes (LPCTL_KEY_LISTS). */
   keyLists?: string;
+  /** Run with the app's own Octokit class (its request deadline) at this timeout. */
+  timeoutMs?: number;
+  /** Stands between the app and the fake GitHub (a request that never gets an answer, say). */
+  wrapFetch?: (f: typeof fetch) => typeof fetch;
 }
 
-export async function scenario(now = new Date(), options: ScenarioOptions = {}): Promise<Scenario> {
+export async function scenario(now = new Date(), opts: ScenarioOptions = {}): Promise<Scenario> {
   const gh = fakeGitHub();
+  const fetch = opts.wrapFetch ? opts.wrapFetch(gh.fetch) : gh.fetch;
+  const base =
+    opts.timeoutMs === undefined ? ProbotOctokit : appOctokit(new WriteLimiter(), opts.timeoutMs);
   const s = gh.state;
   s.branches.set(
     "main",
@@ -70,13 +79,13 @@ export async function scenario(now = new Date(), options: ScenarioOptions = {}):
     githubToken: "test",
     baseUrl: API,
     logLevel: "fatal",
-    request: { fetch: gh.fetch },
+    request: { fetch },
     // The function form runs after Probot's own options, so throttling (writes a second apart) is really off.
-    Octokit: ProbotOctokit.defaults((o: object) => ({
+    Octokit: base.defaults((o: object) => ({
       ...o,
       retry: { enabled: false },
       throttle: { enabled: false },
-      request: { fetch: gh.fetch },
+      request: { fetch },
     })),
   });
   const clock = { now };
@@ -88,7 +97,7 @@ export async function scenario(now = new Date(), options: ScenarioOptions = {}):
     appId: APP_ID,
     now: () => clock.now,
     stateDir,
-    ...(options.keyLists ? { keyLists: options.keyLists } : {}),
+    ...(opts.keyLists ? { keyLists: opts.keyLists } : {}),
   });
   await probot.load(livepatchApp(deps));
   // Every payload is held to GitHub's webhook description before the app sees it.
