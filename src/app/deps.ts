@@ -37,7 +37,7 @@ export function appDeps(partial: Partial<AppDeps> & Pick<AppDeps, "signer">): Ap
     now: () => new Date(),
     publishQueue: new KeyedQueue(),
     work: new Work(),
-    comments: new CommentState(),
+    comments: new CommentState(partial.stateDir),
     ...partial,
   };
 }

@@ -19,7 +19,7 @@ export async function upsertPrComment(
   // Anyone can write the marker; only a comment by a bot (this app) is ours to edit.
   const mine = comments.find((c) => c.user?.type === "Bot" && isAppComment(c.body));
   // Rendered from the app's state only: what the comment says now is never read back.
-  const body = renderComment(state.update(`${ref.owner}/${ref.repo}#${issueNumber}`, updates));
+  const body = renderComment(await state.update(ref, issueNumber, updates));
   if (mine === undefined)
     await octokit.rest.issues.createComment({ ...ref, issue_number: issueNumber, body });
   else if (mine.body !== body)

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   checklistSection,
@@ -9,6 +12,8 @@ import {
 import { CommentState } from "../../../src/app/comment-state.js";
 import type { Finding } from "../../../src/core/lint/finding.js";
 
+const AB = { owner: "a", repo: "b" };
+
 describe("PR comment", () => {
   it("starts with the hidden marker so it is found again", () => {
     const body = renderComment({ plan: "### Plan\n\nx" });
@@ -17,11 +22,11 @@ describe("PR comment", () => {
     expect(isAppComment("just a comment mentioning livepatch")).toBe(false);
   });
 
-  it("renders the sections in their fixed order, whatever order they were written in", () => {
+  it("renders the sections in their fixed order, whatever order they were written in", async () => {
     const state = new CommentState();
-    state.update("a/b#1", { plan: "PLAN-1", lint: "LINT-1" });
-    state.update("a/b#1", { builds: "BUILDS-1" });
-    const third = renderComment(state.update("a/b#1", { plan: "PLAN-2" }));
+    await state.update(AB, 1, { plan: "PLAN-1", lint: "LINT-1" });
+    await state.update(AB, 1, { builds: "BUILDS-1" });
+    const third = renderComment(await state.update(AB, 1, { plan: "PLAN-2" }));
     expect(third).toContain("PLAN-2");
     expect(third).not.toContain("PLAN-1");
     expect(third).toContain("LINT-1");
@@ -29,7 +34,26 @@ describe("PR comment", () => {
     expect(third.indexOf("PLAN-2")).toBeLessThan(third.indexOf("LINT-1"));
     expect(third.indexOf("LINT-1")).toBeLessThan(third.indexOf("BUILDS-1"));
     // Another pull request's sections are its own.
-    expect(renderComment(state.update("a/b#2", {}))).not.toContain("PLAN-2");
+    expect(renderComment(await state.update(AB, 2, {}))).not.toContain("PLAN-2");
+  });
+
+  it("keeps every section across a restart when the app has a state directory", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "lpctl-comments-"));
+    try {
+      await new CommentState(dir).update(AB, 7, { plan: "PLAN", lint: "LINT" });
+      // A new process: only the release section is written, the rest comes from the directory.
+      const after = renderComment(await new CommentState(dir).update(AB, 7, { release: "REL" }));
+      expect(after).toContain("PLAN");
+      expect(after).toContain("LINT");
+      expect(after).toContain("REL");
+      expect(renderComment(await new CommentState(dir).update(AB, 8, {}))).not.toContain("PLAN");
+      // A repository name that would leave the directory is refused, not written.
+      await expect(
+        new CommentState(dir).update({ owner: "..", repo: "x" }, 1, { plan: "P" }),
+      ).rejects.toThrow(/not a repository name/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("is stable: re-rendering with the same content changes nothing", () => {
