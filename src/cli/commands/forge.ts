@@ -3,6 +3,7 @@
  * this repository's GitHub App registered and its credentials written to
  * the data directory.
  */
+import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { ensureApp, howToUse } from "../../forge/app-setup.js";
@@ -76,6 +77,8 @@ export function registerForge(program: Command, ctx: CommandContext): void {
         );
       }
       if (flags.actions) await checkSandbox();
+      // A cache must exist to be bound into the sandbox; the first trusted job fills it.
+      for (const d of flags.runnerCache) await mkdir(d, { recursive: true });
       const sandbox = {
         caches: flags.runnerCache.map((d) => resolve(d)),
         hide: flags.runnerHide.map((d) => resolve(d)),
