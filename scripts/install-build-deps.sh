@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything a build runner (and this project's CI) needs on Debian
 # bookworm: kernel build dependencies, qemu + busybox for boot tests, GnuPG
-# and systemd tools for interoperability checks, and kpatch-build from
+# and systemd tools for interoperability checks, bubblewrap for the forge's
+# job sandbox (lpctl forge --actions), and kpatch-build from
 # Debian's trixie suite, unpacked into a private prefix so that no system
 # library is upgraded. Kernel sources are not installed here: the builder
 # downloads the exact version each kernel target pins into its cache.
@@ -23,6 +24,7 @@ PACKAGES=(
   qemu-system-x86 busybox-static
   gnupg systemd
   lintian fakeroot
+  bubblewrap
 )
 
 log() { printf 'install-build-deps: %s\n' "$*"; }

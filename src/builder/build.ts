@@ -21,7 +21,7 @@ import { runKpatchBuild } from "./kpatch-run.js";
 import { acquireLock } from "./lock.js";
 import { devSerial, moduleName } from "./module-name.js";
 import { moduleInfo, patchDigest, stripDebug } from "./module-info.js";
-import { keepForReuse, reuseEnabled, reuseKey, takeReused } from "./module-reuse.js";
+import { keepForReuse, mayKeep, reuseEnabled, reuseKey, takeReused } from "./module-reuse.js";
 import { prepareKernel, type PreparedKernel } from "./prepare.js";
 import { createProgress } from "./progress.js";
 import { writeBuildReport } from "./report-write.js";
@@ -128,7 +128,7 @@ export async function buildModule(o: BuildOptions): Promise<BuildResult> {
         onLine: (l) => progress.line(l),
         onSpawn: (pid) => treeLock.addPid(pid),
       });
-      if (key !== undefined && run.exitCode === 0 && existsSync(modulePath)) {
+      if (key !== undefined && mayKeep(o.env) && run.exitCode === 0 && existsSync(modulePath)) {
         await keepForReuse(o.cacheDir, key, modulePath, run.lines);
       }
     }

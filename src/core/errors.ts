@@ -127,6 +127,8 @@ export const ERROR_CATEGORIES = {
   // forge Actions: a run's artifact refused (duplicate or unsafe name), a checkout that failed
   FORGE_ARTIFACT_REFUSED: "failure",
   FORGE_CHECKOUT_FAILED: "failure",
+  // forge Actions: the job sandbox cannot be set up (no bwrap, not root, an unusable path)
+  FORGE_SANDBOX_UNAVAILABLE: "failure",
   // npm run demo: a step whose check did not pass
   DEMO_FAILED: "failure",
   // anything not translated yet: a bug to report

@@ -136,7 +136,7 @@ export async function seedWorkingCopy(root: string, dir: string): Promise<string
   return (await git(dir, PEOPLE.maintainer, "rev-parse", "HEAD")).stdout.trim();
 }
 
-/** Merges into main need the app's safety review, pinned to the app, admins included. */
+/** Merges into main need the app's lint, policy and safety review checks, pinned to the app, admins included. */
 export async function protectMain(forge: ForgeInfo, tokens: Tokens): Promise<void> {
   await octokit(forge, tokens.maintainer).rest.repos.updateBranchProtection({
     owner: OWNER,
@@ -145,7 +145,11 @@ export async function protectMain(forge: ForgeInfo, tokens: Tokens): Promise<voi
     required_status_checks: {
       strict: false,
       contexts: [],
-      checks: [{ context: GATE, app_id: forge.creds.appId }],
+      // docs/app.md: lint and policy as well as the safety review, each pinned to the app.
+      checks: [GATE, "livepatch / lint", "livepatch / policy"].map((context) => ({
+        context,
+        app_id: forge.creds.appId,
+      })),
     },
     enforce_admins: true,
     required_pull_request_reviews: null,

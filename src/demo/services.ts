@@ -41,6 +41,7 @@ export async function startForgeProcess(procs: Processes, p: DemoPaths): Promise
   >;
   manifest.hook_attributes = { url: `http://127.0.0.1:${String(appPort)}/api/github/webhooks` };
   const manifestFile = join(p.run, "app.yml");
+  const toolCache = join(p.keep, "tool-cache");
   await writeFile(manifestFile, stringify(manifest));
   let first: string | undefined;
   const child = procs.spawn(
@@ -62,9 +63,20 @@ export async function startForgeProcess(procs: Processes, p: DemoPaths): Promise
       "--runner-env",
       `PATH=${p.toolsBin}:${process.env.PATH ?? "/usr/bin:/bin"}`,
       "--runner-env",
-      `RUNNER_TOOL_CACHE=${join(p.keep, "tool-cache")}`,
+      `RUNNER_TOOL_CACHE=${toolCache}`,
       "--runner-env",
       "LPCTL_REUSE_MODULES=1",
+      // Both caches are shared by every job, so they are runner caches: the
+      // push builds (the ones the app signs) write them, a pull request's
+      // build gets a copy-on-write view. Module reuse is safe with that.
+      "--runner-cache",
+      p.kernelCache,
+      "--runner-cache",
+      toolCache,
+      // No job sees the demo's state: the signing key, the people's tokens,
+      // the app's log (the forge's data directory, inside, is hidden anyway).
+      "--runner-hide",
+      p.keep,
     ],
     {
       logFile: join(p.run, "forge.log"),

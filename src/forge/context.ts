@@ -13,6 +13,7 @@ import type { Urls } from "./model/urls.js";
 import type { WorkflowEvent } from "./runner/contract.js";
 import type { Blobs } from "./store/blobs.js";
 import type { Store } from "./store/store.js";
+import type { ForgeOptions } from "./types.js";
 import type { GitRepos } from "./git/repos.js";
 import type { ForgeLimits, ForgeRunner } from "./types.js";
 import type { Webhooks } from "./webhooks/webhooks.js";
@@ -63,6 +64,8 @@ export interface ForgeContext {
   readonly runner: ForgeRunner | undefined;
   /** Every workflow step's machine environment (ForgeOptions.runnerEnv). */
   readonly runnerEnv: Readonly<Record<string, string>>;
+  /** ForgeOptions.sandbox. */
+  readonly sandbox: ForgeOptions["sandbox"];
   readonly now: () => Date;
   readonly log: (line: string) => void;
   readonly json: {

@@ -151,6 +151,7 @@ export async function startForge(options: ForgeOptions): Promise<Forge> {
     branchPushListeners: [],
     runner: options.runner,
     runnerEnv: options.runnerEnv ?? {},
+    sandbox: options.sandbox,
     now: () => new Date(),
     log,
     json,

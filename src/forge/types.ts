@@ -37,6 +37,13 @@ export interface ForgeOptions {
    * Operator configuration, never repository secrets.
    */
   runnerEnv?: Readonly<Record<string, string>>;
+  /**
+   * Run every job in a sandbox (src/forge/runner/sandbox.ts): the data
+   * directory and `hide` invisible, `caches` writable only by trusted runs
+   * (actions/run-trust.ts). Needs root, bwrap and unshare. Undefined: jobs
+   * run on the host as the forge's own user.
+   */
+  sandbox?: { hide?: readonly string[]; caches?: readonly string[] };
   limits?: Partial<ForgeLimits>;
   /** Conformance hook: a returned string turns the answer into a 502 naming it. */
   onResponse?: (r: ResponseRecord) => string | undefined;

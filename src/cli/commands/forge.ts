@@ -3,11 +3,13 @@
  * this repository's GitHub App registered and its credentials written to
  * the data directory.
  */
-import { join } from "node:path";
+import { mkdir } from "node:fs/promises";
+import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { ensureApp, howToUse } from "../../forge/app-setup.js";
 import { startForge } from "../../forge/index.js";
 import { runWorkflow, workflowTriggers } from "../../forge/runner/index.js";
+import { checkSandbox } from "../../forge/runner/sandbox-check.js";
 import { LpctlError } from "../../core/errors.js";
 import type { CommandContext } from "../program.js";
 
@@ -18,7 +20,11 @@ interface ForgeFlags {
   json?: boolean;
   actions?: boolean;
   runnerEnv: string[];
+  runnerCache: string[];
+  runnerHide: string[];
 }
+
+const many = (v: string, acc: string[]) => [...acc, v];
 
 /** `KEY=VALUE` → [KEY, VALUE]; the runner's .env lines. */
 function envPair(text: string): [string, string] {
@@ -46,19 +52,42 @@ export function registerForge(program: Command, ctx: CommandContext): void {
     .option(
       "--runner-env <NAME=VALUE>",
       "environment for every workflow step (repeatable; a self-hosted runner's .env)",
-      (v: string, acc: string[]) => [...acc, v],
+      many,
+      [] as string[],
+    )
+    .option(
+      "--runner-cache <dir>",
+      "a directory jobs share (kernel cache, tool cache): writable by trusted runs only (repeatable)",
+      many,
+      [] as string[],
+    )
+    .option(
+      "--runner-hide <path>",
+      "a file or directory jobs must not see, besides the data directory (repeatable; e.g. a signing key)",
+      many,
       [] as string[],
     )
     .action(async (flags: ForgeFlags) => {
       const runnerEnv = Object.fromEntries(flags.runnerEnv.map(envPair));
-      if (!flags.actions && flags.runnerEnv.length > 0) {
-        throw new LpctlError("USAGE", "--runner-env needs --actions");
+      const runnerFlags = [...flags.runnerEnv, ...flags.runnerCache, ...flags.runnerHide];
+      if (!flags.actions && runnerFlags.length > 0) {
+        throw new LpctlError(
+          "USAGE",
+          "--runner-env, --runner-cache and --runner-hide need --actions",
+        );
       }
+      if (flags.actions) await checkSandbox();
+      // A cache must exist to be bound into the sandbox; the first trusted job fills it.
+      for (const d of flags.runnerCache) await mkdir(d, { recursive: true });
+      const sandbox = {
+        caches: flags.runnerCache.map((d) => resolve(d)),
+        hide: flags.runnerHide.map((d) => resolve(d)),
+      };
       const forge = await startForge({
         dataDir: flags.data,
         port: Number.parseInt(flags.port, 10) || 0,
         log: (line) => ctx.output.err(line),
-        ...(flags.actions ? { runner: { workflowTriggers, runWorkflow }, runnerEnv } : {}),
+        ...(flags.actions ? { runner: { workflowTriggers, runWorkflow }, runnerEnv, sandbox } : {}),
       });
       const { creds, created, source } = await ensureApp(forge, flags.data, flags.appManifest);
       const credsFile = join(flags.data, "app-credentials.json");

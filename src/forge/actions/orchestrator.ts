@@ -9,7 +9,7 @@
  * those runs (and their unfinished jobs) completed as `cancelled`.
  */
 import { mkdir, rm } from "node:fs/promises";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import type { ForgeContext } from "../context.js";
 import { readCommit } from "../git/commit-log.js";
 import { headCommitJson } from "../model/check-json.js";
@@ -22,6 +22,7 @@ import { ensureWorkflow, type ActionsDb } from "./actions-db.js";
 import { eventFacts } from "./event-facts.js";
 import { emitWorkflowRun } from "./run-events.js";
 import { RunQueue } from "./run-queue.js";
+import { isTrustedRun } from "./run-trust.js";
 import { issueRunToken } from "./run-token.js";
 import { runnerHost } from "./runner-host.js";
 import { workflowFilesAt } from "./workflow-files.js";
@@ -154,6 +155,16 @@ export class Orchestrator {
         workDir,
         host,
         runnerEnv: ctx.runnerEnv,
+        ...(ctx.sandbox
+          ? {
+              sandbox: {
+                trusted: isTrustedRun(t.event.name, facts.ref, t.repo.default_branch),
+                // The forge's data directory holds the app's key and webhook secret.
+                hide: [resolve(ctx.dataDir), ...(ctx.sandbox.hide ?? [])],
+                caches: ctx.sandbox.caches ?? [],
+              },
+            }
+          : {}),
         signal: ctx.background.runSignal,
         context: {
           repository: `${ownerOf(ctx.db, t.repo).login}/${t.repo.name}`,

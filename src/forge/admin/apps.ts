@@ -3,6 +3,7 @@
  * creates), installation on an account, and installation access tokens.
  */
 import { newAppKeyPair } from "../auth/app-keys.js";
+import { isPermissionName } from "../auth/permission-names.js";
 import { hashToken, newToken, randomHex } from "../auth/tokens.js";
 import type { ForgeContext } from "../context.js";
 import { ForgeHttpError, validationFailed } from "../http/errors.js";
@@ -25,7 +26,7 @@ const TOKEN_TTL_MS = 60 * 60 * 1000;
 function permissionsOf(raw: Record<string, string> | undefined): Permissions {
   const out: Permissions = { metadata: "read" };
   for (const [name, level] of Object.entries(raw ?? {})) {
-    if (!LEVELS.includes(level)) {
+    if (!LEVELS.includes(level) || !isPermissionName(name)) {
       throw validationFailed([
         { resource: "Integration", code: "invalid", field: `default_permissions.${name}` },
       ]);
@@ -138,8 +139,14 @@ export function issueInstallationToken(
   if (narrow.permissions) {
     permissions = {};
     for (const [name, level] of Object.entries(narrow.permissions)) {
-      const granted = app.permissions[name];
-      if (!LEVELS.includes(level) || !granted || RANK[level as Level] > RANK[granted]) {
+      // Own keys only: `constructor` would find Object.prototype's and pass.
+      const granted = Object.hasOwn(app.permissions, name) ? app.permissions[name] : undefined;
+      if (
+        !isPermissionName(name) ||
+        !LEVELS.includes(level) ||
+        granted === undefined ||
+        RANK[level as Level] > RANK[granted]
+      ) {
         throw new ForgeHttpError(
           422,
           "The permissions requested are not granted to this installation.",

@@ -68,16 +68,22 @@ export class GitRepos {
     if (ref.startsWith("-") || ref.includes("..")) return undefined;
     // A git process per lookup costs ~10 ms; a known commit sha needs none.
     if (this.knownCommits.get(repoId)?.has(ref)) return ref;
-    const r = await this.run(repoId, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], {
-      allowFail: true,
-    });
-    const sha = r.stdout.trim();
-    if (r.exitCode !== 0 || !/^[0-9a-f]{40}$/.test(sha)) return undefined;
+    const sha = (await this.revParse(repoId, qualified(ref))) ?? (await this.revParse(repoId, ref));
+    if (sha === undefined) return undefined;
     if (ref === sha) {
       const known = this.knownCommits.get(repoId) ?? new Set<string>();
       this.knownCommits.set(repoId, known.add(sha));
     }
     return sha;
+  }
+
+  private async revParse(repoId: number, ref: string | undefined): Promise<string | undefined> {
+    if (ref === undefined) return undefined;
+    const r = await this.run(repoId, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], {
+      allowFail: true,
+    });
+    const sha = r.stdout.trim();
+    return r.exitCode === 0 && /^[0-9a-f]{40}$/.test(sha) ? sha : undefined;
   }
 
   /** `read()` once per key: for facts about a commit that can never change. */
@@ -92,4 +98,13 @@ export class GitRepos {
     this.commitMemo.set(key, value);
     return value;
   }
+}
+
+/**
+ * A short name is a branch first. git's own order puts refs/tags/<name>
+ * before refs/heads/<name>, so a tag named `main` would change what
+ * `compare/main...<sha>` or `?ref=main` mean; `tags/<name>` still names the tag.
+ */
+function qualified(ref: string): string | undefined {
+  return ref.startsWith("refs/") || /^[0-9a-f]{40}$/.test(ref) ? undefined : `refs/heads/${ref}`;
 }

@@ -44,8 +44,11 @@ export async function serveGit(
   const [, owner = "", name = "", rest = ""] = match;
   const repo = findRepo(ctx.db, owner, name);
   if (!repo) return plain(res, 404, "Repository not found.");
-  const write =
-    rest === "/git-receive-pack" || url.searchParams.get("service") === "git-receive-pack";
+  // git http-backend acts on the last `service=` and the access check must see
+  // the same one: a repeated parameter is refused rather than guessed.
+  const services = url.searchParams.getAll("service");
+  if (services.length > 1) return plain(res, 400, "Exactly one service parameter is allowed.");
+  const write = rest === "/git-receive-pack" || services[0] === "git-receive-pack";
   let principal: Principal;
   try {
     principal = await resolvePrincipal(

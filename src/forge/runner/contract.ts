@@ -83,6 +83,23 @@ export interface RunRequest {
    * configuration, never repository secrets; workflow `env:` overrides it.
    */
   runnerEnv?: Readonly<Record<string, string>>;
+  /** Run every step in a sandbox (sandbox.ts); undefined: on the host, as the forge's user. */
+  sandbox?: SandboxPolicy;
+}
+
+/**
+ * What a sandboxed job may see and change. Every job sees the host's root
+ * filesystem copy-on-write (its changes vanish with the job) and none of
+ * `hide`; a trusted job writes the shared `caches` in place, an untrusted
+ * one (a pull request's) gets its own copy-on-write view of them, so
+ * nothing it writes reaches the jobs that the app signs.
+ */
+export interface SandboxPolicy {
+  trusted: boolean;
+  /** Files and directories the job must not see (the forge's data, the app's keys). */
+  hide: readonly string[];
+  /** Directories shared by jobs across runs (kernel cache, tool cache). */
+  caches: readonly string[];
 }
 
 export interface RunResult {

@@ -1,6 +1,7 @@
 import type { JobPlace } from "./contexts.js";
 import type { RunContext, RunnerHost } from "./contract.js";
 import type { JobLog } from "./job-log.js";
+import type { JobSandbox } from "./sandbox.js";
 
 /** What steps of one job (one matrix leg) share while it runs. */
 export interface JobRuntime {
@@ -14,4 +15,6 @@ export interface JobRuntime {
   env: Record<string, string>;
   /** Aborts when the run is cancelled or the job times out. */
   signal: AbortSignal;
+  /** Where `run:` steps execute; undefined: on the host. */
+  sandbox?: JobSandbox;
 }

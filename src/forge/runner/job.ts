@@ -1,10 +1,12 @@
 /** Runs one job leg: its workspace, log, environment, steps and outputs. */
 import { mkdir } from "node:fs/promises";
+import path from "node:path";
 import type { JobRecord, StepConclusion } from "./contract.js";
 import { coerceString } from "./expressions.js";
 import { JobLog } from "./job-log.js";
 import type { JobRuntime } from "./job-runtime.js";
 import { type Leg, LegState, type RunShared } from "./leg.js";
+import { prepareSandbox } from "./sandbox.js";
 import { runStep, stepName } from "./step.js";
 import { evaluateStringMap, evaluateToken } from "./template.js";
 import { LpctlError } from "../../core/errors.js";
@@ -47,6 +49,7 @@ export async function runLeg(leg: Leg, shared: RunShared): Promise<LegResult> {
       `job ${record.name} (${spec.job.id.value}) of ${shared.req.workflowPath} at ${shared.req.context.sha}`,
     );
     describeRunner(leg, state);
+    await sandboxFor(leg, shared, rt);
     state.workflowEnv = evaluateStringMap(shared.workflow.env, state.scope());
     state.jobEnv = evaluateStringMap(spec.job.env, state.scope());
     const minutes = Number(
@@ -85,6 +88,22 @@ export async function runLeg(leg: Leg, shared: RunShared): Promise<LegResult> {
   record.completedAt = new Date().toISOString();
   emit(shared, record);
   return { conclusion, outputs };
+}
+
+/** Puts the job in its sandbox when the run asks for one (RunRequest.sandbox). */
+async function sandboxFor(leg: Leg, shared: RunShared, rt: JobRuntime): Promise<void> {
+  const policy = shared.req.sandbox;
+  if (policy === undefined) return;
+  const jobDir = path.dirname(leg.place.workspace);
+  rt.sandbox = await prepareSandbox(policy, {
+    jobDir,
+    eventPath: leg.place.eventPath,
+    scratch: path.join(shared.req.workDir, "sandbox", path.basename(jobDir)),
+  });
+  rt.log.line(
+    `sandbox: ${policy.trusted ? "trusted" : "untrusted"} job; root filesystem copy-on-write, ` +
+      `${String(policy.hide.length)} path(s) hidden, shared caches ${policy.trusted ? "writable" : "copy-on-write"}`,
+  );
 }
 
 function describeRunner(leg: Leg, state: LegState): void {

@@ -41,7 +41,8 @@ export async function runScript(step: ScriptStep, rt: JobRuntime): Promise<Scrip
   await writeFile(script, step.script);
   const args = shellArgs(cmd, script);
   rt.log.line(`shell: ${[cmd.file, ...cmd.args].join(" ")}`);
-  const outcome = await runLogged(cmd.file, args, {
+  const command = rt.sandbox ? rt.sandbox.wrap(cmd.file, args, step.cwd) : { file: cmd.file, args };
+  const outcome = await runLogged(command.file, command.args, {
     cwd: step.cwd,
     env: { ...step.env, ...files },
     log: rt.log,

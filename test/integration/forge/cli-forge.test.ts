@@ -94,8 +94,13 @@ describe("lpctl forge", () => {
 
   it("--actions runs workflows, and SIGTERM cancels a running job instead of waiting for it", async () => {
     const data = await mkdtemp(path.join(os.tmpdir(), "lpctl-forge-actions-"));
-    const marker = path.join(data, "step-started");
-    const forge = await runForge(["--actions", "--runner-env", `MARKER=${marker}`], data);
+    // Jobs see the data directory hidden; a runner cache is where a (trusted) push job may write.
+    const cache = await mkdtemp(path.join(os.tmpdir(), "lpctl-forge-cache-"));
+    const marker = path.join(cache, "step-started");
+    const forge = await runForge(
+      ["--actions", "--runner-cache", cache, "--runner-env", `MARKER=${marker}`],
+      data,
+    );
     const info = forge.info as { url: string; apiUrl: string; credentialsFile: string };
     const { adminToken } = JSON.parse(
       await readFile(path.resolve(dir, info.credentialsFile), "utf8"),
@@ -137,5 +142,6 @@ describe("lpctl forge", () => {
     expect(left.stdout).toBe("");
     const state = await readFile(path.join(data, "state.json"), "utf8");
     expect(state).toContain('"cancelled"');
+    await rm(cache, { recursive: true, force: true });
   }, 120_000);
 });
