@@ -7,14 +7,15 @@
  * Debian's vmlinuz with the module (`--vm-test`: load, transition, the
  * patch's test, revert).
  */
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { execaRunner } from "../../../src/builder/runner.js";
+import { bootWithInit } from "../../../src/builder/vm/boot.js";
 import { runCli } from "../../../src/cli/run.js";
 import { BuildReportSchema } from "../../../src/core/build-report.js";
-import { CACHE, REPO } from "./helpers.js";
+import { CACHE, FIXTURES, REPO } from "./helpers.js";
 import { BUILD_ID, distroRepo, realDeb, RELEASE, TARGET } from "./distro-helpers.js";
 
 async function lpctl(...argv: string[]) {
@@ -95,6 +96,52 @@ describe("a Debian binary kernel target", () => {
     const symvers = await debianSymvers();
     expect(imported.length).toBeGreaterThan(5);
     for (const [crc, sym] of imported) expect([sym, crc]).toEqual([sym, symvers.get(sym ?? "")]);
+  }, 900_000);
+
+  // Debian's packaged kpatch-build passes --klp-arch on every kernel, which
+  // refuses every jump label; upstream passes it only below 5.8. The
+  // per-object engine follows upstream: this is the evidence.
+  it("builds a jump label on a vmlinux key without --klp-arch, and it follows the key in Debian's kernel", async () => {
+    const fixture = join(FIXTURES, "patches", "cmdline-jump-label");
+    const repo = distroRepo({
+      jl: readFileSync(join(fixture, "0001-cmdline-jump-label.patch"), "utf8"),
+    });
+    const out = mkdtempSync(join(tmpdir(), "lpctl-distro-out-"));
+    const r = await lpctl(
+      "build",
+      "--target",
+      TARGET,
+      "--repo",
+      repo,
+      "--cache",
+      CACHE,
+      "--out",
+      out,
+    );
+    expect(r.err).toEqual([]);
+    const report = BuildReportSchema.parse(
+      JSON.parse(readFileSync(join(out, "build-report.json"), "utf8")),
+    );
+    const ko = join(out, report.module?.file ?? "missing.ko");
+    const sections = await execaRunner.run("readelf", ["-S", "--wide", ko]);
+    expect(sections.stdout).toMatch(/__jump_table/);
+    const entry = readdirSync(join(CACHE, "kernels")).find(
+      (d) => d.startsWith(`${TARGET}-`) && !d.endsWith(".lock"),
+    );
+    const vmlinuz = join(CACHE, "kernels", entry ?? "missing", "pristine", "bzImage");
+    const cmdline = async (append: string) => {
+      const boot = await bootWithInit({
+        bzImage: vmlinuz,
+        files: [{ path: "/lp.ko", source: ko }],
+        append,
+        init: 'insmod /lp.ko && sleep 3; lp_out cmdline "$(cat /proc/cmdline)"',
+      });
+      expect(boot.outcome).toBe("completed");
+      return boot.markers.outputs.get("cmdline")?.text ?? "";
+    };
+    // The key is off by default and on with init_on_free=1; the patched code follows it.
+    expect(await cmdline("")).toMatch(/quiet jl$/);
+    expect(await cmdline("init_on_free=1")).toMatch(/init_on_free=1 init_on_free jl$/);
   }, 900_000);
 
   it("refuses, before compiling, patches to code it cannot build per object", async () => {
