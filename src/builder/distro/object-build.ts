@@ -69,7 +69,9 @@ export async function runObjectBuild(
       "make",
       ["-C", tree, ...o.prepared.make.makeVars, `-j${o.jobs}`, ...o.objects],
       {
-        env: o.prepared.make.env,
+        // Debug info names the tree "."; the module's build-id (hashed over
+        // it before stripping) then does not depend on the cache's path.
+        env: { ...o.prepared.make.env, KCPPFLAGS: `-fdebug-prefix-map=${tree}=.` },
       },
     );
     const out = (r.stdout + r.stderr).trim().split("\n");
@@ -184,6 +186,7 @@ async function linkModule(
       KPATCH_NAME: o.name,
       KCFLAGS: `-I${o.tools.dataDir}/patch`,
       KPATCH_LDFLAGS: "",
+      KCPPFLAGS: `-fdebug-prefix-map=${work}=kpatch -fdebug-prefix-map=${o.prepared.tree}=.`,
       // The template's Makefile builds M=$(PWD); a spawned process inherits ours.
       PWD: patchDir,
     },

@@ -7,15 +7,13 @@
  * IBT, compiler, build-ids) come before the large downloads and unpacking;
  * the entry is assembled in a temp directory and renamed into place.
  */
-import { copyFile, mkdir, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
-import { availableParallelism } from "node:os";
+import { copyFile, mkdir, mkdtemp, readFile, rename, rm } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { distroPackages, type ImagePin } from "../../core/distro-target.js";
 import { LpctlError } from "../../core/errors.js";
 import type { KernelTarget } from "../../core/target.js";
 import { kernelDirName, kernelKey } from "../cache-key.js";
 import { obtainDeb } from "../debian-source.js";
-import { kernelMake } from "../kernel-make.js";
 import { kpatchToolchain, type KpatchMake } from "../kpatch-make.js";
 import { acquireLock, processLockDeps } from "../lock.js";
 import type { PreparedKernel, PrepareOptions } from "../prepare.js";
@@ -26,22 +24,17 @@ import {
   type PreparedRecord,
 } from "../prepared-record.js";
 import { createProgress, type Progress } from "../progress.js";
-import { debianDeps, fetchSource } from "../source.js";
+import { debianDeps } from "../source.js";
 import { checkToolchain, compilerIdentity, enforceToolchain } from "../toolchain.js";
 import { findKpatchBuild } from "../tools.js";
 import { distroIdentity, extractAll, resolveDistroDebs, type DistroDebs } from "./distro-debs.js";
 import { readDistroFacts, writeDistroFacts } from "./distro-entry.js";
 import { distroConfigFacts, type DistroConfigFacts } from "./kernel-config-checks.js";
+import { configureTree, type Headers } from "./configure-tree.js";
 import { extractDbgVmlinux, readImage, reduceVmlinux } from "./kernel-files.js";
 
 /** Bump when what a distro entry holds changes. */
 const DISTRO_RECIPE = "distro-1";
-
-interface Headers {
-  config: string;
-  kernelVariables: string;
-  symvers: string;
-}
 
 export async function prepareDistro(
   target: KernelTarget,
@@ -249,54 +242,6 @@ async function assemble(entry: string, c: Ctx, compiler: string): Promise<Prepar
   };
   await writePrepared(entry, record);
   return record;
-}
-
-/** The source with Debian's config, symbol versions and KERNELRELEASE, ready for single-object makes. */
-async function configureTree(tree: string, c: Ctx): Promise<string> {
-  const { o, debs } = c;
-  const deps = debianDeps(o.runner, o.cacheDir);
-  const source = { identity: distroIdentity(debs), debian: debs.source };
-  await fetchSource(o.runner, c.target.source, source, {
-    repoDir: o.repoDir,
-    tree,
-    scratch: join(tree, "..", "download"),
-    debian: deps,
-  });
-  await rm(join(tree, "..", "download"), { recursive: true, force: true });
-  // Debian's key path (output/signing_key.pem) is a plain make dependency;
-  // the default path is generated instead. Nothing here is signed with it.
-  const config = (await readFile(c.headers.config, "utf8")).replace(
-    /^CONFIG_MODULE_SIG_KEY=.*$/m,
-    'CONFIG_MODULE_SIG_KEY="certs/signing_key.pem"',
-  );
-  await writeFile(join(tree, ".config"), config);
-  // KERNELRELEASE and CC as Debian set them (`-include .kernelvariables` in its Makefile).
-  await copyFile(c.headers.kernelVariables, join(tree, ".kernelvariables"));
-  await copyFile(c.headers.symvers, join(tree, "Module.symvers"));
-  await o.precheck?.(tree);
-  await kernelMake(o.runner, tree, ["olddefconfig"]);
-  const jobs = o.jobs ?? availableParallelism();
-  // With the build's own CC and KCFLAGS, so the first object build recompiles nothing else.
-  await kernelMake(o.runner, tree, [...c.make.makeVars, `-j${jobs}`, "modules_prepare"], {
-    env: c.make.env,
-  });
-  // `make kernelrelease` prints the tree's own 6.1.192; what modules get
-  // (vermagic, UTS_RELEASE) is .kernelvariables' KERNELRELEASE.
-  return utsRelease(tree, c.target);
-}
-
-async function utsRelease(tree: string, target: KernelTarget): Promise<string> {
-  const h = await readFile(join(tree, "include", "generated", "utsrelease.h"), "utf8");
-  const release = /UTS_RELEASE "([^"]+)"/.exec(h)?.[1];
-  if (release !== target.release) {
-    throw new LpctlError(
-      "KERNEL_BUILD_FAILED",
-      `the configured tree's UTS_RELEASE is '${release ?? "?"}' but target ${target.id} says '${target.release}': ` +
-        `modules built from it would not load; the headers package's .kernelvariables should set KERNELRELEASE`,
-      { details: { release: release ?? null, expected: target.release } },
-    );
-  }
-  return release;
 }
 
 /** A prepared entry with its distro facts; anything less is rebuilt. */

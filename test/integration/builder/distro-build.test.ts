@@ -7,7 +7,7 @@
  * Debian's vmlinuz with the module (`--vm-test`: load, transition, the
  * patch's test, revert).
  */
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -143,6 +143,51 @@ describe("a Debian binary kernel target", () => {
     expect(await cmdline("")).toMatch(/quiet jl$/);
     expect(await cmdline("init_on_free=1")).toMatch(/init_on_free=1 init_on_free jl$/);
   }, 900_000);
+
+  it("makes the same module bytes wherever the cache lives", async () => {
+    const entry = readdirSync(join(CACHE, "kernels")).find(
+      (d) => d.startsWith(`${TARGET}-`) && !d.endsWith(".lock"),
+    );
+    expect(entry).toBeDefined();
+    const moved = mkdtempSync(join(tmpdir(), "lpctl-distro-moved-"));
+    try {
+      mkdirSync(join(moved, "kernels"));
+      // A real copy of the tree (builds write into it); the .debs are only read.
+      const cp = await execaRunner.run("cp", [
+        "-a",
+        join(CACHE, "kernels", entry ?? ""),
+        join(moved, "kernels"),
+      ]);
+      expect(cp.exitCode).toBe(0);
+      await execaRunner.run("cp", ["-al", join(CACHE, "debian"), join(moved, "debian")]);
+      const digests: string[] = [];
+      for (const cache of [CACHE, moved]) {
+        const out = mkdtempSync(join(tmpdir(), "lpctl-distro-out-"));
+        const r = await lpctl(
+          "build",
+          "--target",
+          TARGET,
+          "--patch",
+          "cmdline-banner",
+          "--repo",
+          REPO,
+          "--cache",
+          cache,
+          "--out",
+          out,
+        );
+        expect(r.err).toEqual([]);
+        const report = BuildReportSchema.parse(
+          JSON.parse(readFileSync(join(out, "build-report.json"), "utf8")),
+        );
+        digests.push(report.module?.sha256 ?? "");
+      }
+      expect(digests[0]).toMatch(/^[0-9a-f]{64}$/);
+      expect(digests[1]).toBe(digests[0]);
+    } finally {
+      rmSync(moved, { recursive: true, force: true });
+    }
+  }, 600_000);
 
   it("refuses, before compiling, patches to code it cannot build per object", async () => {
     const hunk = (path: string) =>
