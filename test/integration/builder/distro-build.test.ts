@@ -189,6 +189,39 @@ describe("a Debian binary kernel target", () => {
     }
   }, 600_000);
 
+  it("reports a change create-diff-object refuses as the lab engine does (an __init function: init-code)", async () => {
+    const text = readFileSync(
+      join(FIXTURES, "patches", "version-init", "0001-version-init.patch"),
+      "utf8",
+    );
+    const out = mkdtempSync(join(tmpdir(), "lpctl-distro-out-"));
+    const r = await lpctl(
+      "build",
+      "--target",
+      TARGET,
+      "--repo",
+      distroRepo({ vi: text }),
+      "--cache",
+      CACHE,
+      "--out",
+      out,
+    );
+    expect(r.code).toBe(1);
+    expect(r.err.join("\n")).toMatch(
+      /KPATCH_BUILD_FAILED: kpatch-build refused patch vi \(.*\); lint rule init-code/,
+    );
+    const report = BuildReportSchema.parse(
+      JSON.parse(readFileSync(join(out, "build-report.json"), "utf8")),
+    );
+    expect(report.result).toBe("failure");
+    expect(report.error).toMatchObject({
+      code: "KPATCH_BUILD_FAILED",
+      patch: "vi",
+      rule: "init-code",
+    });
+    expect(readdirSync(out).filter((f) => f.endsWith(".ko"))).toEqual([]);
+  }, 300_000);
+
   it("refuses, before compiling, patches to code it cannot build per object", async () => {
     const hunk = (path: string) =>
       `--- a/${path}\n+++ b/${path}\n@@ -1,1 +1,2 @@\n // SPDX-License-Identifier: GPL-2.0\n+/* x */\n`;
