@@ -5,10 +5,10 @@
  * and `lpctl kernel prepare` call it, with Debian's real packages or
  * doctored copies of them.
  */
-import { mkdtempSync, readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { loadBuildInputs } from "../../../src/builder/build-inputs.js";
 import { systemClock } from "../../../src/builder/clock.js";
 import { prepareKernel } from "../../../src/builder/prepare.js";
@@ -48,7 +48,16 @@ const leftovers = (cache: string): string[] =>
     .filter((e) => !e.name.endsWith(".lock"))
     .map((e) => e.name);
 
-const scratchCache = () => mkdtempSync(join(tmpdir(), "lpctl-distro-cache-"));
+const scratch: string[] = [];
+// Each holds copies of Debian's packages (tens of MB): removed when done.
+const scratchCache = () => {
+  const dir = mkdtempSync(join(tmpdir(), "lpctl-distro-cache-"));
+  scratch.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
+});
 
 describe("Debian binary kernel targets: bad input", () => {
   it("a pin the archive no longer carries: SOURCE_VERSION_UNAVAILABLE naming what it has", async () => {
