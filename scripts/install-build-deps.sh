@@ -21,6 +21,9 @@ KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 PACKAGES=(
   build-essential bc bison flex libelf-dev libssl-dev cpio kmod dwarves gawk
   xz-utils elfutils
+  # Debian's binary kernels (image: targets): the vmlinuz payloads (lz4 in
+  # bookworm, zstd in later kernels), and the compiler Debian built with.
+  lz4 zstd gcc-12
   qemu-system-x86 busybox-static
   gnupg systemd
   lintian fakeroot

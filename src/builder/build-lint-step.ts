@@ -1,5 +1,6 @@
 /** The build's lint phase: never fails the build, prints a summary, returns the report field. */
 import type { BuildLint } from "../core/build-report.js";
+import type { KpatchTraits } from "../core/lint/source-facts.js";
 import type { LivePatch } from "../core/patch-meta.js";
 import { lintPrepared } from "./build-lint.js";
 import type { Runner } from "./runner.js";
@@ -9,7 +10,8 @@ export async function runBuildLint(
   patches: readonly LivePatch[],
   runner: Runner,
   print: (line: string) => void,
-  kpatchBuild?: string,
+  /** The kpatch-build script (its traits are read from it), or the engine's traits. */
+  kpatchBuild?: string | KpatchTraits,
 ): Promise<BuildLint> {
   try {
     const lint = await lintPrepared(

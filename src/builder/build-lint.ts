@@ -46,9 +46,10 @@ export async function lintPrepared(
   prepared: { tree: string; pristine: string },
   files: readonly { path: string; text: string }[],
   runner: Runner,
-  kpatchBuild?: string,
+  kpatchBuild?: string | KpatchTraits,
 ): Promise<BuildLint> {
-  const kpatch = kpatchBuild === undefined ? undefined : await readKpatchTraits(kpatchBuild);
+  const kpatch =
+    typeof kpatchBuild === "string" ? await readKpatchTraits(kpatchBuild) : kpatchBuild;
   return lintForBuild(
     preparedSourceTree(prepared.tree, join(prepared.pristine), runner),
     files,

@@ -24,6 +24,7 @@ import { moduleInfo, patchDigest, stripDebug } from "./module-info.js";
 import { keepForReuse, mayKeep, reuseEnabled, reuseKey, takeReused } from "./module-reuse.js";
 import { prepareKernel, type PreparedKernel } from "./prepare.js";
 import { createProgress } from "./progress.js";
+import { objectPrecheck, OBJECT_ENGINE_TRAITS, runDistroBuild } from "./distro/distro-build.js";
 import { writeBuildReport } from "./report-write.js";
 import { stagePatches } from "./stage-patches.js";
 import type { Runner } from "./runner.js";
@@ -76,7 +77,14 @@ export async function buildModule(o: BuildOptions): Promise<BuildResult> {
   const kpatchVersion = await kpatchBuildVersion(o.runner, kpatchBuild);
   const jobs = o.jobs ?? availableParallelism();
   const prepareStart = o.clock.now();
-  const prepared = await prepareKernel(target, { ...o, jobs, kpatchBuild });
+  const distro = target.image !== undefined;
+  const prepared = await prepareKernel(target, {
+    ...o,
+    jobs,
+    kpatchBuild,
+    // A distro target builds per object: unsupported changes are refused before the long work.
+    ...(distro ? { precheck: objectPrecheck(o.runner, patches, target.id) } : {}),
+  });
   const prepareSecs = Math.round((o.clock.now() - prepareStart) / 100) / 10;
 
   const progress = createProgress(o.clock, o.print);
@@ -100,7 +108,13 @@ export async function buildModule(o: BuildOptions): Promise<BuildResult> {
   try {
     // Under the tree lock: another build's kpatch-build patches these sources in place.
     progress.phase("lint", "source-aware, on the prepared tree");
-    lint = await runBuildLint(prepared, patches, o.runner, (l) => progress.line(l), kpatchBuild);
+    lint = await runBuildLint(
+      prepared,
+      patches,
+      o.runner,
+      (l) => progress.line(l),
+      distro ? OBJECT_ENGINE_TRAITS : kpatchBuild,
+    );
     const key = reuseEnabled(o.env)
       ? reuseKey({ kernelKey: prepared.key, kpatchVersion, name, patches: digests })
       : undefined;
@@ -109,6 +123,21 @@ export async function buildModule(o: BuildOptions): Promise<BuildResult> {
       progress.phase("kpatch-build", `reusing the module built from the same inputs (${key})`);
       await writeFile(join(outDir, "build.log"), `${reused.lines.join("\n")}\n`);
       run = { exitCode: 0, lines: reused.lines };
+    } else if (distro) {
+      progress.phase("per-object build", `kpatch ${kpatchVersion} tools -n ${name}`);
+      run = await runDistroBuild(o.runner, {
+        prepared,
+        patches,
+        targetId: target.id,
+        kpatchBuild,
+        patchFiles,
+        name,
+        outDir,
+        jobs,
+        logFile: join(outDir, "build.log"),
+        onLine: (l) => progress.line(l),
+        onSpawn: (pid) => treeLock.addPid(pid),
+      });
     } else {
       progress.phase("kpatch-build", `${kpatchVersion} -n ${name}`);
       run = await runKpatchBuild(o.runner, {
@@ -163,7 +192,7 @@ export async function buildModule(o: BuildOptions): Promise<BuildResult> {
     lint,
     toolchain: {
       compiler: prepared.compiler,
-      kpatchBuild: kpatchVersion,
+      kpatchBuild: distro ? `${kpatchVersion} (per-object engine)` : kpatchVersion,
       mismatchAllowed: mismatch,
     },
     startedAt,

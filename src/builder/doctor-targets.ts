@@ -3,7 +3,9 @@
  * source each kernel target pins, and does its compiler suit the target?
  * Each problem comes with the fix.
  */
+import { distroPackages } from "../core/distro-target.js";
 import { isLpctlError } from "../core/errors.js";
+import { resolveDistroDebs } from "./distro/distro-debs.js";
 import type { KernelTarget } from "../core/target.js";
 import { resolveDebianSource, type DebianSourceDeps } from "./debian-source.js";
 import type { DoctorCheck } from "./doctor.js";
@@ -13,6 +15,8 @@ export interface TargetCheckDeps {
   debian: DebianSourceDeps;
   /** This runner's compiler identity (`gcc --version`'s first line). */
   compiler: string;
+  /** The identity of another compiler driver (`gcc-12`), undefined when it is not installed. */
+  compilerOf?: (cc: string) => Promise<string | undefined>;
 }
 
 export async function targetChecks(
@@ -22,7 +26,11 @@ export async function targetChecks(
   const checks: DoctorCheck[] = [];
   for (const t of targets) {
     checks.push(await sourceCheck(t, deps.debian));
-    checks.push(toolchainCheck(t, deps.compiler));
+    // A distribution kernel is built with the driver its config names (gcc-12), not `gcc`.
+    const cc = t.image !== undefined ? t.toolchain?.split(" ")[0] : undefined;
+    const compiler =
+      cc === undefined ? deps.compiler : ((await deps.compilerOf?.(cc)) ?? `no ${cc} installed`);
+    checks.push(toolchainCheck(t, compiler));
   }
   return checks;
 }
@@ -35,6 +43,16 @@ async function sourceCheck(t: KernelTarget, debian: DebianSourceDeps): Promise<D
   }
   const pin = t.source.debian;
   try {
+    if (t.image !== undefined) {
+      // All four packages of the build: a dropped -dbg is as fatal as a dropped source.
+      const debs = await resolveDistroDebs(distroPackages(t.image, pin.package), debian);
+      const names = Object.values(debs).map((d) => d.package);
+      return {
+        name,
+        ok: true,
+        detail: `${names.join(", ")} ${t.image.debian.version} (pinned), apt can fetch them`,
+      };
+    }
     const r = await resolveDebianSource(pin, debian);
     const how = r.pinned ? "pinned" : "not pinned: newest";
     return { name, ok: true, detail: `${r.package} ${r.version} (${how}), apt can fetch it` };

@@ -6,6 +6,7 @@
 import type { KernelTarget } from "../core/target.js";
 import type { DebianSourceDeps } from "./debian-source.js";
 import { targetChecks } from "./doctor-targets.js";
+import { compilerIdentity } from "./toolchain.js";
 import type { Runner } from "./runner.js";
 import { findKpatchBuild, findOnPath, INSTALL_HINT, parseKpatchVersion } from "./tools.js";
 
@@ -111,7 +112,11 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorCheck[]> {
   const gcc = checks.find((c) => c.name === "gcc");
   if (deps.targets && deps.debian && gcc?.ok && gcc.version) {
     checks.push(
-      ...(await targetChecks(deps.targets, { debian: deps.debian, compiler: gcc.version })),
+      ...(await targetChecks(deps.targets, {
+        debian: deps.debian,
+        compiler: gcc.version,
+        compilerOf: (cc) => compilerIdentity(deps.runner, cc).catch(() => undefined),
+      })),
     );
   }
   return checks;

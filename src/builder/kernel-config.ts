@@ -22,6 +22,12 @@ export async function configureKernel(
   target: KernelTarget,
 ): Promise<void> {
   const config = target.config;
+  if (config === undefined) {
+    throw new LpctlError(
+      "INTERNAL",
+      `target ${target.id} has no config: a distro target is configured from its headers package`,
+    );
+  }
   const text = target.configText ?? "";
   let wanted: string;
   if ("file" in config) {

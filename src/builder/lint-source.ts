@@ -54,26 +54,28 @@ async function makefileOf(tree: SourceTree, dir: string): Promise<string | undef
 }
 
 /**
- * How the target builds the object of the `.c` file at `path`: its own
- * directory's Makefile, then every parent directory that names the
- * subdirectory (`obj-$(CONFIG_X) += sub/`) must build it too.
+ * How the target builds the object of the `.c` file at `path`, and which
+ * source file that object is compiled from: its own directory's Makefile,
+ * then every parent directory that names the subdirectory
+ * (`obj-$(CONFIG_X) += sub/`) must build it too. A file no Makefile names
+ * may be part of a unity build (kernel/sched/build_utility.c has
+ * `#include "clock.c"`): then the including file's object is the one.
  */
-async function homeOf(
+export async function objectOf(
   tree: SourceTree,
   path: string,
   config: ReadonlyMap<string, string>,
   depth = 0,
-): Promise<KeyHome> {
+): Promise<{ home: KeyHome; source: string }> {
   const slash = path.lastIndexOf("/");
   const makefile = await makefileOf(tree, path.slice(0, slash + 1));
   const object = `${path.slice(slash + 1).replace(/\.c$/, "")}.o`;
-  if (makefile === undefined) return "unknown";
+  if (makefile === undefined) return { home: "unknown", source: path };
   let home = objectHome(object, makefile, config);
   if (home === "not-built" && depth === 0) {
-    // A unity build: kernel/sched/build_utility.c has #include "clock.c".
     const base = path.slice(slash + 1).replace(/\./g, "\\.");
     const [host] = await tree.grep(`#include[[:space:]]+"${base}"`, path.slice(0, slash + 1));
-    if (host !== undefined && host.path !== path) return homeOf(tree, host.path, config, 1);
+    if (host !== undefined && host.path !== path) return objectOf(tree, host.path, config, 1);
   }
   const parts = path.split("/").slice(0, -1);
   for (let i = parts.length - 1; i > 0 && home !== "not-built"; i--) {
@@ -83,7 +85,15 @@ async function homeOf(
     if (dir === "not-built") home = "not-built";
     else if (dir === "module" && home === "vmlinux") home = "module";
   }
-  return home;
+  return { home, source: path };
+}
+
+async function homeOf(
+  tree: SourceTree,
+  path: string,
+  config: ReadonlyMap<string, string>,
+): Promise<KeyHome> {
+  return (await objectOf(tree, path, config)).home;
 }
 
 /** Where each key and static call is defined (one grep each over the tree) and how it is built. */

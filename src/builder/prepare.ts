@@ -23,6 +23,7 @@ import type { Runner } from "./runner.js";
 import { debianDeps, fetchSource, resolveSource, type ResolvedSource } from "./source.js";
 import { compilerIdentity, checkToolchain, enforceToolchain } from "./toolchain.js";
 import { findKpatchBuild } from "./tools.js";
+import { prepareDistro } from "./distro/prepare-distro.js";
 
 export interface PrepareOptions {
   runner: Runner;
@@ -35,6 +36,11 @@ export interface PrepareOptions {
   jobs?: number;
   allowToolchainMismatch?: boolean;
   lockDeps?: LockDeps;
+  /**
+   * Checks on the unpacked source before the long work (a distro target:
+   * which objects the patches change); run on a cached tree too.
+   */
+  precheck?: (tree: string) => Promise<void>;
 }
 
 export interface PreparedKernel extends PreparedRecord {
@@ -60,6 +66,8 @@ export async function prepareKernel(
   target: KernelTarget,
   o: PrepareOptions,
 ): Promise<PreparedKernel> {
+  // A distribution's binary kernel: configured from its own packages, never built.
+  if (target.image !== undefined) return prepareDistro(target, target.image, o);
   const progress = createProgress(o.clock, o.print);
   progress.phase("check toolchain and source", target.id);
   // Pin check first: it is one `gcc --version`, and a mismatch makes all else moot.
@@ -82,7 +90,8 @@ export async function prepareKernel(
       `source not pinned: using the newest, ${source.debian.package} ${source.debian.version}`,
     );
   }
-  const configBase = "file" in target.config ? "file" : target.config.base;
+  const configBase =
+    target.config === undefined ? "none" : "file" in target.config ? "file" : target.config.base;
   const kernels = join(o.cacheDir, "kernels");
   const kpatchBuild = o.kpatchBuild ?? (await findKpatchBuild(process.env));
   const toolchain = await kpatchToolchain(o.runner, kpatchBuild);

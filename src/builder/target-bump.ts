@@ -52,6 +52,15 @@ export async function bumpTarget(
       `kernel target '${target.id}' does not come from a Debian source package; only source.debian targets can be bumped`,
     );
   }
+  if (target.image !== undefined) {
+    // A new Debian kernel is a new image package (new ABI name, new build-id): a new target.
+    throw new LpctlError(
+      "USAGE",
+      `kernel target '${target.id}' is Debian's binary kernel ${target.image.debian.package} ${target.image.debian.version}; ` +
+        `a newer Debian kernel is another image package with another build-id, so add a new target for it ` +
+        `(kernels/<id>/target.yaml pinned to the new image) instead of bumping this one`,
+    );
+  }
   const pkg = target.source.debian.package;
   const next = await resolveDebianSource({ package: pkg, version: o.to }, o.debian);
   const deb = await obtainDeb(next, o.debian);

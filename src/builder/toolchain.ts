@@ -31,7 +31,8 @@ export function checkToolchain(pinned: string | undefined, actual: string): Tool
 export function compilerPackage(
   identity: string,
 ): { package: string; version: string } | undefined {
-  const m = /^gcc \(Debian ([^)\s]+)\) (\d+)\./.exec(identity.trim());
+  // Debian's own kernels record `gcc-12 (Debian …) 12.2.0`: the versioned driver name.
+  const m = /^gcc(?:-\d+)? \(Debian ([^)\s]+)\) (\d+)\./.exec(identity.trim());
   return m?.[1] && m[2] ? { package: `gcc-${m[2]}`, version: m[1] } : undefined;
 }
 

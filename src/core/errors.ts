@@ -51,6 +51,11 @@ export const ERROR_CATEGORIES = {
   VM_TEST_FAILED: "failure",
   VM_INPUT_INVALID: "failure",
   BUILD_REPORT_INVALID: "failure",
+  // builder, distribution kernels (image: targets)
+  KERNEL_UNPATCHABLE: "failure",
+  KERNEL_BUILD_ID_MISMATCH: "security",
+  PATCH_OBJECT_UNSUPPORTED: "failure",
+  MODULE_ABI_MISMATCH: "failure",
   // publisher and verification
   KEY_INVALID: "failure",
   KEY_MISSING: "failure",

@@ -19,6 +19,8 @@ export function checkTargetDir(item: ItemDir, problems: Problem[]): KernelTarget
   }
   const spec = parsed.data;
   const target: KernelTarget = { id: item.id, ...spec };
+  // A distro target (image:) has no config file: its headers package has Debian's.
+  if (spec.config === undefined) return target;
   const configName = "file" in spec.config ? spec.config.file : spec.config.fragment;
   if (configName === undefined) return target;
   const fieldPath = "file" in spec.config ? "config.file" : "config.fragment";

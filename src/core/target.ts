@@ -1,5 +1,6 @@
 /** Kernel targets: `kernels/<id>/target.yaml`. */
 import { z } from "zod";
+import { distroTargetIssues } from "./distro-target.js";
 
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, "must be 64 lowercase hex digits (sha256)");
 const relativeFile = z
@@ -27,6 +28,24 @@ export const TargetConfigSchema = z.union([
   }),
 ]);
 
+const debianPackage = z.string().regex(/^[a-z0-9][a-z0-9.+-]+$/, "must be a Debian package name");
+
+/**
+ * A distribution's binary kernel: the image package at its exact version.
+ * The headers (`.config`, `Module.symvers`, `.kernelvariables`), the `-dbg`
+ * vmlinux and the source are the packages of the same build (see
+ * distro-target.ts); the builder fetches each at this version.
+ */
+export const TargetImageSchema = z.strictObject({
+  debian: z.strictObject({
+    package: debianPackage.regex(
+      /^linux-image-/,
+      "must be a Debian kernel image package (linux-image-<release>)",
+    ),
+    version: z.string().regex(/^[0-9][A-Za-z0-9.+~:-]*$/, "must be the exact Debian version"),
+  }),
+});
+
 export const TargetSchema = z
   .strictObject({
     release: z
@@ -35,7 +54,10 @@ export const TargetSchema = z
     arch: z.literal("x86_64"),
     description: z.string().optional(),
     source: TargetSourceSchema,
-    config: TargetConfigSchema,
+    /** Absent for a distribution's binary kernel (`image`): its headers package has the config. */
+    config: TargetConfigSchema.optional(),
+    /** A distribution's binary kernel, patched per changed object (docs/target-yaml.md). */
+    image: TargetImageSchema.optional(),
     /**
      * Compiler identity (CONFIG_CC_VERSION_TEXT). Required for a kernel built
      * elsewhere (`buildId`): modules need its exact compiler. For a lab target,
@@ -56,6 +78,19 @@ export const TargetSchema = z
     path: ["toolchain"],
     message:
       "is required with buildId: a kernel built elsewhere needs its exact compiler (CONFIG_CC_VERSION_TEXT from its config)",
+  })
+  .superRefine((t, ctx) => {
+    if (t.image === undefined) {
+      if (t.config === undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["config"],
+          message: "is required (or `image:` for a distribution's binary kernel)",
+        });
+      }
+      return;
+    }
+    for (const issue of distroTargetIssues(t, t.image)) ctx.addIssue({ code: "custom", ...issue });
   });
 
 export type TargetSpec = z.infer<typeof TargetSchema>;

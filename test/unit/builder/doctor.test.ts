@@ -140,4 +140,34 @@ describe("runDoctor with the repository's kernel targets", () => {
     expect(byName["toolchain distro"]?.fix).toContain("apt-get install gcc-12=12.2.0-14");
     expect(formatDoctor(checks).find((l) => l.includes("toolchain distro"))).toMatch(/^FAIL/);
   });
+
+  it("checks a Debian binary kernel's four packages and its gcc-12, not gcc", async () => {
+    const cloud: KernelTarget = {
+      id: "cloud",
+      release: "6.1.0-57-cloud-amd64",
+      arch: "x86_64",
+      image: { debian: { package: "linux-image-6.1.0-57-cloud-amd64", version: "6.1.192-3" } },
+      source: { debian: { package: "linux-source-6.1", version: "6.1.192-3" } },
+      toolchain: "gcc-12 (Debian 12.2.0-14+deb12u1) 12.2.0",
+      buildId: "ab".repeat(20),
+    };
+    const withGcc12 = handlers({ "gcc-12": version("gcc-12 (Debian 12.2.0-14+deb12u1) 12.2.0") });
+    const ok = await runDoctor({ ...deps(fakeRunner(withGcc12)), targets: [cloud], debian });
+    const byName = Object.fromEntries(ok.map((c) => [c.name, c]));
+    expect(byName["toolchain cloud"]).toMatchObject({ ok: true });
+    expect(byName["source cloud"]).toMatchObject({ ok: true });
+    expect(byName["source cloud"]?.detail).toContain(
+      "linux-headers-6.1.0-57-cloud-amd64, linux-image-6.1.0-57-cloud-amd64, linux-image-6.1.0-57-cloud-amd64-dbg, linux-source-6.1 6.1.192-3",
+    );
+    const without = await runDoctor({
+      ...deps(fakeRunner(handlers({ "gcc-12": missing("gcc-12") }))),
+      targets: [{ ...cloud, image: { debian: { ...cloud.image!.debian, version: "6.1.192-9" } } }],
+      debian,
+    });
+    const bad = Object.fromEntries(without.map((c) => [c.name, c]));
+    expect(bad["toolchain cloud"]).toMatchObject({ ok: false });
+    expect(bad["toolchain cloud"]?.detail).toContain("no gcc-12 installed");
+    expect(bad["source cloud"]).toMatchObject({ ok: false });
+    expect(bad["source cloud"]?.fix).toMatch(/linux-headers-6\.1\.0-57-cloud-amd64 6\.1\.192-9/);
+  });
 });

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { bumpTarget } from "../../../src/builder/target-bump.js";
+import type { KernelTarget } from "../../../src/core/target.js";
 import { formatBump } from "../../../src/cli/commands/target.js";
 import { bumpRelease, kernelVersionFromMakefile } from "../../../src/core/kernel-version.js";
 
@@ -64,5 +66,32 @@ describe("formatBump", () => {
     });
     expect(lines[0]).toBe("lab: already at 6.1.200-1 (6.1.200)");
     expect(lines.at(-1)).toBe("1 patch applies to the new source");
+  });
+});
+
+describe("bumpTarget on Debian's binary kernel", () => {
+  it("refuses: a newer Debian kernel is a new image package and build-id, so a new target", async () => {
+    const never = () => Promise.reject(new Error("no apt, no unpacking for a refusal"));
+    const target: KernelTarget = {
+      id: "debian-12-cloud-amd64",
+      release: "6.1.0-57-cloud-amd64",
+      arch: "x86_64",
+      image: { debian: { package: "linux-image-6.1.0-57-cloud-amd64", version: "6.1.192-3" } },
+      source: { debian: { package: "linux-source-6.1", version: "6.1.192-3" } },
+      toolchain: "gcc-12 (Debian 12.2.0-14+deb12u1) 12.2.0",
+      buildId: "01d2640d3a13145ee314eb05b155f141b7b7058b",
+    };
+    const err = await bumpTarget(target, [], {
+      runner: { run: never },
+      debian: {
+        dir: "/nonexistent",
+        archive: { update: never, versions: never, show: never, download: never },
+      },
+      repoDir: "/nonexistent",
+      scratchDir: "/nonexistent",
+      print: () => {},
+    }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: "USAGE" });
+    expect((err as Error).message).toMatch(/add a new target for it/);
   });
 });

@@ -28,7 +28,7 @@ async function listing(dir: string): Promise<string[]> {
 describe("lpctl validate", () => {
   it("passes on this repository", async () => {
     const r = await lpctl("validate", "--repo", REPO_ROOT);
-    expect(r).toEqual({ code: 0, out: ["1 kernel target, 2 patches: ok"], err: [] });
+    expect(r).toEqual({ code: 0, out: ["2 kernel targets, 2 patches: ok"], err: [] });
   });
 
   it("lists every problem, one line each, then the count, and exits 1", async () => {
@@ -41,9 +41,9 @@ describe("lpctl validate", () => {
     const r = await lpctl("validate", "--repo", dir);
     expect(r.code).toBe(1);
     expect(r.out).toEqual([
-      "patches/cmdline-banner/patch.yaml: kernels[1]: no kernel target 'debian-6.2' (known: debian-6.1-lab)",
+      "patches/cmdline-banner/patch.yaml: kernels[1]: no kernel target 'debian-6.2' (known: debian-12-cloud-amd64, debian-6.1-lab)",
       "patches/version-banner/0001-version-banner.patch: not a unified diff: no '---'/'+++' file headers found",
-      "1 kernel target, 0 patches: 2 problems",
+      "2 kernel targets, 0 patches: 2 problems",
     ]);
   });
 
@@ -54,7 +54,7 @@ describe("lpctl validate", () => {
     expect(r.code).toBe(1);
     expect(JSON.parse(r.out.join("\n"))).toEqual({
       ok: false,
-      targets: [],
+      targets: ["debian-12-cloud-amd64"],
       patches: ["cmdline-banner", "version-banner"],
       problems: [
         {

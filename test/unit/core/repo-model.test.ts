@@ -21,11 +21,17 @@ describe("checkRepository on this repository", () => {
   it("accepts the real targets and patches, ordered by id", () => {
     const check = checkRepository(real);
     expect(check.problems).toEqual([]);
-    expect(check.targets.map((t) => t.id)).toEqual(["debian-6.1-lab"]);
-    expect(check.targets[0].configText).toContain("CONFIG_LIVEPATCH=y");
+    expect(check.targets.map((t) => t.id)).toEqual(["debian-12-cloud-amd64", "debian-6.1-lab"]);
+    // Debian's binary kernel has no config file: its headers package has Debian's.
+    expect(check.targets[0].image?.debian.package).toBe("linux-image-6.1.0-57-cloud-amd64");
+    expect(check.targets[0].configText).toBeUndefined();
+    expect(check.targets[1].configText).toContain("CONFIG_LIVEPATCH=y");
     expect(check.patches.map((p) => p.id)).toEqual(["cmdline-banner", "version-banner"]);
     // version-banner names its kernels by the glob 'debian-*'.
-    expect(check.patches.map((p) => p.targets)).toEqual([["debian-6.1-lab"], ["debian-6.1-lab"]]);
+    expect(check.patches.map((p) => p.targets)).toEqual([
+      ["debian-12-cloud-amd64", "debian-6.1-lab"],
+      ["debian-12-cloud-amd64", "debian-6.1-lab"],
+    ]);
     expect(check.patches[0].files.map((f) => f.path)).toEqual([PATCH_FILE]);
   });
 
@@ -88,17 +94,20 @@ describe("checkRepository: metadata files", () => {
 
 describe("checkRepository: kernel references", () => {
   const withKernels = (list: string) =>
-    variant(PATCH_YAML, file(PATCH_YAML, textOf(PATCH_YAML).replace("[debian-6.1-lab]", list)));
+    variant(
+      PATCH_YAML,
+      file(PATCH_YAML, textOf(PATCH_YAML).replace("[debian-6.1-lab, debian-12-cloud-amd64]", list)),
+    );
 
   it("names an unknown target and the known ones", () => {
     expect(lines(withKernels("[debian-6.1-lab, debian-6.2]"))).toEqual([
-      `KERNEL_UNKNOWN ${PATCH_YAML}: kernels[1]: no kernel target 'debian-6.2' (known: debian-6.1-lab)`,
+      `KERNEL_UNKNOWN ${PATCH_YAML}: kernels[1]: no kernel target 'debian-6.2' (known: debian-12-cloud-amd64, debian-6.1-lab)`,
     ]);
   });
 
   it("refuses a glob that matches nothing", () => {
     expect(lines(withKernels("['ubuntu-*']"))).toEqual([
-      `KERNEL_UNKNOWN ${PATCH_YAML}: kernels[0]: glob 'ubuntu-*' matches no kernel target (known: debian-6.1-lab)`,
+      `KERNEL_UNKNOWN ${PATCH_YAML}: kernels[0]: glob 'ubuntu-*' matches no kernel target (known: debian-12-cloud-amd64, debian-6.1-lab)`,
     ]);
   });
 

@@ -21,15 +21,27 @@ describe("docs/target-yaml.md", () => {
   it("has a worked custom-kernel example that validates", () => {
     const blocks = titledBlocks();
     expect([...blocks.keys()]).toEqual([
+      "kernels/debian-12-cloud-amd64/target.yaml",
       "kernels/acme-6.1-custom/target.yaml",
       "kernels/acme-6.1-custom/config",
     ]);
-    const check = variant(undefined, null, ...[...blocks].map(([p, t]) => file(p, t)));
+    const custom = [...blocks].filter(([p]) => p.startsWith("kernels/acme-"));
+    const check = variant(undefined, null, ...custom.map(([p, t]) => file(p, t)));
     expect(check.problems).toEqual([]);
     const target = check.targets.find((t) => t.id === "acme-6.1-custom");
     expect(target?.source).toEqual({ path: "/srv/kernels/linux-6.1-acme" });
     expect(target?.config).toEqual({ file: "config" });
     expect(target?.configText).toContain("CONFIG_LIVEPATCH=y");
+  });
+
+  it("shows the repository's own Debian cloud target, which validates", () => {
+    const doc = titledBlocks().get("kernels/debian-12-cloud-amd64/target.yaml") ?? "";
+    const path = "kernels/debian-12-cloud-amd64/target.yaml";
+    const check = variant(path, file(path, doc));
+    expect(check.problems).toEqual([]);
+    const fromDoc = check.targets.find((t) => t.id === "debian-12-cloud-amd64");
+    const real = variant(undefined, null).targets.find((t) => t.id === "debian-12-cloud-amd64");
+    expect(fromDoc).toEqual({ ...real, description: undefined });
   });
 
   it("documents every field of the schema", () => {

@@ -1,0 +1,86 @@
+/**
+ * The identity of the kernel a host boots: the GNU build-id and the
+ * `/proc/version` banner of the vmlinux inside Debian's (signed) vmlinuz,
+ * decompressed the way scripts/extract-vmlinux does: find the compressed
+ * payload by its magic bytes and decompress it, trailing data ignored.
+ */
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { LpctlError } from "../../core/errors.js";
+import { parseBuildId } from "../build-id.js";
+import type { Runner } from "../runner.js";
+import { findBanner } from "./kernel-config-checks.js";
+
+interface Format {
+  magic: number[];
+  ext: string;
+  /** Decompresses `payload.<ext>` in the current directory into `payload`. */
+  command: [string, string[]];
+}
+
+const FORMATS: Record<string, Format> = {
+  gzip: {
+    magic: [0x1f, 0x8b, 0x08],
+    ext: "gz",
+    command: ["gzip", ["-d", "-k", "-f", "payload.gz"]],
+  },
+  xz: {
+    magic: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00],
+    ext: "xz",
+    command: ["xz", ["-d", "-k", "-f", "--single-stream", "payload.xz"]],
+  },
+  lz4: {
+    magic: [0x02, 0x21, 0x4c, 0x18],
+    ext: "lz4",
+    command: ["lz4", ["-d", "-f", "payload.lz4", "payload"]],
+  },
+  zstd: {
+    magic: [0x28, 0xb5, 0x2f, 0xfd],
+    ext: "zst",
+    command: ["zstd", ["-d", "-f", "payload.zst", "-o", "payload"]],
+  },
+};
+
+export interface ImageIdentity {
+  buildId: string;
+  banner: string;
+}
+
+/** Build-id and banner of the kernel in `vmlinuz`, compressed as the config says. */
+export async function vmlinuzIdentity(
+  runner: Runner,
+  vmlinuz: string,
+  compression: string | undefined,
+  scratchParent: string,
+): Promise<ImageIdentity> {
+  const format = compression === undefined ? undefined : FORMATS[compression];
+  if (format === undefined) {
+    throw new LpctlError(
+      "SOURCE_UNAVAILABLE",
+      `cannot read ${vmlinuz}: kernel compression '${compression ?? "none"}' is not one of ${Object.keys(FORMATS).join(", ")}`,
+    );
+  }
+  const image = await readFile(vmlinuz);
+  const at = image.indexOf(Buffer.from(format.magic));
+  if (at < 0) throw notAKernel(vmlinuz, `no ${compression} payload`);
+  const dir = await mkdtemp(join(scratchParent, ".vmlinuz-"));
+  try {
+    await writeFile(join(dir, `payload.${format.ext}`), image.subarray(at));
+    const [cmd, args] = format.command;
+    // The payload is followed by the rest of the image: decompressors complain
+    // about trailing data and exit non-zero; the ELF note below decides.
+    await runner.run(cmd, args, { cwd: dir });
+    const r = await runner.run("readelf", ["-n", join(dir, "payload")]);
+    const buildId = r.exitCode === 0 ? parseBuildId(r.stdout) : undefined;
+    if (buildId === undefined) throw notAKernel(vmlinuz, "no GNU build-id after decompression");
+    const banner = findBanner(await readFile(join(dir, "payload")));
+    if (banner === undefined) throw notAKernel(vmlinuz, "no 'Linux version' banner");
+    return { buildId, banner };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function notAKernel(vmlinuz: string, why: string): LpctlError {
+  return new LpctlError("SOURCE_UNAVAILABLE", `${vmlinuz} is not a readable kernel image: ${why}`);
+}
