@@ -9,7 +9,7 @@
 import { Octokit } from "@octokit/rest";
 import { createHash } from "node:crypto";
 import { createServer, type Server } from "node:http";
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { createNodeMiddleware, Probot, ProbotOctokit } from "probot";
@@ -145,6 +145,11 @@ beforeAll(async () => {
   server = createServer((req, res) => void middleware(req, res));
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   wc = await seedWorkingCopy("reviewers:\n  users: [maintainer]\nrequiredApprovals: 1\n");
+  // The stub runner builds the lab target only: the repository holds just that one.
+  for (const id of await readdir(path.join(wc, "kernels")))
+    if (id !== TARGET) await rm(path.join(wc, "kernels", id), { recursive: true });
+  await git(wc, "add", "-A");
+  await git(wc, "commit", "-q", "--amend", "--no-edit");
 }, 120_000);
 
 afterAll(async () => {
