@@ -2,9 +2,7 @@
 import type { Context } from "probot";
 import { CHECK } from "../checks.js";
 import type { AppDeps } from "../deps.js";
-import { guarded } from "../guard.js";
-import { loadConfig } from "../github/load-config.js";
-import { publishGate } from "../github/review-gate.js";
+import { recomputeGate } from "./recompute-gate.js";
 
 export async function onCheckRunRerequested(
   context: Context<"check_run.rerequested">,
@@ -12,23 +10,5 @@ export async function onCheckRunRerequested(
 ): Promise<void> {
   const run = context.payload.check_run;
   if (run.name !== CHECK.review) return;
-  const ref = context.repo();
-  const octokit = context.octokit;
-  const appId = deps.appId;
-  await guarded(
-    {
-      octokit,
-      ref,
-      sha: run.head_sha,
-      check: CHECK.review,
-      deliveryId: context.id,
-      log: context.log,
-      ...(appId ? { appId } : {}),
-    },
-    "livepatch safety review",
-    async () => {
-      const { config } = await loadConfig(octokit, ref);
-      await publishGate(octokit, ref, run.head_sha, config, appId);
-    },
-  );
+  await recomputeGate(context, deps, run.head_sha);
 }

@@ -16,7 +16,8 @@ import { loadConfig } from "../github/load-config.js";
 import { planFromApi } from "../github/plan-api.js";
 import { upsertPrComment } from "../github/pr-comment.js";
 import { lintPullRequest } from "../github/pr-lint.js";
-import { publishGate, type Push } from "../github/review-gate.js";
+import type { Push } from "../github/review-gate.js";
+import { recomputeGate } from "./recompute-gate.js";
 import { checkPolicy } from "../policy.js";
 
 export async function onPullRequest(
@@ -43,10 +44,7 @@ export async function onPullRequest(
     await lintAndPlan();
   } finally {
     // The gate records who pushed this head: it runs even when the lint failed.
-    await guarded({ ...target, check: CHECK.review }, "livepatch safety review", async () => {
-      const { config } = await loadConfig(octokit, ref);
-      await publishGate(octokit, ref, headSha, config, appId, pushOf(payload));
-    });
+    await recomputeGate(context, deps, headSha, pushOf(payload));
   }
 
   async function lintAndPlan(): Promise<void> {

@@ -33,7 +33,15 @@ afterAll(async () => {
   await app.stop();
 });
 
-/** POSTs `size` bytes (in 1 MiB writes of one reused buffer) and resolves with the status. */
+/** Status of a request the server cut off before answering it (EPIPE/ECONNRESET while sending). */
+const CUT_OFF = -1;
+
+/**
+ * POSTs `size` bytes (in 1 MiB writes of one reused buffer) and resolves with
+ * the status, or CUT_OFF when the server closed the connection before the
+ * client could read its answer: with a chunked body the 413 and the close
+ * race the client's next write, and which one the client sees first is luck.
+ */
 function post(
   size: number,
   opts: { chunked?: boolean; signature?: string; body?: Buffer; event?: string } = {},
@@ -54,18 +62,21 @@ function post(
       },
     });
     let answered = false;
+    let sent = 0;
     req.on("response", (res) => {
       answered = true;
       res.resume();
       resolve(res.statusCode ?? 0);
     });
     // The server may close while the rest is still being sent: only the answer matters.
-    req.on("error", (e) => {
-      if (!answered) reject(e);
+    req.on("error", (e: NodeJS.ErrnoException) => {
+      if (answered) return;
+      // Cut off mid-body: only valid if the server stopped long before the end.
+      if ((e.code === "EPIPE" || e.code === "ECONNRESET") && sent < size) resolve(CUT_OFF);
+      else reject(e);
     });
     if (body) return void req.end(body);
     const chunk = Buffer.alloc(MiB, 0x20);
-    let sent = 0;
     const pump = () => {
       while (sent < size && !req.destroyed) {
         sent += MiB;
@@ -100,7 +111,10 @@ describe("the app's webhook server", () => {
   });
 
   it("cuts off a 100 MiB chunked body (no content-length) at the cap", async () => {
-    expect(await measured("100 MiB, chunked", () => post(100 * MiB, { chunked: true }))).toBe(413);
+    // A server that read it all would answer 400 (bad signature) after the whole body.
+    expect([413, CUT_OFF]).toContain(
+      await measured("100 MiB, chunked", () => post(100 * MiB, { chunked: true })),
+    );
   });
 
   it("still checks signatures of bodies under the cap", async () => {
