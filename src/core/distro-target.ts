@@ -96,3 +96,22 @@ export function distroTargetIssues(t: DistroTargetFields, image: ImagePin): Targ
   }
   return issues;
 }
+
+/**
+ * Debian's `linux-source-X.Y` for an image version (`6.1.192-3` →
+ * `linux-source-6.1`): one source package per upstream major.minor, built
+ * from the same `linux` source version as the image (`Built-Using`).
+ */
+export function linuxSourcePackage(version: string): string | undefined {
+  const m = /^(?:\d+:)?(\d+)\.(\d+)[.~+-]/.exec(version);
+  return m ? `linux-source-${m[1]}.${m[2]}` : undefined;
+}
+
+/**
+ * The id `lpctl target init` gives a Debian kernel when none is asked for:
+ * `debian-<release>` (`debian-6.1.0-57-cloud-amd64`), with characters an id
+ * may not hold (`+` in trixie's `6.12.118+deb13-…`) turned into `-`.
+ */
+export function defaultDistroTargetId(release: string): string {
+  return `debian-${release.toLowerCase().replace(/[^a-z0-9._-]+/g, "-")}`;
+}

@@ -38,6 +38,8 @@ export const ERROR_CATEGORIES = {
   TOOL_MISSING: "failure",
   TOOL_FAILED: "failure",
   TARGET_UNKNOWN: "failure",
+  // lpctl target init: kernels/<id> is there already (never overwritten)
+  TARGET_EXISTS: "failure",
   SOURCE_UNAVAILABLE: "failure",
   SOURCE_DIGEST_MISMATCH: "security",
   SOURCE_VERSION_UNAVAILABLE: "failure",
@@ -53,6 +55,8 @@ export const ERROR_CATEGORIES = {
   BUILD_REPORT_INVALID: "failure",
   // builder, distribution kernels (image: targets)
   KERNEL_UNPATCHABLE: "failure",
+  // lpctl target init --from-host: the running kernel is no Debian linux-image package
+  KERNEL_NOT_PACKAGED: "failure",
   KERNEL_BUILD_ID_MISMATCH: "security",
   PATCH_OBJECT_UNSUPPORTED: "failure",
   MODULE_ABI_MISMATCH: "failure",

@@ -12,13 +12,12 @@ import { readBuildId } from "../build-id.js";
 import type { Runner } from "../runner.js";
 import { extractAll, extractMembers, findFiles } from "./distro-debs.js";
 import {
-  bannerCompiler,
   parsePaholeSizes,
   specialEnv,
   specialStructs,
   type DistroConfigFacts,
 } from "./kernel-config-checks.js";
-import { vmlinuzIdentity, type ImageIdentity } from "./vmlinuz.js";
+import { imageIdentity, type ImageIdentity } from "./vmlinuz.js";
 
 export interface ImageFacts extends ImageIdentity {
   vermagic: string;
@@ -43,22 +42,13 @@ export async function readImage(
   await extractAll(runner, o.deb, o.scratch);
   try {
     const vmlinuz = join(o.scratch, "boot", `vmlinuz-${o.release}`);
-    const id = await vmlinuzIdentity(runner, vmlinuz, config.compression, o.scratch);
+    const id = await imageIdentity(runner, vmlinuz, config, o.scratch);
     if (id.buildId !== o.buildId) {
       throw new LpctlError(
         "KERNEL_BUILD_ID_MISMATCH",
         `${o.what}'s vmlinuz has build-id ${id.buildId}, but the target pins ${o.buildId}: ` +
           `the target must name the kernel its hosts run (their /sys/kernel/notes build-id); fix buildId or the image version in target.yaml`,
         { details: { image: id.buildId, target: o.buildId } },
-      );
-    }
-    const compiler = bannerCompiler(id.banner);
-    if (compiler !== config.compiler) {
-      throw new LpctlError(
-        "TOOLCHAIN_MISMATCH",
-        `the kernel's /proc/version names compiler '${compiler ?? "?"}' but its config says '${config.compiler}'; ` +
-          `these packages are not one build`,
-        { details: { banner: id.banner } },
       );
     }
     const [ko] = await findFiles(join(o.scratch, "lib", "modules"), (n) => /\.ko(\.\w+)?$/.test(n));

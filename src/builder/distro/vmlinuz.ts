@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { LpctlError } from "../../core/errors.js";
 import { parseBuildId } from "../build-id.js";
 import type { Runner } from "../runner.js";
-import { findBanner } from "./kernel-config-checks.js";
+import { bannerCompiler, findBanner, type DistroConfigFacts } from "./kernel-config-checks.js";
 
 interface Format {
   magic: number[];
@@ -53,6 +53,50 @@ export async function vmlinuzIdentity(
   compression: string | undefined,
   scratchParent: string,
 ): Promise<ImageIdentity> {
+  const dir = await mkdtemp(join(scratchParent, ".vmlinuz-"));
+  try {
+    const payload = await decompressKernel(runner, vmlinuz, compression, dir);
+    const r = await runner.run("readelf", ["-n", payload]);
+    const buildId = r.exitCode === 0 ? parseBuildId(r.stdout) : undefined;
+    if (buildId === undefined) throw notAKernel(vmlinuz, "no GNU build-id after decompression");
+    const banner = findBanner(await readFile(payload));
+    if (banner === undefined) throw notAKernel(vmlinuz, "no 'Linux version' banner");
+    return { buildId, banner };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The identity of Debian's image, checked to be one build with its config:
+ * the compiler its `/proc/version` banner names must be the config's.
+ */
+export async function imageIdentity(
+  runner: Runner,
+  vmlinuz: string,
+  config: DistroConfigFacts,
+  scratchParent: string,
+): Promise<ImageIdentity> {
+  const id = await vmlinuzIdentity(runner, vmlinuz, config.compression, scratchParent);
+  const compiler = bannerCompiler(id.banner);
+  if (compiler !== config.compiler) {
+    throw new LpctlError(
+      "TOOLCHAIN_MISMATCH",
+      `the kernel's /proc/version names compiler '${compiler ?? "?"}' but its config says '${config.compiler}'; ` +
+        `these packages are not one build`,
+      { details: { banner: id.banner } },
+    );
+  }
+  return id;
+}
+
+/** The vmlinux inside `vmlinuz`, decompressed into `dir` (existing); returns its path. */
+export async function decompressKernel(
+  runner: Runner,
+  vmlinuz: string,
+  compression: string | undefined,
+  dir: string,
+): Promise<string> {
   const format = compression === undefined ? undefined : FORMATS[compression];
   if (format === undefined) {
     throw new LpctlError(
@@ -63,22 +107,12 @@ export async function vmlinuzIdentity(
   const image = await readFile(vmlinuz);
   const at = image.indexOf(Buffer.from(format.magic));
   if (at < 0) throw notAKernel(vmlinuz, `no ${compression} payload`);
-  const dir = await mkdtemp(join(scratchParent, ".vmlinuz-"));
-  try {
-    await writeFile(join(dir, `payload.${format.ext}`), image.subarray(at));
-    const [cmd, args] = format.command;
-    // The payload is followed by the rest of the image: decompressors complain
-    // about trailing data and exit non-zero; the ELF note below decides.
-    await runner.run(cmd, args, { cwd: dir });
-    const r = await runner.run("readelf", ["-n", join(dir, "payload")]);
-    const buildId = r.exitCode === 0 ? parseBuildId(r.stdout) : undefined;
-    if (buildId === undefined) throw notAKernel(vmlinuz, "no GNU build-id after decompression");
-    const banner = findBanner(await readFile(join(dir, "payload")));
-    if (banner === undefined) throw notAKernel(vmlinuz, "no 'Linux version' banner");
-    return { buildId, banner };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  await writeFile(join(dir, `payload.${format.ext}`), image.subarray(at));
+  const [cmd, args] = format.command;
+  // The payload is followed by the rest of the image: decompressors complain
+  // about trailing data and exit non-zero; the caller's ELF checks decide.
+  await runner.run(cmd, args, { cwd: dir });
+  return join(dir, "payload");
 }
 
 function notAKernel(vmlinuz: string, why: string): LpctlError {

@@ -1,6 +1,7 @@
 /**
- * `lpctl target bump ID`: move a Debian-sourced kernel target to a newer
- * source package version and report which patches still apply.
+ * `lpctl target`: `bump ID` moves a Debian-sourced kernel target to a newer
+ * source package version and reports which patches still apply; `init`
+ * (target-init.ts) registers a Debian binary kernel.
  */
 import type { Command } from "commander";
 import { resolveCacheDir } from "../../builder/cache-key.js";
@@ -11,6 +12,7 @@ import { bumpTarget, type BumpResult } from "../../builder/target-bump.js";
 import { LpctlError } from "../../core/errors.js";
 import { EXIT } from "../exit.js";
 import type { CommandContext } from "../program.js";
+import { registerTargetInit } from "./target-init.js";
 
 interface BumpFlags {
   repo: string;
@@ -22,6 +24,7 @@ interface BumpFlags {
 
 export function registerTarget(program: Command, ctx: CommandContext): void {
   const target = program.command("target").description("maintain kernel targets");
+  registerTargetInit(target, ctx);
   target
     .command("bump")
     .description(

@@ -4,7 +4,15 @@
  * the bad-input tests, seeded into a scratch cache the way the builder
  * records a downloaded .deb (so it resolves without the archive).
  */
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { debPath, obtainDeb, resolveDebianSource } from "../../../src/builder/debian-source.js";
@@ -29,29 +37,51 @@ async function run(cmd: string, args: string[], cwd?: string): Promise<void> {
   if (r.exitCode !== 0) throw new Error(`${cmd} ${args.join(" ")}: ${r.stderr}`);
 }
 
-/** Puts `deb` into `cache` as the downloaded `pkg` VERSION, with the record the builder writes. */
-export async function seedDeb(cache: string, pkg: string, deb: string): Promise<void> {
+/** Puts `deb` into `cache` as the downloaded `pkg` `version`, with the record the builder writes. */
+export async function seedDeb(
+  cache: string,
+  pkg: string,
+  deb: string,
+  version = VERSION,
+): Promise<void> {
   const dir = join(cache, "debian");
   mkdirSync(dir, { recursive: true });
-  copyFileSync(deb, debPath(dir, pkg, VERSION));
+  copyFileSync(deb, debPath(dir, pkg, version));
   const record = {
     package: pkg,
-    version: VERSION,
+    version,
     sha256: await sha256File(deb),
     size: 0,
     filename: "test",
   };
-  writeFileSync(join(dir, `${pkg}_${VERSION}.json`), JSON.stringify(record) + "\n");
+  writeFileSync(join(dir, `${pkg}_${version}.json`), JSON.stringify(record) + "\n");
 }
 
 /** A copy of the real headers package with its .config edited by `edit`. */
 export async function doctoredHeaders(edit: (config: string) => string): Promise<string> {
-  const work = mkdtempSync(join(tmpdir(), "lpctl-hdr-"));
-  await run("dpkg-deb", ["-R", await realDeb(`linux-headers-${RELEASE}`), join(work, "pkg")]);
-  const config = join(work, "pkg", "usr", "src", `linux-headers-${RELEASE}`, ".config");
+  return doctored(`linux-headers-${RELEASE}`, `usr/src/linux-headers-${RELEASE}/.config`, edit);
+}
+
+/** A copy of the real image package with its /boot/config-<release> edited by `edit`. */
+export async function doctoredImage(edit: (config: string) => string): Promise<string> {
+  // Only /boot matters to what reads the image's config; its 100 MB of modules are dropped (repacking them takes minutes).
+  return doctored(`linux-image-${RELEASE}`, `boot/config-${RELEASE}`, edit, ["lib"]);
+}
+
+async function doctored(
+  pkg: string,
+  configPath: string,
+  edit: (config: string) => string,
+  drop: readonly string[] = [],
+): Promise<string> {
+  const work = mkdtempSync(join(tmpdir(), "lpctl-doctored-"));
+  await run("dpkg-deb", ["-R", await realDeb(pkg), join(work, "pkg")]);
+  for (const d of drop) rmSync(join(work, "pkg", d), { recursive: true, force: true });
+  const config = join(work, "pkg", configPath);
   writeFileSync(config, edit(readFileSync(config, "utf8")));
-  await run("dpkg-deb", ["-b", "-Zgzip", join(work, "pkg"), join(work, "headers.deb")]);
-  return join(work, "headers.deb");
+  await run("dpkg-deb", ["-b", "-Zgzip", join(work, "pkg"), join(work, "doctored.deb")]);
+  rmSync(join(work, "pkg"), { recursive: true, force: true });
+  return join(work, "doctored.deb");
 }
 
 /** A -dbg package whose vmlinux is a small ELF with another build-id. */

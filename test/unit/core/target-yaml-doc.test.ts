@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { distroTargetYaml } from "../../../src/core/distro-target-yaml.js";
 import { TargetSchema } from "../../../src/core/target.js";
 import { file, realSnapshot, variant } from "../helpers/snapshot-variant.js";
 
@@ -22,6 +23,7 @@ describe("docs/target-yaml.md", () => {
     const blocks = titledBlocks();
     expect([...blocks.keys()]).toEqual([
       "kernels/debian-12-cloud-amd64/target.yaml",
+      "kernels/debian-6.1.0-57-cloud-amd64/target.yaml",
       "kernels/acme-6.1-custom/target.yaml",
       "kernels/acme-6.1-custom/config",
     ]);
@@ -42,6 +44,22 @@ describe("docs/target-yaml.md", () => {
     const fromDoc = check.targets.find((t) => t.id === "debian-12-cloud-amd64");
     const real = variant(undefined, null).targets.find((t) => t.id === "debian-12-cloud-amd64");
     expect(fromDoc).toEqual({ ...real, description: undefined });
+  });
+
+  it("shows byte for byte what lpctl target init writes for the repository's Debian cloud kernel", () => {
+    const doc = titledBlocks().get("kernels/debian-6.1.0-57-cloud-amd64/target.yaml");
+    const real = variant(undefined, null).targets.find((t) => t.id === "debian-12-cloud-amd64");
+    if (real?.image === undefined || !("debian" in real.source)) throw new Error("no image target");
+    expect(doc).toBe(
+      distroTargetYaml({
+        release: real.release,
+        image: real.image.debian,
+        sourcePackage: real.source.debian.package,
+        toolchain: real.toolchain ?? "",
+        buildId: real.buildId ?? "",
+        summary: "Linux 6.1 for x86-64 cloud (signed)",
+      }),
+    );
   });
 
   it("documents every field of the schema", () => {
