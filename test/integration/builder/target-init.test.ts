@@ -164,10 +164,22 @@ describe("lpctl target init", () => {
       repo,
       "--cache",
       CACHE,
+      "--json",
     );
-    expect(r.err).toBe("");
     expect(r.code).toBe(0);
-    expect(r.out).toContain(`/boot/vmlinuz-${RELEASE} belongs to ${IMAGE} ${VERSION}`);
+    // --json: progress on stderr, the result alone on stdout.
+    expect(r.err).toContain(`/boot/vmlinuz-${RELEASE} belongs to ${IMAGE} ${VERSION}`);
+    expect(JSON.parse(r.out)).toMatchObject({
+      id: TARGET,
+      file: `kernels/${TARGET}/target.yaml`,
+      release: RELEASE,
+      image: { package: IMAGE, version: VERSION },
+      buildId: (
+        parse(readFileSync(join(REPO, "kernels", TARGET, "target.yaml"), "utf8")) as {
+          buildId: string;
+        }
+      ).buildId,
+    });
     const fromHost = readFileSync(join(repo, "kernels", TARGET, "target.yaml"), "utf8");
     const fromPackage = readFileSync(
       join(packageRepo, "kernels", DEFAULT_ID, "target.yaml"),
