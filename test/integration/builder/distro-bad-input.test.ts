@@ -19,6 +19,7 @@ import {
   foreignDbg,
   realDeb,
   RELEASE,
+  removeDoctored,
   seedDeb,
   TARGET,
   targetYamlWith,
@@ -57,6 +58,7 @@ const scratchCache = () => {
 };
 afterAll(() => {
   for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
+  removeDoctored();
 });
 
 describe("Debian binary kernel targets: bad input", () => {

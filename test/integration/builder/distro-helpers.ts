@@ -68,6 +68,14 @@ export async function doctoredImage(edit: (config: string) => string): Promise<s
   return doctored(`linux-image-${RELEASE}`, `boot/config-${RELEASE}`, edit, ["lib"]);
 }
 
+/** The scratch directories of doctored packages (tens of MB each): removeDoctored() deletes them. */
+const doctoredDirs: string[] = [];
+
+/** Deletes every doctored package made so far (call from afterAll). */
+export function removeDoctored(): void {
+  for (const dir of doctoredDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
 async function doctored(
   pkg: string,
   configPath: string,
@@ -75,6 +83,7 @@ async function doctored(
   drop: readonly string[] = [],
 ): Promise<string> {
   const work = mkdtempSync(join(tmpdir(), "lpctl-doctored-"));
+  doctoredDirs.push(work);
   await run("dpkg-deb", ["-R", await realDeb(pkg), join(work, "pkg")]);
   for (const d of drop) rmSync(join(work, "pkg", d), { recursive: true, force: true });
   const config = join(work, "pkg", configPath);

@@ -15,7 +15,15 @@ import { decompressKernel } from "../../../src/builder/distro/vmlinuz.js";
 import { execaRunner } from "../../../src/builder/runner.js";
 import { runCli } from "../../../src/cli/run.js";
 import { CACHE, REPO } from "./helpers.js";
-import { doctoredImage, realDeb, RELEASE, seedDeb, TARGET, VERSION } from "./distro-helpers.js";
+import {
+  doctoredImage,
+  realDeb,
+  RELEASE,
+  removeDoctored,
+  seedDeb,
+  TARGET,
+  VERSION,
+} from "./distro-helpers.js";
 
 const IMAGE = `linux-image-${RELEASE}`;
 const DEFAULT_ID = `debian-${RELEASE}`;
@@ -27,6 +35,7 @@ const tmp = (prefix: string): string => {
 };
 afterAll(() => {
   for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
+  removeDoctored();
 });
 
 async function lpctl(...argv: string[]) {
