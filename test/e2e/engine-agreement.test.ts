@@ -102,8 +102,9 @@ describe("kpatch-build and the per-object engine on the lab target", () => {
   // The one intended difference: Debian's kpatch-build refuses a jump label
   // on a vmlinux key (--klp-arch; test/fixtures/kpatch-logs/lint/
   // jump-label-vmlinux-key-added.log is its log on this target), and the
-  // lint refuses it for that engine up front; the per-object engine builds
-  // it, and the module loads and transitions in the lab kernel.
+  // lint, which follows the engine, says so for that engine only; the
+  // per-object engine builds it, and the module loads and transitions in
+  // the lab kernel.
   it("differ only where kpatch-build's --klp-arch refuses a jump label", async () => {
     const fixture = join(FIXTURES, "patches", "cmdline-jump-label");
     const dir = mkdtempSync(join(tmpdir(), "lpctl-agree-jl-"));
@@ -126,10 +127,12 @@ describe("kpatch-build and the per-object engine on the lab target", () => {
       (e: unknown) => e,
     );
     expect(refused).toBeInstanceOf(LpctlError);
-    expect((refused as LpctlError).message).toMatch(/jump label/i);
+    expect((refused as LpctlError).code).toBe("KPATCH_BUILD_FAILED");
+    expect((refused as LpctlError).message).toMatch(/refused patch jl.*lint rule jump-label/);
 
     const r = await build(dir, "per-object", "2", true);
     expect(r.report.result).toBe("success");
+    expect(r.report.lint?.findings.filter((f) => f.rule === "jump-label")).toEqual([]);
     expect(await patchedFunctions(r.modulePath ?? "missing.ko")).toEqual([
       { object: "vmlinux", function: "cmdline_proc_show" },
     ]);
