@@ -50,8 +50,16 @@ async function builtKernelFacts(runner: Runner, prepared: PreparedKernel): Promi
   // kbuild lists the modules it built; any of them carries the tree's vermagic.
   const order = await readFile(join(prepared.tree, "modules.order"), "utf8").catch(() => "");
   const ko = order.split("\n").find((l) => l.endsWith(".ko"));
-  if (ko === undefined)
-    throw broken("built no module (empty modules.order), so its vermagic is unknown");
+  if (ko === undefined) {
+    // Not a damaged entry: the target's config builds no module at all.
+    throw new LpctlError(
+      "KERNEL_BUILD_FAILED",
+      `${prepared.target}'s kernel was built without any module (empty modules.order), so the vermagic ` +
+        `its modules get is unknown to the per-object engine; build with --engine kpatch-build, or set one ` +
+        `tristate option to =m in the target's config`,
+      { details: { entry: prepared.dir } },
+    );
+  }
   const m = await runner.run("modinfo", ["-F", "vermagic", join(prepared.tree, ko)]);
   if (m.exitCode !== 0 || m.stdout.trim() === "") throw broken(`has no readable ${ko}`);
   const banner = findBanner(await readFile(vmlinux));
