@@ -13,10 +13,18 @@
  * engine does not (upstream passes it only below 5.8). That shows only for a
  * jump label; the last case pins it down on the same target.
  */
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { buildModule, type BuildEngine } from "../../src/builder/build.js";
 import { vmTestAfterBuild } from "../../src/builder/build-vm-test.js";
 import { systemClock } from "../../src/builder/clock.js";
@@ -27,9 +35,20 @@ import { patchedFunctions, type PatchedFunction } from "./helpers/module-funcs.j
 
 const TARGET = "debian-6.1-lab";
 
+const scratch: string[] = [];
+afterAll(() => {
+  for (const d of scratch) rmSync(d, { recursive: true, force: true });
+});
+/** A temp directory removed after the tests. */
+function tmp(prefix: string): string {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  scratch.push(d);
+  return d;
+}
+
 /** The repository's targets with every patch of patches/ and contrib/demo/. */
 function repoWithAllPatches(): { dir: string; patches: string[] } {
-  const dir = mkdtempSync(join(tmpdir(), "lpctl-agree-"));
+  const dir = tmp("lpctl-agree-");
   // Every target: a patch naming one the repository lacks is invalid and left out.
   cpSync(join(REPO, "kernels"), join(dir, "kernels"), { recursive: true });
   const patches: string[] = [];
@@ -54,7 +73,7 @@ async function build(repoDir: string, engine: BuildEngine, serial: string, vmTes
     repoDir,
     cacheDir: CACHE,
     targetId: TARGET,
-    outDir: mkdtempSync(join(tmpdir(), `lpctl-agree-${engine}-`)),
+    outDir: tmp(`lpctl-agree-${engine}-`),
     serial,
     engine,
     ...(vmTest ? { afterBuild: vmTestAfterBuild(print) } : {}),
@@ -63,10 +82,10 @@ async function build(repoDir: string, engine: BuildEngine, serial: string, vmTes
 }
 
 describe("kpatch-build and the per-object engine on the lab target", () => {
-  // Measured with a warm lab kernel on 2 cores at load ~10 (a CI run
-  // compiling a kernel beside it), 2026-12-06: this case 184 s (kpatch-build
-  // 147 s, per-object 37 s, each with its VM boot), the next 134 s. The
-  // console line gives each run's split.
+  // Measured with a warm lab kernel on 2 cores shared with a CI run,
+  // 2026-12-06: the whole file 167 s at load ~7.5 (this case 88 s: kpatch-build
+  // 68 s, per-object 20 s, each with its VM boot; the next 79 s), 318 s at
+  // load ~10 while the CI compiled a kernel. The console line gives the split.
   it("patch the same functions for the repository's patches, and both modules load and transition", async () => {
     const { dir, patches } = repoWithAllPatches();
     const funcs: Partial<Record<BuildEngine, PatchedFunction[]>> = {};
@@ -107,7 +126,7 @@ describe("kpatch-build and the per-object engine on the lab target", () => {
   // the lab kernel.
   it("differ only where kpatch-build's --klp-arch refuses a jump label", async () => {
     const fixture = join(FIXTURES, "patches", "cmdline-jump-label");
-    const dir = mkdtempSync(join(tmpdir(), "lpctl-agree-jl-"));
+    const dir = tmp("lpctl-agree-jl-");
     cpSync(join(REPO, "kernels", TARGET), join(dir, "kernels", TARGET), { recursive: true });
     mkdirSync(join(dir, "patches"));
     cpSync(fixture, join(dir, "patches", "jl"), { recursive: true });
