@@ -57,6 +57,14 @@ export const BENCHMARKS = [
     time: "a minute with a warm kernel cache, plus a kernel build without",
   },
   {
+    name: "distro",
+    command: ["node", "bench/distro.mjs"],
+    outputs: ["distro.json"],
+    env: {},
+    knobs: { COLD_RUNS: "1", RUNS: "3", BENCH_CACHE: "a fresh temp dir, deleted after" },
+    time: "about 7 minutes: one cold prepare with ~450 MB of downloads, 3 warm builds",
+  },
+  {
     name: "build",
     command: ["node", "bench/build.mjs"],
     outputs: ["build.json"],

@@ -48,7 +48,17 @@ export interface BuildOptions {
   source?: BuildSource;
   /** Runs after a successful build (the VM boot test); its seconds go into timings. */
   afterBuild?: (built: BuiltModule) => Promise<void>;
+  /** Default: the per-object engine for a distribution kernel, kpatch-build for a kernel compiled here. */
+  engine?: BuildEngine;
 }
+
+/**
+ * kpatch-build needs the kernel fully built with its flags (the lab target);
+ * the per-object engine compiles only the changed objects, and runs on both
+ * kinds (on the lab target to be compared with kpatch-build).
+ */
+export const BUILD_ENGINES = ["kpatch-build", "per-object"] as const;
+export type BuildEngine = (typeof BUILD_ENGINES)[number];
 
 export interface BuiltModule {
   modulePath: string;
@@ -77,13 +87,23 @@ export async function buildModule(o: BuildOptions): Promise<BuildResult> {
   const kpatchVersion = await kpatchBuildVersion(o.runner, kpatchBuild);
   const jobs = o.jobs ?? availableParallelism();
   const prepareStart = o.clock.now();
-  const distro = target.image !== undefined;
+  const builtHere = target.image === undefined;
+  const engine = o.engine ?? (builtHere ? "kpatch-build" : "per-object");
+  if (engine === "kpatch-build" && !builtHere) {
+    throw new LpctlError(
+      "USAGE",
+      `target ${target.id} is a distribution's binary kernel, which this project never compiles, ` +
+        `and kpatch-build needs the whole kernel built with its flags; build it with the per-object engine (the default)`,
+      { details: { target: target.id, engine } },
+    );
+  }
+  const perObject = engine === "per-object";
   const prepared = await prepareKernel(target, {
     ...o,
     jobs,
     kpatchBuild,
-    // A distro target builds per object: unsupported changes are refused before the long work.
-    ...(distro ? { precheck: objectPrecheck(o.runner, patches, target.id) } : {}),
+    // The per-object engine refuses unsupported changes before the long work.
+    ...(perObject ? { precheck: objectPrecheck(o.runner, patches, target.id) } : {}),
   });
   const prepareSecs = Math.round((o.clock.now() - prepareStart) / 100) / 10;
 
@@ -113,20 +133,23 @@ export async function buildModule(o: BuildOptions): Promise<BuildResult> {
       patches,
       o.runner,
       (l) => progress.line(l),
-      distro ? OBJECT_ENGINE_TRAITS : kpatchBuild,
+      perObject ? OBJECT_ENGINE_TRAITS : kpatchBuild,
     );
-    const key = reuseEnabled(o.env)
-      ? reuseKey({ kernelKey: prepared.key, kpatchVersion, name, patches: digests })
-      : undefined;
+    // Reuse keeps kpatch-build's modules only (keepForReuse below).
+    const key =
+      !perObject && reuseEnabled(o.env)
+        ? reuseKey({ kernelKey: prepared.key, kpatchVersion, name, patches: digests })
+        : undefined;
     const reused = key === undefined ? undefined : await takeReused(o.cacheDir, key, modulePath);
     if (reused) {
       progress.phase("kpatch-build", `reusing the module built from the same inputs (${key})`);
       await writeFile(join(outDir, "build.log"), `${reused.lines.join("\n")}\n`);
       run = { exitCode: 0, lines: reused.lines };
-    } else if (distro) {
+    } else if (perObject) {
       progress.phase("per-object build", `kpatch ${kpatchVersion} tools -n ${name}`);
       run = await runDistroBuild(o.runner, {
         prepared,
+        builtHere,
         patches,
         targetId: target.id,
         kpatchBuild,
@@ -192,7 +215,7 @@ export async function buildModule(o: BuildOptions): Promise<BuildResult> {
     lint,
     toolchain: {
       compiler: prepared.compiler,
-      kpatchBuild: distro ? `${kpatchVersion} (per-object engine)` : kpatchVersion,
+      kpatchBuild: perObject ? `${kpatchVersion} (per-object engine)` : kpatchVersion,
       mismatchAllowed: mismatch,
     },
     startedAt,

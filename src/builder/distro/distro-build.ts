@@ -1,7 +1,8 @@
 /**
- * `lpctl build`'s engine step for a distribution kernel: the objects the
- * patches change (from kbuild), then the per-object engine, with its output
- * in OUT/build.log like kpatch-build's.
+ * `lpctl build`'s per-object engine step (a distribution kernel's engine,
+ * and on the lab target the one compared with kpatch-build): the objects
+ * the patches change (from kbuild), then the engine, with its output in
+ * OUT/build.log like kpatch-build's.
  */
 import { writeFile } from "node:fs/promises";
 import type { KpatchTraits } from "../../core/lint/source-facts.js";
@@ -12,8 +13,7 @@ import type { KpatchRunResult } from "../kpatch-run.js";
 import type { PreparedKernel } from "../prepare.js";
 import type { Runner } from "../runner.js";
 import { dirSourceTree } from "../source-tree.js";
-import { LpctlError } from "../../core/errors.js";
-import { readDistroFacts } from "./distro-entry.js";
+import { objectEngineFacts } from "./engine-facts.js";
 import { runObjectBuild } from "./object-build.js";
 import { changedObjects, type PatchFile } from "./object-map.js";
 
@@ -39,6 +39,8 @@ export function objectPrecheck(
 
 export interface DistroBuildOptions {
   prepared: PreparedKernel;
+  /** A kernel this project compiled (the lab target), not a distribution's binary kernel. */
+  builtHere: boolean;
   patches: readonly LivePatch[];
   targetId: string;
   kpatchBuild: string;
@@ -55,13 +57,7 @@ export async function runDistroBuild(
   runner: Runner,
   o: DistroBuildOptions,
 ): Promise<KpatchRunResult> {
-  const facts = await readDistroFacts(o.prepared.pristine);
-  if (facts === undefined) {
-    throw new LpctlError(
-      "KERNEL_BUILD_FAILED",
-      `${o.prepared.dir} has no distro.json; remove it and prepare again`,
-    );
-  }
+  const facts = await objectEngineFacts(runner, o.prepared, o.builtHere);
   const tree = preparedSourceTree(o.prepared.tree, o.prepared.pristine, runner);
   const objects = await changedObjects(tree, patchFiles(o.patches), o.targetId);
   const result = await runObjectBuild(runner, {

@@ -126,7 +126,7 @@ export function specialEnv(
       if (s.struct === "static_call_site" || s.struct === "paravirt_patch_site") continue;
       throw new LpctlError(
         "KERNEL_BUILD_FAILED",
-        `the -dbg vmlinux's DWARF has no struct ${s.struct}: create-diff-object needs its size`,
+        `the kernel's vmlinux DWARF has no struct ${s.struct}: create-diff-object needs its size`,
       );
     }
     env[s.env] = String(size);

@@ -93,6 +93,26 @@ export async function extractDbgVmlinux(
   return vmlinux;
 }
 
+/**
+ * create-diff-object's special-section struct sizes, read with pahole from
+ * the DWARF of a vmlinux (kpatch-build's find_special_section_data).
+ */
+export async function specialSectionEnv(
+  runner: Runner,
+  vmlinux: string,
+  values: ReadonlyMap<string, string>,
+): Promise<Record<string, string>> {
+  const wanted = specialStructs(values);
+  const p = await runner.run("pahole", ["-F", "dwarf", "-C", wanted.join(","), vmlinux]);
+  if (p.exitCode !== 0 && p.stdout.trim() === "") {
+    throw new LpctlError(
+      "TOOL_FAILED",
+      `pahole on ${vmlinux} failed: ${p.stderr.trim().slice(-300)}`,
+    );
+  }
+  return specialEnv(parsePaholeSizes(p.stdout), wanted);
+}
+
 /** Struct sizes from the DWARF (pahole), then the symbol-only vmlinux and its System.map. */
 export async function reduceVmlinux(
   runner: Runner,
@@ -100,12 +120,7 @@ export async function reduceVmlinux(
   out: { vmlinux: string; systemMap: string },
   config: DistroConfigFacts,
 ): Promise<Record<string, string>> {
-  const wanted = specialStructs(config.values);
-  const p = await runner.run("pahole", ["-F", "dwarf", "-C", wanted.join(","), full]);
-  if (p.exitCode !== 0 && p.stdout.trim() === "") {
-    throw new LpctlError("TOOL_FAILED", `pahole on ${full} failed: ${p.stderr.trim().slice(-300)}`);
-  }
-  const env = specialEnv(parsePaholeSizes(p.stdout), wanted);
+  const env = await specialSectionEnv(runner, full, config.values);
   // --keep-file-symbols: create-diff-object finds a file's local symbols by its FILE symbol.
   const s = await runner.run("strip", [
     "--strip-debug",

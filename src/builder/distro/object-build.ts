@@ -2,16 +2,18 @@
  * The per-object engine: what kpatch-build does for a patch, minus its full
  * kernel build. The changed objects are compiled before and after the
  * patches with kpatch's compiler wrapper and flags, diffed by
- * create-diff-object against Debian's vmlinux symbol table and
- * Module.symvers, linked into kpatch's module template against the
- * configured tree, and finished by create-klp-module. It prints what
+ * create-diff-object against the kernel's vmlinux symbol table and
+ * Module.symvers (Debian's, or the lab build's: engine-facts.ts), linked
+ * into kpatch's module template against the configured tree, and finished
+ * by create-klp-module. It prints what
  * kpatch-build prints (changed functions, "Patched objects:", "Building
  * patch module:", "ERROR: … file failed to apply"), so the build's output
  * parsing and failure rules are the same for both engines.
  */
-import { copyFile, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { LpctlError } from "../../core/errors.js";
+import { configValues } from "../../core/lint/kbuild.js";
 import type { KpatchRunResult } from "../kpatch-run.js";
 import type { KpatchToolchain } from "../kpatch-make.js";
 import { REPRODUCIBLE_ENV } from "../kernel-make.js";
@@ -70,8 +72,13 @@ export async function runObjectBuild(
       ["-C", tree, ...o.prepared.make.makeVars, `-j${o.jobs}`, ...o.objects],
       {
         // Debug info names the tree "."; the module's build-id (hashed over
-        // it before stripping) then does not depend on the cache's path.
-        env: { ...o.prepared.make.env, KCPPFLAGS: `-fdebug-prefix-map=${tree}=.` },
+        // it before stripping) then does not depend on the cache's path. A
+        // tree compiled here already has its prefix maps: kept, so kbuild
+        // sees the command line it built with and recompiles nothing else.
+        env: {
+          KCPPFLAGS: `-fdebug-prefix-map=${tree}=.`,
+          ...o.prepared.make.env,
+        },
       },
     );
     const out = (r.stdout + r.stderr).trim().split("\n");
@@ -203,9 +210,11 @@ async function linkModule(
   for (const l of (klp.stdout + klp.stderr).split("\n").filter((x) => x !== "")) say(l);
   if (klp.exitCode !== 0)
     return failWith(say, lines, `create-klp-module: exited with return code: ${klp.exitCode}`);
+  const config = configValues(await readFile(join(o.prepared.pristine, ".config"), "utf8"));
   await checkModuleAbi(runner, ko, {
     vermagic: o.facts.vermagic,
     symvers: join(o.prepared.pristine, "Module.symvers"),
+    modversions: config.get("CONFIG_MODVERSIONS") === "y",
   });
   await copyFile(ko, join(o.outDir, `${o.name}.ko`));
   say("SUCCESS");

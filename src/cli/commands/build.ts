@@ -3,7 +3,7 @@
  * cumulative one: every patch that targets it) plus build-report.json.
  */
 import type { Command } from "commander";
-import { buildModule } from "../../builder/build.js";
+import { BUILD_ENGINES, buildModule, type BuildEngine } from "../../builder/build.js";
 import { vmTestAfterBuild } from "../../builder/build-vm-test.js";
 import { resolveCacheDir } from "../../builder/cache-key.js";
 import { systemClock } from "../../builder/clock.js";
@@ -28,7 +28,20 @@ interface BuildFlags {
   sourceRun?: string;
   allowToolchainMismatch?: boolean;
   vmTest?: boolean;
+  engine?: string;
   json?: boolean;
+}
+
+function parseEngine(value: string | undefined): BuildEngine | undefined {
+  if (value === undefined) return undefined;
+  const engine = BUILD_ENGINES.find((e) => e === value);
+  if (engine === undefined) {
+    throw new LpctlError(
+      "USAGE",
+      `--engine must be one of ${BUILD_ENGINES.join(", ")}, got '${value}'`,
+    );
+  }
+  return engine;
 }
 
 /** The manifest version: a positive integer (or a `dev...` serial for local builds). */
@@ -68,6 +81,10 @@ export function registerBuild(program: Command, ctx: CommandContext): void {
       "--vm-test",
       "boot the module in qemu on the target kernel and run the patches' test: checks",
     )
+    .option(
+      "--engine <name>",
+      "kpatch-build (default for kernels built here) or per-object (default for distribution kernels)",
+    )
     .option("--source-repository <owner/name>", "repository built (default $GITHUB_REPOSITORY)")
     .option("--source-commit <sha>", "commit built (default $GITHUB_SHA)")
     .option("--source-ref <ref>", "ref built (default $GITHUB_REF)")
@@ -100,6 +117,7 @@ export function registerBuild(program: Command, ctx: CommandContext): void {
         allowToolchainMismatch: flags.allowToolchainMismatch ?? false,
         ...(source ? { source } : {}),
         ...(flags.vmTest ? { afterBuild: vmTestAfterBuild(print) } : {}),
+        ...(flags.engine !== undefined ? { engine: parseEngine(flags.engine) } : {}),
       });
       if (flags.json) ctx.output.out(JSON.stringify(result.report, null, 2));
     });

@@ -37,6 +37,30 @@ describe("bad input", () => {
     await expect(loadBuildInputs(REPO, "nope")).rejects.toMatchObject({ code: "TARGET_UNKNOWN" });
   });
 
+  it("lpctl build --engine: an unknown engine, or kpatch-build on a distribution kernel, is USAGE before any work", async () => {
+    const cache = cacheDir();
+    const run = async (target: string, engine: string) => {
+      const err: string[] = [];
+      const code = await runCli(
+        ["build", "--target", target, "--engine", engine, "--repo", REPO, "--cache", cache],
+        { out: () => {}, err: (l) => err.push(l) },
+      );
+      return { code, err: err.join("\n") };
+    };
+    const bogus = await run("debian-6.1-lab", "klp-build");
+    expect(bogus.code).toBe(64);
+    expect(bogus.err).toMatch(
+      /USAGE: --engine must be one of kpatch-build, per-object, got 'klp-build'/,
+    );
+    const image = await run("debian-12-cloud-amd64", "kpatch-build");
+    expect(image.code).toBe(64);
+    expect(image.err).toMatch(
+      /USAGE: target debian-12-cloud-amd64 is a distribution's binary kernel.*per-object engine/,
+    );
+    // Refused before prepare: nothing fetched, nothing cached.
+    expect(readdirSync(cache)).toEqual([]);
+  });
+
   it("a tarball with the wrong sha256: SOURCE_DIGEST_MISMATCH, nothing cached", async () => {
     const work = mkdtempSync(join(tmpdir(), "lpctl-tar-"));
     mkdirSync(join(work, "linux"));

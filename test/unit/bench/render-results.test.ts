@@ -106,9 +106,45 @@ describe("renderResults", () => {
 
   it("shows 'not run' for every benchmark without a results file", () => {
     const rows = table({ results: {} });
-    const names = ["lint", "publish", "agent", "forge", "app", "vm-test", "build", "demo"];
+    const names = [
+      "lint",
+      "publish",
+      "agent",
+      "forge",
+      "app",
+      "vm-test",
+      "distro",
+      "build",
+      "demo",
+    ];
     expect(rows.map((r) => r.bench)).toEqual(names);
     for (const r of rows) expect(r).toMatchObject({ value: "not run", met: "—", date: "—" });
+  });
+
+  it("renders the Debian kernel figures against the targets distro.json states, and the unmeasured kpatch-build path", () => {
+    const distro = {
+      date: "2026-12-06T22:09:19.238Z",
+      machine,
+      targets: [
+        "coldModuleSeconds <= 240",
+        "coldWithVmTestSeconds <= 300",
+        "warmModuleSeconds <= 30",
+        "cacheBytes < 2000000000",
+      ],
+      coldModuleSeconds: 276.24,
+      coldWithVmTestSeconds: 288.95,
+      warmModuleSeconds: 27.1,
+      cacheBytes: 1917875058,
+      kpatchBuildFullBuild: { measured: false, estimate: "1-2 h on 2 cores, issue 21" },
+    };
+    const rows = rowsOf(table({ results: { "distro.json": distro } }), "distro");
+    expect(rows.map((r) => [r.value, r.target, r.met])).toEqual([
+      ["276.2 s", "≤ 240 s", "no"],
+      ["288.9 s", "≤ 300 s", "yes"],
+      ["27.1 s", "≤ 30 s", "yes"],
+      ["1917.88 MB", "< 2000 MB", "yes"],
+      ["not measured (estimate 1-2 h on 2 cores, issue 21)", "—", "—"],
+    ]);
   });
 
   it("records a failed run with its exit code, above the figures it failed to replace", () => {
