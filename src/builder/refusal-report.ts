@@ -16,6 +16,7 @@ import { writeBuildReport } from "./report-write.js";
 const REFUSALS: ReadonlySet<ErrorCode> = new Set([
   "KERNEL_UNPATCHABLE",
   "PATCH_OBJECT_UNSUPPORTED",
+  "HEADER_CHANGE_TOO_WIDE",
   "TOOLCHAIN_MISMATCH",
 ]);
 

@@ -51,6 +51,7 @@ export function cannotPatchLine(u: Pick<Unpatchable, "why" | "help">): string {
 /** How a build report's refusal reads in the PR comment, by error code; undefined for other failures. */
 export function refusalLabel(code: string): string | undefined {
   if (code === "KERNEL_UNPATCHABLE") return "cannot be live patched by this engine";
-  if (code === "PATCH_OBJECT_UNSUPPORTED") return "patch cannot apply to this target";
+  if (code === "PATCH_OBJECT_UNSUPPORTED" || code === "HEADER_CHANGE_TOO_WIDE")
+    return "patch cannot apply to this target";
   return undefined;
 }
