@@ -55,10 +55,7 @@ export function objectHome(
  * task_nommu.o` replaced by `proc-$(CONFIG_MMU) := task_mmu.o`).
  * `<owner>-objs` counts as `-y`.
  */
-function kbuildLists(
-  makefile: string,
-  config: ReadonlyMap<string, string>,
-): Map<string, string[]> {
+function kbuildLists(makefile: string, config: ReadonlyMap<string, string>): Map<string, string[]> {
   const lists = new Map<string, string[]>();
   for (const line of logicalLines(makefile)) {
     const m = /^\s*([\w-]+?)-(y|m|objs|\$\(CONFIG_\w+\))\s*([:+]?=)\s*(.*)$/.exec(line);
