@@ -55,3 +55,19 @@ export function refusalLabel(code: string): string | undefined {
     return "patch cannot apply to this target";
   return undefined;
 }
+
+/**
+ * What target.yaml alone says about a Debian binary kernel: not whether
+ * Debian built it with IBT (only its config says that), but who decides,
+ * and how soon. Undefined for a target built here.
+ */
+export function imageTargetNote(t: {
+  image?: { debian: { package: string; version: string } } | undefined;
+}): string | undefined {
+  if (t.image === undefined) return undefined;
+  const { package: pkg, version } = t.image.debian;
+  return (
+    `Debian binary kernel ${pkg} ${version}: not checked yet, its config is not at hand here; ` +
+    `the build checks it first and refuses within seconds if this engine cannot patch it`
+  );
+}

@@ -9,7 +9,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { distroPackages } from "../../core/distro-target.js";
-import { cannotPatchLine, unpatchableReason } from "../../core/engine-support.js";
+import { cannotPatchLine, imageTargetNote, unpatchableReason } from "../../core/engine-support.js";
 import { configValues } from "../../core/lint/kbuild.js";
 import type { KernelTarget } from "../../core/target.js";
 import { cachedDeb } from "../debian-source.js";
@@ -32,14 +32,8 @@ export async function cachedTargetVerdict(
   const pkgs = distroPackages(target.image, target.source.debian.package);
   const what = `${pkgs.headers} ${pkgs.version}`;
   const deb = await cachedDeb(join(cacheDir, "debian"), pkgs.headers, pkgs.version);
-  if (deb === undefined) {
-    return {
-      patchable: true,
-      line:
-        `Debian binary kernel ${pkgs.image} ${pkgs.version}: not checked yet, its config (${what}) is not in this cache; ` +
-        `the build checks it first and refuses within seconds if this engine cannot patch it`,
-    };
-  }
+  const note = imageTargetNote(target);
+  if (deb === undefined || note === undefined) return { patchable: true, line: note ?? "" };
   const dir = await mkdtemp(join(tmpdir(), "lpctl-verdict-"));
   try {
     const member = `./usr/src/linux-headers-${pkgs.release}/.config`;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   cannotPatchLine,
+  imageTargetNote,
   refusalLabel,
   unpatchableReason,
 } from "../../../src/core/engine-support.js";
@@ -34,5 +35,22 @@ describe("what no kpatch-based engine can patch", () => {
     expect(refusalLabel("KERNEL_UNPATCHABLE")).toBe("cannot be live patched by this engine");
     expect(refusalLabel("PATCH_OBJECT_UNSUPPORTED")).toBe("patch cannot apply to this target");
     expect(refusalLabel("KPATCH_BUILD_FAILED")).toBeUndefined();
+  });
+
+  it("says from target.yaml alone what is known of a Debian kernel, and nothing for one built here", () => {
+    expect(
+      imageTargetNote({
+        image: {
+          debian: {
+            package: "linux-image-6.12.118+deb12-cloud-amd64",
+            version: "6.12.118-1~deb12u1",
+          },
+        },
+      }),
+    ).toBe(
+      "Debian binary kernel linux-image-6.12.118+deb12-cloud-amd64 6.12.118-1~deb12u1: not checked yet, its config is not at hand here; " +
+        "the build checks it first and refuses within seconds if this engine cannot patch it",
+    );
+    expect(imageTargetNote({})).toBeUndefined();
   });
 });
