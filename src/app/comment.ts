@@ -31,8 +31,8 @@ export function renderComment(sections: Sections): string {
   return clip(parts.join("\n\n"));
 }
 
-/** The plan section: every target with its reasons. */
-export function planSection(plan: BuildPlan): string {
+/** The plan section: every target with its reasons, then what is known of whether it can be patched. */
+export function planSection(plan: BuildPlan, notes: Readonly<Record<string, string>> = {}): string {
   if (plan.targets.length === 0)
     return "### Plan\n\nNo kernel target is affected: nothing to build.";
   const rows = plan.targets.map(
@@ -45,7 +45,11 @@ export function planSection(plan: BuildPlan): string {
   const removed = plan.removedTargets.length
     ? `\n\nRemoved targets (dropped from the next manifest): ${plan.removedTargets.map(code).join(", ")}`
     : "";
-  return `### Plan\n\n| target | why |\n| --- | --- |\n${rows.join("\n")}${chunks}${removed}`;
+  const known = plan.targets.filter((t) => notes[t] !== undefined);
+  const noted = known.length
+    ? `\n\n${known.map((t) => `- ${code(t)}: ${code(notes[t] ?? "")}`).join("\n")}`
+    : "";
+  return `### Plan\n\n| target | why |\n| --- | --- |\n${rows.join("\n")}${noted}${chunks}${removed}`;
 }
 
 /** The lint section: every finding with its location. */

@@ -22,6 +22,7 @@ export function preparedSourceTree(tree: string, pristine: string, runner: Runne
   return {
     read: (path) => (FROM_PRISTINE.has(path) ? saved.read(path) : src.read(path)),
     grep: (pattern, dir) => src.grep(pattern, dir),
+    filesMatching: (pattern, dir) => src.filesMatching(pattern, dir),
   };
 }
 

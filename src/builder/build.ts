@@ -25,6 +25,7 @@ import { keepForReuse, mayKeep, reuseEnabled, reuseKey, takeReused } from "./mod
 import { prepareKernel, type PreparedKernel } from "./prepare.js";
 import { createProgress } from "./progress.js";
 import { objectPrecheck, OBJECT_ENGINE_TRAITS, runDistroBuild } from "./distro/distro-build.js";
+import { writeRefusalReport } from "./refusal-report.js";
 import { writeBuildReport } from "./report-write.js";
 import { stagePatches } from "./stage-patches.js";
 import type { Runner } from "./runner.js";
@@ -98,17 +99,29 @@ export async function buildModule(o: BuildOptions): Promise<BuildResult> {
     );
   }
   const perObject = engine === "per-object";
+  const digests = patches.map((p) => ({ id: p.id, sha256: patchDigest(p.files) }));
   const prepared = await prepareKernel(target, {
     ...o,
     jobs,
     kpatchBuild,
     // The per-object engine refuses unsupported changes before the long work.
     ...(perObject ? { precheck: objectPrecheck(o.runner, patches, target.id) } : {}),
+  }).catch(async (e: unknown) => {
+    await writeRefusalReport(e, {
+      target,
+      outDir: resolve(o.outDir),
+      patches: digests,
+      ...(o.source ? { source: o.source } : {}),
+      compiler: target.toolchain ?? "",
+      kpatchBuild: perObject ? `${kpatchVersion} (per-object engine)` : kpatchVersion,
+      startedAt,
+      finishedAt: o.clock.date().toISOString(),
+    });
+    throw e;
   });
   const prepareSecs = Math.round((o.clock.now() - prepareStart) / 100) / 10;
 
   const progress = createProgress(o.clock, o.print);
-  const digests = patches.map((p) => ({ id: p.id, sha256: patchDigest(p.files) }));
   const name = moduleName(target.id, o.serial ?? devSerial(digests));
   const outDir = resolve(o.outDir);
   progress.phase("stage patches", patches.map((p) => p.id).join(", "));

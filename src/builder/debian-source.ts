@@ -108,6 +108,19 @@ export async function obtainDeb(r: ResolvedDebian, deps: DebianSourceDeps): Prom
   }
 }
 
+/** The cached .deb of `pkg` at `version` when its record is there and its sha256 matches; no apt, no network. */
+export async function cachedDeb(
+  dir: string,
+  pkg: string,
+  version: string,
+): Promise<string | undefined> {
+  const r = await readRecord(dir, pkg, version);
+  const path = debPath(dir, pkg, version);
+  return r !== undefined && (await sha256File(path).catch(() => undefined)) === r.sha256
+    ? path
+    : undefined;
+}
+
 async function readRecord(dir: string, pkg: string, version: string): Promise<DebInfo | undefined> {
   try {
     const raw: unknown = JSON.parse(await readFile(recordPath(dir, pkg, version), "utf8"));

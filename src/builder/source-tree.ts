@@ -17,7 +17,16 @@ export interface SourceTree {
    * tree-relative path.
    */
   grep(pattern: string, dir?: string): Promise<{ path: string; match: string }[]>;
+  /**
+   * The `*.c` and `*.h` files under `dir` (default: the whole tree, without
+   * other architectures than x86 and without tools/, scripts/, samples/,
+   * Documentation/) with a line matching the extended regex, sorted.
+   */
+  filesMatching(pattern: string, dir?: string): Promise<string[]>;
 }
+
+/** Top-level directories no x86 kernel object is compiled from. */
+const NOT_X86_KERNEL = ["Documentation", "samples", "scripts", "tools", "usr"];
 
 /** Tree paths must stay inside the tree: no absolute paths, no `..`. */
 export function insideTree(path: string): boolean {
@@ -35,6 +44,12 @@ async function cFilesIn(abs: string, dir: string): Promise<string[]> {
   }
 }
 
+/** `arch/x86` when the tree has it: the only architecture whose objects are built here. */
+async function xArch(root: string): Promise<string[]> {
+  const names = await readdir(join(root, "arch")).catch(() => [] as string[]);
+  return names.includes("x86") ? ["arch/x86"] : [];
+}
+
 /** The tree at `root`, searched with `grep -rEoH`. */
 export function dirSourceTree(root: string, runner: Runner): SourceTree {
   return {
@@ -46,6 +61,26 @@ export function dirSourceTree(root: string, runner: Runner): SourceTree {
         if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
         throw e;
       }
+    },
+    async filesMatching(pattern, dir) {
+      if (dir !== undefined && !insideTree(dir)) return [];
+      const tops =
+        dir !== undefined
+          ? [dir]
+          : (await readdir(root, { withFileTypes: true }))
+              .filter((e) => e.isDirectory() && !e.name.startsWith("."))
+              .map((e) => e.name)
+              .filter((n) => n !== "arch" && !NOT_X86_KERNEL.includes(n))
+              .concat(await xArch(root));
+      const args = ["-rlE", "--include=*.c", "--include=*.h", "-e", pattern, "--", ...tops];
+      const r = await runner.run("grep", args, { cwd: root });
+      if (r.exitCode > 1) {
+        throw new LpctlError(
+          "SOURCE_UNAVAILABLE",
+          `cannot search the kernel source at ${root}: ${r.stderr.trim()}`,
+        );
+      }
+      return r.stdout.split("\n").filter(Boolean).sort();
     },
     async grep(pattern, dir) {
       if (dir !== undefined && !insideTree(dir)) return [];

@@ -59,6 +59,7 @@ export const ERROR_CATEGORIES = {
   KERNEL_NOT_PACKAGED: "failure",
   KERNEL_BUILD_ID_MISMATCH: "security",
   PATCH_OBJECT_UNSUPPORTED: "failure",
+  HEADER_CHANGE_TOO_WIDE: "failure",
   MODULE_ABI_MISMATCH: "failure",
   // publisher and verification
   KEY_INVALID: "failure",

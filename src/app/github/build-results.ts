@@ -5,6 +5,7 @@
  * reported fail too. Nothing here is ever signed.
  */
 import type { BuildReport } from "../../core/build-report.js";
+import { refusalLabel } from "../../core/engine-support.js";
 import { artifactTarget, readReport, REPORT_FILE } from "../build-artifact.js";
 import { buildCheckOutput, CHECK, failureOutput } from "../checks.js";
 import type { CommentState } from "../comment-state.js";
@@ -112,7 +113,7 @@ async function failUnreported(
   }
 }
 
-function buildsSection(outcomes: readonly Outcome[], run: RunRef): string {
+export function buildsSection(outcomes: readonly Outcome[], run: RunRef): string {
   // The run's id and URL come from GitHub's API; everything in a report is the PR's.
   if (outcomes.length === 0)
     return `### Builds\n\n[Run ${run.id}](${run.htmlUrl}) produced no build artifact.`;
@@ -123,7 +124,9 @@ function buildsSection(outcomes: readonly Outcome[], run: RunRef): string {
       o.report.result === "success"
         ? `changed: ${fns}`
         : cellCode(o.report.error?.message ?? "no error message");
-    return `| ${cellCode(o.target)} | ${cellCode(o.report.result)} | ${details} |`;
+    // A refusal (an IBT kernel, an object the config does not build) is not a broken build.
+    const refused = o.report.error && refusalLabel(o.report.error.code);
+    return `| ${cellCode(o.target)} | ${refused ?? cellCode(o.report.result)} | ${details} |`;
   });
   return `### Builds ([run ${run.id}](${run.htmlUrl}))\n\n| target | result | details |\n| --- | --- | --- |\n${rows.join("\n")}\n\nThese are pull request builds: they are never signed or published.`;
 }

@@ -14,6 +14,7 @@ import { code } from "../markdown.js";
 import { findCheckRun, upsertCheckRun } from "../github/check-runs.js";
 import { loadConfig } from "../github/load-config.js";
 import { planFromApi } from "../github/plan-api.js";
+import { targetNotes } from "../github/target-notes.js";
 import { upsertPrComment } from "../github/pr-comment.js";
 import { lintPullRequest } from "../github/pr-lint.js";
 import type { Push } from "../github/review-gate.js";
@@ -138,7 +139,7 @@ export async function onPullRequest(
         ref,
         pr.number,
         {
-          plan: planSection(plan),
+          plan: planSection(plan, await targetNotes(octokit, ref, headSha, plan.targets)),
           lint: lintSection(lint.findings),
           checklist: checklistSection(lint.findings),
           builds: "### Builds\n\nWaiting for the build workflow.",

@@ -59,7 +59,9 @@ export async function runDistroBuild(
 ): Promise<KpatchRunResult> {
   const facts = await objectEngineFacts(runner, o.prepared, o.builtHere);
   const tree = preparedSourceTree(o.prepared.tree, o.prepared.pristine, runner);
-  const objects = await changedObjects(tree, patchFiles(o.patches), o.targetId);
+  const objects = await changedObjects(tree, patchFiles(o.patches), o.targetId, (l) =>
+    o.onLine?.(l),
+  );
   const result = await runObjectBuild(runner, {
     prepared: o.prepared,
     facts,

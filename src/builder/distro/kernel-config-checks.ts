@@ -3,6 +3,7 @@
  * can patch it, checked before anything large is downloaded. Pure.
  */
 import { configValues } from "../../core/lint/kbuild.js";
+import { cannotPatchLine, unpatchableReason } from "../../core/engine-support.js";
 import { LpctlError } from "../../core/errors.js";
 
 export interface DistroConfigFacts {
@@ -21,28 +22,11 @@ const unquote = (v: string | undefined): string | undefined =>
 /** Facts from a .config's text; refuses configs no kpatch-based engine can patch. */
 export function distroConfigFacts(configText: string, where: string): DistroConfigFacts {
   const values = configValues(configText);
-  // kpatch-build refuses IBT kernels (dynup/kpatch PR 1411): objtool rewrites
-  // vmlinux.o's endbr64 sites, so per-object diffs no longer match the kernel.
-  if (values.get("CONFIG_X86_KERNEL_IBT") === "y") {
-    throw new LpctlError(
-      "KERNEL_UNPATCHABLE",
-      `${where} has CONFIG_X86_KERNEL_IBT=y: kpatch (this engine, like kpatch-build) cannot live patch a kernel ` +
-        `with indirect branch tracking. The way forward is an engine built on upstream's klp-build ` +
-        `(Linux 6.19 and later), which diffs post-link vmlinux.o; until then this target cannot be live patched`,
-      { details: { option: "CONFIG_X86_KERNEL_IBT" } },
-    );
-  }
-  for (const [option, why] of [
-    ["CONFIG_LIVEPATCH", "the kernel has no livepatch support"],
-    ["CONFIG_MODULES", "the kernel cannot load modules"],
-  ] as const) {
-    if (values.get(option) !== "y") {
-      throw new LpctlError(
-        "KERNEL_UNPATCHABLE",
-        `${where} lacks ${option}=y: ${why}, so no live patch can be loaded into it`,
-        { details: { option } },
-      );
-    }
+  const no = unpatchableReason(values);
+  if (no !== undefined) {
+    throw new LpctlError("KERNEL_UNPATCHABLE", `${where}: ${cannotPatchLine(no)}`, {
+      details: { option: no.option, why: no.why, help: no.help },
+    });
   }
   const compiler = unquote(values.get("CONFIG_CC_VERSION_TEXT")) ?? "";
   const cc = compiler.split(" ")[0] ?? "";

@@ -9,6 +9,19 @@ import { LpctlError } from "../../core/errors.js";
 import { configValues } from "../../core/lint/kbuild.js";
 import { objectOf } from "../lint-source.js";
 import type { SourceTree } from "../source-tree.js";
+import { headerReach } from "./header-objects.js";
+
+/**
+ * The most objects a header change may reach in vmlinux. Each is compiled
+ * twice (~6 s on a warm 2-core runner, SECONDS_PER_OBJECT), so 50 is about
+ * five minutes, the budget of a whole cold build; a reviewer must also read
+ * every function the change touches in all of them. Above it, a header
+ * change is a kernel update, not a live patch.
+ */
+export const MAX_HEADER_OBJECTS = 50;
+
+/** fs/proc/uptime.o compiled in 2.7 s on a prepared tree (distro-kernels.md): before + after, rounded up. */
+export const SECONDS_PER_OBJECT = 6;
 
 export interface PatchFile {
   /** The patch's id, for messages. */
@@ -21,6 +34,7 @@ export async function changedObjects(
   tree: SourceTree,
   files: readonly PatchFile[],
   targetId: string,
+  say: (line: string) => void = () => {},
 ): Promise<string[]> {
   const dotConfig = await tree.read(".config");
   if (dotConfig === undefined) {
@@ -37,12 +51,19 @@ export async function changedObjects(
       if (d.oldPath === undefined || d.newPath === undefined) {
         throw refuse("adding or removing a file is not a live patch; change existing functions");
       }
+      if (d.path.endsWith(".h")) {
+        for (const o of await headerObjects(tree, d.path, config, {
+          patch: f.patch,
+          targetId,
+          say,
+        }))
+          objects.add(o);
+        continue;
+      }
       if (!d.path.endsWith(".c")) {
         throw refuse(
-          `target ${targetId} is built per changed object, and which of the kernel's objects include a header ` +
-            `is only known from a full build's dependency files, so header changes are refused for now. ` +
-            `Way out: make the change in the .c files whose functions need it (a static inline helper copied into them), ` +
-            `or build for a target this project compiles itself`,
+          `the per-object engine compiles C files: a change to a ${d.path.replace(/^.*\./, ".")} file is not supported; ` +
+            `build for a target this project compiles itself (kpatch-build)`,
         );
       }
       const { home, source } = await objectOf(tree, d.path, config);
@@ -70,4 +91,75 @@ export async function changedObjects(
     }
   }
   return [...objects].sort();
+}
+
+interface HeaderCtx {
+  patch: string;
+  targetId: string;
+  say: (line: string) => void;
+}
+
+/** The vmlinux objects a changed header reaches, or HEADER_CHANGE_TOO_WIDE / PATCH_OBJECT_UNSUPPORTED. */
+async function headerObjects(
+  tree: SourceTree,
+  header: string,
+  config: ReadonlyMap<string, string>,
+  c: HeaderCtx,
+): Promise<string[]> {
+  const started = Date.now();
+  const reach = await headerReach(tree, header);
+  const vmlinux = new Set<string>();
+  const modules = new Set<string>();
+  for (const file of reach.cFiles) {
+    const { home, source } = await objectOf(tree, file, config);
+    const obj = source.replace(/\.c$/, ".o");
+    if (home === "vmlinux") vmlinux.add(obj);
+    else if (home === "module") modules.add(obj);
+  }
+  const objs = [...vmlinux].sort();
+  const cost = objs.length * SECONDS_PER_OBJECT;
+  c.say(
+    `${header}: included (directly or through ${reach.headers - 1} other headers, ${reach.passes} grep passes, ` +
+      `${((Date.now() - started) / 1000).toFixed(1)} s) by ${reach.cFiles.length} .c files: ` +
+      `${objs.length} objects ${c.targetId} builds into vmlinux, ${modules.size} into modules; ` +
+      `compiling them before and after costs about ${cost} s`,
+  );
+  const details = {
+    patch: c.patch,
+    file: header,
+    target: c.targetId,
+    objects: objs.length,
+    moduleObjects: modules.size,
+    estimatedSeconds: cost,
+  };
+  const wayOut =
+    `Way out: patch the functions that need the change instead of the header (a static inline helper copied into ` +
+    `their .c files), or build for a target this project compiles itself (kpatch-build's full build finds every includer)`;
+  if (objs.length > MAX_HEADER_OBJECTS) {
+    throw new LpctlError(
+      "HEADER_CHANGE_TOO_WIDE",
+      `patch ${c.patch} changes ${header}, which reaches ${objs.length} objects ${c.targetId} builds into vmlinux ` +
+        `(more than ${MAX_HEADER_OBJECTS}; about ${cost} s of compiling before any diff), among them ` +
+        `${objs.slice(0, 8).join(", ")}${objs.length > 8 ? ", …" : ""}. ${wayOut}`,
+      { details: { ...details, sample: objs.slice(0, 20) } },
+    );
+  }
+  if (modules.size > 0) {
+    throw new LpctlError(
+      "PATCH_OBJECT_UNSUPPORTED",
+      `patch ${c.patch} changes ${header}, which ${modules.size} objects ${c.targetId} builds into modules include ` +
+        `(${[...modules].sort().slice(0, 5).join(", ")}${modules.size > 5 ? ", …" : ""}); the per-object engine patches vmlinux only, ` +
+        `so those modules would keep the old code. ${wayOut}`,
+      { details: { ...details, sample: [...modules].sort().slice(0, 20) } },
+    );
+  }
+  if (objs.length === 0) {
+    throw new LpctlError(
+      "PATCH_OBJECT_UNSUPPORTED",
+      `patch ${c.patch} changes ${header}, which no object ${c.targetId} builds includes: no host running this kernel has that code; ` +
+        `drop ${c.targetId} from the patch's kernels:`,
+      { details },
+    );
+  }
+  return objs;
 }

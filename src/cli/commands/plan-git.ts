@@ -1,6 +1,8 @@
 /** Reads what the build plan needs from a git repository: changed paths and both trees. */
 import { LpctlError } from "../../core/errors.js";
 import { patchIdsIn, planTree, type PlanTree } from "../../core/plan-tree.js";
+import { TargetSchema, type KernelTarget } from "../../core/target.js";
+import { parseYaml } from "../../core/yaml-input.js";
 import { execaRunner, type Runner } from "../../builder/runner.js";
 
 const SHA_RE = /^[0-9a-f]{7,64}$/i;
@@ -75,4 +77,21 @@ export async function readPlanTree(
   for (const id of patchIdsIn(paths))
     texts.set(id, await git(repo, ["show", `${sha}:patches/${id}/patch.yaml`], runner));
   return planTree(paths, texts);
+}
+
+/** kernels/<id>/target.yaml at `sha`, or undefined when it is not a valid target (validate reports that). */
+export async function readTargetAt(
+  repo: string,
+  sha: string,
+  id: string,
+  runner: Runner = execaRunner,
+): Promise<KernelTarget | undefined> {
+  const text = await git(
+    repo,
+    ["show", `${checkSha(sha, "--head")}:kernels/${id}/target.yaml`],
+    runner,
+  );
+  const { value } = parseYaml("target.yaml", text);
+  const parsed = TargetSchema.safeParse(value);
+  return parsed.success ? { id, ...parsed.data } : undefined;
 }

@@ -5,9 +5,12 @@
 import type { Command } from "commander";
 import { LpctlError } from "../../core/errors.js";
 import { MAX_MATRIX_JOBS, planBuild, type BuildPlan } from "../../core/plan.js";
+import { resolveCacheDir } from "../../builder/cache-key.js";
+import { cachedTargetVerdict, type TargetVerdict } from "../../builder/distro/target-verdict.js";
+import { execaRunner } from "../../builder/runner.js";
 import type { CommandContext } from "../program.js";
 import { integer } from "./parse-flags.js";
-import { changedPaths, isNullSha, readPlanTree } from "./plan-git.js";
+import { changedPaths, isNullSha, readPlanTree, readTargetAt } from "./plan-git.js";
 
 interface PlanFlags {
   base?: string;
@@ -16,6 +19,27 @@ interface PlanFlags {
   json?: boolean;
   maxJobs: string;
   chunk?: string;
+  cache?: string;
+}
+
+/**
+ * What the cache already knows about each planned target (a Debian kernel
+ * this engine cannot patch, from its config): the build still runs and
+ * refuses within seconds, so the plan's matrix and the build checks stay
+ * one per target.
+ */
+export async function planVerdicts(
+  flags: Pick<PlanFlags, "repo" | "head" | "cache">,
+  targets: readonly string[],
+): Promise<Record<string, TargetVerdict>> {
+  const cacheDir = resolveCacheDir(flags.cache, process.env);
+  const out: Record<string, TargetVerdict> = {};
+  for (const id of targets) {
+    const target = await readTargetAt(flags.repo, flags.head, id);
+    const v = target && (await cachedTargetVerdict(execaRunner, cacheDir, target));
+    if (v) out[id] = v;
+  }
+  return out;
 }
 
 /** The plan between `flags.base` and `flags.head`; no base plans every target. */
@@ -42,6 +66,10 @@ export function registerPlan(program: Command, ctx: CommandContext): void {
     .option("--json", "print the whole plan as JSON")
     .option("--max-jobs <n>", "targets per build matrix", String(MAX_MATRIX_JOBS))
     .option("--chunk <n>", "print only matrix chunk N (0-based) as a JSON array")
+    .option(
+      "--cache <dir>",
+      "kernel cache whose Debian configs say which targets this engine cannot patch (default $LPCTL_CACHE_DIR or ~/.cache/livepatch-gitops)",
+    )
     .action(async (flags: PlanFlags) => {
       const plan = await runPlan(flags);
       if (flags.chunk !== undefined) {
@@ -52,9 +80,16 @@ export function registerPlan(program: Command, ctx: CommandContext): void {
             `--chunk ${n}: the plan has ${plan.chunks.length} chunk(s)`,
           );
         ctx.output.out(JSON.stringify(plan.chunks[n] ?? []));
-      } else if (flags.json) ctx.output.out(JSON.stringify(plan, null, 2));
+        return;
+      }
+      const verdicts = await planVerdicts(flags, plan.targets);
+      if (flags.json) ctx.output.out(JSON.stringify({ ...plan, verdicts }, null, 2));
       else {
-        for (const t of plan.targets) ctx.output.out(`${t}: ${plan.reasons[t]?.join("; ") ?? ""}`);
+        for (const t of plan.targets) {
+          ctx.output.out(`${t}: ${plan.reasons[t]?.join("; ") ?? ""}`);
+          const v = verdicts[t];
+          if (v) ctx.output.out(`  ${v.line}`);
+        }
         ctx.output.out(
           `${plan.targets.length} target(s) in ${plan.chunks.length} matrix chunk(s)${plan.removedTargets.length ? `; removed: ${plan.removedTargets.join(", ")}` : ""}`,
         );

@@ -35,14 +35,10 @@ export function objectHome(
   config: ReadonlyMap<string, string>,
   depth = 0,
 ): KeyHome {
-  const lines = logicalLines(makefile);
   let best: KeyHome = "not-built";
-  for (const line of lines) {
-    const m = /^\s*([\w-]+?)-(y|m|objs|\$\(CONFIG_\w+\))\s*[:+]?=\s*(.*)$/.exec(line);
-    if (!m || !m[3].split(/\s+/).includes(object)) continue;
-    const [, owner, cond] = m;
-    const v = cond === "objs" ? "y" : valueOf(cond, config);
-    if (v !== "y" && v !== "m") continue;
+  for (const [variable, items] of kbuildLists(makefile, config)) {
+    if (!items.includes(object)) continue;
+    const [owner, v] = [variable.slice(0, variable.lastIndexOf("-")), variable.slice(-1)];
     let home: KeyHome;
     if (owner === "obj") home = v === "y" ? "vmlinux" : "module";
     else if (depth > 2) home = "unknown";
@@ -51,6 +47,27 @@ export function objectHome(
     if (home === "module" || (home === "unknown" && best === "not-built")) best = home;
   }
   return best;
+}
+
+/**
+ * The `<owner>-y` and `<owner>-m` lists after every line, in order: `:=`
+ * and `=` replace a list, `+=` appends (fs/proc has `proc-y := nommu.o
+ * task_nommu.o` replaced by `proc-$(CONFIG_MMU) := task_mmu.o`).
+ * `<owner>-objs` counts as `-y`.
+ */
+function kbuildLists(makefile: string, config: ReadonlyMap<string, string>): Map<string, string[]> {
+  const lists = new Map<string, string[]>();
+  for (const line of logicalLines(makefile)) {
+    const m = /^\s*([\w-]+?)-(y|m|objs|\$\(CONFIG_\w+\))\s*([:+]?=)\s*(.*)$/.exec(line);
+    if (!m) continue;
+    const [, owner, cond, op, rest] = m;
+    const v = cond === "objs" ? "y" : valueOf(cond, config);
+    if (v !== "y" && v !== "m") continue;
+    const key = `${owner}-${v}`;
+    const items = rest.split(/\s+/).filter(Boolean);
+    lists.set(key, op === "+=" ? [...(lists.get(key) ?? []), ...items] : items);
+  }
+  return lists;
 }
 
 /**

@@ -5,7 +5,7 @@
  * and `lpctl kernel prepare` call it, with Debian's real packages or
  * doctored copies of them.
  */
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -43,11 +43,13 @@ async function prepare(repoDir: string, cacheDir: string): Promise<unknown> {
   return err;
 }
 
-/** What a refused prepare left in kernels/: nothing but lock files. */
+/** What a refused prepare left in kernels/ (absent when refused before it was made): nothing but lock files. */
 const leftovers = (cache: string): string[] =>
-  readdirSync(join(cache, "kernels"), { withFileTypes: true })
-    .filter((e) => !e.name.endsWith(".lock"))
-    .map((e) => e.name);
+  existsSync(join(cache, "kernels"))
+    ? readdirSync(join(cache, "kernels"), { withFileTypes: true })
+        .filter((e) => !e.name.endsWith(".lock"))
+        .map((e) => e.name)
+    : [];
 
 const scratch: string[] = [];
 // Each holds copies of Debian's packages (tens of MB): removed when done.
@@ -70,6 +72,7 @@ describe("Debian binary kernel targets: bad input", () => {
     expect((err as Error).message).toMatch(
       new RegExp(`linux-headers-${RELEASE} 6\\.1\\.192-9.*have: .*6\\.1\\.192-3.*snapshot`),
     );
+    expect(leftovers(cache)).toEqual([]);
   }, 300_000);
 
   it("a -dbg whose vmlinux has another build-id than the image: KERNEL_BUILD_ID_MISMATCH, nothing cached", async () => {
@@ -133,5 +136,6 @@ describe("Debian binary kernel targets: bad input", () => {
     expect((err as Error).message).toMatch(
       /set toolchain: gcc-12 \(Debian 12\.2\.0-14\+deb12u1\) 12\.2\.0/,
     );
+    expect(leftovers(cache)).toEqual([]);
   }, 300_000);
 });

@@ -7,14 +7,25 @@ import {
   COMMENT_MARKER,
   isAppComment,
   lintSection,
+  planSection,
   renderComment,
 } from "../../../src/app/comment.js";
+import { planBuild } from "../../../src/core/plan.js";
 import { CommentState } from "../../../src/app/comment-state.js";
 import type { Finding } from "../../../src/core/lint/finding.js";
 
 const AB = { owner: "a", repo: "b" };
 
 describe("PR comment", () => {
+  it("notes under the plan what is known of whether each target can be patched", () => {
+    const plan = planBuild({ changed: [], head: { targets: ["deb", "lab"], patches: new Map() } });
+    const section = planSection(plan, { deb: "cannot be live patched by this engine: IBT" });
+    expect(section).toContain("| `lab` | `full build` |");
+    expect(section).toContain("\n\n- `deb`: `cannot be live patched by this engine: IBT`");
+    expect(section).not.toContain("- `lab`");
+    expect(planSection(plan)).not.toContain("\n- ");
+  });
+
   it("starts with the hidden marker so it is found again", () => {
     const body = renderComment({ plan: "### Plan\n\nx" });
     expect(body.startsWith(COMMENT_MARKER)).toBe(true);

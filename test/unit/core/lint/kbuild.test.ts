@@ -14,6 +14,10 @@ describe("where kbuild puts an object", () => {
     ["proc-y := x.o a.o\nobj-$(CONFIG_A) += proc.o\n", "vmlinux"],
     ["proc-objs := a.o\nobj-$(CONFIG_B) += proc.o\n", "module"],
     ["CFLAGS_a.o := -O2\n", "not-built"],
+    // fs/proc: the no-MMU list is replaced when CONFIG_MMU (here A) is set, kept when not (C).
+    ["proc-y := a.o n.o\nproc-$(CONFIG_A) := m.o\nobj-y += proc.o\n", "not-built"],
+    ["proc-y := a.o n.o\nproc-$(CONFIG_C) := m.o\nobj-y += proc.o\n", "vmlinux"],
+    ["proc-y := x.o\nproc-y += a.o\nobj-y += proc.o\n", "vmlinux"],
   ])("%j -> %s", (makefile, home) => {
     expect(objectHome("a.o", makefile, config)).toBe(home);
   });
