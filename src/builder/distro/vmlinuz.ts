@@ -37,7 +37,9 @@ const FORMATS: Record<string, Format> = {
   zstd: {
     magic: [0x28, 0xb5, 0x2f, 0xfd],
     ext: "zst",
-    command: ["zstd", ["-d", "-f", "payload.zst", "-o", "payload"]],
+    // To stdout: with `-o`, zstd deletes what it wrote when it meets the
+    // trailing data (seen on Debian's 6.12 images); `-dc` keeps the frame.
+    command: ["sh", ["-c", "zstd -dc payload.zst > payload"]],
   },
 };
 
