@@ -276,5 +276,7 @@ describe("machineOf", () => {
       loadAverage: [5.1, 5, 6],
     };
     expect(machineOf(vm)).toMatchObject({ kernel: "6.18.44-fc", load: "5.1, 5, 6" });
+    const demo = { machine: { cpus: 2, model: "AMD EPYC", loadavg: [3.33, 4.72, 6.51] } };
+    expect(machineOf(demo)).toMatchObject({ load: "3.33, 4.72, 6.51" });
   });
 });
