@@ -84,7 +84,7 @@ export const BENCHMARKS = [
     outputs: ["demo.json"],
     env: {},
     knobs: {},
-    time: "two demo runs: minutes when the kernel and modules are cached, a kernel build when not",
+    time: "two demo runs: minutes each; a few more when Debian's kernel packages are not in the cache (no kernel is compiled)",
     optionalScript: "demo",
   },
 ];

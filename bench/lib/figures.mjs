@@ -27,6 +27,8 @@ export const DEFAULT_TARGETS = {
   appPrToLintP95Ms: { op: "≤", limit: 2000 },
   publishVerifySelectMs: { op: "<", limit: 50 },
   demoCachedTotalSeconds: { op: "<", limit: 180 },
+  // issue 21: no kernel compiled, Debian's packages downloaded and configured.
+  demoColdTotalSeconds: { op: "≤", limit: 360 },
 };
 
 const limit = (value, fallback) => (value === undefined ? fallback : { ...fallback, limit: value });
@@ -215,8 +217,21 @@ function app({ "app.json": d }) {
   ]);
 }
 
-function demo({ "demo.json": d }) {
+/** demo-cold.json: a run recorded by hand with an empty kernel cache and fresh demo data (bench/README.md). */
+function demoCold(d) {
   if (!d) return [];
+  return dated(d, [
+    row(
+      "whole demo, cold: empty kernel cache (demo-cold.json)",
+      num(d, "totalSeconds"),
+      seconds,
+      DEFAULT_TARGETS.demoColdTotalSeconds,
+    ),
+  ]);
+}
+
+function demo({ "demo.json": d, "demo-cold.json": cold }) {
+  if (!d) return demoCold(cold);
   const cached = d.run === "cached";
   const total = row(
     `whole demo, ${cached ? "cached" : "first"} run`,
@@ -224,7 +239,7 @@ function demo({ "demo.json": d }) {
     seconds,
     DEFAULT_TARGETS.demoCachedTotalSeconds,
   );
-  // The target is for a cached run; a first run builds the kernel.
+  // The target is for a cached run; a first run prepares the target and fills the runner's caches.
   total.target = `${total.target} (cached run)`;
   if (!cached && total.met !== "—") total.met = "n/a (first run)";
   const steps = Array.isArray(d.steps) ? d.steps : [];
@@ -235,7 +250,7 @@ function demo({ "demo.json": d }) {
     row("release → host patched", num(d, "releaseToHostPatchedSeconds"), seconds),
     row("merge → release v2", num(d, "mergeToReleaseSeconds") ?? num(merge, "seconds"), seconds),
     row("release v2 → host patched (no reboot)", num(d, "v2ToHostPatchedSeconds"), seconds),
-  ]);
+  ]).concat(demoCold(cold));
 }
 
 /** Benchmark name → rows, in the order of bench/lib/benchmarks.mjs. */

@@ -45,7 +45,8 @@ function benchmarkRows(bench, results, run) {
 export function machineOf(doc) {
   const m = doc?.machine ?? {};
   const os = typeof m.os === "string" ? m.os.split(" ") : [];
-  const load = doc?.loadAverage ?? m.loadavgAtEnd ?? m.loadAverage ?? m.load;
+  // loadavg: the demo's record (src/demo/main.ts), taken when the run ends.
+  const load = doc?.loadAverage ?? m.loadavgAtEnd ?? m.loadavg ?? m.loadAverage ?? m.load;
   return {
     cpus: m.cpus ?? m.cores,
     model: m.model ?? m.cpu,

@@ -1,6 +1,7 @@
 /**
- * The demo's host: the lab kernel booted in qemu with node and the agent
- * bundle, configured like a host that installed lpctl-agent. Its only
+ * The demo's host: Debian's signed cloud vmlinuz booted in qemu with node,
+ * the agent bundle and Debian's own virtio-net modules (the cloud kernel
+ * builds them as modules), configured like a host that installed lpctl-agent. Its only
  * network is qemu's user network with restrict=on and one guestfwd, from
  * 10.0.2.100:80 to the forge's loopback port: the guest reaches the forge's
  * public release downloads and nothing else. The demo types `sync NAME` on
@@ -10,7 +11,12 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { LpctlError } from "../core/errors.js";
-import { nodeRuntimeFiles, startVmSession, type VmSession } from "../builder/vm/index.js";
+import {
+  nodeRuntimeFiles,
+  startVmSession,
+  type BootModule,
+  type VmSession,
+} from "../builder/vm/index.js";
 
 export const GUEST_FORGE = "10.0.2.100";
 
@@ -19,6 +25,8 @@ mkdir -p /var/lib/lpctl
 ip link set lo up
 ip link set eth0 up && ip addr add 10.0.2.15/24 dev eth0
 lp_out boot-id "$(cat /proc/sys/kernel/random/boot_id)"
+lp_out kernel-release "$(uname -r)"
+lp_out kernel-version "$(cat /proc/version)"
 lp_step ready ok
 while read -r cmd name; do
   case "$cmd" in
@@ -47,8 +55,15 @@ export interface HostSync {
   bootId: string;
 }
 
+/** What the guest said about its kernel at boot, before any live patch. */
+export interface HostKernel {
+  release: string;
+  version: string;
+}
+
 export interface Host {
   bootId: string;
+  kernel: HostKernel;
   sync(name: string): Promise<HostSync>;
   stop(): Promise<void>;
   kill(): void;
@@ -56,6 +71,8 @@ export interface Host {
 
 export async function bootHost(o: {
   bzImage: string;
+  /** Loaded before the network comes up (Debian's virtio_net and its dependencies). */
+  modules?: readonly BootModule[];
   agentBundle: string;
   publicKey: string;
   forgePort: number;
@@ -73,6 +90,7 @@ export async function bootHost(o: {
   ].join("\n");
   const session: VmSession = await startVmSession({
     bzImage: o.bzImage,
+    ...(o.modules && { modules: o.modules }),
     memoryMb: 1024,
     // The session's upper bound; the demo stops it as soon as it is done.
     timeoutMs: 60 * 60_000,
@@ -94,8 +112,13 @@ export async function bootHost(o: {
   });
   try {
     const bootId = (await session.output("boot-id", 180_000)).trim();
+    const kernel = {
+      release: (await session.output("kernel-release", 10_000)).trim(),
+      version: (await session.output("kernel-version", 10_000)).trim(),
+    };
     return {
       bootId,
+      kernel,
       sync: async (name) => {
         session.send(`sync ${name}`);
         const code = await session.output(`${name}-done`, 300_000);

@@ -13,9 +13,10 @@ import { GATE, git, octokit, OWNER, PEOPLE, pushUrl, REPO, type Tokens } from ".
 import type { DemoPaths, ForgeInfo } from "./services.js";
 import type { Timeline } from "./timeline.js";
 
-export const TARGET = "debian-6.1-lab";
+/** Debian's own cloud kernel: what real Debian VMs run, built per changed object, never compiled whole. */
+export const TARGET = "debian-12-cloud-amd64";
 const R = { owner: OWNER, repo: REPO };
-/** A workflow run with a warm kernel cache takes minutes; a cold kernel is built before the forge starts. */
+/** A workflow run with a prepared target takes minutes; the demo prepares it before the forge starts. */
 export const RUN_WAIT = 30 * 60_000;
 const BRANCH = "loadavg-banner";
 

@@ -2,8 +2,9 @@
  * The demo's people and repository in the forge: alice maintains
  * acme/livepatches, bob writes a patch, carol (team acme/kernel-reviewers)
  * reviews. The repository starts as this checkout's tracked files (the
- * project, kernels/, patches/ and the build workflow), reviewers named in
- * `.github/livepatch.yml`, and main protected by the app's safety review.
+ * project, one kernel target, patches/ and the build workflow), reviewers
+ * named in `.github/livepatch.yml`, and main protected by the app's safety
+ * review.
  */
 import { Octokit } from "@octokit/rest";
 import { execa } from "execa";
@@ -93,9 +94,11 @@ export function pushUrl(forge: ForgeInfo, token: string): string {
 /**
  * A working copy of this checkout's tracked (and new, not ignored) files,
  * without the project's own CI workflow (it runs the project's test suite,
- * not live patches), committed as alice.
+ * not live patches) and with `target` as its only kernel target (the
+ * checkout's lab kernel would be compiled by the push run), committed as
+ * alice.
  */
-export async function seedWorkingCopy(root: string, dir: string): Promise<string> {
+export async function seedWorkingCopy(root: string, dir: string, target: string): Promise<string> {
   const { stdout } = await execa(
     "git",
     ["ls-files", "-z", "--cached", "--others", "--exclude-standard"],
@@ -104,7 +107,14 @@ export async function seedWorkingCopy(root: string, dir: string): Promise<string
       cwd: root,
     },
   );
-  const files = stdout.split("\0").filter((f) => f !== "" && f !== ".github/workflows/ci.yml");
+  const files = stdout
+    .split("\0")
+    .filter(
+      (f) =>
+        f !== "" &&
+        f !== ".github/workflows/ci.yml" &&
+        (!f.startsWith("kernels/") || f.startsWith(`kernels/${target}/`)),
+    );
   for (const f of files) {
     await mkdir(dirname(join(dir, f)), { recursive: true });
     // A tracked file deleted in the checkout is simply not part of the demo's repository.

@@ -1,16 +1,23 @@
 /**
  * `npm run demo`: the whole pull-request loop on one machine. Every part is
  * the real one: the forge and the app as processes, the real build.yml on
- * the forge's runner (kpatch-build on the lab kernel, the VM test), the
- * app's checks, review gate and signed releases, and a host VM that syncs
- * over HTTP. Each step checks what it shows; the first failed check ends
- * the demo with exit 1.
+ * the forge's runner (per-object builds for Debian's cloud kernel, the VM
+ * test), the app's checks, review gate and signed releases, and a host VM
+ * running Debian's own signed cloud kernel that syncs over HTTP. No kernel
+ * is compiled: preparing the target downloads Debian's packages and
+ * configures the source once. Each step checks what it shows; the first
+ * failed check ends the demo with exit 1.
  */
 import { execa } from "execa";
 import { createWriteStream, existsSync } from "node:fs";
-import { mkdir, readFile } from "node:fs/promises";
+import { mkdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { check, checkSynced, showSync } from "./checks.js";
+import { loadBuildInputs } from "../builder/build-inputs.js";
+import { distroConfigFacts } from "../builder/distro/kernel-config-checks.js";
+import { vmlinuzIdentity } from "../builder/distro/vmlinuz.js";
+import { imageModules, NETWORK_MODULES } from "../builder/distro/image-modules.js";
+import { execaRunner } from "../builder/runner.js";
+import { check, checkHostKernel, checkSynced, showSync } from "./checks.js";
 import { runProgress, wholeLatestRelease } from "./forge-watch.js";
 import { agentBundlePath, bootHost, GUEST_FORGE } from "./host.js";
 import { NO_SIGNAL_EXIT, waitFor, type Processes } from "./processes.js";
@@ -57,7 +64,7 @@ export async function runScenario(
   procs: Processes,
   outcome: DemoOutcome,
 ): Promise<void> {
-  const bzImage = await t.step(`kernel ${TARGET} prepared`, async (h) => {
+  const kernel = await t.step(`kernel ${TARGET} prepared (no kernel compiled)`, async (h) => {
     const run = lpctl(p, ["kernel", "prepare", "--target", TARGET, "--json"]);
     run.stderr?.on("data", (b: Buffer) => {
       const last = b.toString("utf8").trim().split("\n").pop();
@@ -73,9 +80,23 @@ export async function runScenario(
     // A cached run: the kernel prepared and an earlier run's runner caches (lpctl's build, modules) present.
     outcome.cached = prepared.cached && existsSync(join(p.keep, "tool-cache"));
     h.note(
-      `${prepared.cached ? "from the cache" : "built"}: ${prepared.dir} (build-id ${prepared.buildId})`,
+      `${prepared.cached ? "from the cache" : "Debian's packages fetched, source configured"}: ${prepared.dir} (build-id ${prepared.buildId})`,
     );
-    return join(prepared.dir, "pristine", "bzImage");
+    // What the host must run: the build-id and banner inside Debian's vmlinuz itself.
+    const pristine = join(prepared.dir, "pristine");
+    const bzImage = join(pristine, "bzImage");
+    const config = distroConfigFacts(await readFile(join(pristine, ".config"), "utf8"), TARGET);
+    const image = await vmlinuzIdentity(execaRunner, bzImage, config.compression, p.run);
+    check(
+      image.buildId === prepared.buildId,
+      `${bzImage} has build-id ${image.buildId}, the prepared target ${prepared.buildId}`,
+    );
+    return {
+      bzImage,
+      buildId: prepared.buildId,
+      banner: image.banner,
+      target: (await loadBuildInputs(p.root, TARGET)).target,
+    };
   });
 
   const keys = join(p.keep, "keys");
@@ -102,16 +123,19 @@ export async function runScenario(
   outcome.forge = forge;
 
   const wc = join(p.run, "work");
-  const tokens = await t.step(`${FULL}: alice pushes kernels/ and patches/ to main`, async (h) => {
-    const tk = await createAccounts(forge);
-    h.note(`people: alice (maintainer), bob (patch author), carol (${OWNER}/kernel-reviewers)`);
-    await mkdir(wc, { recursive: true });
-    const sha = await seedWorkingCopy(p.root, wc);
-    await git(wc, PEOPLE.maintainer, "push", "-q", pushUrl(forge, tk.maintainer), "main");
-    await protectMain(forge, tk);
-    h.note(`main at ${sha.slice(0, 7)}; protected: "${GATE}" from the app is required`);
-    return tk;
-  });
+  const tokens = await t.step(
+    `${FULL}: alice pushes kernels/${TARGET} and patches/ to main`,
+    async (h) => {
+      const tk = await createAccounts(forge);
+      h.note(`people: alice (maintainer), bob (patch author), carol (${OWNER}/kernel-reviewers)`);
+      await mkdir(wc, { recursive: true });
+      const sha = await seedWorkingCopy(p.root, wc, TARGET);
+      await git(wc, PEOPLE.maintainer, "push", "-q", pushUrl(forge, tk.maintainer), "main");
+      await protectMain(forge, tk);
+      h.note(`main at ${sha.slice(0, 7)}; protected: "${GATE}" from the app is required`);
+      return tk;
+    },
+  );
   outcome.tokens = tokens;
   const alice = octokit(forge, tokens.maintainer);
   const mainSha = (await git(wc, PEOPLE.maintainer, "rev-parse", "HEAD")).stdout.trim();
@@ -138,11 +162,26 @@ export async function runScenario(
   const consoleLog = createWriteStream(join(p.run, "host-console.log"));
   procs.onStop(() => new Promise((resolve) => consoleLog.end(resolve)));
   const host = await t.step(
-    "host: lab kernel booted in qemu; its agent syncs v1 over HTTP",
+    "host: Debian's cloud kernel booted in qemu; its agent syncs v1 over HTTP",
     async (h) => {
-      h.detail("packing node and the agent into the initramfs, booting");
+      h.detail(
+        `${NETWORK_MODULES.join(", ")} and their dependencies from ${kernel.target.image?.debian.package ?? "?"}`,
+      );
+      const modulesDir = join(p.run, "image-modules");
+      const modules = await imageModules(
+        { runner: execaRunner, cacheDir: p.kernelCache, dir: modulesDir },
+        kernel.target,
+        NETWORK_MODULES,
+      );
+      h.note(
+        `initramfs modules (Debian's, in load order): ${modules.map((m) => m.name).join(" ")}`,
+      );
+      h.detail(
+        "packing node, the agent and the modules into the initramfs, booting Debian's vmlinuz",
+      );
       const booted = await bootHost({
-        bzImage,
+        bzImage: kernel.bzImage,
+        modules,
         agentBundle: agentBundlePath(p.root),
         publicKey: await readFile(join(keys, "signing-key.pub.asc"), "utf8"),
         forgePort: forge.port,
@@ -153,9 +192,19 @@ export async function runScenario(
         () => booted.stop(),
         () => booted.kill(),
       );
+      await rm(modulesDir, { recursive: true, force: true });
+      h.note(`host$ uname -r          ${booted.kernel.release}`);
+      h.note(`host$ cat /proc/version ${booted.kernel.version}`);
+      checkHostKernel(booted.kernel, { release: kernel.target.release, banner: kernel.banner });
       h.detail("lpctl sync");
       const s = await booted.sync("v1");
       showSync(h, s);
+      const id = (s.statusJson as { kernel?: { buildId?: string } }).kernel?.buildId;
+      check(
+        id === kernel.buildId,
+        `the host's build-id (/sys/kernel/notes) is ${id ?? "?"}, not Debian's ${kernel.buildId}`,
+      );
+      h.note(`host's build-id ${id} = ${TARGET}'s buildId (Debian's vmlinux)`);
       checkSynced(s, "v1", ["CVE-2026-10001", "CVE-2026-10002"]);
       check(
         /\/proc\/cmdline: .*livepatched/.test(s.observed),

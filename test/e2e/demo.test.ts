@@ -1,9 +1,11 @@
 /**
  * `npm run demo` as a user runs it (its set-up aside: the suite's own):
  * dist/demo/main.js end to end — forge and app processes, build.yml on the
- * forge's runner, v1, the host VM syncing over HTTP, the pull request, the
- * gate, v2 replacing v1 live — exit 0, the timings file, and nothing left
- * listening afterwards. Then Ctrl-C in the middle stops everything.
+ * forge's runner building for Debian's cloud kernel per changed object, v1,
+ * a host VM running Debian's own signed vmlinuz syncing over HTTP, the pull
+ * request, the gate, v2 replacing v1 live — exit 0, the timings file, and
+ * nothing left listening afterwards. Then Ctrl-C in the middle stops
+ * everything.
  */
 import { execa } from "execa";
 import { mkdtemp, readFile } from "node:fs/promises";
@@ -11,7 +13,10 @@ import { connect } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { loadBuildInputs } from "../../src/builder/build-inputs.js";
 import { E2E_DEMO_DATA, REPO_ROOT } from "./helpers/forge-loop.js";
+
+const TARGET = "debian-12-cloud-amd64";
 
 interface DemoRecord {
   ok: boolean;
@@ -57,24 +62,50 @@ describe("npm run demo", () => {
     process.stderr.write(`[demo]\n${String(run.all)}\n`);
     expect(run.exitCode, String(run.all)).toBe(0);
     const text = String(run.all);
+    // No kernel compiled: the lab target never enters the demo's repository.
+    expect(text).not.toContain("debian-6.1-lab");
+    expect(text).not.toMatch(/make -j\d+ bzImage/);
+    // The host runs Debian's own kernel: its release, Debian's compiler and
+    // build in /proc/version (before any patch), the build-id the target pins.
+    const { target } = await loadBuildInputs(REPO_ROOT, TARGET);
+    expect(text).toContain(`host$ uname -r          ${target.release}`);
+    expect(target.release).toBe("6.1.0-57-cloud-amd64");
     expect(text).toMatch(
-      /applied lp_debian_6_1_lab_1 \(2 patches, CVE-2026-10001, CVE-2026-10002\)/,
+      /host\$ cat \/proc\/version Linux version 6\.1\.0-57-cloud-amd64 \(debian-kernel@lists\.debian\.org\) \(gcc-12 \(Debian 12\.2\.0-14\+deb12u1\) 12\.2\.0.* Debian 6\.1\.192-3 /,
+    );
+    expect(text).toContain(`host's build-id ${target.buildId ?? "?"} = ${TARGET}'s buildId`);
+    expect(text).toContain(
+      "initramfs modules (Debian's, in load order): virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci failover net_failover virtio_net",
+    );
+    // v1 live: the agent's own words, the livepatch sysfs state, the patched file.
+    expect(text).toMatch(
+      /applied lp_debian_12_cloud_amd64_1 \(2 patches, CVE-2026-10001, CVE-2026-10002\)/,
+    );
+    expect(text).toMatch(/host\$ cat \/proc\/cmdline: .* livepatched/);
+    expect(text).toMatch(/host\$ cat \/proc\/version: .*\(livepatched\)/);
+    expect(text).toContain(
+      "host$ /sys/kernel/livepatch: lp_debian_12_cloud_amd64_1 enabled=1 transition=0",
     );
     expect(text).toContain("alice's merge before review: HTTP 405");
     expect(text).toContain("bob approving his own pull request: HTTP 422");
-    expect(text).toMatch(/\/proc\/loadavg: .* livepatched/);
+    // v2 live in the same boot: the cumulative module, alone in /sys/kernel/livepatch.
+    expect(text).toMatch(/applied lp_debian_12_cloud_amd64_3 \(3 patches, /);
+    expect(text).toMatch(/host\$ cat \/proc\/loadavg: [\d. /]+ livepatched/);
+    expect(text).toContain(
+      "host$ /sys/kernel/livepatch: lp_debian_12_cloud_amd64_3 enabled=1 transition=0",
+    );
     expect(text).toContain("every check passed");
 
     const record = JSON.parse(await readFile(results, "utf8")) as DemoRecord;
     expect(record.ok).toBe(true);
     expect(record.steps.map((s) => s.ok)).not.toContain(false);
     expect(record.steps.map((s) => s.name)).toEqual([
-      "kernel debian-6.1-lab prepared",
+      "kernel debian-12-cloud-amd64 prepared (no kernel compiled)",
       "release signing key",
       "forge and app running (separate processes)",
-      "acme/livepatches: alice pushes kernels/ and patches/ to main",
+      "acme/livepatches: alice pushes kernels/debian-12-cloud-amd64 and patches/ to main",
       "push run on main builds every target → app publishes v1",
-      "host: lab kernel booted in qemu; its agent syncs v1 over HTTP",
+      "host: Debian's cloud kernel booted in qemu; its agent syncs v1 over HTTP",
       "bob pushes loadavg-banner and opens a pull request",
       "checks on pull request #1",
       "the gate holds: no merge, no self-approval",

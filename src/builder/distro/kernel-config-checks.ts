@@ -48,14 +48,22 @@ export function bannerCompiler(banner: string): string | undefined {
   return m?.[1];
 }
 
-/** The `Linux version …` banner inside a decompressed kernel image. */
+/**
+ * The `Linux version …` banner inside a decompressed kernel image: the one
+ * the kernel prints. Since 6.1 an image holds two: init/version.c's weak
+ * placeholder, `… #` with no build number, and init/version-timestamp.c's
+ * real `linux_banner` (`… #1 SMP …`), linked in last, which wins.
+ */
 export function findBanner(bytes: Buffer): string | undefined {
-  const start = bytes.indexOf("Linux version ");
-  if (start < 0) return undefined;
-  const end = bytes.indexOf(0x0a, start);
-  const nul = bytes.indexOf(0, start);
-  const stop = [end, nul].filter((i) => i > start).reduce((a, b) => Math.min(a, b), start + 400);
-  return bytes.subarray(start, stop).toString("latin1");
+  const found: string[] = [];
+  for (let start = bytes.indexOf("Linux version "); start >= 0;) {
+    const end = bytes.indexOf(0x0a, start);
+    const nul = bytes.indexOf(0, start);
+    const stop = [end, nul].filter((i) => i > start).reduce((a, b) => Math.min(a, b), start + 400);
+    found.push(bytes.subarray(start, stop).toString("latin1"));
+    start = bytes.indexOf("Linux version ", stop);
+  }
+  return found.find((b) => /\) #\d/.test(b)) ?? found[0];
 }
 
 /** `size: N` of each struct in `pahole -C a,b,c` output. */

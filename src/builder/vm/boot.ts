@@ -12,6 +12,7 @@ import {
 import { classifyBoot, consoleTail, type BootOutcome } from "./outcome.js";
 import { runQemu, type Accel } from "./qemu.js";
 import { baseRootFiles } from "./rootfs.js";
+import { bootModuleFiles, bootModuleInit, type BootModule } from "./boot-modules.js";
 
 export interface BootOptions {
   bzImage: string;
@@ -19,6 +20,8 @@ export interface BootOptions {
   files?: readonly InitramfsFile[];
   /** Shell script body run by /init after the prelude; see bootWithInit. */
   init: string;
+  /** Modules /init loads before the body, in order (see boot-modules.ts). */
+  modules?: readonly BootModule[];
   memoryMb?: number;
   timeoutMs?: number;
   /** Extra kernel command line words. */
@@ -44,7 +47,7 @@ export interface BootResult {
 }
 
 /** The full /init: mounts, marker functions, a "boot" step, the body, then the end marker and power-off. */
-export function composeInit(body: string): string {
+export function composeInit(body: string, modules: readonly BootModule[] = []): string {
   return [
     "#!/bin/sh",
     "export PATH=/bin:/usr/local/bin",
@@ -53,6 +56,7 @@ export function composeInit(body: string): string {
     // CONFIG_DEVTMPFS_MOUNT does not apply to an initramfs root.
     "mount -t devtmpfs devtmpfs /dev 2>/dev/null",
     INIT_MARKER_FUNCTIONS.trim(),
+    ...bootModuleInit(modules),
     'lp_step boot ok "$(uname -r)"',
     body.trim(),
     "lp_end",
@@ -66,11 +70,13 @@ export async function packInitramfs(
   files: readonly InitramfsFile[],
   init: string,
   gzipLevel: number,
+  modules: readonly BootModule[] = [],
 ): Promise<{ path: string; bytes: number }> {
   const all: InitramfsFile[] = [
     ...(await baseRootFiles()),
+    ...bootModuleFiles(modules),
     ...files,
-    { path: "/init", content: composeInit(init), mode: 0o755 },
+    { path: "/init", content: composeInit(init, modules), mode: 0o755 },
   ];
   return buildInitramfs(all, join(dir, "initramfs.gz"), { gzipLevel });
 }
@@ -92,7 +98,7 @@ export async function bootWithInit(o: BootOptions): Promise<BootResult> {
   const dir = await mkdtemp(join(tmpdir(), "lpctl-vm-"));
   try {
     const packStart = Date.now();
-    const initrd = await packInitramfs(dir, o.files ?? [], o.init, o.gzipLevel ?? 6);
+    const initrd = await packInitramfs(dir, o.files ?? [], o.init, o.gzipLevel ?? 6, o.modules);
     const packMs = Date.now() - packStart;
     const run = await runQemu({
       bzImage: o.bzImage,

@@ -1,6 +1,8 @@
 // The VM library's public surface: vm-test for the builder and CLI,
 // bootWithInit and the initramfs helpers for the agent's tests.
 export { bootWithInit, composeInit, type BootOptions, type BootResult } from "./boot.js";
+export { type BootModule } from "./boot-modules.js";
+export { moduleLoadOrder } from "./modules-dep.js";
 export { buildInitramfs, type InitramfsFile } from "./initramfs.js";
 export { baseRootFiles, nodeRuntimeFiles, programFiles } from "./rootfs.js";
 export { parseMarkers, linesOf, MARKER, type ParsedMarkers, type StepMarker } from "./markers.js";

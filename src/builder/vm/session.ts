@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LpctlError } from "../../core/errors.js";
 import { packInitramfs } from "./boot.js";
+import type { BootModule } from "./boot-modules.js";
 import type { InitramfsFile } from "./initramfs.js";
 import { parseMarkers, type ParsedMarkers, type TimedLine } from "./markers.js";
 import { consoleTail } from "./outcome.js";
@@ -19,6 +20,8 @@ export interface VmSessionOptions {
   files?: readonly InitramfsFile[];
   /** The /init body; it should loop reading commands from stdin (the console). */
   init: string;
+  /** Modules /init loads before the body (a network driver the kernel builds as a module). */
+  modules?: readonly BootModule[];
   memoryMb?: number;
   /** The session's hard limit; qemu is killed after it. */
   timeoutMs: number;
@@ -49,7 +52,7 @@ export interface VmSession {
 
 export async function startVmSession(o: VmSessionOptions): Promise<VmSession> {
   const dir = await mkdtemp(join(tmpdir(), "lpctl-vm-session-"));
-  const initrd = await packInitramfs(dir, o.files ?? [], o.init, o.gzipLevel ?? 1);
+  const initrd = await packInitramfs(dir, o.files ?? [], o.init, o.gzipLevel ?? 1, o.modules);
   const waiters = new Set<() => void>();
   const qemu = await startQemu({
     bzImage: o.bzImage,

@@ -226,19 +226,21 @@ describe("renderResults", () => {
     expect(fresh.some((r) => r.figure.includes("build-cold.json"))).toBe(false);
   });
 
+  const demoDoc = (run: string, totalSeconds: number) => ({
+    date: "2026-12-01T09:30:00.000Z",
+    machine,
+    run,
+    totalSeconds,
+    steps: [
+      { name: "push patch", seconds: 1 },
+      { name: "merge → release v2", seconds: 95.5 },
+    ],
+    pushToReleaseSeconds: 120.4,
+    releaseToHostPatchedSeconds: 7.25,
+  });
+
   it("renders the demo's key figures and holds only a cached run to the 180 s target", () => {
-    const demo = (run: string, totalSeconds: number) => ({
-      date: "2026-12-01T09:30:00.000Z",
-      machine,
-      run,
-      totalSeconds,
-      steps: [
-        { name: "push patch", seconds: 1 },
-        { name: "merge → release v2", seconds: 95.5 },
-      ],
-      pushToReleaseSeconds: 120.4,
-      releaseToHostPatchedSeconds: 7.25,
-    });
+    const demo = demoDoc;
     const first = rowsOf(table({ results: { "demo.json": demo("first", 1500) } }), "demo");
     expect(find(first, "whole demo, first run")).toMatchObject({
       value: "1,500 s",
@@ -253,6 +255,24 @@ describe("renderResults", () => {
     expect(find(slow, "whole demo, cached run")).toMatchObject({ value: "200 s", met: "no" });
     const quick = rowsOf(table({ results: { "demo.json": demo("cached", 150) } }), "demo");
     expect(find(quick, "whole demo, cached run").met).toBe("yes");
+  });
+
+  it("holds a hand-recorded cold demo (empty kernel cache) to issue 21's 6 minutes", () => {
+    const cold = (totalSeconds: number) => demoDoc("first", totalSeconds);
+    const both = rowsOf(
+      table({ results: { "demo.json": demoDoc("cached", 150), "demo-cold.json": cold(420) } }),
+      "demo",
+    );
+    expect(find(both, "whole demo, cold: empty kernel cache (demo-cold.json)")).toMatchObject({
+      value: "420 s",
+      target: "≤ 360 s",
+      met: "no",
+    });
+    expect(find(both, "whole demo, cached run").met).toBe("yes");
+    const alone = rowsOf(table({ results: { "demo-cold.json": cold(300) } }), "demo");
+    expect(alone.map((r) => [r.figure, r.met])).toEqual([
+      ["whole demo, cold: empty kernel cache (demo-cold.json)", "yes"],
+    ]);
   });
 
   it("says which figures a results file does not hold instead of failing", () => {
@@ -292,5 +312,7 @@ describe("machineOf", () => {
       loadAverage: [5.1, 5, 6],
     };
     expect(machineOf(vm)).toMatchObject({ kernel: "6.18.44-fc", load: "5.1, 5, 6" });
+    const demo = { machine: { cpus: 2, model: "AMD EPYC", loadavg: [3.33, 4.72, 6.51] } };
+    expect(machineOf(demo)).toMatchObject({ load: "3.33, 4.72, 6.51" });
   });
 });

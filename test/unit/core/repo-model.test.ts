@@ -94,10 +94,7 @@ describe("checkRepository: metadata files", () => {
 
 describe("checkRepository: kernel references", () => {
   const withKernels = (list: string) =>
-    variant(
-      PATCH_YAML,
-      file(PATCH_YAML, textOf(PATCH_YAML).replace("[debian-6.1-lab, debian-12-cloud-amd64]", list)),
-    );
+    variant(PATCH_YAML, file(PATCH_YAML, textOf(PATCH_YAML).replace('["debian-*"]', list)));
 
   it("names an unknown target and the known ones", () => {
     expect(lines(withKernels("[debian-6.1-lab, debian-6.2]"))).toEqual([

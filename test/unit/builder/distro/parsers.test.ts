@@ -120,6 +120,14 @@ describe("identity strings", () => {
     expect(findBanner(Buffer.from("no banner"))).toBeUndefined();
   });
 
+  it("takes the banner the kernel prints, not 6.1's placeholder without a build number before it", () => {
+    // Both strings, in this order, are in Debian's 6.1.0-57-cloud-amd64 vmlinuz.
+    const placeholder = BANNER.replace(/ #\d+ /, " # ");
+    expect(placeholder).not.toBe(BANNER);
+    const image = Buffer.from(`${placeholder}\n\0 other data \0${BANNER}\n\0`);
+    expect(findBanner(image)).toBe(BANNER);
+  });
+
   it("names the Debian package of a versioned gcc driver", () => {
     expect(compilerPackage("gcc-12 (Debian 12.2.0-14+deb12u1) 12.2.0")).toEqual({
       package: "gcc-12",
