@@ -32,7 +32,8 @@ export const DEFAULT_TARGETS = {
 };
 
 const limit = (value, fallback) => (value === undefined ? fallback : { ...fallback, limit: value });
-const dated = (doc, rows) => rows.map((r) => ({ ...r, date: doc.date }));
+// A row that carries its own date (a figure re-measured alone) keeps it.
+const dated = (doc, rows) => rows.map((r) => ({ date: doc.date, ...r }));
 
 function lint({ "lint.json": d }) {
   if (!d) return [];
@@ -127,12 +128,16 @@ function distro({ "distro.json": d }) {
       seconds,
       t.coldWithVmTestSeconds,
     ),
-    row(
-      "Debian cloud, warm (prepared tree) to module, median",
-      num(d, "warmModuleSeconds"),
-      seconds,
-      t.warmModuleSeconds,
-    ),
+    // A warm-only run (COLD_RUNS=0) dates its own row.
+    {
+      ...row(
+        "Debian cloud, warm (prepared tree) to module, median",
+        num(d, "warmModuleSeconds"),
+        seconds,
+        t.warmModuleSeconds,
+      ),
+      ...(d.warmDate ? { date: d.warmDate } : {}),
+    },
     row("cache per Debian kernel (`du`)", num(d, "cacheBytes"), bytes, t.cacheBytes),
     kpatchBuild,
   ]);

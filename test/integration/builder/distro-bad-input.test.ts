@@ -121,6 +121,24 @@ describe("Debian binary kernel targets: bad input", () => {
     expect(leftovers(cache)).toEqual([]);
   }, 300_000);
 
+  it("a headers package without Module.symvers: SOURCE_UNAVAILABLE naming it, before the large packages", async () => {
+    const cache = scratchCache();
+    await seedDeb(
+      cache,
+      `linux-headers-${RELEASE}`,
+      await doctoredHeaders((c) => c, [`usr/src/linux-headers-${RELEASE}/Module.symvers`]),
+    );
+    const err = await prepare(distroRepo(), cache);
+    expect(err).toMatchObject({ code: "SOURCE_UNAVAILABLE" });
+    expect((err as Error).message).toMatch(
+      new RegExp(`lacks .*linux-headers-${RELEASE}/Module\\.symvers`),
+    );
+    expect(readdirSync(join(cache, "debian")).filter((f) => f.endsWith(".deb"))).toEqual([
+      `linux-headers-${RELEASE}_6.1.192-3.deb`,
+    ]);
+    expect(leftovers(cache)).toEqual([]);
+  }, 300_000);
+
   it("a target whose toolchain is not the kernel's compiler: TOOLCHAIN_MISMATCH saying what to pin", async () => {
     const cache = scratchCache();
     await seedDeb(cache, `linux-headers-${RELEASE}`, await realDeb(`linux-headers-${RELEASE}`));

@@ -57,9 +57,17 @@ export async function seedDeb(
   writeFileSync(join(dir, `${pkg}_${version}.json`), JSON.stringify(record) + "\n");
 }
 
-/** A copy of the real headers package with its .config edited by `edit`. */
-export async function doctoredHeaders(edit: (config: string) => string): Promise<string> {
-  return doctored(`linux-headers-${RELEASE}`, `usr/src/linux-headers-${RELEASE}/.config`, edit);
+/** A copy of the real headers package with its .config edited by `edit` and the files in `drop` (paths in the package) removed. */
+export async function doctoredHeaders(
+  edit: (config: string) => string,
+  drop: readonly string[] = [],
+): Promise<string> {
+  return doctored(
+    `linux-headers-${RELEASE}`,
+    `usr/src/linux-headers-${RELEASE}/.config`,
+    edit,
+    drop,
+  );
 }
 
 /** A copy of the real image package with its /boot/config-<release> edited by `edit`. */

@@ -145,6 +145,18 @@ describe("renderResults", () => {
       ["1917.88 MB", "< 2000 MB", "yes"],
       ["not measured (estimate 1-2 h on 2 cores, issue 21)", "—", "—"],
     ]);
+    expect(rows.map((r) => r.date)).toEqual(Array(5).fill("2026-12-06 22:09 UTC"));
+
+    // A warm-only run (COLD_RUNS=0) dates the warm row alone; the cold rows keep their run's date.
+    const warmOnly = { ...distro, warmDate: "2026-12-06T23:01:00.000Z" };
+    const again = rowsOf(table({ results: { "distro.json": warmOnly } }), "distro");
+    expect(again.map((r) => r.date)).toEqual([
+      "2026-12-06 22:09 UTC",
+      "2026-12-06 22:09 UTC",
+      "2026-12-06 23:01 UTC",
+      "2026-12-06 22:09 UTC",
+      "2026-12-06 22:09 UTC",
+    ]);
   });
 
   it("records a failed run with its exit code, above the figures it failed to replace", () => {
