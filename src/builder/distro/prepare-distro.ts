@@ -39,8 +39,12 @@ import { distroConfigFacts, type DistroConfigFacts } from "./kernel-config-check
 import { configureTree, type Headers } from "./configure-tree.js";
 import { extractDbgVmlinux, readImage, reduceVmlinux } from "./kernel-files.js";
 
-/** Bump when what a distro entry holds changes. */
-const DISTRO_RECIPE = "distro-1";
+/**
+ * Bump when what a distro entry holds changes. distro-2: distro.json
+ * records the banner the kernel prints (distro-1 recorded the weak
+ * placeholder before it).
+ */
+const DISTRO_RECIPE = "distro-2";
 
 export async function prepareDistro(
   target: KernelTarget,
