@@ -4,9 +4,12 @@
  * a path the operator hides (the demo's signing key), and a pull request's
  * job cannot write the shared cache that push jobs (the ones the app signs)
  * read. Everything here lives outside /tmp, which the sandbox replaces
- * anyway, so only the hiding under test keeps it out of sight.
+ * anyway, so only the hiding under test keeps it out of sight: in the
+ * checkout's .cache, or in /var/tmp when the checkout itself is under /tmp
+ * (a clone in /tmp failed this test for that reason alone).
  */
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -17,6 +20,8 @@ import { cloneRepo } from "./git-client.js";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const OUT = path.join(ROOT, ".cache/lpctl-forge-sandbox-test.mjs");
+const UNDER_TMP = ["/tmp", os.tmpdir()].some((t) => (ROOT + "/").startsWith(`${t}/`));
+const PARENT = UNDER_TMP ? "/var/tmp" : path.join(ROOT, ".cache");
 
 let base = "";
 let forge: ResultPromise | undefined;
@@ -59,7 +64,8 @@ beforeAll(async () => {
     define: { __LPCTL_VERSION__: JSON.stringify("0.0.0-test") },
   });
   await mkdir(path.join(ROOT, ".cache"), { recursive: true });
-  base = await mkdtemp(path.join(ROOT, ".cache/forge-sandbox-"));
+  await mkdir(PARENT, { recursive: true });
+  base = await mkdtemp(path.join(PARENT, "lpctl-forge-sandbox-"));
   for (const k of Object.keys(dirs) as (keyof typeof dirs)[]) {
     dirs[k] = path.join(base, k);
     await mkdir(dirs[k]);
