@@ -4,6 +4,14 @@ import { defineConfig } from "vitest/config";
 // (GnuPG, HTTP on loopback, kpatch-build); end-to-end tests (kernel in qemu).
 export default defineConfig({
   test: {
+    // Vitest's default is one worker on a 2-core machine (cores - 1), and
+    // most files wait on gpg, HTTP, qemu or a lock rather than the CPU: two
+    // files run side by side, end-to-end ones beside integration ones (a
+    // project that ran its files one at a time would be put after all the
+    // others). Kernel trees are locked by the builder itself; what the e2e
+    // files run from dist/ is built once, before any file starts.
+    maxWorkers: 2,
+    reporters: ["default", "./test/helpers/timing-reporter.ts"],
     projects: [
       {
         test: { name: "unit", include: ["test/unit/**/*.test.ts"], testTimeout: 20_000 },
@@ -22,9 +30,9 @@ export default defineConfig({
           name: "e2e",
           include: ["test/e2e/**/*.test.ts"],
           setupFiles: ["test/helpers/forge-coverage-setup.ts"],
+          globalSetup: ["test/e2e/helpers/build-dist.ts"],
           testTimeout: 1_800_000,
           hookTimeout: 1_800_000,
-          fileParallelism: false,
         },
       },
     ],

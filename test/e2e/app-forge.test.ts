@@ -9,7 +9,6 @@
  * host verifies and syncs it over HTTP through the public download URL.
  */
 import { Octokit } from "@octokit/rest";
-import { execa } from "execa";
 import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -24,7 +23,7 @@ import {
   addPatch,
   appManifest,
   authedUrl,
-  E2E_TOOL_CACHE,
+  E2E_FORGE_TOOL_CACHE,
   freePort,
   git,
   REPO_ROOT,
@@ -86,8 +85,8 @@ async function lpctl(...args: string[]) {
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), "lpctl-e2e-loop-"));
-  // The app process runs from dist/, as `npm start` does.
-  await execa("npm", ["run", "build"], { cwd: REPO_ROOT });
+  // The app process runs from dist/, as `npm start` does (built by the e2e
+  // project's global set-up, test/e2e/helpers/build-dist.ts).
   keyDir = path.join(dir, "keys");
   const keygen = await lpctl("keygen", "--name", "E2E Live Patches", "--out", keyDir);
   expect(keygen.code, keygen.out).toBe(0);
@@ -99,7 +98,7 @@ beforeAll(async () => {
     runnerEnv: {
       LPCTL_CACHE_DIR: process.env.LPCTL_CACHE_DIR ?? path.join(REPO_ROOT, ".cache/lpctl"),
       PATH: `/opt/livepatch-gitops/tools/usr/bin:${process.env.PATH ?? ""}`,
-      RUNNER_TOOL_CACHE: E2E_TOOL_CACHE,
+      RUNNER_TOOL_CACHE: E2E_FORGE_TOOL_CACHE,
     },
     onResponse: conformance.onResponse,
     onWebhook: conformance.onWebhook,

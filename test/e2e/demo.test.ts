@@ -5,14 +5,15 @@
  * a host VM running Debian's own signed vmlinuz syncing over HTTP, the pull
  * request, the gate, v2 replacing v1 live — exit 0, the timings file, and
  * nothing left listening afterwards. Then Ctrl-C in the middle stops
- * everything.
+ * everything. dist/ and the agent bundle are built by the e2e project's
+ * global set-up (helpers/build-dist.ts).
  */
 import { execa } from "execa";
 import { mkdtemp, readFile } from "node:fs/promises";
 import { connect } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { loadBuildInputs } from "../../src/builder/build-inputs.js";
 import { E2E_DEMO_DATA, REPO_ROOT } from "./helpers/forge-loop.js";
 
@@ -48,11 +49,6 @@ const demo = (args: string[]) =>
     // The demo's own shutdown is under test: no SIGKILL from execa 5 s after SIGINT.
     forceKillAfterDelay: false,
   });
-
-beforeAll(async () => {
-  await execa("npm", ["run", "build"], { cwd: REPO_ROOT });
-  await execa("node", ["scripts/build-agent-bundle.mjs"], { cwd: REPO_ROOT });
-}, 300_000);
 
 describe("npm run demo", () => {
   it("plays the whole loop, every check passing, and leaves nothing running", async () => {

@@ -14,13 +14,15 @@ import { waitFor } from "../../../src/demo/processes.js";
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, "../../..");
 
-/**
- * The demo test's data directory; its runner tool cache (lpctl's build per
- * source tree) is shared with the forge loop test, so the suite runs
- * `npm ci` and the build in a workflow job once, not in every job.
- */
+/** The demo test's data directory (its runner's tool cache is inside). */
 export const E2E_DEMO_DATA = path.join(REPO_ROOT, ".cache/e2e-demo");
-export const E2E_TOOL_CACHE = path.join(E2E_DEMO_DATA, "tool-cache");
+/**
+ * The forge loop test's runner tool cache (lpctl's build per source tree,
+ * shared by that test's jobs so `npm ci` and the build run once). Apart
+ * from the demo's: the two files may run at the same time, and the demo
+ * checks that nothing naming its data directory is left running.
+ */
+export const E2E_FORGE_TOOL_CACHE = path.join(REPO_ROOT, ".cache/e2e-forge/tool-cache");
 
 // The demo's own helpers: a free loopback port, and polling with a deadline.
 export { freePort, waitFor } from "../../../src/demo/processes.js";

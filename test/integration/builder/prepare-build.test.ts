@@ -67,10 +67,9 @@ describe("kernel prepare (real kernel build)", () => {
     }
   });
 
-  it("is a no-op the second time: cached, fast, no make", async () => {
+  it("is a no-op the second time: cached, no make", async () => {
     const { target } = await loadBuildInputs(REPO, TARGET);
     const runner = recordingRunner();
-    const t0 = Date.now();
     const again = await prepareKernel(target, {
       runner,
       clock: systemClock,
@@ -81,7 +80,6 @@ describe("kernel prepare (real kernel build)", () => {
     expect(again.cached).toBe(true);
     expect(again.dir).toBe(prepared.dir);
     expect(runner.commands).not.toContain("make");
-    expect(Date.now() - t0).toBeLessThan(5000);
   });
 });
 
