@@ -40,13 +40,17 @@ describe("init-code: newly added init code", () => {
     expect(fs[0].message).toContain("KPATCH_PRE_PATCH_CALLBACK");
   });
 
-  it("refuses a new initcall of an existing function and a new __setup", () => {
-    expect(
-      brief(patch("fs/proc/cmdline.c", 17, [...TAIL, "+module_exit(proc_cmdline_init);"])),
-    ).toEqual(["20-20 error init-code"]);
-    expect(
-      brief(patch("fs/proc/cmdline.c", 17, [...TAIL, '+__setup("lp=", proc_cmdline_init);'])),
-    ).toEqual(["20-20 error init-code"]);
+  it("warns for a new initcall of an existing function, refuses a new __setup", () => {
+    const exit = lintPatch(
+      "t",
+      patch("fs/proc/cmdline.c", 17, [...TAIL, "+module_exit(proc_cmdline_init);"]),
+    );
+    expect(exit.map((f) => `${f.startLine} ${f.severity} ${f.rule}`)).toEqual([
+      "20 warning init-code",
+    ]);
+    expect(exit[0].message).toContain("a new initcall runs only at boot or module load");
+    const setup = patch("fs/proc/cmdline.c", 17, [...TAIL, '+__setup("lp=", proc_cmdline_init);']);
+    expect(brief(setup)).toEqual(["20-20 error init-code"]);
   });
 
   it("passes a new ordinary function and a moved initcall (near misses)", () => {
