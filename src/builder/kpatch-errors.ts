@@ -83,6 +83,9 @@ const SIGNATURES: readonly Signature[] = [
     re: /Found a (?:jump label|static call) at/,
   },
   { rule: "include-added", warning: true, re: /Version disagreement for symbol/ },
+  // A Kconfig or Makefile change: kbuild re-runs its compiler probes (try-run on
+  // a /tmp/tmp.*.o), which kpatch-build's compiler wrapper then fails to copy.
+  { rule: "unsupported-path", warning: false, re: /cp: cannot stat '\S*\/tmp\/tmp\.\w+\.o'/ },
 ];
 
 /** The rule `lines` (kpatch-build output) show, refusals before warnings. */

@@ -15,7 +15,13 @@ import {
   type KpatchTraits,
   type SourceFacts,
   type StaticKeyFacts,
+  type StrongDefinition,
 } from "../core/lint/source-facts.js";
+import {
+  definesStrong,
+  strongDefinitionPattern,
+  weakDefinitions,
+} from "../core/lint/rules/weak-overridden.js";
 import { insideTree, type SourceTree } from "./source-tree.js";
 
 function diffsOf(texts: readonly string[]): DiffFile[] {
@@ -152,6 +158,32 @@ async function untracedObjects(
 }
 
 /**
+ * The strong definition overriding each `__weak` function the patched files
+ * define: one search of the tree (x86 and common code) for every name, then
+ * each candidate file read to tell a definition from a prototype or a call.
+ * With a .config, only objects the target builds count.
+ */
+async function strongOverrides(
+  tree: SourceTree,
+  originals: ReadonlyMap<string, string>,
+  config: ReadonlyMap<string, string> | undefined,
+): Promise<Map<string, StrongDefinition>> {
+  const out = new Map<string, StrongDefinition>();
+  const names = [...new Set([...originals.values()].flatMap(weakDefinitions))];
+  if (names.length === 0) return out;
+  const candidates = await tree.filesMatching(strongDefinitionPattern(names));
+  for (const file of candidates.filter((f) => f.endsWith(".c"))) {
+    const text = (await tree.read(file)) ?? "";
+    for (const name of names) {
+      if (out.has(name) || !definesStrong(text, name)) continue;
+      const home = config === undefined ? "unknown" : await homeOf(tree, file, config);
+      if (home !== "not-built") out.set(name, { file, home });
+    }
+  }
+  return out;
+}
+
+/**
  * Reads what the source-aware lint needs for a series of patches from
  * `tree`: one SourceFacts per patch, in order, each seeing the files as the
  * earlier patches of the series left them. `kpatch` is the kpatch-build that
@@ -192,8 +224,10 @@ export async function gatherSourceFacts(
   if (config !== undefined)
     for (const path of sources) objects.set(path, await homeOf(tree, path, config));
   const untraced = config === undefined ? undefined : await untracedObjects(tree, sources, config);
+  const allOriginals = new Map(perPatch.flatMap((files) => [...files]));
+  const weakOverrides = await strongOverrides(tree, allOriginals, config);
   return perPatch.map((files) => {
-    const facts: SourceFacts = { files, staticKeys, objects };
+    const facts: SourceFacts = { files, staticKeys, objects, weakOverrides };
     if (config !== undefined) {
       facts.jumpLabels = config.get("CONFIG_JUMP_LABEL") === "y";
       facts.modversions = config.get("CONFIG_MODVERSIONS") === "y";

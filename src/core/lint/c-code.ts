@@ -19,8 +19,11 @@ export interface LexedLine {
 
 const COMMENT_CONTINUATION = /^\s*\*(\s|\/|$)/;
 
-/** Lexes one line, updating `state` for the next line on the same side of the hunk. */
-export function lexLine(raw: string, state: LexState): LexedLine {
+/**
+ * Lexes one line, updating `state` for the next line on the same side of the
+ * hunk. `keepLiterals` keeps string and char literals whole instead of empty.
+ */
+export function lexLine(raw: string, state: LexState, keepLiterals = false): LexedLine {
   const preproc = state.inMacro || (!state.inComment && /^\s*#/.test(raw));
   state.inMacro = preproc && raw.trimEnd().endsWith("\\");
   if (!state.inComment && !preproc && COMMENT_CONTINUATION.test(raw)) {
@@ -49,7 +52,7 @@ export function lexLine(raw: string, state: LexState): LexedLine {
       break;
     } else if (c === '"' || c === "'") {
       const close = skipLiteral(raw, i);
-      out += c + c;
+      out += keepLiterals ? raw.slice(i, close + 1) : c + c;
       i = close + 1;
     } else {
       out += c;

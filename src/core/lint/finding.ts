@@ -23,7 +23,10 @@ export type RuleId =
   | "function-removed"
   | "new-exported-symbol"
   | "include-added"
-  | "context-unknown";
+  | "context-unknown"
+  | "never-returns"
+  | "weak-overridden"
+  | "no-functional-change";
 
 export interface Finding {
   /** The patch file the finding came from, as given to lintPatch. */

@@ -69,6 +69,7 @@ export function lintPatch(
   for (const diff of files) {
     if (diff.binary) continue;
     const { view: file, finding } = viewOf(path, diff, facts);
+    file.patchFiles = files;
     if (finding) findings.push(finding);
     for (const h of file.hunks) {
       for (const rule of RULES) {

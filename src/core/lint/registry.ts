@@ -13,6 +13,9 @@ import { staticInitializerChange } from "./rules/static-initializer.js";
 import { staticLocalRemoved } from "./rules/static-local.js";
 import { syscallDefine } from "./rules/syscall.js";
 import { untraceableFunction } from "./rules/untraceable.js";
+import { neverReturns } from "./rules/never-returns.js";
+import { weakOverridden } from "./rules/weak-overridden.js";
+import { noFunctionalChange } from "./rules/no-functional-change.js";
 
 export const RULES: readonly Rule[] = [
   unsupportedPath,
@@ -31,4 +34,7 @@ export const RULES: readonly Rule[] = [
   newExportedSymbol,
   includeAdded,
   contextUnknown,
+  neverReturns,
+  weakOverridden,
+  noFunctionalChange,
 ];

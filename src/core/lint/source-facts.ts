@@ -44,6 +44,19 @@ export interface SourceFacts {
   untraced?: ReadonlyMap<string, string>;
   /** How the target builds each patched `.c` file's object, when .config and Makefile tell. */
   objects?: ReadonlyMap<string, KeyHome>;
+  /**
+   * For each `__weak` function the patched files define: the strong
+   * definition that overrides it, when the tree has one in an object the
+   * target builds (home `unknown`: the tree has no .config, so anywhere).
+   */
+  weakOverrides?: ReadonlyMap<string, StrongDefinition>;
+}
+
+/** A non-weak definition of a function that also has a `__weak` default. */
+export interface StrongDefinition {
+  /** Tree path of the `.c` file that defines it. */
+  file: string;
+  home: KeyHome;
 }
 
 /** Kernel version from the top-level Makefile's VERSION and PATCHLEVEL lines. */

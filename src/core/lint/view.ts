@@ -34,6 +34,8 @@ export interface FileView {
   facts?: SourceFacts;
   /** The hunks were widened to whole constructs from the original file. */
   widened: boolean;
+  /** Every file of the patch this file is part of (binary ones too), for patch-wide rules. */
+  patchFiles?: readonly DiffFile[];
 }
 
 export interface HunkView {

@@ -1,5 +1,8 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { COMMENT_MARKER } from "../../../src/app/comment.js";
+import { lintPatch } from "../../../src/core/lint/lint.js";
 import { pullRequestEvent, reviewEvent } from "./helpers/payloads.js";
 import { scenario } from "./helpers/scenario.js";
 
@@ -73,6 +76,45 @@ describe("pull_request opened", () => {
       expect(a.path).toBe("patches/init-fix/0001-fix.patch");
       expect(Number(a.start_line)).toBeGreaterThan(3);
     }
+  });
+
+  it("annotates the diff-only findings of issue 22 with the lint's own verdict", async () => {
+    const { s, openPr } = await scenario();
+    const fixture = (name: string) =>
+      readFileSync(
+        join(import.meta.dirname, "../../fixtures/lint-src/cases", `${name}.patch`),
+        "utf8",
+      );
+    const initAdded = fixture("init-added");
+    const notCode = fixture("not-code-kbuild");
+    const pr = await openPr({
+      ...newPatch("init-fix"),
+      "patches/init-fix/0001-fix.patch": initAdded,
+      "patches/init-fix/0002-build.patch": notCode,
+    });
+    const lint = s.checkRuns.find((c) => c.headSha === pr.headSha && c.name === "livepatch / lint");
+    expect(lint?.conclusion).toBe("failure");
+    // The same function the CLI runs, on the same text: the app adds nothing and drops nothing.
+    const expected = [
+      ...lintPatch("patches/init-fix/0001-fix.patch", initAdded),
+      ...lintPatch("patches/init-fix/0002-build.patch", notCode),
+    ].map((f) => [f.rule, f.severity]);
+    expect(expected).toEqual([
+      ["init-code", "error"],
+      ["unsupported-path", "error"],
+      ["unsupported-path", "error"],
+    ]);
+    const messages = (lint?.annotations ?? []).map(
+      (a) => `${String(a.path)} ${String(a.annotation_level)} ${String(a.message)}`,
+    );
+    expect(messages).toHaveLength(3);
+    expect(messages[0]).toMatch(
+      /^patches\/init-fix\/0001-fix\.patch failure .*proc_cmdline_check\(\) is a new __init\/__exit function/,
+    );
+    expect(messages[1]).toMatch(/^patches\/init-fix\/0002-build\.patch failure .*Kconfig change/);
+    expect(messages[2]).toMatch(
+      /^patches\/init-fix\/0002-build\.patch failure .*build rule change/,
+    );
   });
 
   it("a new delivery for an unchanged PR writes nothing: annotations are not appended twice", async () => {

@@ -25,6 +25,11 @@ describe("matchKpatchRule maps kpatch-build refusals to lint rules", () => {
     ["foo.o: data section .data.once selected for inclusion", "once-macro"],
     ["sys.o: function __do_sys_umask doesn't have patchable function entry", "syscall-define"],
     ["ERROR: foo.o: function bar doesn't have patchable function entry", "inline-function-change"],
+    // A Kconfig/Makefile change (test/fixtures/kpatch-logs/lint/not-code-kbuild.log).
+    [
+      "cp: cannot stat '/cache/kernels/lab/tree//tmp/tmp.5rfdISM3wz.o': No such file or directory",
+      "unsupported-path",
+    ],
   ];
   it.each(cases)("%s → %s", (line, rule) => {
     const m = matchKpatchRule([line]);

@@ -124,6 +124,18 @@ describe("real kpatch-build logs", () => {
     },
   );
 
+  it.each(["not-code-kbuild", "not-code-kconfig"])(
+    "%s (kbuild's probes fail kpatch-build) quotes the lint's unsupported-path finding",
+    (name) => {
+      const text = readFileSync(join(FIXTURES, "kpatch-logs/lint", `${name}.log`), "utf8");
+      const lines = text.split("\n").filter((l) => l !== "");
+      const p = asPatch(name, join(FIXTURES, "lint-src/cases", `${name}.patch`));
+      const f = classifyFailure(lines, parseKpatchOutput(text), [p], new Map());
+      expect(f.rule).toBe("unsupported-path");
+      expect(f.message).toContain("Kconfig change: a live patch cannot change the configuration");
+    },
+  );
+
   it("successful and apply-failure logs name no rule", () => {
     for (const log of [
       "cold.log",

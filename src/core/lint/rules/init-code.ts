@@ -1,6 +1,6 @@
 /** init-code: changes that only run at boot or module load, or live in init sections. */
-import { changesInFunctions, type Hit, type Rule } from "../rule.js";
-import { memoize, type FileView } from "../view.js";
+import { addedMatches, changesInFunctions, existedBefore, type Hit, type Rule } from "../rule.js";
+import { memoize, type FileView, type HunkView } from "../view.js";
 
 export const INIT_FN = /\b__(init|exit|meminit|cpuinit|devinit|devexit)\b/;
 const INIT_DATA =
@@ -18,6 +18,9 @@ function initcalls(file: FileView): Set<string> {
     return names;
   });
 }
+
+/** An initcall registration line, for counting added ones. */
+const INITCALL_LINE = new RegExp(INITCALL.source);
 
 const CALLBACK =
   "do the one-time fix from a klp pre-patch/post-patch callback (KPATCH_PRE_PATCH_CALLBACK) that brings the running system into the new state";
@@ -42,6 +45,7 @@ export const initCode: Rule = {
         });
       }
     }
+    hits.push(...addedInitCode(h));
     for (const line of h.changed) {
       const scope = h.scopeOf(line);
       const header = scope.kind === "initializer" ? scope.header : "";
@@ -56,3 +60,35 @@ export const initCode: Rule = {
     return hits;
   },
 };
+
+/**
+ * New init code: a new `__init` function lands in `.init.text`, which
+ * kpatch-build refuses, and a new initcall would never run: boot is over
+ * when the patch loads.
+ */
+function addedInitCode(h: HunkView): Hit[] {
+  const hits: Hit[] = [];
+  const reported = memoize(h.file, "init-added-reported", () => new Set<string>());
+  for (const line of h.changed) {
+    if (line.line.kind !== "add") continue;
+    const scope = h.scopeOf(line);
+    if (scope.kind !== "function" || existedBefore(h.file, scope)) continue;
+    if (!INIT_FN.test(scope.header) || reported.has(scope.name)) continue;
+    reported.add(scope.name);
+    hits.push({
+      severity: "error",
+      lines: [line],
+      message: `${scope.name}() is a new __init/__exit function: it would go into .init.text, which kpatch-build refuses ('changed section .init.text not selected for inclusion'), and boot is over when the patch loads; ${CALLBACK}`,
+    });
+  }
+  // The new __init function it registers is the certain refusal (lab run init-added);
+  // a new initcall alone is certain only never to run.
+  for (const line of addedMatches(h, INITCALL_LINE)) {
+    hits.push({
+      severity: "warning",
+      lines: [line],
+      message: `a new initcall runs only at boot or module load, which is over when the patch loads, so it never runs; ${CALLBACK}`,
+    });
+  }
+  return hits;
+}

@@ -28,6 +28,8 @@ interface Confirmation {
   warning?: RuleId;
   /** The source-aware lint must report nothing at all. */
   none?: boolean;
+  /** Where the outcome is at load or transition: the lab VM test's log (<vmLog>.vm-test.log). */
+  vm?: { log: string; outcome: RegExp };
 }
 
 const CONFIRMED: Confirmation[] = [
@@ -180,18 +182,103 @@ const CONFIRMED: Confirmation[] = [
     patch: "lint-src/cases/line-shift",
     log: "line-shift",
     outcome: /^ERROR: no functional changes found/m,
+    warning: "no-functional-change",
   },
   {
     patch: "lint-src/cases/line-shift-with-change",
     log: "line-shift-with-change",
     outcome: /^ERROR: no functional changes found/m,
   },
+  // Issue 22: shapes the lint used to pass silently.
+  {
+    patch: "lint-src/cases/init-added",
+    log: "init-added",
+    outcome: /cmdline\.o: changed section \.init\.text not selected for inclusion/,
+    rule: "init-code",
+  },
+  {
+    // kpatch-build builds it; the transition never completes: kswapd0 sleeps inside kswapd().
+    patch: "lint-src/cases/never-returns-loop",
+    log: "never-returns-loop",
+    outcome: /vmscan\.o: changed function: kswapd\n[\s\S]*^SUCCESS$/m,
+    rule: "never-returns",
+    vm: {
+      log: "never-returns-loop",
+      outcome: /ok +insmod\n.*fail +transition +transition still 1 after 15s/,
+    },
+  },
+  {
+    // The control: a change next to kswapd() in the same file, in a function that
+    // returns. It builds, transitions and unloads; the lint says nothing.
+    patch: "lint-src/cases/never-returns-control",
+    log: "never-returns-control",
+    outcome: /vmscan\.o: changed function: wakeup_kswapd\n[\s\S]*^SUCCESS$/m,
+    none: true,
+    vm: { log: "never-returns-control", outcome: /ok +transition +0 polls\n[\s\S]*^PASS: /m },
+  },
+  {
+    // kthreadd: the entry-point reason, decided from the diff alone too.
+    patch: "lint-src/cases/never-returns-entry",
+    log: "never-returns-entry",
+    outcome: /kthread\.o: changed function: kthreadd\n[\s\S]*^SUCCESS$/m,
+    rule: "never-returns",
+    vm: {
+      log: "never-returns-entry",
+      outcome: /ok +insmod\n.*fail +transition +transition still 1 after 15s/,
+    },
+  },
+  {
+    // The weak copy is built and loaded, and replaces x86's strong arch_report_meminfo():
+    // /proc/meminfo shows the weak copy's line instead of the DirectMap lines while loaded.
+    patch: "lint-src/cases/weak-overridden",
+    log: "weak-overridden",
+    outcome: /meminfo\.o: changed function: arch_report_meminfo\n[\s\S]*^SUCCESS$/m,
+    rule: "weak-overridden",
+    vm: {
+      log: "weak-overridden",
+      outcome:
+        /^before-t0: DirectMap4k.*\npatched-t0: ArchCounters: +none $\nunloaded-t0: DirectMap4k/m,
+    },
+  },
+  {
+    patch: "lint-src/cases/not-code-kbuild",
+    log: "not-code-kbuild",
+    outcome: /cp: cannot stat 'TREE\/\/tmp\/tmp\.\w+\.o': No such file or directory/,
+    rule: "unsupported-path",
+  },
+  {
+    // A Kconfig help text alone: kbuild's probes fail kpatch-build just the same.
+    patch: "lint-src/cases/not-code-kconfig",
+    log: "not-code-kconfig",
+    outcome: /cp: cannot stat 'TREE\/\/tmp\/tmp\.\w+\.o': No such file or directory/,
+    rule: "unsupported-path",
+  },
+  {
+    // Documentation alone builds nothing; beside a C change it would be carried silently.
+    patch: "lint-src/cases/not-code-doc",
+    log: "not-code-doc",
+    outcome: /^ERROR: no changed objects found/m,
+    warning: "unsupported-path",
+  },
+  {
+    patch: "lint-src/cases/no-functional-change",
+    log: "no-functional-change",
+    outcome: /^ERROR: no functional changes found/m,
+    warning: "no-functional-change",
+  },
 ];
 
 describe("lint verdicts agree with real kpatch-build runs on the lab target", () => {
-  it.each(CONFIRMED)("$patch", async ({ patch, log, outcome, rule, warning, none }) => {
+  it.each(CONFIRMED)("$patch", async ({ patch, log, outcome, rule, warning, none, vm }) => {
     const recorded = readFileSync(join(FIXTURES, "kpatch-logs/lint", `${log}.log`), "utf8");
     expect(recorded).toMatch(outcome);
+    if (vm !== undefined) {
+      const vmLog = readFileSync(
+        join(FIXTURES, "kpatch-logs/lint", `${vm.log}.vm-test.log`),
+        "utf8",
+      );
+      expect(vmLog).toMatch(vm.outcome);
+    }
     const text = readFileSync(join(FIXTURES, `${patch}.patch`), "utf8");
     const [facts] = patch.startsWith("lint-src/")
       ? await gatherSourceFacts(tree, [text], DEBIAN_KPATCH)

@@ -95,7 +95,12 @@ const CASES: [name: string, diffOnly: Expected[], withSource: Expected[]][] = [
   ],
   ["line-count-kept", [], []],
   ["line-shift-with-change", [], []],
-  ["line-shift", [], []],
+  [
+    // Only a comment: kpatch-build found no functional changes (kpatch-logs/lint/line-shift.log).
+    "line-shift",
+    [["kernel/resource.c", 61, 61, "warning", "no-functional-change"]],
+    [["kernel/resource.c", 61, 61, "warning", "no-functional-change"]],
+  ],
   ["plain-body-change", [], []],
   ["series-1", [], []],
   [
@@ -177,6 +182,57 @@ const CASES: [name: string, diffOnly: Expected[], withSource: Expected[]][] = [
       ["fs/proc/array.c", 301, 301, "warning", "signature-change"],
       ["fs/proc/array.c", 328, 332, "warning", "inline-function-change"],
     ],
+  ],
+  // Issue 22: shapes kpatch-build or the livepatch transition rejects (kpatch-logs/lint).
+  [
+    "init-added",
+    [["fs/proc/cmdline.c", 23, 27, "error", "init-code"]],
+    [["fs/proc/cmdline.c", 23, 27, "error", "init-code"]],
+  ],
+  [
+    // kswapd()'s for (;;) loop is above the hunk: only the tree shows it.
+    "never-returns-loop",
+    [["mm/vmscan.c", 7419, 7419, "warning", "context-unknown"]],
+    [["mm/vmscan.c", 7419, 7419, "error", "never-returns"]],
+  ],
+  // wakeup_kswapd() returns: the transition completes (kpatch-logs/lint/never-returns-control).
+  ["never-returns-control", [], []],
+  [
+    "never-returns-entry",
+    [["kernel/kthread.c", 748, 748, "error", "never-returns"]],
+    [["kernel/kthread.c", 748, 748, "error", "never-returns"]],
+  ],
+  [
+    // arch/x86/mm/pat/set_memory.c defines the strong arch_report_meminfo().
+    "weak-overridden",
+    [["fs/proc/meminfo.c", 24, 24, "warning", "weak-overridden"]],
+    [["fs/proc/meminfo.c", 24, 24, "error", "weak-overridden"]],
+  ],
+  [
+    "not-code-kbuild",
+    [
+      ["fs/proc/Kconfig", 29, 29, "error", "unsupported-path"],
+      ["fs/proc/Makefile", 16, 16, "error", "unsupported-path"],
+    ],
+    [
+      ["fs/proc/Kconfig", 29, 29, "error", "unsupported-path"],
+      ["fs/proc/Makefile", 16, 16, "error", "unsupported-path"],
+    ],
+  ],
+  [
+    "not-code-kconfig",
+    [["fs/proc/Kconfig", 29, 29, "error", "unsupported-path"]],
+    [["fs/proc/Kconfig", 29, 29, "error", "unsupported-path"]],
+  ],
+  [
+    "not-code-doc",
+    [["Documentation/filesystems/proc.rst", 683, 683, "warning", "unsupported-path"]],
+    [["Documentation/filesystems/proc.rst", 683, 683, "warning", "unsupported-path"]],
+  ],
+  [
+    "no-functional-change",
+    [["fs/proc/cmdline.c", 9, 9, "warning", "no-functional-change"]],
+    [["fs/proc/cmdline.c", 9, 9, "warning", "no-functional-change"]],
   ],
 ];
 
