@@ -189,8 +189,11 @@ function readHunkBody(lines: string[], start: number, hunk: DiffHunk): number {
       i++; // "\ No newline at end of file"
       continue;
     }
-    const tag = raw === "" ? " " : raw[0];
-    const text = raw.slice(1);
+    // GNU patch reads an empty line, and a line starting with a tab, as context
+    // whose leading space was lost (mail and editors strip it).
+    const damaged = raw === "" || raw.startsWith("\t");
+    const tag = damaged ? " " : raw[0];
+    const text = damaged ? raw : raw.slice(1);
     if (tag === " ") {
       hunk.lines.push({ kind: "context", text, oldLine: oldNo++, newLine: newNo++ });
       oldLeft--;
