@@ -5,7 +5,7 @@
  * patch per style with the real kpatch-build and with the per-object engine,
  * each reporting the function every style's patch changes.
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -14,6 +14,7 @@ import { loadBuildInputs } from "../../../src/builder/build-inputs.js";
 import { systemClock } from "../../../src/builder/clock.js";
 import { prepareKernel, type PreparedKernel } from "../../../src/builder/prepare.js";
 import { execaRunner } from "../../../src/builder/runner.js";
+import { runCli } from "../../../src/cli/run.js";
 import { BuildReportSchema } from "../../../src/core/build-report.js";
 import { parseDiff } from "../../../src/core/diff.js";
 import { lintEntry } from "../../../src/core/lint/lint-entry.js";
@@ -84,4 +85,22 @@ describe("accepted patch styles on the real lab tree", () => {
       expect(rep.lint?.errors).toBe(0);
     },
   );
+
+  it("a patch file the lint refuses is not left out of the build: lpctl build stops before any work", async () => {
+    const repoDir = tmpRepo(STYLE_FIXTURES.map(([dir]) => dir));
+    const file = join(repoDir, "patches/style-git/0001-version-check.patch");
+    // git diff --no-prefix: -p1 would patch proc/version.c, so patch-file refuses it.
+    writeFileSync(file, readFileSync(file, "utf8").replaceAll(" a/", " ").replaceAll(" b/", " "));
+    const cache = mkdtempSync(join(tmpdir(), "lpctl-cache-"));
+    const err: string[] = [];
+    const code = await runCli(["build", "--target", TARGET, "--repo", repoDir, "--cache", cache], {
+      out: () => {},
+      err: (l) => err.push(l),
+    });
+    expect(code).toBe(1);
+    expect(err.join("\n")).toContain(
+      "PATCH_INVALID: the build does not leave out a patch file validate refuses: patches/style-git/0001-version-check.patch: line 12: path 'fs/proc/version.c' has no leading directory",
+    );
+    expect(readdirSync(cache)).toEqual([]);
+  });
 });
