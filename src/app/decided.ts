@@ -53,7 +53,7 @@ export function decidedLines(
       lines.push(
         `- ${t}: **the lint decided**: the build succeeded, but ${lintSaid} and its errors block the merge (see the safety lint above)` +
           (sourceSaid && !firstError
-            ? `; ${sourceSaid}: the diff-only finding may be one only the source decides (\`lpctl lint --target ${o.target}\`).`
+            ? `; ${sourceSaid}: the diff-only finding may be one only the source decides (${code(`lpctl lint --target ${o.target}`)}).`
             : "."),
       );
     } else if (firstError) {
