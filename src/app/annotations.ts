@@ -4,6 +4,7 @@
  * source, and the reviewer reads the diff, so each is mapped back to the
  * diff line that carries it. Pure.
  */
+import { stripOne } from "../core/diff.js";
 import type { Finding } from "../core/lint/finding.js";
 import type { Annotation } from "./checks.js";
 import { plain } from "./markdown.js";
@@ -17,8 +18,7 @@ export function diffLineIndex(patchText: string): Map<string, number> {
   patchText.split("\n").forEach((line, i) => {
     if (line.startsWith("+++ ")) {
       const raw = line.slice(4).split("\t")[0]?.trim() ?? "";
-      const slash = raw.indexOf("/");
-      file = raw === "/dev/null" ? undefined : slash === -1 ? raw : raw.slice(slash + 1);
+      file = raw === "/dev/null" ? undefined : (stripOne(raw) ?? raw);
       inHunk = false;
       return;
     }
@@ -29,7 +29,8 @@ export function diffLineIndex(patchText: string): Map<string, number> {
       return;
     }
     if (!inHunk || file === undefined) return;
-    if (line.startsWith("+") || line.startsWith(" ")) {
+    // An empty or tab-led line is context that lost its space, as parseDiff reads it.
+    if (line.startsWith("+") || line.startsWith(" ") || line === "" || line.startsWith("\t")) {
       index.set(key(file, newLine), i + 1);
       newLine++;
     } else if (!line.startsWith("-") && !line.startsWith("\\")) inHunk = false;

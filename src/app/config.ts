@@ -1,11 +1,13 @@
 /**
  * `.github/livepatch.yml`: who may approve, how many approvals, how long a
- * manifest lives and the build workflow the app trusts. Always read from the
+ * manifest lives, the build workflow the app trusts and the patch style the
+ * lint asks for. Always read from the
  * default branch's head commit, never a pull request's head: a PR must not
  * choose its own reviewers.
  */
 import { z } from "zod";
 import { LpctlError } from "../core/errors.js";
+import { PATCH_STYLES } from "../core/lint/patch-style.js";
 import { fieldPath } from "../core/schema-issues.js";
 import { parseYaml } from "../core/yaml-input.js";
 
@@ -41,6 +43,8 @@ export const AppConfigSchema = z.strictObject({
     .string()
     .regex(/^\.github\/workflows\/[A-Za-z0-9._-]+\.ya?ml$/, "must be .github/workflows/<file>.yml")
     .default(".github/workflows/build.yml"),
+  /** The diff style patches are written in; the lint warns on another (every style applies the same). */
+  patchStyle: z.enum(PATCH_STYLES).optional(),
 });
 
 export type AppConfig = z.infer<typeof AppConfigSchema>;

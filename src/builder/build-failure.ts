@@ -3,6 +3,7 @@
  * which patch, which lint rule predicted it, and the end of the log.
  */
 import { basename } from "node:path";
+import { parseDiff } from "../core/diff.js";
 import { LpctlError } from "../core/errors.js";
 import type { RuleId } from "../core/lint/finding.js";
 import type { LivePatch } from "../core/patch-meta.js";
@@ -23,14 +24,16 @@ export type PatchFileMap = ReadonlyMap<string, string>;
 
 const TAIL = 30;
 
-/** The patch that touches the source of `object` (version.o or fs/proc/version.o). */
+/** The patch that touches the source of `object` (version.o or fs/proc/version.o), in any accepted diff style. */
 export function patchForObject(patches: readonly LivePatch[], object: string): string | undefined {
   const stem = object.replace(/\.o$/, "");
   const hasDir = stem.includes("/");
   for (const p of patches) {
     for (const f of p.files) {
-      for (const m of f.text.matchAll(/^\+\+\+ b\/(\S+)\.[cS]$/gm)) {
-        const src = m[1] ?? "";
+      // The paths patch -p1 patches, whatever the diff style (validated patches parse).
+      for (const d of parseDiff(f.text)) {
+        const src = d.path.replace(/\.[cS]$/, "");
+        if (src === d.path) continue;
         if (hasDir ? src === stem : basename(src) === stem) return p.id;
       }
     }

@@ -4,7 +4,7 @@
  */
 import { LpctlError } from "../core/errors.js";
 import type { LivePatch } from "../core/patch-meta.js";
-import { formatProblem } from "../core/problem.js";
+import { formatProblem, type Problem } from "../core/problem.js";
 import type { KernelTarget } from "../core/target.js";
 import { loadRepository } from "./read-repo.js";
 
@@ -13,6 +13,8 @@ export interface BuildInputs {
   patches: LivePatch[];
   /** Repository problems outside this build (reported, not fatal). */
   warnings: string[];
+  /** Patch files validate refuses among the patches the build would take (fatal for a build). */
+  refused: Problem[];
 }
 
 /**
@@ -45,6 +47,24 @@ export function selectPatches(
   });
 }
 
+/**
+ * Patch files validate refuses (a -p0 path, sides that name different files,
+ * an unsafe path, a malformed hunk) in the patches this build would take:
+ * leaving such a patch out would build a module without it, and patch(1)
+ * must never apply one the lint refused, so the build stops instead.
+ */
+export function refusedPatchFiles(
+  problems: readonly Problem[],
+  patchIds?: readonly string[],
+): Problem[] {
+  return problems.filter((p) => {
+    const id = /^patches\/([^/]+)\/[^/]+\.patch$/.exec(p.file)?.[1];
+    return (
+      id !== undefined && (patchIds === undefined || patchIds.length === 0 || patchIds.includes(id))
+    );
+  });
+}
+
 export async function loadBuildInputs(
   repoDir: string,
   targetId: string,
@@ -67,5 +87,6 @@ export async function loadBuildInputs(
     target,
     patches: selectPatches(repo.patches, targetId, patchIds),
     warnings: repo.problems.map(formatProblem),
+    refused: refusedPatchFiles(repo.problems, patchIds),
   };
 }

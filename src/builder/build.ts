@@ -9,6 +9,7 @@ import { appendFile, readFile, rm, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { basename, join, resolve } from "node:path";
 import type { BuildReport, BuildSource } from "../core/build-report.js";
+import { formatProblem } from "../core/problem.js";
 import { LpctlError } from "../core/errors.js";
 import { fsStep } from "../io/fs-errors.js";
 import type { LivePatch } from "../core/patch-meta.js";
@@ -76,8 +77,20 @@ export interface BuildResult {
 
 export async function buildModule(o: BuildOptions): Promise<BuildResult> {
   const startedAt = o.clock.date().toISOString();
-  const { target, patches, warnings } = await loadBuildInputs(o.repoDir, o.targetId, o.patchIds);
+  const { target, patches, warnings, refused } = await loadBuildInputs(
+    o.repoDir,
+    o.targetId,
+    o.patchIds,
+  );
   for (const w of warnings) o.print(`warning: ${w}`);
+  // Leaving a refused patch out would build a green module without it.
+  if (refused.length > 0) {
+    throw new LpctlError(
+      "PATCH_INVALID",
+      `the build does not leave out a patch file validate refuses: ${refused.map(formatProblem).join("; ")}; fix it (lpctl validate lists every problem) or remove it`,
+      { details: { file: refused[0]?.file } },
+    );
+  }
   if (patches.length === 0) {
     throw new LpctlError(
       "PATCH_INVALID",

@@ -49,12 +49,20 @@ function headerPath(raw: string): string {
   return raw.split("\t")[0].trim();
 }
 
+/**
+ * What `patch -p1` makes of a header path: the first component dropped,
+ * whatever it is (`a/`, `src.orig/`, `linux-6.1/`); a run of slashes counts
+ * as one separator, as GNU patch counts it. Undefined when nothing is left.
+ */
+export function stripOne(path: string): string | undefined {
+  const m = /^[^/]*\/+(.*)$/.exec(path);
+  return m?.[1] || undefined;
+}
+
 function stripPrefix(raw: string): string | undefined {
   const p = headerPath(raw);
   if (p === "/dev/null") return undefined;
-  // -p1: drop the first path component (a/, b/ or any other).
-  const slash = p.indexOf("/");
-  return slash === -1 ? p : p.slice(slash + 1);
+  return stripOne(p) ?? p;
 }
 
 function fail(message: string, line: number): never {
@@ -181,8 +189,11 @@ function readHunkBody(lines: string[], start: number, hunk: DiffHunk): number {
       i++; // "\ No newline at end of file"
       continue;
     }
-    const tag = raw === "" ? " " : raw[0];
-    const text = raw.slice(1);
+    // GNU patch reads an empty line, and a line starting with a tab, as context
+    // whose leading space was lost (mail and editors strip it).
+    const damaged = raw === "" || raw.startsWith("\t");
+    const tag = damaged ? " " : raw[0];
+    const text = damaged ? raw : raw.slice(1);
     if (tag === " ") {
       hunk.lines.push({ kind: "context", text, oldLine: oldNo++, newLine: newNo++ });
       oldLeft--;

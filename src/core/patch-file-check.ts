@@ -1,10 +1,12 @@
 /**
  * Checks one `*.patch` file of a patch directory: size, text, unified-diff
  * syntax and the paths it touches. The diff is applied with `patch -p1` on a
- * build runner, so a path that is absolute, climbs out with `..` or carries
- * control characters could write outside the kernel tree.
+ * build runner (kpatch-build's own apply, and the per-object engine's), so
+ * every style -p1 reads the same way is accepted (git, diff -Nupr, quilt);
+ * a path that is absolute, climbs out with `..` or carries control
+ * characters could write outside the kernel tree.
  */
-import { parseDiff, type DiffFile } from "./diff.js";
+import { parseDiff, stripOne, type DiffFile } from "./diff.js";
 import { isLpctlError } from "./errors.js";
 import { isPrintable } from "./printable.js";
 import type { Problem } from "./problem.js";
@@ -23,31 +25,45 @@ export function diffPathProblem(raw: string): string | undefined {
   if (raw.includes("\\")) return `path '${raw}' contains a backslash`;
   if (raw.split("/").includes("..")) return `path '${raw}' has a '..' component`;
   const rest = raw.slice(raw.indexOf("/") + 1);
-  if (!raw.includes("/") || rest === "") return `path '${raw}' is not in a/<path> form (-p1)`;
+  if (!raw.includes("/") || rest === "")
+    return `path '${raw}' has nothing left after patch -p1 strips its first component; name the file with a leading directory, as git diff (a/PATH b/PATH) or diff -Nupr (src.orig/PATH src/PATH) write it`;
   if (rest.startsWith("/")) return `path '${raw}' is absolute after -p1`;
   return undefined;
 }
 
 /**
- * Why a file's header paths would not apply with `patch -p1` to the file
- * they name: without the `a/` and `b/` prefixes -p1 strips a real directory,
- * and two different names would be a rename, which a live patch cannot do.
+ * Why a file's header paths would not apply with `patch -p1` (as kpatch-build
+ * and both build engines apply them) to the one file they name. Any first
+ * component is stripped (`a/`, `src.orig/`, `linux-6.1/`); what is left must
+ * be the same file on every side, and must not look like a -p0 path.
  */
 export function prefixProblem(df: DiffFile): string | undefined {
-  const raw = df.rawPaths ?? [];
-  for (const [at, prefix] of [
-    [0, "a/"],
-    [1, "b/"],
-  ] as const) {
-    const p = raw[at];
-    if (p !== undefined && p !== "/dev/null" && !p.startsWith(prefix)) {
-      return `path '${p}' does not start with '${prefix}': patch -p1 would strip '${p.split("/")[0]}/' instead; regenerate it with git diff or diff -up a/PATH b/PATH`;
-    }
+  const raw = (df.rawPaths ?? []).filter((p) => p !== "/dev/null");
+  const stripped = raw.map((p) => stripOne(p) ?? p);
+  const other = stripped.findIndex((p) => p !== stripped[0]);
+  if (other !== -1) {
+    return `'${raw[0]}' and '${raw[other]}' name different files after patch -p1 strips their first component ('${stripped[0]}' and '${stripped[other]}'); both sides must name the same file (a rename cannot be live-patched)`;
   }
-  if (df.oldPath !== undefined && df.newPath !== undefined && df.oldPath !== df.newPath) {
-    return `'${df.oldPath}' and '${df.newPath}' must name the same file (a rename cannot be live-patched)`;
+  const p0 = raw.find(looksUnprefixed);
+  if (p0 !== undefined) {
+    return `path '${p0}' has no leading directory: patch -p1 would strip '${p0.split("/")[0]}/' and patch '${stripOne(p0) ?? ""}', which is not in a kernel tree; regenerate it with git diff (not --no-prefix) or diff -Nupr src.orig/ src/`;
   }
   return undefined;
+}
+
+/** Top-level directories of a Linux tree. */
+const TREE_DIRS = new Set(
+  "arch block certs crypto Documentation drivers fs include init io_uring ipc kernel lib LICENSES mm net rust samples scripts security sound tools usr virt".split(
+    " ",
+  ),
+);
+const TREE_FILES = new Set("COPYING CREDITS Kbuild Kconfig MAINTAINERS Makefile README".split(" "));
+
+/** `fs/proc/x.c` written without a prefix: -p1 would leave `proc/x.c`, which no kernel tree has at its top. */
+function looksUnprefixed(raw: string): boolean {
+  const [first = "", second = "", ...more] = raw.split(/\/+/);
+  if (!TREE_DIRS.has(first)) return false;
+  return more.length > 0 ? !TREE_DIRS.has(second) : !TREE_FILES.has(second);
 }
 
 /** The patch text when the file is usable, and every problem found in it. */

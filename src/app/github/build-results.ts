@@ -4,14 +4,14 @@
  * validated report) or fails it with the reason; builds the run never
  * reported fail too. Nothing here is ever signed.
  */
-import type { BuildReport } from "../../core/build-report.js";
 import { refusalLabel } from "../../core/engine-support.js";
 import { artifactTarget, readReport, REPORT_FILE } from "../build-artifact.js";
 import { buildCheckOutput, CHECK, failureOutput } from "../checks.js";
 import type { CommentState } from "../comment-state.js";
+import { decidedParagraph, type BuildOutcome, type LintCheckState } from "../decided.js";
 import { cellCode } from "../markdown.js";
 import { downloadRunArtifacts } from "./artifacts.js";
-import { upsertCheckRun } from "./check-runs.js";
+import { findOurRun, upsertCheckRun } from "./check-runs.js";
 import { openPullsForHead } from "./pulls-for-sha.js";
 import { upsertPrComment } from "./pr-comment.js";
 import type { Octokit, RepoRef } from "./types.js";
@@ -23,7 +23,7 @@ export interface RunRef {
   conclusion: string | null;
 }
 
-type Outcome = { target: string; report: BuildReport } | { target: string; error: string };
+type Outcome = BuildOutcome;
 
 /** Completes the build checks of `run` on its head commit and updates the PRs' comments. */
 export async function completePrBuilds(
@@ -70,7 +70,9 @@ export async function completePrBuilds(
     await upsertCheckRun(octokit, ref, run.headSha, CHECK.build(o.target), state, appId);
   }
   await failUnreported(octokit, ref, run, new Set(outcomes.map((o) => o.target)), appId);
-  const section = buildsSection(outcomes, run);
+  const lintRun = await findOurRun(octokit, ref, run.headSha, CHECK.lint, appId);
+  const lint = lintRun && { conclusion: lintRun.conclusion, title: lintRun.output.title };
+  const section = buildsSection(outcomes, run, lint);
   for (const pull of await openPullsForHead(octokit, ref, run.headSha))
     await upsertPrComment(octokit, ref, pull.number, { builds: section }, comments);
   return outcomes;
@@ -113,7 +115,12 @@ async function failUnreported(
   }
 }
 
-export function buildsSection(outcomes: readonly Outcome[], run: RunRef): string {
+/** The builds section; with the lint check's state it also says which check decided when they disagree. */
+export function buildsSection(
+  outcomes: readonly Outcome[],
+  run: RunRef,
+  lint?: LintCheckState,
+): string {
   // The run's id and URL come from GitHub's API; everything in a report is the PR's.
   if (outcomes.length === 0)
     return `### Builds\n\n[Run ${run.id}](${run.htmlUrl}) produced no build artifact.`;
@@ -128,5 +135,5 @@ export function buildsSection(outcomes: readonly Outcome[], run: RunRef): string
     const refused = o.report.error && refusalLabel(o.report.error.code);
     return `| ${cellCode(o.target)} | ${refused ?? cellCode(o.report.result)} | ${details} |`;
   });
-  return `### Builds ([run ${run.id}](${run.htmlUrl}))\n\n| target | result | details |\n| --- | --- | --- |\n${rows.join("\n")}\n\nThese are pull request builds: they are never signed or published.`;
+  return `### Builds ([run ${run.id}](${run.htmlUrl}))\n\n| target | result | details |\n| --- | --- | --- |\n${rows.join("\n")}${decidedParagraph(lint, outcomes)}\n\nThese are pull request builds: they are never signed or published.`;
 }

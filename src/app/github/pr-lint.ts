@@ -5,6 +5,7 @@
  */
 import type { Finding } from "../../core/lint/finding.js";
 import { lintEntry } from "../../core/lint/lint-entry.js";
+import type { PatchStyle } from "../../core/lint/patch-style.js";
 import type { Problem } from "../../core/problem.js";
 import { checkRepository } from "../../core/repo-model.js";
 import { sizeLimitFor, type RepoEntry } from "../../core/repo-snapshot.js";
@@ -29,6 +30,8 @@ export async function lintPullRequest(
   headSha: string,
   changed: readonly string[],
   headPaths: readonly string[],
+  /** The repository's patch style (.github/livepatch.yml on the default branch). */
+  style?: PatchStyle,
 ): Promise<PrLint> {
   const touchedDirs = new Set(
     changed
@@ -69,7 +72,9 @@ export async function lintPullRequest(
   const patchFiles = changed
     .filter((p) => p.startsWith("patches/") && p.endsWith(".patch") && entries.has(p))
     .sort();
-  const findings = patchFiles.flatMap((p) => lintEntry(entries.get(p) as RepoEntry));
+  const findings = patchFiles.flatMap((p) =>
+    lintEntry(entries.get(p) as RepoEntry, undefined, style),
+  );
   const texts = new Map(patchFiles.map((p) => [p, entries.get(p)?.text ?? ""]));
   const annotations: Annotation[] = [
     ...problems.map((p) => ({

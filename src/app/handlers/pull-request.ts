@@ -51,7 +51,7 @@ export async function onPullRequest(
   async function lintAndPlan(): Promise<void> {
     await guarded({ ...target, check: CHECK.lint }, "livepatch lint", async () => {
       // An invalid configuration fails the lint check, with its field path.
-      await loadConfig(octokit, ref);
+      const { config } = await loadConfig(octokit, ref);
       const files = await octokit.paginate(octokit.rest.pulls.listFiles, {
         ...ref,
         pull_number: pr.number,
@@ -79,7 +79,14 @@ export async function onPullRequest(
         changed,
       );
 
-      const lint = await lintPullRequest(octokit, ref, headSha, changed, headPaths);
+      const lint = await lintPullRequest(
+        octokit,
+        ref,
+        headSha,
+        changed,
+        headPaths,
+        config.patchStyle,
+      );
       await upsertCheckRun(
         octokit,
         ref,

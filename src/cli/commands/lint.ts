@@ -11,9 +11,11 @@ import { findKpatchBuild } from "../../builder/tools.js";
 import { compareFindings, formatLocation, type Finding } from "../../core/lint/finding.js";
 import { lintEntry } from "../../core/lint/lint-entry.js";
 import type { LintResult } from "../../core/lint/lint.js";
+import type { PatchStyle } from "../../core/lint/patch-style.js";
 import { printable } from "../../core/printable.js";
 import { readLintInput, type LintInput } from "./lint-input.js";
 import { lintSourceTree, type SourceFlags } from "./lint-source.js";
+import { repoPatchStyle } from "./lint-style.js";
 import { EXIT } from "../exit.js";
 import type { CommandContext } from "../program.js";
 
@@ -55,12 +57,13 @@ export function lintJson(result: LintResult, sourceAware = false): string {
 export function lintInputs(
   inputs: readonly LintInput[],
   facts: Awaited<ReturnType<typeof gatherSourceFacts>> | undefined,
+  style?: PatchStyle,
 ): LintResult {
   const findings: Finding[] = [];
   let i = 0;
   for (const input of inputs) {
     if ("finding" in input) findings.push(input.finding);
-    else findings.push(...lintEntry(input.entry, facts?.[i++]));
+    else findings.push(...lintEntry(input.entry, facts?.[i++], style));
   }
   // Patches keep their command-line order; findings inside one patch are sorted.
   const sorted = findings.sort((a, b) => (a.patch === b.patch ? compareFindings(a, b) : 0));
@@ -83,9 +86,14 @@ export function registerLint(program: Command, ctx: CommandContext): void {
     .option("--strict", "exit 1 on warnings too")
     .option("--source <dir>", "decide findings on this kernel source tree")
     .option("--target <id>", "decide findings on this target's source, prepared through the cache")
-    .option("--repo <dir>", "repository checkout (for --target)", ".")
+    .option(
+      "--repo <dir>",
+      "repository checkout (for --target, and the patchStyle of its .github/livepatch.yml)",
+      ".",
+    )
     .option("--cache <dir>", "cache directory (for --target)")
     .action(async (paths: string[], opts: LintOptions) => {
+      const style = await repoPatchStyle(opts.repo);
       const inputs: LintInput[] = [];
       for (const p of paths) inputs.push(await readLintInput(p, process.stdin));
       const source = await lintSourceTree(opts, (l) => ctx.output.err(l));
@@ -100,7 +108,7 @@ export function registerLint(program: Command, ctx: CommandContext): void {
       } finally {
         await source?.release();
       }
-      const result = lintInputs(inputs, facts);
+      const result = lintInputs(inputs, facts, style);
       if (opts.json) ctx.output.out(lintJson(result, tree !== undefined));
       else {
         for (const f of result.findings) ctx.output.out(formatFinding(f));

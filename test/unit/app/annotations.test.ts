@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { diffLineIndex, findingAnnotations } from "../../../src/app/annotations.js";
+import { parseDiff } from "../../../src/core/diff.js";
 import type { Finding } from "../../../src/core/lint/finding.js";
+import { styleEntry } from "../helpers/patch-styles.js";
 
 const PATCH = [
   "From: a",
@@ -23,6 +25,25 @@ describe("annotations on diff lines", () => {
     expect(index.get("fs/proc/cmdline.c\u000011")).toBe(9);
     expect(index.get("fs/proc/cmdline.c\u000012")).toBe(10);
     expect(index.get("fs/proc/cmdline.c\u000013")).toBe(11);
+  });
+
+  it("maps every line of a quilt-style patch (Index:, src.orig/ and src/) to the file parseDiff names", () => {
+    const { text } = styleEntry("style-quilt", "0001-uptime-check.patch");
+    const index = diffLineIndex(text);
+    const lines = text.split("\n");
+    for (const h of parseDiff(text)[0]?.hunks ?? [])
+      for (const l of h.lines) {
+        if (l.newLine === undefined) continue;
+        const at = index.get(`fs/proc/uptime.c\u0000${l.newLine}`);
+        expect(at, `new line ${l.newLine}`).toBeDefined();
+        expect(lines[(at ?? 0) - 1]?.slice(1)).toBe(l.text);
+      }
+  });
+
+  it("keeps counting through a context line that lost its leading space", () => {
+    const index = diffLineIndex("--- a/f.c\n+++ b/f.c\n@@ -1,3 +1,4 @@\n a\n\tc\n+new\n d\n");
+    expect(index.get("f.c\u00003")).toBe(6);
+    expect(index.get("f.c\u00004")).toBe(7);
   });
 
   it("annotates the patch file with the finding's level and range", () => {

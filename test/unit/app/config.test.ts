@@ -13,6 +13,11 @@ describe(".github/livepatch.yml", () => {
     });
   });
 
+  it("reads the optional patch style the lint asks for", () => {
+    expect(parseAppConfig("patchStyle: quilt\n").patchStyle).toBe("quilt");
+    expect(parseAppConfig("requiredApprovals: 1\n").patchStyle).toBeUndefined();
+  });
+
   it("reads users and teams", () => {
     const c = parseAppConfig(
       "reviewers:\n  users: [bob]\n  teams: [acme/kernel]\nrequiredApprovals: 2\n",
@@ -31,6 +36,7 @@ describe(".github/livepatch.yml", () => {
       "refreshMarginHours",
     ],
     ["broken YAML", "reviewers: [\n", "livepatch.yml"],
+    ["an unknown patch style", "patchStyle: svn\n", "patchStyle"],
   ])("refuses %s with the field", (_n, text, field) => {
     try {
       parseAppConfig(text);

@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import { COMMENT_MARKER } from "../../../src/app/comment.js";
 import { lintPatch } from "../../../src/core/lint/lint.js";
 import { pullRequestEvent, reviewEvent } from "./helpers/payloads.js";
-import { scenario } from "./helpers/scenario.js";
+import { CONFIG, scenario } from "./helpers/scenario.js";
+import { styleEntry } from "../helpers/patch-styles.js";
 
 const TARGET = "debian-6.1-lab";
 const NEW_PATCH = `--- a/fs/proc/version.c
@@ -284,5 +285,38 @@ describe("safety review gate through reviews", () => {
     );
     expect(gateOf(s, pr.headSha)?.conclusion).toBe("failure");
     expect(gateOf(s, pr.headSha)?.output.summary).toContain("changes requested by carol");
+  });
+});
+
+describe("pull_request: the lint check on the common patch styles", () => {
+  const quilt = styleEntry("style-quilt", "0001-uptime-check.patch");
+  const quiltPr = {
+    "patches/style-quilt/patch.yaml": `title: t\ndescription: d\nkernels: [${TARGET}]\n`,
+    [quilt.path]: quilt.text,
+  };
+
+  it("passes a quilt-style patch (Index:, src.orig/ and src/) with no annotation", async () => {
+    const { s, openPr } = await scenario();
+    const pr = await openPr(quiltPr);
+    const lint = s.checkRuns.find((c) => c.headSha === pr.headSha && c.name === "livepatch / lint");
+    expect(lint?.conclusion).toBe("success");
+    expect(lint?.output.title).toBe("0 error(s), 0 warning(s)");
+    expect(lint?.annotations).toEqual([]);
+  });
+
+  it("warns, naming both styles, when the default branch's livepatch.yml asks for another", async () => {
+    const { s, openPr, main } = await scenario();
+    s.branches.set(
+      "main",
+      s.commit(main(), { ".github/livepatch.yml": `${CONFIG}patchStyle: git\n` }),
+    );
+    const pr = await openPr(quiltPr);
+    const lint = s.checkRuns.find((c) => c.headSha === pr.headSha && c.name === "livepatch / lint");
+    expect(lint?.conclusion).toBe("success");
+    expect(lint?.output.title).toBe("0 error(s), 1 warning(s)");
+    expect(lint?.annotations).toHaveLength(1);
+    expect(lint?.annotations[0]).toMatchObject({ path: quilt.path, annotation_level: "warning" });
+    expect(lint?.annotations[0]?.message).toContain("written in the quilt (");
+    expect(lint?.annotations[0]?.message).toContain("this repository asks for git (");
   });
 });

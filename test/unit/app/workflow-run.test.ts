@@ -1,4 +1,10 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { classifyFailure } from "../../../src/builder/build-failure.js";
+import { parseKpatchOutput } from "../../../src/builder/kpatch-output.js";
+import { loadRepository } from "../../../src/builder/read-repo.js";
+import { fakeReport } from "../core/report-fixture.js";
+import { REPO_ROOT } from "../helpers/repo-fixture.js";
 import { verifyManifest } from "../../../src/core/verify/index.js";
 import { workflowRunEvent } from "./helpers/payloads.js";
 import { addRun, buildArtifact, TARGET } from "./helpers/runs.js";
@@ -200,5 +206,47 @@ describe("workflow_run from a push run on the default branch", () => {
       s.checkRuns.find((c) => c.headSha === pr.headSha && c.name === "livepatch / publish")?.output
         .summary,
     ).toContain("not the default branch");
+  });
+});
+
+describe("workflow_run: the comment says which check decided", () => {
+  it("the lint passed and kpatch-build refused: the builds section says the build decided, in kpatch-build's words", async () => {
+    const { s, openPr, receive } = await scenario();
+    const pr = await openPr(TOUCH);
+    const lint = s.checkRuns.find((c) => c.headSha === pr.headSha && c.name === "livepatch / lint");
+    expect(lint?.conclusion).toBe("success");
+    // The failure as the builder classifies a real kpatch-build refusal (test/fixtures/kpatch-logs).
+    const text = readFileSync(
+      new URL("../../fixtures/kpatch-logs/init-refused.log", import.meta.url),
+      "utf8",
+    );
+    const real = (await loadRepository(REPO_ROOT)).patches;
+    const failure = classifyFailure(
+      text.split("\n").filter((l) => l !== ""),
+      parseKpatchOutput(text),
+      real,
+      new Map(),
+    );
+    const report = {
+      ...fakeReport(TARGET, ["cmdline-banner"]),
+      result: "failure" as const,
+      error: failure,
+    };
+    delete (report as Partial<typeof report>).module;
+    const run = addRun(s, { event: "pull_request", headSha: pr.headSha, headBranch: pr.headRef });
+    run.artifacts.push({
+      id: s.nextId(),
+      name: `build-${TARGET}`,
+      zip: await makeZip([{ name: "build-report.json", data: JSON.stringify(report) }]),
+    });
+    await receive("workflow_run", workflowRunEvent(run));
+    expect(buildCheck(s, pr.headSha)?.conclusion).toBe("failure");
+    const comment = s.comments.find((c) => c.issue === pr.number)?.body ?? "";
+    expect(comment).toContain("**Which check decided**");
+    expect(comment).toContain(
+      "**the build decided**: the lint check (diff only) passed (`0 error(s), 0 warning(s)`), but the build refused:",
+    );
+    expect(comment).toContain("unsupported section change(s)");
+    expect(comment).toContain("(rule `init-code`)");
   });
 });

@@ -1,9 +1,11 @@
 import { readFileSync } from "node:fs";
+import { basename } from "node:path";
 import { describe, expect, it } from "vitest";
 import { classifyFailure, patchForObject } from "../../../src/builder/build-failure.js";
 import { selectPatches } from "../../../src/builder/build-inputs.js";
 import { parseKpatchOutput } from "../../../src/builder/kpatch-output.js";
 import type { LivePatch } from "../../../src/core/patch-meta.js";
+import { STYLE_FIXTURES, styleEntry } from "../helpers/patch-styles.js";
 
 const log = (name: string) =>
   readFileSync(new URL(`../../fixtures/kpatch-logs/${name}`, import.meta.url), "utf8");
@@ -35,6 +37,22 @@ describe("patchForObject", () => {
     expect(patchForObject(patches, "version.o")).toBe("version-init");
     expect(patchForObject(patches, "fs/proc/cmdline.o")).toBe("cmdline-banner");
     expect(patchForObject(patches, "meminfo.o")).toBeUndefined();
+  });
+
+  it("finds it in every accepted patch style, not only a/ b/", () => {
+    for (const [dir, file, , patched] of STYLE_FIXTURES) {
+      const { path, text } = styleEntry(dir, file);
+      const styled = { ...patch(dir, patched), files: [{ path, text }] };
+      expect(
+        patchForObject([patch("other", "mm/other.c"), styled], patched.replace(/\.c$/, ".o")),
+      ).toBe(dir);
+      expect(
+        patchForObject(
+          [patch("other", "mm/other.c"), styled],
+          basename(patched).replace(/\.c$/, ".o"),
+        ),
+      ).toBe(dir);
+    }
   });
 });
 

@@ -133,7 +133,7 @@ describe("lpctl lint", () => {
     expect(r.out[0]).toContain(`${junk}:1: error patch-file: not a unified diff`);
   });
 
-  it("gives validate's verdict on CRLF, Latin-1, unsafe paths and missing a/ b/ prefixes", async () => {
+  it("gives validate's verdict on CRLF, Latin-1, unsafe paths and -p0 paths", async () => {
     const good = await readFile(fixture("plain-body-change"), "utf8");
     const cases: [string, string | Buffer, string][] = [
       ["crlf", good.replaceAll("\n", "\r\n"), "CRLF line endings"],
@@ -143,7 +143,7 @@ describe("lpctl lint", () => {
       [
         "prefix",
         good.replaceAll(" a/fs/", " fs/").replaceAll(" b/fs/", " fs/"),
-        "does not start with 'a/'",
+        "has no leading directory: patch -p1 would strip 'fs/'",
       ],
     ];
     for (const [name, text, message] of cases) {

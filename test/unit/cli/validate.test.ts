@@ -1,7 +1,8 @@
-import { readdir, stat, writeFile } from "node:fs/promises";
+import { cp, mkdir, readdir, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runCli } from "../../../src/cli/run.js";
+import { STYLE_DIR, STYLE_FIXTURES } from "../helpers/patch-styles.js";
 import { cleanupRepos, copyRealRepo, REPO_ROOT } from "../helpers/repo-fixture.js";
 
 afterAll(cleanupRepos);
@@ -88,5 +89,34 @@ describe("lpctl validate", () => {
     expect(r.err[0]).toMatch(
       /^lpctl: REPO_INVALID: cannot read repository '\/nonexistent\/lpctl-repo'/,
     );
+  });
+
+  it("accepts a patch in every common style, as lpctl lint does, and lint warns on the style the repository does not ask for", async () => {
+    const dir = await copyRealRepo();
+    for (const [d] of STYLE_FIXTURES)
+      await cp(join(STYLE_DIR, d), join(dir, "patches", d), { recursive: true });
+    const r = await lpctl("validate", "--repo", dir);
+    expect(r).toEqual({ code: 0, out: ["2 kernel targets, 6 patches: ok"], err: [] });
+
+    const files = STYLE_FIXTURES.map(([d, f]) => join(dir, "patches", d, f));
+    expect(await lpctl("lint", "--repo", dir, ...files)).toMatchObject({
+      code: 0,
+      out: ["no findings in 4 patches"],
+    });
+    await mkdir(join(dir, ".github"));
+    await writeFile(join(dir, ".github/livepatch.yml"), "patchStyle: quilt\n");
+    const styled = await lpctl("lint", "--repo", dir, ...files);
+    expect(styled.code).toBe(0);
+    expect(styled.out.at(-1)).toBe("0 errors, 3 warnings in 4 patches");
+    expect(styled.out.filter((l) => l.includes("warning patch-file: written in the"))).toHaveLength(
+      3,
+    );
+    expect(styled.out.join("\n")).not.toContain("0001-uptime-check.patch:");
+
+    await writeFile(join(dir, ".github/livepatch.yml"), "patchStyle: svn\n");
+    const bad = await lpctl("lint", "--repo", dir, ...files);
+    expect(bad.code).toBe(1);
+    expect(bad.err[0]).toContain("APP_CONFIG_INVALID");
+    expect(bad.err[0]).toContain("patchStyle");
   });
 });

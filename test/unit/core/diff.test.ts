@@ -85,6 +85,17 @@ describe("parseDiff", () => {
     ]);
   });
 
+  it("reads a tab-led line as context that lost its leading space, as GNU patch does", () => {
+    // Verified with GNU patch 2.7.6 at --fuzz=0: the tab is kept as part of the line.
+    const [f] = parseDiff("--- a/d/f.c\n+++ b/d/f.c\n@@ -1,3 +1,4 @@\n a\n\tc\n+new\n\n");
+    expect(f?.hunks[0]?.lines).toEqual([
+      { kind: "context", text: "a", oldLine: 1, newLine: 1 },
+      { kind: "context", text: "\tc", oldLine: 2, newLine: 2 },
+      { kind: "add", text: "new", newLine: 3 },
+      { kind: "context", text: "", oldLine: 3, newLine: 4 },
+    ]);
+  });
+
   it("marks binary changes", () => {
     const files = parseDiff(
       "diff --git a/x.bin b/x.bin\nBinary files a/x.bin and b/x.bin differ\n" +

@@ -69,7 +69,14 @@ describe("checkRepository: patch files", () => {
     ["a/fs/../../x.c", "path 'a/fs/../../x.c' has a '..' component"],
     ["/etc/passwd", "path '/etc/passwd' is absolute"],
     ["a//etc/passwd", "path 'a//etc/passwd' is absolute after -p1"],
-    ["cmdline.c", "path 'cmdline.c' is not in a/<path> form (-p1)"],
+    [
+      "cmdline.c",
+      "path 'cmdline.c' has nothing left after patch -p1 strips its first component; name the file with a leading directory, as git diff (a/PATH b/PATH) or diff -Nupr (src.orig/PATH src/PATH) write it",
+    ],
+    [
+      "a/",
+      "path 'a/' has nothing left after patch -p1 strips its first component; name the file with a leading directory, as git diff (a/PATH b/PATH) or diff -Nupr (src.orig/PATH src/PATH) write it",
+    ],
     ["a/fs\x1b[2J.c", "path '\"a/fs\\u001b[2J.c\"' contains control characters"],
     [
       "a/fs/cmd\u202eline.c",
@@ -189,10 +196,35 @@ describe("checkRepository: directories", () => {
     );
   });
 
-  it("refuses header paths without a/ and b/ prefixes, which patch -p1 would misread", () => {
+  it.each([
+    ["git", "a/fs/proc/cmdline.c", "b/fs/proc/cmdline.c"],
+    [
+      "diff -Nupr",
+      "src.orig/fs/proc/cmdline.c\t2026-12-01 10:00:00.000000000 +0000",
+      "src/fs/proc/cmdline.c\t2026-12-01 10:05:00.000000000 +0000",
+    ],
+    ["another first directory", "linux-6.1.orig/fs/proc/cmdline.c", "linux-6.1/fs/proc/cmdline.c"],
+    ["a new file", "/dev/null", "src/fs/proc/new.c"],
+  ])("accepts %s headers: patch -p1 strips any first directory", (_style, oldPath, newPath) => {
+    const text = `Index: fs/proc/cmdline.c\n===\n--- ${oldPath}\n+++ ${newPath}\n${HUNK}`;
+    expect(lines(withPatch(text))).toEqual([]);
+  });
+
+  it("refuses sides that name different files once -p1 strips them", () => {
+    const text = textOf(PATCH_FILE).replace(/^\+\+\+ b\/(\S+)/m, "+++ b/$1.new");
+    expect(lines(withPatch(text))[0]).toMatch(
+      new RegExp(
+        `^PATCH_INVALID ${PATCH_FILE}: line \\d+: 'a/[^']+' and 'b/[^']+\\.new' name different files after patch -p1 strips their first component`,
+      ),
+    );
+  });
+
+  it("refuses -p0 header paths (git diff --no-prefix), which patch -p1 would misread", () => {
     const text = textOf(PATCH_FILE).replaceAll(" a/", " ").replaceAll(" b/", " ");
     expect(lines(withPatch(text))[0]).toMatch(
-      new RegExp(`^PATCH_INVALID ${PATCH_FILE}: line \\d+: path '[^']+' does not start with 'a/'`),
+      new RegExp(
+        `^PATCH_INVALID ${PATCH_FILE}: line \\d+: path '[^']+' has no leading directory: patch -p1 would strip`,
+      ),
     );
   });
 });

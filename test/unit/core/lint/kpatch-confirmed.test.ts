@@ -5,7 +5,7 @@ import { gatherSourceFacts } from "../../../../src/builder/lint-source.js";
 import { execaRunner } from "../../../../src/builder/runner.js";
 import { dirSourceTree } from "../../../../src/builder/source-tree.js";
 import type { RuleId } from "../../../../src/core/lint/finding.js";
-import { lintPatch } from "../../../../src/core/lint/lint.js";
+import { lintEntry } from "../../../../src/core/lint/lint-entry.js";
 
 const FIXTURES = join(import.meta.dirname, "../../../fixtures");
 const tree = dirSourceTree(join(FIXTURES, "lint-src/tree"), execaRunner);
@@ -266,6 +266,18 @@ const CONFIRMED: Confirmation[] = [
     outcome: /^ERROR: no functional changes found/m,
     warning: "no-functional-change",
   },
+  // One cumulative build of a patch per style: patch -p1 applies them all (patch-file accepts them).
+  ...[
+    ["style-git/0001-version-check", "version.o: changed function: version_proc_show"],
+    ["style-diff-nupr/0001-loadavg-rounding", "loadavg.o: changed function: loadavg_proc_show"],
+    ["style-quilt/0001-uptime-check", "uptime.o: changed function: uptime_proc_show"],
+    ["style-other-prefix/0001-cmdline-one-call", "cmdline.o: changed function: cmdline_proc_show"],
+  ].map(([patch = "", line = ""]) => ({
+    patch: `builder/patches/${patch}`,
+    log: "patch-styles",
+    outcome: new RegExp(`^${line}$[\\s\\S]*^SUCCESS$`, "m"),
+    none: true,
+  })),
 ];
 
 describe("lint verdicts agree with real kpatch-build runs on the lab target", () => {
@@ -283,7 +295,8 @@ describe("lint verdicts agree with real kpatch-build runs on the lab target", ()
     const [facts] = patch.startsWith("lint-src/")
       ? await gatherSourceFacts(tree, [text], DEBIAN_KPATCH)
       : [];
-    const findings = lintPatch(patch, text, facts);
+    // lintEntry: the patch-file checks validate shares, then the rules.
+    const findings = lintEntry({ path: patch, size: text.length, text }, facts);
     const errors = findings.filter((f) => f.severity === "error").map((f) => f.rule);
     if (rule === undefined) expect(errors).toEqual([]);
     else expect(errors).toContain(rule);
