@@ -58,7 +58,7 @@ export function notCodeReason(path: string): { severity: Severity; message: stri
     return {
       severity: "error",
       message:
-        "generated file: the build writes it from its source, so a patch to it is lost or fails to apply; change the file it is generated from",
+        "generated file: the build writes it, so it is not in the kernel source (the patch does not apply there) and in a built tree kbuild rewrites it before compiling: the change is lost (built alone, kpatch-build stops with 'no functional changes found'); change the file it is generated from",
     };
   }
   if (/\.[chS]$/.test(path)) return undefined;

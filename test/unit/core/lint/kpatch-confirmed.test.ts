@@ -254,6 +254,23 @@ const CONFIRMED: Confirmation[] = [
     rule: "unsupported-path",
   },
   {
+    // kpatch-build refuses a linker script as assembly (its name ends in .S) before building.
+    patch: "lint-src/cases/not-code-lds",
+    log: "not-code-lds",
+    outcome:
+      /^ERROR: PATCHES\/001-not-code-lds-0001-not-code-lds\.patch: unsupported patch to assembly: arch\/x86\/kernel\/vmlinux\.lds\.S$/m,
+    rule: "unsupported-path",
+  },
+  {
+    // include/generated/ is not in the source; in the built tree kbuild rewrites the patched
+    // file before compiling (build.log: `UPD include/generated/utsrelease.h`), so the change
+    // is lost: its includers rebuild to the same code.
+    patch: "lint-src/cases/not-code-generated",
+    log: "not-code-generated",
+    outcome: /^Extracting new and modified ELF sections\nERROR: no functional changes found/m,
+    rule: "unsupported-path",
+  },
+  {
     // Documentation alone builds nothing; beside a C change it would be carried silently.
     patch: "lint-src/cases/not-code-doc",
     log: "not-code-doc",

@@ -26,6 +26,9 @@ describe("unsupported-path: files that are not code a live patch can carry", () 
     expect(verdict("include/generated/autoconf.h")).toContain(
       "error unsupported-path generated file",
     );
+    expect(verdict("include/generated/utsrelease.h")).toContain(
+      "error unsupported-path generated file",
+    );
     expect(verdict("fs/proc/proc.mod.c")).toEqual(["error unsupported-path generated file"]);
   });
 
