@@ -65,6 +65,16 @@ export function refusedPatchFiles(
   });
 }
 
+/** A build stops on a refused patch file: leaving it out would build a green module without it. */
+export function refuseInvalidPatchFiles(refused: readonly Problem[]): void {
+  if (refused.length === 0) return;
+  throw new LpctlError(
+    "PATCH_INVALID",
+    `the build does not leave out a patch file validate refuses: ${refused.map(formatProblem).join("; ")}; fix it (lpctl validate lists every problem) or remove it`,
+    { details: { file: refused[0]?.file } },
+  );
+}
+
 export async function loadBuildInputs(
   repoDir: string,
   targetId: string,

@@ -9,13 +9,12 @@ import { appendFile, readFile, rm, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { basename, join, resolve } from "node:path";
 import type { BuildReport, BuildSource } from "../core/build-report.js";
-import { formatProblem } from "../core/problem.js";
 import { LpctlError } from "../core/errors.js";
 import { fsStep } from "../io/fs-errors.js";
 import type { LivePatch } from "../core/patch-meta.js";
 import { classifyFailure, failureError } from "./build-failure.js";
 import { runBuildLint } from "./build-lint-step.js";
-import { loadBuildInputs } from "./build-inputs.js";
+import { loadBuildInputs, refuseInvalidPatchFiles } from "./build-inputs.js";
 import type { Clock } from "./clock.js";
 import { parseKpatchOutput } from "./kpatch-output.js";
 import { runKpatchBuild } from "./kpatch-run.js";
@@ -83,14 +82,7 @@ export async function buildModule(o: BuildOptions): Promise<BuildResult> {
     o.patchIds,
   );
   for (const w of warnings) o.print(`warning: ${w}`);
-  // Leaving a refused patch out would build a green module without it.
-  if (refused.length > 0) {
-    throw new LpctlError(
-      "PATCH_INVALID",
-      `the build does not leave out a patch file validate refuses: ${refused.map(formatProblem).join("; ")}; fix it (lpctl validate lists every problem) or remove it`,
-      { details: { file: refused[0]?.file } },
-    );
-  }
+  refuseInvalidPatchFiles(refused);
   if (patches.length === 0) {
     throw new LpctlError(
       "PATCH_INVALID",
