@@ -47,6 +47,11 @@ export const ManifestSchema = z.strictObject({
   issued: z.iso.datetime({ offset: true }),
   expires: z.iso.datetime({ offset: true }),
   repository: z.string().min(1),
+  /**
+   * The key-list version the signer belongs to (0: the hosts' pinned keys).
+   * Hosts fetch key lists only when it moved; absent from older publishers.
+   */
+  keys: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
   kernels: z.array(ManifestKernelSchema),
 });
 
