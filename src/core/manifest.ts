@@ -3,7 +3,7 @@
  * `kernel-<buildId>.json` has the same shape with only that target's entry.
  */
 import { z } from "zod";
-import { TargetIdSchema } from "./build-report.js";
+import { TargetIdSchema } from "./target-id.js";
 
 /** A plain base name: no directory, no traversal, no hidden file. */
 export const BASE_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
