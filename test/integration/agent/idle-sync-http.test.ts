@@ -20,15 +20,7 @@ import {
   tempDir,
   writeBuildOutputs,
 } from "../publisher/helpers.js";
-import {
-  agentDeps,
-  fakeLoader,
-  LAB_BUILD_ID,
-  LAB_RELEASE,
-  makeFakeRoot,
-  removeRoot,
-  testConfig,
-} from "../../unit/agent/helpers/fake-host.js";
+import * as host from "../../unit/agent/helpers/fake-host.js";
 import { startMirror, type MirrorServer } from "../../unit/agent/helpers/mirror-server.js";
 import { fakeModule } from "../../unit/agent/helpers/publish-dir.js";
 
@@ -55,8 +47,8 @@ async function labOutputs(tag: string): Promise<string> {
   };
   const mod = fakeModule(report.module.name);
   await writeFile(join(dir, TARGET, report.module.file), mod.bytes);
-  report.buildId = LAB_BUILD_ID;
-  report.release = LAB_RELEASE;
+  report.buildId = host.LAB_BUILD_ID;
+  report.release = host.LAB_RELEASE;
   report.module.sha256 = createHash("sha256").update(mod.bytes).digest("hex");
   report.module.length = mod.bytes.length;
   await writeFile(file, JSON.stringify(report, null, 2));
@@ -72,13 +64,13 @@ async function publish(key: string, tag: string, ...extra: string[]): Promise<Ma
   return JSON.parse(await readFile(join(mirror, "manifest.json"), "utf8")) as Manifest;
 }
 
-const loader = () => fakeLoader(root);
+const loader = () => host.fakeLoader(root);
 /** One sync through the agent's HTTP fetcher; the exchanges and bytes it cost. */
 async function sync() {
-  const config = testConfig({ source: server.directUrl, repository: "o/r" });
+  const config = host.testConfig({ source: server.directUrl, repository: "o/r" });
   const [r0, b0] = [server.requests.length, server.wireBytes()];
   const outcome = await runSync(
-    agentDeps(root, config, httpFetcher(server.directUrl), loader(), new Date()),
+    host.agentDeps(root, config, httpFetcher(server.directUrl), loader(), new Date()),
     { force: false },
   );
   const names = server.requests
@@ -95,7 +87,7 @@ beforeAll(async () => {
   for (const k of ["old", "new"]) {
     expect((await lpctl("keygen", "--name", k, "--out", join(tmp, k))).code).toBe(0);
   }
-  root = await makeFakeRoot([await readFile(keyFiles("old")[0] ?? "", "utf8")]);
+  root = await host.makeFakeRoot([await readFile(keyFiles("old")[0] ?? "", "utf8")]);
   server = await startMirror(() => mirror);
   // For `lpctl sync` (the CLI's exit codes); the syncs that count bytes use the same source.
   const config = `source: ${server.directUrl}\nrepository: o/r\nkeys: [/etc/lpctl/keys/key0.asc]\n`;
@@ -103,7 +95,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server.close();
-  await removeRoot(root);
+  await host.removeRoot(root);
 });
 
 describe("a sync over HTTP", () => {
@@ -116,7 +108,7 @@ describe("a sync over HTTP", () => {
 
     const idle = await sync();
     expect(idle.outcome).toBe("already-applied");
-    expect(idle.names).toEqual([`kernel-${LAB_BUILD_ID}.json`]);
+    expect(idle.names).toEqual([`kernel-${host.LAB_BUILD_ID}.json`]);
     expect(idle.bytes).toBeGreaterThan(0);
     expect(idle.bytes).toBeLessThanOrEqual(1024);
 
@@ -146,7 +138,7 @@ describe("a sync over HTTP", () => {
       "keys-1.json.asc",
     ]);
     const after = await sync();
-    expect(after.names).toEqual([`kernel-${LAB_BUILD_ID}.json`]);
+    expect(after.names).toEqual([`kernel-${host.LAB_BUILD_ID}.json`]);
     expect(after.bytes).toBeLessThanOrEqual(1024);
 
     // A refresh keeps naming the current list.
