@@ -5,7 +5,7 @@
  * a hint raised or lowered by the source, or a signed value that is not what
  * the host followed, is refused with its own code.
  */
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Trust } from "../../../src/core/key-list.js";
@@ -81,6 +81,17 @@ describe("key lists fetched only when the manifest says they moved", () => {
     const from = s.server.requests.length;
     expect(await s.sync()).toBe("applied");
     expect(fetched(from)).toContain("keys-1.json");
+  });
+
+  it("a host re-pinned by hand fetches the manifest whole and verifies it with the new pin", async () => {
+    s = await scenario(oldKey);
+    await s.publish(1, "lp_v1", ["a"], { keys: 0 });
+    expect(await s.sync()).toBe("applied");
+    await writeFile(path.join(s.root, "etc/lpctl/keys/key0.asc"), newKey.publicKey);
+    const from = s.server.requests.length;
+    // The stored copy was verified with the old pin: no conditional request, no 304.
+    expect(await code(s.sync())).toBe("SIGNATURE_UNTRUSTED");
+    expect(fetched(from)).toEqual([MANIFEST, `${MANIFEST}.asc`]);
   });
 
   it("304 still checks the stored key list's expiry, with no other request", async () => {
