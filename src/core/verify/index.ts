@@ -10,3 +10,4 @@ export { readTrustedKeys, fingerprintOf } from "./trusted-keys.js";
 export { checkKernelBinding, checkRepository, checkSameVersionSameBytes } from "./check-binding.js";
 export { verifyKeyListStep } from "./verify-key-list.js";
 export { followKeyLists, type KeyListReader } from "./follow-key-lists.js";
+export { checkKeyVersion, keyVersionHint } from "./key-version.js";
