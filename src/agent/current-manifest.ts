@@ -19,7 +19,13 @@ export type KeySet = { keys: string[]; threshold: number };
 
 const sha256Hex = (b: Uint8Array): string => createHash("sha256").update(b).digest("hex");
 
-/** The verified manifest for kernel `id`, as it is stored in the state. */
+/** The bytes of a manifest that passed verification, for a caller that keeps them. */
+export type VerifiedFiles = { name: string; body: Uint8Array; signature: Uint8Array };
+
+/**
+ * The verified manifest for kernel `id`, as it is stored in the state;
+ * `onVerified` receives its bytes when it was fetched (not on a 304).
+ */
 export async function currentManifest(
   deps: AgentDeps,
   state: AgentState,
@@ -27,6 +33,7 @@ export async function currentManifest(
   trust: KeySet,
   now: Date,
   force: boolean,
+  onVerified?: (files: VerifiedFiles) => void,
 ): Promise<StoredManifest> {
   const stored = state.kernel?.buildId === id.buildId ? state.manifest : undefined;
   const fetched = await fetchManifest(deps, id, force ? undefined : stored);
@@ -65,6 +72,7 @@ export async function currentManifest(
     return { ...result, sha256 };
   };
   let verified;
+  let files: VerifiedFiles = fetched;
   try {
     verified = await verify(fetched);
   } catch (e) {
@@ -75,7 +83,9 @@ export async function currentManifest(
     const again = await fetchManifest(deps, id, undefined);
     if (again.status !== "ok") throw e;
     verified = await verify(again);
+    files = again;
   }
+  onVerified?.(files);
   const m = verified.manifest;
   deps.log(
     `checked ${fetched.name}: version ${m.version}${verified.unchanged ? " (unchanged)" : ""}, ` +
