@@ -195,7 +195,8 @@ export function buildStatusReport(
     pending,
     exposed: uniqueSorted(pending.flatMap((p) => p.cves)),
     optOut: state.optOut ?? null,
-    prepared: prepared.kernels.map(preparedReport),
+    // After a reboot into a prepared kernel it is the running one, not the next boot.
+    prepared: prepared.kernels.filter((k) => k.buildId !== id.buildId).map(preparedReport),
   };
   return { ...report, verdict: verdictOf(report) };
 }

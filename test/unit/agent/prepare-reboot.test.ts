@@ -18,7 +18,7 @@ import { readState } from "../../../src/agent/state.js";
 import { collectStatus, formatStatus } from "../../../src/agent/status.js";
 import { runOfflineSync } from "../../../src/agent/sync-offline.js";
 import { runSync } from "../../../src/agent/sync.js";
-import { fakeBzImage, fakeVmlinux } from "../core/helpers/fake-kernel-image.js";
+import { fakeBzImage, fakeVmlinux, gnuBuildIdNote } from "../core/helpers/fake-kernel-image.js";
 import {
   agentDeps,
   fakeLoader,
@@ -34,17 +34,6 @@ import { code, makeSigner, NOW } from "./helpers/scenario.js";
 
 const NEXT = { release: "6.1.999-next", buildId: "ab".repeat(20) };
 const UNCOVERED = { release: "6.1.998-old", buildId: "cd".repeat(20) };
-
-/** /sys/kernel/notes of a kernel with build-id `id`: one GNU note. */
-function notesOf(id: string): Buffer {
-  const desc = Buffer.from(id, "hex");
-  const head = Buffer.alloc(16);
-  head.writeUInt32LE(4, 0);
-  head.writeUInt32LE(desc.length, 4);
-  head.writeUInt32LE(3, 8);
-  head.write("GNU\0", 12, "latin1");
-  return Buffer.concat([head, desc]);
-}
 
 const image = (id: string) => fakeBzImage(gzipSync(fakeVmlinux(id)));
 
@@ -148,7 +137,7 @@ describe("ready before the reboot", () => {
   it("after the reboot, sync --offline applies the stored copy with no network", async () => {
     // The reboot: the new kernel runs, no live patch is loaded.
     await writeFile(path.join(root, "proc/sys/kernel/osrelease"), `${NEXT.release}\n`);
-    await writeFile(path.join(root, "sys/kernel/notes"), notesOf(NEXT.buildId));
+    await writeFile(path.join(root, "sys/kernel/notes"), gnuBuildIdNote(NEXT.buildId));
     await rm(path.join(root, "sys/kernel/livepatch"), { recursive: true });
     await rm(path.join(root, "sys/module"), { recursive: true });
     await mkdir(path.join(root, "sys/kernel/livepatch"), { recursive: true });
@@ -161,6 +150,10 @@ describe("ready before the reboot", () => {
     expect(state.kernel).toEqual(NEXT);
     expect(state.applied).toMatchObject({ name: "lp_next_1", version: 1 });
     expect(state.lastError).toBeUndefined();
+    // It runs now: status no longer lists it for the next boot.
+    const st = await collectStatus(offline);
+    expect(st.patchState).toBe("applied");
+    expect(st.prepared.map((k) => k.release)).toEqual([UNCOVERED.release]);
   });
 
   it("the next online sync drops the copy it no longer needs; a removed image's copy goes too", async () => {
@@ -195,7 +188,7 @@ describe("a stored copy is verified again at boot", () => {
     expect(await runSync(online(), { force: true, prepare: true })).toBe("applied");
     const dir = stored(NEXT.buildId);
     await writeFile(path.join(root, "proc/sys/kernel/osrelease"), `${NEXT.release}\n`);
-    await writeFile(path.join(root, "sys/kernel/notes"), notesOf(NEXT.buildId));
+    await writeFile(path.join(root, "sys/kernel/notes"), gnuBuildIdNote(NEXT.buildId));
     await rm(path.join(root, "sys/kernel/livepatch"), { recursive: true });
     await mkdir(path.join(root, "sys/kernel/livepatch"), { recursive: true });
     await rm(path.join(stateDir(), "modules"), { recursive: true });

@@ -4,15 +4,21 @@
  * bzImage setup header pointing at a payload.
  */
 
-/** An ELF64 LE file with one PT_NOTE segment holding the GNU build-id `id`. */
-export function fakeVmlinux(id: string, filler = 200_000): Buffer {
+/** One NT_GNU_BUILD_ID note record, as /sys/kernel/notes and a PT_NOTE segment hold it. */
+export function gnuBuildIdNote(id: string): Buffer {
   const desc = Buffer.from(id, "hex");
-  const note = Buffer.alloc(12 + 4 + desc.length);
+  const note = Buffer.alloc(16 + ((desc.length + 3) & ~3));
   note.writeUInt32LE(4, 0);
   note.writeUInt32LE(desc.length, 4);
   note.writeUInt32LE(3, 8);
   note.write("GNU\0", 12, "latin1");
   desc.copy(note, 16);
+  return note;
+}
+
+/** An ELF64 LE file with one PT_NOTE segment holding the GNU build-id `id`. */
+export function fakeVmlinux(id: string, filler = 200_000): Buffer {
+  const note = gnuBuildIdNote(id);
   const head = Buffer.alloc(64 + 56);
   head.write("\x7fELF", 0, "latin1");
   head[4] = 2; // ELFCLASS64
