@@ -78,6 +78,8 @@ lp_out offline "$out"
 lp_step offline ok "rc=$rc start=$start end=$end"
 lp_out status-json "$(lpctl status --json 2>/dev/null)"
 lp_out status "$(lpctl status 2>&1)"
+a=$(cut -d' ' -f1 /proc/uptime); /usr/bin/node -e 0; b=$(cut -d' ' -f1 /proc/uptime)
+lp_step node-floor ok "start=$a end=$b"
 `;
 
 export interface RebootRun {
@@ -90,6 +92,8 @@ export interface RebootRun {
   applySeconds: number | undefined;
   /** Guest uptime when the command started. */
   startedAtUptime: number | undefined;
+  /** Seconds `node -e 0` takes in the same guest afterwards: the floor under any node command. */
+  nodeFloorSeconds: number | undefined;
 }
 
 export const outputOf = (b: BootResult, name: string): string => {
@@ -99,6 +103,14 @@ export const outputOf = (b: BootResult, name: string): string => {
 };
 export const stepDetail = (b: BootResult, name: string) =>
   b.markers.steps.find((s) => s.name === name)?.detail;
+
+/** Seconds between the guest uptimes a step's detail records as start= and end=. */
+function spanOf(detail: string): number | undefined {
+  const start = /start=([\d.]+)/.exec(detail)?.[1];
+  const end = /end=([\d.]+)/.exec(detail)?.[1];
+  if (start === undefined || end === undefined) return undefined;
+  return Math.round((Number(end) - Number(start)) * 100) / 100;
+}
 
 /** Boot 1's /var/lib/lpctl, unpacked from its console output into a host directory. */
 async function unpackState(work: string, boot1: BootResult): Promise<string> {
@@ -197,11 +209,7 @@ export async function runRebootScenario(inputs?: RebootInputs): Promise<RebootRu
   );
   const detail = stepDetail(boot2, "offline") ?? "";
   const start = /start=([\d.]+)/.exec(detail)?.[1];
-  const end = /end=([\d.]+)/.exec(detail)?.[1];
-  const applySeconds =
-    start === undefined || end === undefined
-      ? undefined
-      : Math.round((Number(end) - Number(start)) * 100) / 100;
+  const applySeconds = spanOf(detail);
   log(`boot 2 ${detail}:\n${boot2.markers.outputs.get("offline")?.text ?? "(none)"}`);
   return {
     lab,
@@ -211,5 +219,6 @@ export async function runRebootScenario(inputs?: RebootInputs): Promise<RebootRu
     boot2,
     applySeconds,
     startedAtUptime: start === undefined ? undefined : Number(start),
+    nodeFloorSeconds: spanOf(stepDetail(boot2, "node-floor") ?? ""),
   };
 }
