@@ -15,7 +15,7 @@ const outfile = process.argv[2] ?? path.join(root, "dist/lpctl-agent.mjs");
 const { version } = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8"));
 // `lpctl install-units` in a bundle that has no contrib/ beside it.
 const units = Object.fromEntries(
-  ["lpctl-sync.service", "lpctl-sync.timer"].map((n) => [
+  ["lpctl-sync.service", "lpctl-sync.timer", "lpctl-boot.service"].map((n) => [
     n,
     readFileSync(path.join(root, "contrib/systemd", n), "utf8"),
   ]),

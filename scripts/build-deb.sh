@@ -33,7 +33,7 @@ LPCTL_BUNDLE_PACKAGES="$work/packages.json" node scripts/build-agent-bundle.mjs 
 chmod 0755 "$pkg/usr/lib/lpctl-agent/lpctl-agent.mjs"
 ln -s ../lib/lpctl-agent/lpctl-agent.mjs "$pkg/usr/bin/lpctl"
 
-install -m 0644 contrib/systemd/lpctl-sync.service contrib/systemd/lpctl-sync.timer \
+install -m 0644 contrib/systemd/lpctl-sync.service contrib/systemd/lpctl-sync.timer contrib/systemd/lpctl-boot.service \
   "$pkg/lib/systemd/system/"
 install -m 0644 packaging/deb/config.yaml "$pkg/etc/lpctl/config.yaml"
 chmod 0755 "$pkg/etc/lpctl" "$pkg/etc/lpctl/keys"
@@ -67,7 +67,7 @@ lpctl \\- apply signed kernel live patches (livepatch-gitops host agent)
 $help
 .fi
 .SH FILES
-/etc/lpctl/config.yaml, /var/lib/lpctl, lpctl-sync.timer
+/etc/lpctl/config.yaml, /var/lib/lpctl, lpctl-sync.timer, lpctl-boot.service
 .SH SEE ALSO
 /usr/share/doc/lpctl-agent/operating-hosts.md
 MAN

@@ -57,6 +57,14 @@ export const BENCHMARKS = [
     time: "a minute with a warm kernel cache, plus a kernel build without",
   },
   {
+    name: "reboot",
+    command: ["node", "bench/reboot.mjs"],
+    outputs: ["reboot.json"],
+    env: {},
+    knobs: { RUNS: "3" },
+    time: "about 4 minutes per run: two qemu boots (TCG) with node inside",
+  },
+  {
     name: "distro",
     command: ["node", "bench/distro.mjs"],
     outputs: ["distro.json"],

@@ -107,6 +107,21 @@ function vmTest({ "vm-test.json": d }) {
   ]);
 }
 
+function reboot({ "reboot.json": d }) {
+  if (!d) return [];
+  const t = statedTargets(d);
+  return dated(d, [
+    row(
+      "boot unit start → pre-fetched patch live, median",
+      num(d, "medianApplySeconds"),
+      seconds,
+      t.rebootApplySeconds,
+    ),
+    row("… the slowest run", num(d, "maxApplySeconds"), seconds, t.rebootApplySeconds),
+    row("`node -e 0` in that guest, median (the floor)", num(d, "medianNodeFloorSeconds"), seconds),
+  ]);
+}
+
 function distro({ "distro.json": d }) {
   if (!d) return [];
   const t = statedTargets(d);
@@ -288,6 +303,7 @@ export const FIGURES = {
   forge,
   app,
   "vm-test": vmTest,
+  reboot,
   distro,
   build,
   demo,

@@ -21,7 +21,13 @@ export type KeySet = { keys: string[]; threshold: number };
 
 const sha256Hex = (b: Uint8Array): string => createHash("sha256").update(b).digest("hex");
 
-/** The verified manifest for kernel `id` and the trust, as they are stored in the state. */
+/** The bytes of a manifest that passed verification, for a caller that keeps them. */
+export type VerifiedFiles = { name: string; body: Uint8Array; signature: Uint8Array };
+
+/**
+ * The verified manifest for kernel `id` and the trust, as they are stored in
+ * the state; `onVerified` receives its bytes when it was fetched (not on a 304).
+ */
 export async function currentManifest(
   deps: AgentDeps,
   state: AgentState,
@@ -29,6 +35,7 @@ export async function currentManifest(
   chain: KeyChain,
   now: Date,
   force: boolean,
+  onVerified?: (files: VerifiedFiles) => void,
 ): Promise<{ manifest: StoredManifest; trust: StoredTrust }> {
   const stored = state.kernel?.buildId === id.buildId ? state.manifest : undefined;
   // Re-pinned keys: the stored copy was verified with others, fetch it whole.
@@ -72,6 +79,7 @@ export async function currentManifest(
     return { ...result, sha256, trust };
   };
   let verified;
+  let files: VerifiedFiles = fetched;
   try {
     verified = await verify(fetched);
   } catch (e) {
@@ -82,7 +90,9 @@ export async function currentManifest(
     const again = await fetchManifest(deps, id, undefined);
     if (again.status !== "ok") throw e;
     verified = await verify(again);
+    files = again;
   }
+  onVerified?.(files);
   const m = verified.manifest;
   deps.log(
     `checked ${fetched.name}: version ${m.version}${verified.unchanged ? " (unchanged)" : ""}, ` +

@@ -1,7 +1,8 @@
 /**
- * Installs lpctl-sync.service and lpctl-sync.timer into
- * <root>/etc/systemd/system, with ExecStart running `exec sync` and, for a
- * configuration other than the default, `--config FILE`.
+ * Installs lpctl-sync.service, lpctl-sync.timer and lpctl-boot.service into
+ * <root>/etc/systemd/system, with ExecStart running `exec sync` (the boot
+ * unit: `exec sync --offline`) and, for a configuration other than the
+ * default, `--config FILE`.
  */
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
@@ -44,7 +45,7 @@ export function withExecStart(unit: string, opts: UnitOptions): string {
   return unit.replaceAll(SHIPPED_LINE, `ExecStart=${opts.exec} sync${config}`);
 }
 
-/** Writes both units; returns the written paths. */
+/** Writes every unit; returns the written paths. */
 export async function installUnits(root: HostRoot, opts: UnitOptions): Promise<string[]> {
   const target = root.resolve("/etc/systemd/system");
   await fsStep(`create ${target}`, () => mkdir(target, { recursive: true }));

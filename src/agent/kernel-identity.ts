@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import os from "node:os";
 import { LpctlError } from "../core/errors.js";
 import type { HostRoot } from "./host-root.js";
-import { gnuBuildId } from "./kernel-notes.js";
+import { gnuBuildId } from "../core/elf-notes.js";
 
 export interface KernelIdentity {
   /** `uname -r`. */

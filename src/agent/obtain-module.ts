@@ -5,7 +5,7 @@
  * .asc) and only then written with src/io's crash-safe writeFileAtomic.
  */
 import { createHash } from "node:crypto";
-import { mkdir, readFile } from "node:fs/promises";
+import { mkdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { LpctlError } from "../core/errors.js";
 import { BASE_NAME, type ManifestKernel } from "../core/manifest.js";
@@ -22,12 +22,17 @@ async function storedDigest(file: string): Promise<string | undefined> {
   return readFile(file).then(sha256, () => undefined);
 }
 
-/** The actual path of the verified module for `entry`, and the sha256 of the bytes there. */
+/**
+ * The actual path of the verified module for `entry`, and the sha256 of the
+ * bytes there. `into` stores it elsewhere than modules/, with its signature
+ * beside it when `withSignature` (a copy kept for the next boot).
+ */
 export async function obtainModule(
   deps: AgentDeps,
   entry: ManifestKernel,
   trust: { keys: string[]; threshold: number },
   now: Date,
+  into?: { dir: string; withSignature: boolean },
 ): Promise<{ file: string; sha256: string }> {
   const { file, sha256: want, length } = entry.module;
   // file names: a plain base name, never a path into the state dir's parent.
@@ -37,10 +42,11 @@ export async function obtainModule(
       `module file name '${file}' is not a plain name`,
     );
   }
-  const dir = modulesDirOf(deps);
+  const dir = into?.dir ?? modulesDirOf(deps);
   await fsStep(`create ${dir}`, () => mkdir(dir, { recursive: true }), { code: "STATE_INVALID" });
   const dest = path.join(dir, file);
-  if ((await storedDigest(dest)) === want) return { file: dest, sha256: want };
+  const signed = into?.withSignature !== true || (await stat(`${dest}.asc`).catch(() => null));
+  if (signed && (await storedDigest(dest)) === want) return { file: dest, sha256: want };
 
   const res = await deps.fetcher.fetch({ name: file, maxBytes: length });
   if (res.status !== "ok") {
@@ -66,5 +72,8 @@ export async function obtainModule(
   await verifyDetached(res.body, sig.body, trust.keys, now, trust.threshold);
   // Only verified bytes reach the disk, and never half-written under the real name.
   await fsStep(`store the module ${dest}`, () => writeFileAtomic(dest, res.body, 0o600));
+  if (into?.withSignature === true) {
+    await fsStep(`store ${dest}.asc`, () => writeFileAtomic(`${dest}.asc`, sig.body, 0o600));
+  }
   return { file: dest, sha256: sha256(res.body) };
 }

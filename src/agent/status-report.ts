@@ -13,6 +13,7 @@ import {
   type PatchStateName,
   type PendingPatch,
 } from "./patch-state.js";
+import { EMPTY_PREPARED, type PreparedKernel, type PreparedState } from "./prepared-state.js";
 import type { AgentState } from "./state.js";
 
 export type { PatchInfo, PatchStateName, PendingPatch } from "./patch-state.js";
@@ -68,8 +69,30 @@ export interface StatusReport {
   /** CVEs of the pending patches: what this host is exposed to. */
   exposed: string[];
   optOut: { at: string } | null;
+  /** Installed kernels other than this one and whether their patches wait for their boot. */
+  prepared: PreparedReport[];
   verdict: StatusVerdict;
 }
+
+export interface PreparedReport {
+  release: string;
+  buildId: string | null;
+  result: PreparedKernel["result"];
+  at: string;
+  manifestVersion: number | null;
+  module: string | null;
+  error: { code: string; message: string } | null;
+}
+
+const preparedReport = (k: PreparedKernel): PreparedReport => ({
+  release: k.release,
+  buildId: k.buildId,
+  result: k.result,
+  at: k.at,
+  manifestVersion: k.manifest?.version ?? null,
+  module: k.manifest?.entry?.module.name ?? null,
+  error: k.error ?? null,
+});
 
 export interface LiveModule {
   loaded: boolean;
@@ -110,6 +133,7 @@ export function buildStatusReport(
   id: KernelIdentity,
   live: LiveModule | undefined,
   now: Date,
+  prepared: PreparedState = EMPTY_PREPARED,
 ): StatusReport {
   const sameKernel = state.kernel?.buildId === id.buildId;
   const manifest = sameKernel ? state.manifest : undefined;
@@ -171,6 +195,8 @@ export function buildStatusReport(
     pending,
     exposed: uniqueSorted(pending.flatMap((p) => p.cves)),
     optOut: state.optOut ?? null,
+    // After a reboot into a prepared kernel it is the running one, not the next boot.
+    prepared: prepared.kernels.filter((k) => k.buildId !== id.buildId).map(preparedReport),
   };
   return { ...report, verdict: verdictOf(report) };
 }

@@ -2,8 +2,9 @@ import { plural } from "../core/plural.js";
 import { printable } from "../core/printable.js";
 import { stateDirOf, type AgentDeps } from "./agent-deps.js";
 import { readKernelIdentity } from "./kernel-identity.js";
+import { readPrepared } from "./prepared-state.js";
 import { readState } from "./state.js";
-import { buildStatusReport, type StatusReport } from "./status-report.js";
+import { buildStatusReport, type PreparedReport, type StatusReport } from "./status-report.js";
 
 /** `lpctl status`: reads state, identity and sysfs; changes nothing. */
 export async function collectStatus(
@@ -16,7 +17,8 @@ export async function collectStatus(
     name === undefined
       ? undefined
       : { loaded: await deps.sysfs.moduleLoaded(name), patch: await deps.sysfs.patch(name) };
-  return buildStatusReport(state, id, live, deps.clock.now());
+  const prepared = await readPrepared(stateDirOf(deps));
+  return buildStatusReport(state, id, live, deps.clock.now(), prepared);
 }
 
 function age(seconds: number): string {
@@ -29,6 +31,19 @@ function age(seconds: number): string {
 function until(iso: string, now: Date): string {
   const s = Math.round((Date.parse(iso) - now.getTime()) / 1000);
   return s <= 0 ? `${iso} (ended ${age(-s)} ago)` : `${iso} (in ${age(s)})`;
+}
+
+function preparedLine(k: PreparedReport): string {
+  const what =
+    k.result === "ready"
+      ? `ready, ${k.module ?? "?"} (manifest version ${k.manifestVersion ?? "?"})`
+      : k.result === "failed"
+        ? `not prepared: ${k.error?.code ?? "?"}: ${k.error?.message ?? ""}` +
+          (k.module === null
+            ? ""
+            : ` (kept: ${k.module}, manifest version ${k.manifestVersion ?? "?"})`)
+        : k.result.replaceAll("-", " ");
+  return `${k.release} (build-id ${k.buildId ?? "unreadable"}): ${what}, checked ${k.at}`;
 }
 
 /**
@@ -73,5 +88,6 @@ export function formatStatus(r: StatusReport, now: Date): string[] {
   for (const p of r.applied) lines.push(`applied:       ${p.id} ${p.cves.join(" ")} — ${p.title}`);
   for (const p of r.pending) lines.push(`pending:       ${p.id} ${p.cves.join(" ")} — ${p.reason}`);
   if (r.exposed.length > 0) lines.push(`exposed to:    ${r.exposed.join(" ")}`);
+  for (const k of r.prepared) lines.push(`next boot:     ${preparedLine(k)}`);
   return lines.map(printable);
 }

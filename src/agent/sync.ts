@@ -3,6 +3,7 @@ import path from "node:path";
 import { isLpctlError } from "../core/errors.js";
 import { stateDirOf, type AgentDeps } from "./agent-deps.js";
 import { modulesDirOf } from "./obtain-module.js";
+import { prepareInstalled } from "./prepare-installed.js";
 import { readState, writeState, type AgentState } from "./state.js";
 import { acquireSyncLock } from "./sync-lock.js";
 import { syncSteps, type SyncOutcome, type SyncProgress } from "./sync-steps.js";
@@ -48,7 +49,20 @@ function failedState(state: AgentState, progress: SyncProgress, e: unknown, now:
  * The state is replaced atomically only after success; a failure records
  * lastError beside the last good fields.
  */
-export async function runSync(deps: AgentDeps, options: { force: boolean }): Promise<SyncOutcome> {
+/** Installed kernels: their failures are recorded for status, never the sync's. */
+async function prepareQuietly(deps: AgentDeps, state: AgentState, now: Date): Promise<void> {
+  await prepareInstalled(deps, state, now).catch((e: unknown) => {
+    deps.log(`preparing installed kernels failed: ${e instanceof Error ? e.message : String(e)}`);
+  });
+}
+
+export interface SyncOptions {
+  force: boolean;
+  /** Also make installed, not running kernels ready for their boot (prepare-installed.ts). */
+  prepare?: boolean;
+}
+
+export async function runSync(deps: AgentDeps, options: SyncOptions): Promise<SyncOutcome> {
   const now = deps.clock.now();
   const stateDir = stateDirOf(deps);
   await mkdir(modulesDirOf(deps), { recursive: true, mode: 0o700 });
@@ -61,8 +75,13 @@ export async function runSync(deps: AgentDeps, options: { force: boolean }): Pro
     try {
       result = await syncSteps(deps, state, now, options.force, progress);
     } catch (e) {
-      await writeState(stateDir, failedState(state, progress, e, now)).catch(() => undefined);
+      const failed = failedState(state, progress, e, now);
+      await writeState(stateDir, failed).catch(() => undefined);
+      if (options.prepare === true) await prepareQuietly(deps, failed, now);
       throw e;
+    }
+    if (options.prepare === true && result.outcome !== "opted-out") {
+      await prepareQuietly(deps, result.state, now);
     }
     const next: AgentState = {
       ...result.state,

@@ -8,7 +8,7 @@ import { fsStep } from "../io/fs-errors.js";
 
 declare const __LPCTL_UNITS__: Record<string, string> | undefined;
 
-export const UNIT_NAMES = ["lpctl-sync.service", "lpctl-sync.timer"] as const;
+export const UNIT_NAMES = ["lpctl-sync.service", "lpctl-sync.timer", "lpctl-boot.service"] as const;
 export type UnitName = (typeof UNIT_NAMES)[number];
 
 /** The text of unit `name` as shipped. */

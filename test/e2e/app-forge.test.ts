@@ -32,6 +32,7 @@ import {
   waitFor,
   type AppProcess,
 } from "./helpers/forge-loop.js";
+import { gnuBuildIdNote } from "../unit/core/helpers/fake-kernel-image.js";
 
 const REPO = { owner: "acme", repo: "livepatches" };
 const FULL = `${REPO.owner}/${REPO.repo}`;
@@ -388,15 +389,4 @@ async function fakeHostRoot(release: string, buildId: string): Promise<string> {
     { mode: 0o755 },
   );
   return root;
-}
-
-/** An ELF note section holding one NT_GNU_BUILD_ID note, as /sys/kernel/notes does. */
-function gnuBuildIdNote(buildId: string): Buffer {
-  const desc = Buffer.from(buildId, "hex");
-  const header = Buffer.alloc(12);
-  header.writeUInt32LE(4, 0);
-  header.writeUInt32LE(desc.length, 4);
-  header.writeUInt32LE(3, 8);
-  const pad = Buffer.alloc((4 - (desc.length % 4)) % 4);
-  return Buffer.concat([header, Buffer.from("GNU\0"), desc, pad]);
 }

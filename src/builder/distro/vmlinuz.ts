@@ -7,35 +7,21 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { LpctlError } from "../../core/errors.js";
-import { parseBuildId } from "../build-id.js";
+import { elfBuildId } from "../../core/elf-notes.js";
+import {
+  isKernelCompression,
+  payloadByMagic,
+  type KernelCompression,
+} from "../../core/kernel-image.js";
 import type { Runner } from "../runner.js";
 import { bannerCompiler, findBanner, type DistroConfigFacts } from "./kernel-config-checks.js";
 
-interface Format {
-  magic: number[];
-  ext: string;
-  /** Decompresses `payload.<ext>` in the current directory into `payload`. */
-  command: [string, string[]];
-}
-
-const FORMATS: Record<string, Format> = {
-  gzip: {
-    magic: [0x1f, 0x8b, 0x08],
-    ext: "gz",
-    command: ["gzip", ["-d", "-k", "-f", "payload.gz"]],
-  },
-  xz: {
-    magic: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00],
-    ext: "xz",
-    command: ["xz", ["-d", "-k", "-f", "--single-stream", "payload.xz"]],
-  },
-  lz4: {
-    magic: [0x02, 0x21, 0x4c, 0x18],
-    ext: "lz4",
-    command: ["lz4", ["-d", "-f", "payload.lz4", "payload"]],
-  },
+/** How each compression's payload (`payload.<ext>` in the cwd) is decompressed into `payload`. */
+const COMMANDS: Record<KernelCompression, { ext: string; command: [string, string[]] }> = {
+  gzip: { ext: "gz", command: ["gzip", ["-d", "-k", "-f", "payload.gz"]] },
+  xz: { ext: "xz", command: ["xz", ["-d", "-k", "-f", "--single-stream", "payload.xz"]] },
+  lz4: { ext: "lz4", command: ["lz4", ["-d", "-f", "payload.lz4", "payload"]] },
   zstd: {
-    magic: [0x28, 0xb5, 0x2f, 0xfd],
     ext: "zst",
     // To stdout: with `-o`, zstd deletes what it wrote when it meets the
     // trailing data (seen on Debian's 6.12 images); `-dc` keeps the frame.
@@ -58,10 +44,13 @@ export async function vmlinuzIdentity(
   const dir = await mkdtemp(join(scratchParent, ".vmlinuz-"));
   try {
     const payload = await decompressKernel(runner, vmlinuz, compression, dir);
-    const r = await runner.run("readelf", ["-n", payload]);
-    const buildId = r.exitCode === 0 ? parseBuildId(r.stdout) : undefined;
+    const vmlinux = await readFile(payload);
+    const buildId =
+      vmlinux.subarray(0, 4).toString("latin1") === "\x7fELF"
+        ? elfBuildId(vmlinux, `the vmlinux in ${vmlinuz}`)
+        : undefined;
     if (buildId === undefined) throw notAKernel(vmlinuz, "no GNU build-id after decompression");
-    const banner = findBanner(await readFile(payload));
+    const banner = findBanner(vmlinux);
     if (banner === undefined) throw notAKernel(vmlinuz, "no 'Linux version' banner");
     return { buildId, banner };
   } finally {
@@ -99,17 +88,16 @@ export async function decompressKernel(
   compression: string | undefined,
   dir: string,
 ): Promise<string> {
-  const format = compression === undefined ? undefined : FORMATS[compression];
-  if (format === undefined) {
+  if (!isKernelCompression(compression)) {
     throw new LpctlError(
       "SOURCE_UNAVAILABLE",
-      `cannot read ${vmlinuz}: kernel compression '${compression ?? "none"}' is not one of ${Object.keys(FORMATS).join(", ")}`,
+      `cannot read ${vmlinuz}: kernel compression '${compression ?? "none"}' is not one of ${Object.keys(COMMANDS).join(", ")}`,
     );
   }
-  const image = await readFile(vmlinuz);
-  const at = image.indexOf(Buffer.from(format.magic));
-  if (at < 0) throw notAKernel(vmlinuz, `no ${compression} payload`);
-  await writeFile(join(dir, `payload.${format.ext}`), image.subarray(at));
+  const format = COMMANDS[compression];
+  const payload = payloadByMagic(await readFile(vmlinuz), compression);
+  if (payload === undefined) throw notAKernel(vmlinuz, `no ${compression} payload`);
+  await writeFile(join(dir, `payload.${format.ext}`), payload);
   const [cmd, args] = format.command;
   // The payload is followed by the rest of the image: decompressors complain
   // about trailing data and exit non-zero; the caller's ELF checks decide.

@@ -16,7 +16,7 @@ export function registerInstallUnits(program: Command, ctx: CommandContext): voi
   program
     .command("install-units")
     .description(
-      "install lpctl-sync.service and lpctl-sync.timer into /etc/systemd/system " +
+      "install lpctl-sync.service, lpctl-sync.timer and lpctl-boot.service into /etc/systemd/system " +
         "(overriding the packaged ones), running lpctl sync with --config",
     )
     .option("--config <file>", "agent configuration the timer's sync uses", DEFAULT_CONFIG_PATH)
@@ -26,7 +26,8 @@ export function registerInstallUnits(program: Command, ctx: CommandContext): voi
     .action(async (flags: InstallUnitsFlags) => {
       const root = rootFromEnv(flags.root, process.env);
       const files = await installUnits(root, { exec: flags.exec, config: flags.config });
-      const enable = "systemctl daemon-reload && systemctl enable --now lpctl-sync.timer";
+      const enable =
+        "systemctl daemon-reload && systemctl enable --now lpctl-sync.timer && systemctl enable lpctl-boot.service";
       commandOutput(ctx, flags.json).result({ installed: files, config: flags.config, enable }, [
         ...files.map((f) => `installed ${f}`),
         `enable with: ${enable}`,

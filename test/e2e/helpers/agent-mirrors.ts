@@ -39,8 +39,14 @@ export interface AgentVmInputs {
 
 const log = (l: string) => process.stderr.write(`[agent-vm] ${l}\n`);
 
-async function build(work: string, serial: string, patchIds?: string[]): Promise<string> {
-  const outDir = path.join(work, `build-${serial}`);
+/** `lpctl build`'s code for `targetId` into <work>/build-<targetId>-<serial>. */
+export async function buildTargetModule(
+  work: string,
+  targetId: string,
+  serial: string,
+  patchIds?: string[],
+): Promise<string> {
+  const outDir = path.join(work, `build-${targetId}-${serial}`);
   await buildModule({
     runner: execaRunner,
     clock: systemClock,
@@ -48,7 +54,7 @@ async function build(work: string, serial: string, patchIds?: string[]): Promise
     env: process.env,
     repoDir: REPO,
     cacheDir: resolveCacheDir(undefined, process.env),
-    targetId: TARGET,
+    targetId,
     ...(patchIds === undefined ? {} : { patchIds }),
     outDir,
     serial,
@@ -91,8 +97,8 @@ export async function prepareAgentVmInputs(): Promise<AgentVmInputs> {
     repoDir: REPO,
     jobs: 2,
   });
-  const v1Build = await build(work, "1", ["cmdline-banner"]);
-  const v2Build = await build(work, "2");
+  const v1Build = await buildTargetModule(work, TARGET, "1", ["cmdline-banner"]);
+  const v2Build = await buildTargetModule(work, TARGET, "2");
   const key = await generateSigningKey({ name: "agent e2e", date: new Date(Date.now() - 60_000) });
   const signer = await createOpenpgpSigner(key.privateKey);
   const m1Dir = path.join(work, "m1");

@@ -14,7 +14,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeSigner } from "../../unit/agent/helpers/scenario.js";
 
 const WANTS = "/etc/systemd/system/timers.target.wants/lpctl-sync.timer";
-const UNITS = ["/lib/systemd/system/lpctl-sync.service", "/lib/systemd/system/lpctl-sync.timer"];
+const BOOT_WANTS = "/etc/systemd/system/sysinit.target.wants/lpctl-boot.service";
+const UNITS = [
+  "/lib/systemd/system/lpctl-sync.service",
+  "/lib/systemd/system/lpctl-sync.timer",
+  "/lib/systemd/system/lpctl-boot.service",
+];
 let deb = "";
 let lint = "";
 let version = "";
@@ -76,6 +81,7 @@ describe("lpctl-agent .deb", () => {
     const r = await execa("dpkg", ["-i", deb], { all: true });
     expect(r.all).toMatch(/set source, repository and keys in \/etc\/lpctl\/config\.yaml/);
     expect(existsSync(WANTS)).toBe(false);
+    expect(existsSync(BOOT_WANTS)).toBe(false);
     const verify = await execa("systemd-analyze", ["verify", ...UNITS], {
       reject: false,
       all: true,
@@ -106,9 +112,10 @@ describe("lpctl-agent .deb", () => {
     });
     const r = await execa("dpkg", ["-i", deb], { all: true });
     expect(r.all).toMatch(
-      /keys configured in \/etc\/lpctl\/config\.yaml: lpctl-sync\.timer enabled/,
+      /keys configured in \/etc\/lpctl\/config\.yaml: lpctl-sync\.timer and lpctl-boot\.service enabled/,
     );
     expect(existsSync(WANTS)).toBe(true);
+    expect(existsSync(BOOT_WANTS)).toBe(true);
   });
 
   it("dpkg -r keeps the configuration; dpkg --purge removes it, the state and the timer link", async () => {
@@ -119,5 +126,6 @@ describe("lpctl-agent .deb", () => {
     expect(await installed()).toBe(false);
     expect(existsSync("/etc/lpctl/config.yaml")).toBe(false);
     expect(existsSync(WANTS)).toBe(false);
+    expect(existsSync(BOOT_WANTS)).toBe(false);
   });
 });

@@ -21,9 +21,16 @@ describe("contrib/systemd units", () => {
     const dir = path.join(root, "etc/systemd/system");
     const service = await readFile(path.join(dir, "lpctl-sync.service"), "utf8");
     expect(service).toMatch(new RegExp(`^ExecStart=${exec} sync$`, "m"));
+    const boot = await readFile(path.join(dir, "lpctl-boot.service"), "utf8");
+    expect(boot).toMatch(new RegExp(`^ExecStart=${exec} sync --offline$`, "m"));
     const r = await execa(
       "systemd-analyze",
-      ["verify", path.join(dir, "lpctl-sync.service"), path.join(dir, "lpctl-sync.timer")],
+      [
+        "verify",
+        path.join(dir, "lpctl-sync.service"),
+        path.join(dir, "lpctl-sync.timer"),
+        path.join(dir, "lpctl-boot.service"),
+      ],
       { reject: false, all: true, env: { SYSTEMD_LOG_LEVEL: "warning" } },
     );
     expect(r.all).toBe("");
@@ -80,5 +87,19 @@ describe("contrib/systemd units", () => {
     expect(timer).toMatch(/^OnCalendar=hourly$/m);
     expect(timer).toMatch(/^RandomizedDelaySec=/m);
     expect(timer).toMatch(/^Persistent=true$/m);
+  });
+
+  it("the boot unit runs early, before the network, and has none", async () => {
+    const unit = await readFile("contrib/systemd/lpctl-boot.service", "utf8");
+    const directives = unit.split("\n").filter((l) => !l.startsWith("#"));
+    expect(directives).toContain("DefaultDependencies=no");
+    expect(directives).toContain("After=local-fs.target");
+    expect(directives.find((l) => l.startsWith("Before="))).toContain("network-pre.target");
+    expect(directives).toContain("PrivateNetwork=yes");
+    expect(directives).toContain("ExecStart=/usr/bin/lpctl sync --offline");
+    // Nothing may pull in or wait for the network.
+    expect(unit).not.toMatch(/^(After|Wants|Requires)=.*network-online/m);
+    const sync = await readFile("contrib/systemd/lpctl-sync.service", "utf8");
+    expect(sync).toMatch(/^After=.*lpctl-boot\.service/m);
   });
 });

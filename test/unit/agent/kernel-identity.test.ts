@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { hostRoot } from "../../../src/agent/host-root.js";
 import { readKernelIdentity } from "../../../src/agent/kernel-identity.js";
-import { gnuBuildId, parseElfNotes } from "../../../src/agent/kernel-notes.js";
+import { gnuBuildId, parseElfNotes } from "../../../src/core/elf-notes.js";
 import { isLpctlError } from "../../../src/core/errors.js";
 import { LAB_RELEASE, makeFakeRoot, NOTES_FIXTURE, removeRoot } from "./helpers/fake-host.js";
 

@@ -123,6 +123,7 @@ describe("renderResults", () => {
       "forge",
       "app",
       "vm-test",
+      "reboot",
       "distro",
       "build",
       "demo",
@@ -336,5 +337,22 @@ describe("machineOf", () => {
     expect(machineOf(vm)).toMatchObject({ kernel: "6.18.44-fc", load: "5.1, 5, 6" });
     const demo = { machine: { cpus: 2, model: "AMD EPYC", loadavg: [3.33, 4.72, 6.51] } };
     expect(machineOf(demo)).toMatchObject({ load: "3.33, 4.72, 6.51" });
+  });
+
+  it("renders the reboot figure against the target reboot.json states", () => {
+    const reboot = {
+      date: "2026-12-07T05:47:30.071Z",
+      machine,
+      target: "rebootApplySeconds <= 5",
+      medianApplySeconds: 4.2,
+      maxApplySeconds: 6.1,
+      medianNodeFloorSeconds: 0.7,
+    };
+    const rows = table({ results: { "reboot.json": reboot } }).filter((r) => r.bench === "reboot");
+    expect(rows.map((r) => [r.value, r.target, r.met])).toEqual([
+      ["4.2 s", "≤ 5 s", "yes"],
+      ["6.1 s", "≤ 5 s", "no"],
+      ["0.7 s", "—", "—"],
+    ]);
   });
 });
