@@ -32,6 +32,9 @@ export const ERROR_CATEGORIES = {
   PATCH_INVALID: "failure",
   PATH_UNSAFE: "failure",
   REPO_INVALID: "failure",
+  // a CVE declared twice not live patchable, or both live patched and not, for one target
+  CVE_DUPLICATE: "failure",
+  CVE_CONFLICT: "failure",
   // cli
   USAGE: "usage",
   // builder
