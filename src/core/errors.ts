@@ -99,6 +99,8 @@ export const ERROR_CATEGORIES = {
   KEY_LIST_INVALID: "security",
   KEY_LIST_ROLLBACK: "security",
   KEY_LIST_EXPIRED: "security",
+  // a published vex-<buildId>.json that is not the document its signed manifest gives
+  VEX_MISMATCH: "security",
   // agent
   CONFIG_INVALID: "failure",
   KERNEL_IDENTITY: "failure",
@@ -111,6 +113,8 @@ export const ERROR_CATEGORIES = {
   TRANSITION_TIMEOUT: "failure",
   SYNC_LOCKED: "failure",
   STATE_INVALID: "failure",
+  // status --format openvex: the accepted manifest names no CVE for this kernel
+  VEX_EMPTY: "failure",
   // forge conformance (tests and the forge's debug mode)
   CONFORMANCE_SPEC_UNAVAILABLE: "failure",
   // forge Actions runner

@@ -2,8 +2,10 @@
 import { plural } from "../../core/plural.js";
 import { join } from "node:path";
 import { loadRepository } from "../../builder/read-repo.js";
+import { cveDeclaration, recordsByTarget } from "../../core/cve-records.js";
 import { LpctlError } from "../../core/errors.js";
 import type { PatchInfo } from "../../core/manifest-build.js";
+import type { NotLivePatchable } from "../../core/not-live-patchable.js";
 import { checkProvenance, type ExpectedSource } from "../../core/provenance.js";
 import { checkOwnSignature } from "../../publisher/check-own-signature.js";
 import { createGitHubReleaseStore } from "../../publisher/github-release.js";
@@ -82,7 +84,7 @@ export async function publish(
     ...(previous ? { previous } : {}),
     ...(refresh ? { refresh } : {}),
     ...(outputs ? { outputs } : {}),
-    patches: refresh ? {} : await patchInfo(flags.checkout),
+    ...(refresh ? { patches: {} } : await patchInfo(flags.checkout)),
     ...(flags.repository ? { repository: flags.repository } : {}),
     now,
     lifetimeDays,
@@ -142,13 +144,20 @@ function refreshSource(flags: PublishFlags): string {
   return dir;
 }
 
-/** Titles and CVEs from patches/<id>/patch.yaml; the upstream commit becomes the patch's commit. */
-async function patchInfo(repo: string): Promise<Record<string, PatchInfo>> {
+/**
+ * Titles and CVEs from patches/<id>/patch.yaml (the upstream commit becomes
+ * the patch's commit), and every target's not-live-patchable records.
+ */
+async function patchInfo(repo: string): Promise<{
+  patches: Record<string, PatchInfo>;
+  records: Record<string, NotLivePatchable[]>;
+}> {
   const { patches } = await loadRepository(repo);
   const out: Record<string, PatchInfo> = {};
   for (const p of patches)
     out[p.id] = { title: p.title, cves: p.cves, ...(p.upstream ? { commit: p.upstream } : {}) };
-  return out;
+  const records = recordsByTarget(patches.map((p) => cveDeclaration(p.id, p, p.targets)));
+  return { patches: out, records };
 }
 
 function githubStore(
