@@ -9,9 +9,9 @@ import { rebootAction, type NotLivePatchable } from "./not-live-patchable.js";
 
 export const OPENVEX_CONTEXT = "https://openvex.dev/ns/v0.2.0";
 
+/** A product by its purl as `@id`: what Trivy and go-vex (Grype) match on. */
 export interface VexProduct {
   "@id": string;
-  identifiers: { purl: string };
 }
 
 export interface VexStatement {
@@ -54,11 +54,11 @@ export function kernelProducts(
   k: Pick<ManifestKernel, "release" | "arch" | "buildId">,
 ): VexProduct[] {
   const build = `pkg:generic/linux@${encodeURIComponent(k.release)}?arch=${encodeURIComponent(k.arch)}&build-id=${k.buildId}`;
-  const products = [{ "@id": build, identifiers: { purl: build } }];
+  const products = [{ "@id": build }];
   const arch = DEBIAN_ARCH[k.arch];
   if (DEBIAN_RELEASE.test(k.release) && arch !== undefined) {
     const deb = `pkg:deb/debian/linux-image-${k.release}?arch=${arch}`;
-    products.push({ "@id": deb, identifiers: { purl: deb } });
+    products.push({ "@id": deb });
   }
   return products;
 }
@@ -96,7 +96,7 @@ export function releaseVex(manifest: Manifest, k: ManifestKernel): VexDocument |
       vulnerability: { name: cve },
       products,
       status: "fixed",
-      status_notes: `live patched by ${ids.join(", ")} in module ${k.module.name} (manifest version ${manifest.version}); fixed on a host while that module (or a later one) is loaded and enabled`,
+      status_notes: `live patched by ${ids.join(", ")} in module ${k.module.name}, while it is loaded and enabled`,
     });
   statements.push(...rebootStatements(k.notLivePatchable ?? [], products));
   if (statements.length === 0) return undefined;

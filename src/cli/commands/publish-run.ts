@@ -6,6 +6,7 @@ import { cveDeclaration, recordsByTarget } from "../../core/cve-records.js";
 import { LpctlError } from "../../core/errors.js";
 import type { PatchInfo } from "../../core/manifest-build.js";
 import type { NotLivePatchable } from "../../core/not-live-patchable.js";
+import { formatProblem } from "../../core/problem.js";
 import { checkProvenance, type ExpectedSource } from "../../core/provenance.js";
 import { checkOwnSignature } from "../../publisher/check-own-signature.js";
 import { createGitHubReleaseStore } from "../../publisher/github-release.js";
@@ -152,7 +153,14 @@ async function patchInfo(repo: string): Promise<{
   patches: Record<string, PatchInfo>;
   records: Record<string, NotLivePatchable[]>;
 }> {
-  const { patches } = await loadRepository(repo);
+  const { patches, problems } = await loadRepository(repo);
+  // A patch.yaml validate refuses is left out of the model: its records would vanish silently.
+  const bad = problems.find((p) => /^patches\/[^/]+\/patch\.yaml$/.test(p.file));
+  if (bad !== undefined)
+    throw new LpctlError(
+      bad.code,
+      `${formatProblem(bad)}; publishing reads every patch.yaml (records-only ones too): fix it (lpctl validate lists every problem)`,
+    );
   const out: Record<string, PatchInfo> = {};
   for (const p of patches)
     out[p.id] = { title: p.title, cves: p.cves, ...(p.upstream ? { commit: p.upstream } : {}) };

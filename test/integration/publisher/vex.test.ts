@@ -146,4 +146,25 @@ describe("records and VEX through lpctl publish --to", () => {
     );
     await rm(to, { recursive: true, force: true });
   });
+
+  it("refuses a records-only patch.yaml with a bad fixedIn or CVE id instead of dropping its records", async () => {
+    for (const [from, to, field] of [
+      ["6.1.119-1", '">= 6.1.119"', "fixedIn"],
+      ["CVE-2024-1234", "CVE-24-1", "cve"],
+    ] as const) {
+      const bad = join(tmp, `bad-${field}`);
+      await cp(checkout, bad, { recursive: true });
+      await writeFile(join(bad, "patches/sk-buff-layout/patch.yaml"), RECORDS.replace(from, to));
+      const to_ = join(tmp, `never-${field}`);
+      const r = await publish(to_, bad);
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(
+        new RegExp(
+          `SCHEMA_INVALID: patches/sk-buff-layout/patch\\.yaml: notLivePatchable\\[0\\]\\.${field}: `,
+        ),
+      );
+      // Nothing written (the lock may have created the directory).
+      expect(await readdir(to_).catch(() => [])).toEqual([]);
+    }
+  });
 });

@@ -80,7 +80,7 @@ describe("releaseVex", () => {
       arch: "x86_64",
       buildId: "01d2",
     });
-    expect(debian.map((p) => p.identifiers.purl)).toEqual([
+    expect(debian.map((p) => p["@id"])).toEqual([
       "pkg:generic/linux@6.1.0-57-cloud-amd64?arch=x86_64&build-id=01d2",
       "pkg:deb/debian/linux-image-6.1.0-57-cloud-amd64?arch=amd64",
     ]);
