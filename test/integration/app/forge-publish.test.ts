@@ -31,6 +31,7 @@ import {
   waitFor,
 } from "../../e2e/helpers/forge-loop.js";
 import { openvexErrors } from "../../helpers/openvex-schema.js";
+import { RECORD, recordsPatchYaml } from "../../helpers/records-patch.js";
 import { fakeReport, moduleBytes } from "../../unit/core/report-fixture.js";
 import { makeZip } from "../../unit/app/helpers/zip.js";
 
@@ -222,14 +223,7 @@ describe("the app's signer against a collaborator, through the forge", () => {
 
   it("7. a records-only patch reaches the manifest entry and a signed VEX asset; a conflicting record is refused", async () => {
     duringRun = () => Promise.resolve();
-    const records = `title: sk_buff layout change
-description: The fix changes struct sk_buff; no live patch can carry it.
-kernels: ["${TARGET}"]
-notLivePatchable:
-  - cve: CVE-2024-1234
-    reason: changes struct sk_buff layout
-    fixedIn: 6.1.119-1
-`;
+    const records = recordsPatchYaml(TARGET);
     await mkdir(path.join(wc, "patches/sk-buff-layout"), { recursive: true });
     const sha = await pushCommit({ "patches/sk-buff-layout/patch.yaml": records });
     const check = await waitFor("the publish check", () => publishCheck(sha), 60_000, 250);
@@ -248,9 +242,7 @@ notLivePatchable:
       kernels: { buildId: string; notLivePatchable?: unknown }[];
     };
     const entry = manifest.kernels[0];
-    expect(entry?.notLivePatchable).toEqual([
-      { cve: "CVE-2024-1234", reason: "changes struct sk_buff layout", fixedIn: "6.1.119-1" },
-    ]);
+    expect(entry?.notLivePatchable).toEqual([RECORD]);
     const names = latest.assets.map((a) => a.name);
     expect(names).toContain(`vex-${entry?.buildId ?? ""}.json.asc`);
     const vex = JSON.parse(await asset(`vex-${entry?.buildId ?? ""}.json`)) as {

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ManifestSchema, type Manifest } from "../../../src/core/manifest.js";
 import { openvexErrors } from "../../helpers/openvex-schema.js";
+import { RECORD, recordsPatchYaml } from "../../helpers/records-patch.js";
 import {
   BUILT_COMMIT,
   gpgVerifyAll,
@@ -21,14 +22,7 @@ import {
 } from "./helpers.js";
 
 const TARGETS = ["debian-12-cloud-amd64", "debian-6.1-lab"];
-const RECORDS = `title: sk_buff layout change
-description: The fix changes struct sk_buff; no live patch can carry it.
-kernels: ["debian-*"]
-notLivePatchable:
-  - cve: CVE-2024-1234
-    reason: changes struct sk_buff layout
-    fixedIn: 6.1.119-1
-`;
+const RECORDS = recordsPatchYaml("debian-*");
 
 let tmp: string;
 let checkout: string;
@@ -75,12 +69,7 @@ describe("records and VEX through lpctl publish --to", () => {
     const manifest: Manifest = ManifestSchema.parse(
       JSON.parse(await readFile(join(mirror, "manifest.json"), "utf8")),
     );
-    const record = {
-      cve: "CVE-2024-1234",
-      reason: "changes struct sk_buff layout",
-      fixedIn: "6.1.119-1",
-    };
-    for (const k of manifest.kernels) expect(k.notLivePatchable).toEqual([record]);
+    for (const k of manifest.kernels) expect(k.notLivePatchable).toEqual([RECORD]);
 
     const vexFiles = (await readdir(mirror)).filter((n) => /^vex-[0-9a-f]+\.json$/.test(n)).sort();
     expect(vexFiles).toEqual(manifest.kernels.map((k) => `vex-${k.buildId}.json`).sort());
