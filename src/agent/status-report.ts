@@ -4,6 +4,7 @@
  * only ever added.
  */
 import { ERROR_CATEGORIES, type ErrorCode } from "../core/errors.js";
+import type { NotLivePatchable } from "../core/not-live-patchable.js";
 import type { KernelIdentity } from "./kernel-identity.js";
 import type { PatchState } from "./livepatch-sysfs.js";
 import {
@@ -68,6 +69,8 @@ export interface StatusReport {
   pending: PendingPatch[];
   /** CVEs of the pending patches: what this host is exposed to. */
   exposed: string[];
+  /** CVEs of this kernel no live patch fixes (the manifest entry's records): reboot into `fixedIn`. */
+  notLivePatchable: NotLivePatchable[];
   optOut: { at: string } | null;
   /** Installed kernels other than this one and whether their patches wait for their boot. */
   prepared: PreparedReport[];
@@ -194,6 +197,7 @@ export function buildStatusReport(
     cves: uniqueSorted(appliedPatches.flatMap((p) => p.cves)),
     pending,
     exposed: uniqueSorted(pending.flatMap((p) => p.cves)),
+    notLivePatchable: manifest?.entry?.notLivePatchable ?? [],
     optOut: state.optOut ?? null,
     // After a reboot into a prepared kernel it is the running one, not the next boot.
     prepared: prepared.kernels.filter((k) => k.buildId !== id.buildId).map(preparedReport),

@@ -88,6 +88,10 @@ export function formatStatus(r: StatusReport, now: Date): string[] {
   for (const p of r.applied) lines.push(`applied:       ${p.id} ${p.cves.join(" ")} — ${p.title}`);
   for (const p of r.pending) lines.push(`pending:       ${p.id} ${p.cves.join(" ")} — ${p.reason}`);
   if (r.exposed.length > 0) lines.push(`exposed to:    ${r.exposed.join(" ")}`);
+  for (const n of r.notLivePatchable)
+    lines.push(
+      `reboot needed: ${n.cve}: not live patchable (${n.reason}); needs reboot into ≥ ${n.fixedIn}`,
+    );
   for (const k of r.prepared) lines.push(`next boot:     ${preparedLine(k)}`);
   return lines.map(printable);
 }

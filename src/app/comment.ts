@@ -7,6 +7,7 @@
  * piece of untrusted text goes through ./markdown.ts. Pure.
  */
 import type { Finding } from "../core/lint/finding.js";
+import { rebootAction, type NotLivePatchable } from "../core/not-live-patchable.js";
 import type { BuildPlan } from "../core/plan.js";
 import { clip } from "./checks.js";
 import { cellCode, code } from "./markdown.js";
@@ -93,4 +94,16 @@ export function checklistSection(findings: readonly Finding[]): string {
     if (item) items.add(item);
   }
   return `### Reviewer checklist\n\n${[...items].map((i) => `- [ ] ${i}`).join("\n")}`;
+}
+
+/** The records a PR declares, appended to its plan: CVEs hosts must reboot for. */
+export function recordsText(
+  records: readonly { patch: string; targets: readonly string[]; record: NotLivePatchable }[],
+): string {
+  if (records.length === 0) return "";
+  const rows = records.map(
+    ({ patch, targets, record }) =>
+      `| ${cellCode(record.cve)} | ${cellCode(patch)} | ${targets.map(cellCode).join(", ")} | ${cellCode(rebootAction(record))} |`,
+  );
+  return `\n\nNot live patchable (no module fixes these; hosts and scanners are told to reboot):\n\n| CVE | patch | kernels | action |\n| --- | --- | --- | --- |\n${rows.join("\n")}`;
 }

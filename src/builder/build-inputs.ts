@@ -19,7 +19,8 @@ export interface BuildInputs {
 
 /**
  * Without `patchIds`: the cumulative set, every patch whose targets include
- * the target, ordered by patch id (the model already orders them).
+ * the target, ordered by patch id (the model already orders them). A
+ * directory of notLivePatchable records only (no *.patch) builds nothing.
  */
 export function selectPatches(
   all: readonly LivePatch[],
@@ -27,7 +28,9 @@ export function selectPatches(
   patchIds?: readonly string[],
 ): LivePatch[] {
   if (patchIds === undefined || patchIds.length === 0) {
-    return all.filter((p) => p.targets.includes(targetId)).sort((a, b) => (a.id < b.id ? -1 : 1));
+    return all
+      .filter((p) => p.targets.includes(targetId) && p.files.length > 0)
+      .sort((a, b) => (a.id < b.id ? -1 : 1));
   }
   return patchIds.map((id) => {
     const p = all.find((x) => x.id === id);
@@ -43,6 +46,11 @@ export function selectPatches(
         `patch '${id}' does not list kernel '${targetId}' in its kernels: (${p.kernels.join(", ")})`,
       );
     }
+    if (p.files.length === 0)
+      throw new LpctlError(
+        "PATCH_INVALID",
+        `patch '${id}' holds only notLivePatchable records and no *.patch file: there is nothing to build; leave it out of --patch`,
+      );
     return p;
   });
 }

@@ -32,6 +32,9 @@ export const ERROR_CATEGORIES = {
   PATCH_INVALID: "failure",
   PATH_UNSAFE: "failure",
   REPO_INVALID: "failure",
+  // a CVE declared twice not live patchable, or both live patched and not, for one target
+  CVE_DUPLICATE: "failure",
+  CVE_CONFLICT: "failure",
   // cli
   USAGE: "usage",
   // builder
@@ -100,6 +103,8 @@ export const ERROR_CATEGORIES = {
   KEY_LIST_MISSING: "security",
   // a verified manifest's `keys` is not the key-list version its signature was checked with
   MANIFEST_KEYS_MISMATCH: "security",
+  // a published vex-<buildId>.json that is not the document its signed manifest gives
+  VEX_MISMATCH: "security",
   // agent
   CONFIG_INVALID: "failure",
   KERNEL_IDENTITY: "failure",
@@ -112,6 +117,8 @@ export const ERROR_CATEGORIES = {
   TRANSITION_TIMEOUT: "failure",
   SYNC_LOCKED: "failure",
   STATE_INVALID: "failure",
+  // status --format openvex: the accepted manifest names no CVE for this kernel
+  VEX_EMPTY: "failure",
   // forge conformance (tests and the forge's debug mode)
   CONFORMANCE_SPEC_UNAVAILABLE: "failure",
   // forge Actions runner

@@ -11,6 +11,7 @@ import {
   type ManifestPatch,
 } from "./manifest.js";
 import { checkNamesKeepContent } from "./module-identity.js";
+import type { NotLivePatchable } from "./not-live-patchable.js";
 import { fieldPath } from "./schema-issues.js";
 
 /** What the manifest says about a patch, from patches/<id>/patch.yaml and the merge. */
@@ -26,6 +27,8 @@ export interface NextManifestInput {
   reports: readonly BuildReport[];
   /** Patch metadata by patch id. */
   patches: Readonly<Record<string, PatchInfo>>;
+  /** Not-live-patchable records by target id (cve-records.ts recordsByTarget), for the built targets. */
+  records?: Readonly<Record<string, readonly NotLivePatchable[]>>;
   repository: string;
   now: Date;
   lifetimeDays?: number;
@@ -45,7 +48,9 @@ const DAY_MS = 86_400_000;
 export function nextManifest(input: NextManifestInput): Manifest {
   const seen = new Set<string>();
   const files = new Set<string>();
-  const built = input.reports.map((report) => kernelEntry(report, input.patches));
+  const built = input.reports.map((report) =>
+    withRecords(kernelEntry(report, input.patches), input.records),
+  );
   const kernels = [...built, ...(input.carried ?? [])].map((entry) => {
     if (seen.has(entry.target) || seen.has(`#${entry.buildId}`)) {
       throw new LpctlError(
@@ -158,6 +163,23 @@ function patchEntry(
     ...(info.pr !== undefined ? { pr: info.pr } : {}),
     ...(info.commit !== undefined ? { commit: info.commit } : {}),
   };
+}
+
+/**
+ * The target's records on its entry. A CVE the module live patches is never
+ * also declared not live patchable for it (CVE_CONFLICT).
+ */
+function withRecords(entry: ManifestKernel, records: NextManifestInput["records"]): ManifestKernel {
+  const list = records && Object.hasOwn(records, entry.target) ? records[entry.target] : undefined;
+  if (list === undefined || list.length === 0) return entry;
+  const fixed = new Set(entry.patches.flatMap((p) => p.cves));
+  const both = list.find((r) => fixed.has(r.cve));
+  if (both !== undefined)
+    throw new LpctlError(
+      "CVE_CONFLICT",
+      `${both.cve} is live patched in the module for '${entry.target}' and declared not live patchable for it; fix patches/*/patch.yaml (lpctl validate names both) and publish again`,
+    );
+  return { ...entry, notLivePatchable: list.map((r) => ({ ...r })) };
 }
 
 /** Every built manifest must pass the schema readers enforce. */

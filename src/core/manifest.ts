@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { TargetIdSchema } from "./target-id.js";
+import { NotLivePatchableSchema } from "./not-live-patchable.js";
 
 /** A plain base name: no directory, no traversal, no hidden file. */
 export const BASE_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
@@ -38,6 +39,8 @@ export const ManifestKernelSchema = z.strictObject({
     .regex(/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/)
     .optional(),
   patches: z.array(ManifestPatchSchema),
+  /** CVEs of this kernel no live patch fixes: hosts need a reboot into `fixedIn` or later. */
+  notLivePatchable: z.array(NotLivePatchableSchema).optional(),
 });
 
 export const ManifestSchema = z.strictObject({

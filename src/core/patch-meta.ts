@@ -1,8 +1,7 @@
 /** Patches: `patches/<id>/patch.yaml` plus its `*.patch` files. */
 import { z } from "zod";
+import { CVE_PATTERN, NotLivePatchableSchema } from "./not-live-patchable.js";
 import { isPrintable } from "./printable.js";
-
-export const CVE_PATTERN = /^CVE-\d{4}-\d{4,}$/;
 
 export const PatchTestSchema = z.strictObject({
   /** Shell command run inside the booted VM after the module is loaded. */
@@ -24,6 +23,12 @@ export const PatchMetaSchema = z.strictObject({
   description: z.string().min(1),
   cves: z.array(z.string().regex(CVE_PATTERN, "must look like CVE-YYYY-NNNN")).default([]),
   kernels: z.array(z.string().min(1)).min(1, "must name at least one kernel target or glob"),
+  /**
+   * CVEs of these kernels that cannot be live patched, each with the reason
+   * and the version that fixes it. A directory may hold only these records
+   * and no *.patch file: it builds nothing.
+   */
+  notLivePatchable: z.array(NotLivePatchableSchema).default([]),
   upstream: z
     .string()
     .regex(/^[0-9a-f]{7,40}$/, "must be a commit hash")

@@ -3,6 +3,7 @@
  * under `patches/<id>/`, checked as a whole so `lpctl validate` reports every
  * problem at once. Pure: it takes a RepoSnapshot and returns values.
  */
+import { cveRecordProblems, type CveDeclaration } from "./cve-records.js";
 import { idProblem } from "./ids.js";
 import type { LivePatch } from "./patch-meta.js";
 import { printable } from "./printable.js";
@@ -54,10 +55,12 @@ export function checkRepository(snapshot: RepoSnapshot): RepositoryCheck {
   // target.yaml is broken: that problem is reported once, on the target.
   const knownIds = kernels.map((k) => k.id);
   const patches: LivePatch[] = [];
+  const decls: CveDeclaration[] = [];
   for (const item of patchDirs) {
-    const patch = checkPatchDir(item, knownIds, problems);
+    const patch = checkPatchDir(item, knownIds, problems, decls);
     if (patch) patches.push(patch);
   }
+  problems.push(...cveRecordProblems(decls));
   const order = (a: Problem, b: Problem) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
   return { targets, patches, problems: problems.sort(order) };
 }

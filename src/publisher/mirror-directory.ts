@@ -89,7 +89,7 @@ export async function readManifestIn(dir: string): Promise<Manifest | undefined>
 }
 
 const OURS =
-  /^(.*\.ko(\.asc)?|kernel-[0-9a-f]+\.json(\.asc)?|build-report-.*\.json|\..*\.tmp-\d+-[0-9a-f]+)$/;
+  /^(.*\.ko(\.asc)?|(?:kernel|vex)-[0-9a-f]+\.json(\.asc)?|build-report-.*\.json|\..*\.tmp-\d+-[0-9a-f]+)$/;
 
 /** Deletes our kinds of files that neither the new release nor the previous manifest's modules need. */
 async function removeUnreferenced(

@@ -9,6 +9,7 @@
  */
 import type { PatchInfo } from "../core/manifest-build.js";
 import type { Manifest } from "../core/manifest.js";
+import type { NotLivePatchable } from "../core/not-live-patchable.js";
 import type { Signer } from "../core/sign/signer.js";
 import type { Carried } from "./carry-over.js";
 import { writeMirror } from "./mirror-directory.js";
@@ -33,6 +34,8 @@ export interface PublishNextInput {
   carried?: Carried;
   refresh?: PublishedDir;
   patches: Readonly<Record<string, PatchInfo>>;
+  /** Not-live-patchable records by target, from the repository at the built commit. */
+  records?: Readonly<Record<string, readonly NotLivePatchable[]>>;
   repository?: string;
   now: Date;
   lifetimeDays: number;
@@ -74,6 +77,7 @@ export async function publishNext(input: PublishNextInput): Promise<PublishedNex
     ...(input.version !== undefined ? { version: input.version } : {}),
     ...(input.repository ? { repository: input.repository } : {}),
     patches: input.patches,
+    ...(input.records ? { records: input.records } : {}),
     now,
     lifetimeDays,
     signer,

@@ -1,13 +1,15 @@
 /**
  * The files of one published version, signed, in publishing order: modules
- * and their signatures, build reports, per-kernel manifests, and the full
- * manifest last (a reader never sees a manifest before what it names).
+ * and their signatures, build reports, each kernel's OpenVEX document,
+ * per-kernel manifests, and the full manifest last (a reader never sees a
+ * manifest before what it names).
  */
 import { createHash } from "node:crypto";
 import { canonicalJsonBytes } from "../core/canonical-json.js";
 import { LpctlError } from "../core/errors.js";
 import { splitManifest } from "../core/manifest-build.js";
 import { kernelManifestName, type Manifest } from "../core/manifest.js";
+import { releaseVex, vexFileName } from "../core/openvex.js";
 import type { Signer } from "../core/sign/signer.js";
 import { verifyDetached } from "../core/verify/index.js";
 
@@ -69,6 +71,11 @@ export async function releaseFiles(input: ReleaseInput): Promise<ReleaseFile[]> 
   }
   for (const [target, bytes] of input.reports ?? []) {
     files.push({ name: `build-report-${target}.json`, bytes, contentType: JSON_TYPE });
+  }
+  // For scanners: signed like the manifests, derived from the manifest alone.
+  for (const k of input.manifest.kernels) {
+    const vex = releaseVex(input.manifest, k);
+    if (vex) await signed(vexFileName(k.buildId), canonicalJsonBytes(vex), JSON_TYPE);
   }
   for (const part of splitManifest(input.manifest)) {
     const k = part.kernels[0];

@@ -2,14 +2,16 @@
  * Reads a published directory for `lpctl mirror --key`: the manifest's
  * signature is checked before its JSON is parsed, and every file to copy is
  * checked (module length, sha256 and .asc; each kernel-<id>.json's signature,
- * version and entry) before anything is written, so a tampered source never
+ * version and entry; each vex-<id>.json's signature and its bytes, which
+ * must be the document the manifest gives) before anything is written, so a tampered source never
  * yields a broken mirror. Build reports carry no signature and are not copied.
  */
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { canonicalJson } from "../core/canonical-json.js";
+import { canonicalJson, canonicalJsonBytes } from "../core/canonical-json.js";
 import { LpctlError } from "../core/errors.js";
 import { kernelManifestName, type Manifest } from "../core/manifest.js";
+import { releaseVex, vexFileName } from "../core/openvex.js";
 import {
   checkKernelBinding,
   checkKeyVersion,
@@ -90,6 +92,22 @@ export async function readVerifiedDir(
         `${join(dir, name)} (version ${part.manifest.version}) does not hold manifest.json's entry for ${k.buildId} (version ${manifest.version}); refusing to mirror a mixed release`,
       );
     }
+    add(name, bytes, JSON_TYPE);
+    add(`${name}.asc`, sig, ASC_TYPE);
+  }
+  for (const k of manifest.kernels) {
+    const vex = releaseVex(manifest, k);
+    if (vex === undefined) continue;
+    const name = vexFileName(k.buildId);
+    const bytes = await readPublishedFile(dir, name);
+    const sig = await readPublishedFile(dir, `${name}.asc`);
+    await verifyDetached(bytes, sig, trust.keys, now, trust.threshold);
+    // A validly signed VEX of another release would tell scanners the wrong story.
+    if (Buffer.compare(Buffer.from(bytes), Buffer.from(canonicalJsonBytes(vex))) !== 0)
+      throw new LpctlError(
+        "VEX_MISMATCH",
+        `${join(dir, name)} is not the OpenVEX document manifest.json (version ${manifest.version}) gives for ${k.buildId}; refusing to mirror a mixed release`,
+      );
     add(name, bytes, JSON_TYPE);
     add(`${name}.asc`, sig, ASC_TYPE);
   }

@@ -6,7 +6,8 @@
  * switch to a tampered v2 → refused, the applied patch untouched. Then, with
  * a second configuration (--config, its own state), a first apply of a
  * module the kernel cannot transition: reverted, and status says
- * apply-failed with its CVE pending.
+ * apply-failed with its CVE pending. After each step the host's own OpenVEX
+ * statement (status --format openvex) is checked against the official schema.
  */
 import { readFile } from "node:fs/promises";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -15,6 +16,7 @@ import { bootWithInit, nodeRuntimeFiles, type BootResult } from "../../src/build
 import { prepareAgentVmInputs, type AgentVmInputs } from "./helpers/agent-mirrors.js";
 import { debTreeFiles } from "./helpers/deb-tree.js";
 import { STUCK_CVE, STUCK_PATCH } from "./helpers/stuck-mirror.js";
+import { openvexErrors } from "../helpers/openvex-schema.js";
 
 const CONFIG = `source: file:///srv/mirror/
 repository: livepatch-gitops/e2e
@@ -44,6 +46,7 @@ run() {
   lp_out "$step-status" "$st"
   lp_step "$step-status" ok "rc=$src"
   lp_out "$step-status-text" "$($A status "$@" 2>&1)"
+  lp_out "$step-vex" "$($A status --format openvex "$@" 2>&1)"
   lp_out "$step-cmdline" "$(cat /proc/cmdline)"
   lp_out "$step-version" "$(cat /proc/version)"
   lp_out "$step-livepatch" "$(for d in /sys/kernel/livepatch/*; do echo "$d $(cat $d/enabled) $(cat $d/transition)"; done)"
@@ -68,6 +71,14 @@ const out = (name: string): string => {
 };
 const rc = (name: string) => boot.markers.steps.find((s) => s.name === name)?.detail;
 const status = (name: string) => JSON.parse(out(name)) as StatusReport;
+/** The host's OpenVEX statement after `step`, checked against the schema: "CVE status" per statement. */
+const vex = (step: string): string[] => {
+  const doc = JSON.parse(out(`${step}-vex`)) as {
+    statements: { vulnerability: { name: string }; status: string }[];
+  };
+  expect(openvexErrors(doc)).toBe("");
+  return doc.statements.map((st) => `${st.vulnerability.name} ${st.status}`);
+};
 
 describe("lpctl agent in the lab kernel (qemu)", () => {
   beforeAll(async () => {
@@ -137,6 +148,7 @@ describe("lpctl agent in the lab kernel (qemu)", () => {
     });
     expect(out("v1-cmdline")).toContain("livepatched");
     expect(out("v1-livepatch")).toBe(`/sys/kernel/livepatch/${name} 1 0`);
+    expect(vex("v1")).toEqual(["CVE-2026-10001 fixed"]);
   });
 
   it("v2: the cumulative module replaces v1 live; v1 is gone and unloaded; both effects visible", () => {
@@ -153,6 +165,7 @@ describe("lpctl agent in the lab kernel (qemu)", () => {
     const s = status("v2-status");
     expect(s.module?.name).toBe(v2);
     expect(s.cves).toEqual(["CVE-2026-10001", "CVE-2026-10002"]);
+    expect(vex("v2")).toEqual(["CVE-2026-10001 fixed", "CVE-2026-10002 fixed"]);
     expect(s.manifest?.version).toBe(inputs.manifests[1].version);
   });
 
@@ -210,5 +223,7 @@ describe("lpctl agent in the lab kernel (qemu)", () => {
     ]);
     expect(out("stuck-status-text")).toMatch(/^patch state: +apply-failed$/m);
     expect(out("stuck-status-text")).toMatch(new RegExp(`^exposed to: +${STUCK_CVE}$`, "m"));
+    // Not live, so not fixed: the host's statement says affected.
+    expect(vex("stuck")).toEqual([`${STUCK_CVE} affected`]);
   });
 });

@@ -6,6 +6,7 @@
 import type { Finding } from "../../core/lint/finding.js";
 import { lintEntry } from "../../core/lint/lint-entry.js";
 import type { PatchStyle } from "../../core/lint/patch-style.js";
+import type { NotLivePatchable } from "../../core/not-live-patchable.js";
 import type { Problem } from "../../core/problem.js";
 import { checkRepository } from "../../core/repo-model.js";
 import { sizeLimitFor, type RepoEntry } from "../../core/repo-snapshot.js";
@@ -21,6 +22,8 @@ export interface PrLint {
   annotations: Annotation[];
   errors: number;
   warnings: number;
+  /** Not-live-patchable records of the touched patches, for the PR comment. */
+  records: { patch: string; targets: string[]; record: NotLivePatchable }[];
 }
 
 /** Lints every changed patch file and validates every touched target and patch directory at `headSha`. */
@@ -38,7 +41,14 @@ export async function lintPullRequest(
       .filter((p) => /^(?:kernels|patches)\/[^/]+\//.test(p))
       .map((p) => p.split("/").slice(0, 2).join("/")),
   );
-  const wanted = headPaths.filter((p) => touchedDirs.has(p.split("/").slice(0, 2).join("/")));
+  // Every patch.yaml too when a patch is touched: a CVE it declares may
+  // conflict with another patch's for the same kernel (cve-records.ts).
+  const anyPatch = [...touchedDirs].some((d) => d.startsWith("patches/"));
+  const wanted = headPaths.filter(
+    (p) =>
+      touchedDirs.has(p.split("/").slice(0, 2).join("/")) ||
+      (anyPatch && /^patches\/[^/]+\/patch\.yaml$/.test(p)),
+  );
   const entries = new Map<string, RepoEntry>();
   await Promise.all(
     wanted.map(async (path) => {
@@ -66,7 +76,8 @@ export async function lintPullRequest(
     ...dirs,
     ...[...entries.values()].sort((a, b) => (a.path < b.path ? -1 : 1)),
   ];
-  const problems = checkRepository(snapshot).problems.filter(
+  const checked = checkRepository(snapshot);
+  const problems = checked.problems.filter(
     (p) => touchedDirs.has(p.file.split("/").slice(0, 2).join("/")) && !p.file.endsWith(".patch"),
   );
   const patchFiles = changed
@@ -88,11 +99,17 @@ export async function lintPullRequest(
     ...findingAnnotations(findings, texts),
   ];
   const errors = problems.length + findings.filter((f) => f.severity === "error").length;
+  const records = checked.patches
+    .filter((p) => touchedDirs.has(`patches/${p.id}`))
+    .flatMap((p) =>
+      p.notLivePatchable.map((record) => ({ patch: p.id, targets: p.targets, record })),
+    );
   return {
     findings,
     problems,
     annotations,
     errors,
     warnings: findings.filter((f) => f.severity === "warning").length,
+    records,
   };
 }

@@ -23,9 +23,9 @@ import { downloadRunArtifacts } from "./artifacts.js";
 import { freeVersion, restoreLatest } from "./own-releases.js";
 import { publishAndRecord, publishBase } from "./publish-base.js";
 import { mergedPullsFor } from "./pulls-for-sha.js";
-import { cellCode } from "../markdown.js";
+import { releaseSection } from "../release-section.js";
 import { upsertPrComment } from "./pr-comment.js";
-import { patchInfos, writeArtifacts } from "./release-inputs.js";
+import { patchInfos, releaseRecords, writeArtifacts } from "./release-inputs.js";
 import { requiredTargets } from "./required-targets.js";
 import type { Octokit, RepoRef } from "./types.js";
 
@@ -120,6 +120,7 @@ export async function publishTrustedRun(
       ...(outputs ? { outputs } : {}),
       ...(carried ? { carried } : {}),
       patches,
+      records: await releaseRecords(octokit, ref, run.headSha),
       repository,
       now,
       lifetimeDays: config.manifest.lifetimeHours / 24,
@@ -127,11 +128,7 @@ export async function publishTrustedRun(
     });
     const result = next.release as PublishResult;
     const url = `${(await octokit.rest.repos.getReleaseByTag({ ...ref, tag: next.tag })).data.html_url}`;
-    const hosts = next.manifest.kernels.map(
-      (k) =>
-        `| ${cellCode(k.target)} (${cellCode(k.release)}) | ${k.patches.map((p) => `${cellCode(p.id)}${p.cves.length ? ` (${p.cves.map(cellCode).join(", ")})` : ""}`).join("; ")} |`,
-    );
-    const section = `### Release\n\nPublished [${next.tag}](${url}), manifest version ${next.manifest.version}, expires ${next.manifest.expires}.\n\n| kernel | patches (CVEs) hosts get |\n| --- | --- |\n${hosts.join("\n")}`;
+    const section = releaseSection(next.manifest, next.tag, url);
     for (const n of merged)
       await upsertPrComment(octokit, ref, n, { release: section }, deps.comments);
     return { kind: "published", result };

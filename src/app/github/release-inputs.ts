@@ -6,14 +6,18 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { cveDeclaration, recordsByTarget, type CveDeclaration } from "../../core/cve-records.js";
 import { LpctlError } from "../../core/errors.js";
+import { resolveKernelRefs } from "../../core/kernel-refs.js";
 import type { PatchInfo } from "../../core/manifest-build.js";
 import type { Manifest } from "../../core/manifest.js";
-import { PatchMetaSchema } from "../../core/patch-meta.js";
+import type { NotLivePatchable } from "../../core/not-live-patchable.js";
+import { PatchMetaSchema, type PatchMeta } from "../../core/patch-meta.js";
+import { planTree } from "../../core/plan-tree.js";
 import { parseYaml } from "../../core/yaml-input.js";
 import { artifactTarget } from "../build-artifact.js";
 import type { Artifact } from "./artifacts.js";
-import { readFileAt } from "./repo-reader.js";
+import { listTreePaths, readFileAt } from "./repo-reader.js";
 import type { Octokit, RepoRef } from "./types.js";
 
 /** Writes each build artifact's top-level files to `dir/<target>/`; returns the targets. */
@@ -48,22 +52,58 @@ export async function patchInfos(
   );
   const out: Record<string, PatchInfo> = {};
   for (const id of [...new Set(ids)].sort()) {
-    const file = `patches/${id}/patch.yaml`;
-    const text = (await readFileAt(octokit, ref, file, sha, 256 * 1024))?.text;
-    const parsed =
-      text === undefined ? undefined : PatchMetaSchema.safeParse(parseYaml(file, text).value);
-    if (!parsed?.success)
-      throw new LpctlError(
-        "PATCH_INVALID",
-        `${file} at ${sha} is missing or invalid; the build used patch '${id}'`,
-      );
+    const meta = await patchMetaAt(octokit, ref, sha, id, `the build used patch '${id}'`);
     const pr = prs.get(id) ?? earlier.get(id);
     out[id] = {
-      title: parsed.data.title,
-      cves: parsed.data.cves,
-      ...(parsed.data.upstream ? { commit: parsed.data.upstream } : {}),
+      title: meta.title,
+      cves: meta.cves,
+      ...(meta.upstream ? { commit: meta.upstream } : {}),
       ...(pr !== undefined ? { pr } : {}),
     };
   }
   return out;
+}
+
+/**
+ * Every target's not-live-patchable records at `sha`: each patch.yaml
+ * (records-only directories included), its kernels resolved against the
+ * targets there, through the same rule `lpctl validate` and `lpctl publish` apply.
+ */
+export async function releaseRecords(
+  octokit: Octokit,
+  ref: RepoRef,
+  sha: string,
+): Promise<Record<string, NotLivePatchable[]>> {
+  const paths = await listTreePaths(octokit, ref, sha);
+  const tree = planTree(paths, new Map());
+  const ids = [
+    ...new Set(
+      paths
+        .map((p) => /^patches\/([^/]+)\/patch\.yaml$/.exec(p)?.[1])
+        .filter((id): id is string => id !== undefined),
+    ),
+  ].sort();
+  const decls: CveDeclaration[] = [];
+  for (const id of ids) {
+    const meta = await patchMetaAt(octokit, ref, sha, id, "publishing reads every patch's records");
+    const { targets } = resolveKernelRefs(`patches/${id}/patch.yaml`, meta.kernels, tree.targets);
+    decls.push(cveDeclaration(id, meta, targets));
+  }
+  return recordsByTarget(decls);
+}
+
+async function patchMetaAt(
+  octokit: Octokit,
+  ref: RepoRef,
+  sha: string,
+  id: string,
+  why: string,
+): Promise<PatchMeta> {
+  const file = `patches/${id}/patch.yaml`;
+  const text = (await readFileAt(octokit, ref, file, sha, 256 * 1024))?.text;
+  const parsed =
+    text === undefined ? undefined : PatchMetaSchema.safeParse(parseYaml(file, text).value);
+  if (!parsed?.success)
+    throw new LpctlError("PATCH_INVALID", `${file} at ${sha} is missing or invalid; ${why}`);
+  return parsed.data;
 }

@@ -7,7 +7,7 @@
  */
 import type { Context } from "probot";
 import { CHECK } from "../checks.js";
-import { checklistSection, lintSection, planSection } from "../comment.js";
+import { checklistSection, lintSection, planSection, recordsText } from "../comment.js";
 import type { AppDeps } from "../deps.js";
 import { guarded } from "../guard.js";
 import { code } from "../markdown.js";
@@ -146,7 +146,9 @@ export async function onPullRequest(
         ref,
         pr.number,
         {
-          plan: planSection(plan, await targetNotes(octokit, ref, headSha, plan.targets)),
+          plan:
+            planSection(plan, await targetNotes(octokit, ref, headSha, plan.targets)) +
+            recordsText(lint.records),
           lint: lintSection(lint.findings),
           checklist: checklistSection(lint.findings),
           builds: "### Builds\n\nWaiting for the build workflow.",

@@ -2,8 +2,11 @@
 import { plural } from "../../core/plural.js";
 import { join } from "node:path";
 import { loadRepository } from "../../builder/read-repo.js";
+import { cveDeclaration, recordsByTarget } from "../../core/cve-records.js";
 import { LpctlError } from "../../core/errors.js";
 import type { PatchInfo } from "../../core/manifest-build.js";
+import type { NotLivePatchable } from "../../core/not-live-patchable.js";
+import { formatProblem } from "../../core/problem.js";
 import { checkProvenance, type ExpectedSource } from "../../core/provenance.js";
 import { checkOwnSignature } from "../../publisher/check-own-signature.js";
 import { createGitHubReleaseStore } from "../../publisher/github-release.js";
@@ -82,7 +85,7 @@ export async function publish(
     ...(previous ? { previous } : {}),
     ...(refresh ? { refresh } : {}),
     ...(outputs ? { outputs } : {}),
-    patches: refresh ? {} : await patchInfo(flags.checkout),
+    ...(refresh ? { patches: {} } : await patchInfo(flags.checkout)),
     ...(flags.repository ? { repository: flags.repository } : {}),
     now,
     lifetimeDays,
@@ -142,13 +145,27 @@ function refreshSource(flags: PublishFlags): string {
   return dir;
 }
 
-/** Titles and CVEs from patches/<id>/patch.yaml; the upstream commit becomes the patch's commit. */
-async function patchInfo(repo: string): Promise<Record<string, PatchInfo>> {
-  const { patches } = await loadRepository(repo);
+/**
+ * Titles and CVEs from patches/<id>/patch.yaml (the upstream commit becomes
+ * the patch's commit), and every target's not-live-patchable records.
+ */
+async function patchInfo(repo: string): Promise<{
+  patches: Record<string, PatchInfo>;
+  records: Record<string, NotLivePatchable[]>;
+}> {
+  const { patches, problems } = await loadRepository(repo);
+  // A patch.yaml validate refuses is left out of the model: its records would vanish silently.
+  const bad = problems.find((p) => /^patches\/[^/]+\/patch\.yaml$/.test(p.file));
+  if (bad !== undefined)
+    throw new LpctlError(
+      bad.code,
+      `${formatProblem(bad)}; publishing reads every patch.yaml (records-only ones too): fix it (lpctl validate lists every problem)`,
+    );
   const out: Record<string, PatchInfo> = {};
   for (const p of patches)
     out[p.id] = { title: p.title, cves: p.cves, ...(p.upstream ? { commit: p.upstream } : {}) };
-  return out;
+  const records = recordsByTarget(patches.map((p) => cveDeclaration(p.id, p, p.targets)));
+  return { patches: out, records };
 }
 
 function githubStore(

@@ -1,5 +1,6 @@
 /**
- * Attack audit items 5 and 6 against the in-process forge: the app runs
+ * Attack audit items 5 and 6 (and the not-live-patchable records of issue
+ * 23: publish, VEX asset, PR lint) against the in-process forge: the app runs
  * in-process under Probot's webhook middleware, the forge delivers signed
  * webhooks to it, and a stub Actions runner stands in for build.yml (it
  * uploads a build artifact made like `lpctl build` leaves it, then lets a
@@ -9,7 +10,7 @@
 import { Octokit } from "@octokit/rest";
 import { createHash } from "node:crypto";
 import { createServer, type Server } from "node:http";
-import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { createNodeMiddleware, Probot, ProbotOctokit } from "probot";
@@ -29,6 +30,8 @@ import {
   seedWorkingCopy,
   waitFor,
 } from "../../e2e/helpers/forge-loop.js";
+import { openvexErrors } from "../../helpers/openvex-schema.js";
+import { RECORD, recordsPatchYaml } from "../../helpers/records-patch.js";
 import { fakeReport, moduleBytes } from "../../unit/core/report-fixture.js";
 import { makeZip } from "../../unit/app/helpers/zip.js";
 
@@ -88,15 +91,17 @@ async function runBuild(req: RunRequest): Promise<RunResult> {
   return { conclusion: "success", jobs: [] };
 }
 
-async function publishCheck(sha: string) {
+async function completedCheck(sha: string, name: string) {
   const { data } = await kit("maintainer").rest.checks.listForRef({
     ...REPO,
     ref: sha,
-    check_name: "livepatch / publish",
+    check_name: name,
   });
   const run = data.check_runs[0];
   return run?.status === "completed" ? run : undefined;
 }
+
+const publishCheck = (sha: string) => completedCheck(sha, "livepatch / publish");
 
 async function pushCommit(files: Record<string, string>): Promise<string> {
   for (const [p, text] of Object.entries(files)) await writeFile(path.join(wc, p), text);
@@ -214,5 +219,102 @@ describe("the app's signer against a collaborator, through the forge", () => {
       250,
     );
     expect(latest.author.login).toMatch(/\[bot\]$/);
+  });
+
+  it("7. a records-only patch reaches the manifest entry and a signed VEX asset; a conflicting record is refused", async () => {
+    duringRun = () => Promise.resolve();
+    const records = recordsPatchYaml(TARGET);
+    await mkdir(path.join(wc, "patches/sk-buff-layout"), { recursive: true });
+    const sha = await pushCommit({ "patches/sk-buff-layout/patch.yaml": records });
+    const check = await waitFor("the publish check", () => publishCheck(sha), 60_000, 250);
+    expect(check.output.title, JSON.stringify(check.output)).toBe("published v3");
+    const { data: latest } = await kit("mallory").rest.repos.getLatestRelease(REPO);
+    const asset = async (name: string): Promise<string> => {
+      const a = latest.assets.find((x) => x.name === name);
+      if (a === undefined) throw new Error(`no asset ${name}`);
+      const { data } = await kit("mallory").request(
+        "GET /repos/{owner}/{repo}/releases/assets/{asset_id}",
+        { ...REPO, asset_id: a.id, headers: { accept: "application/octet-stream" } },
+      );
+      return Buffer.from(data as unknown as ArrayBuffer).toString("utf8");
+    };
+    const manifest = JSON.parse(await asset("manifest.json")) as {
+      kernels: { buildId: string; notLivePatchable?: unknown }[];
+    };
+    const entry = manifest.kernels[0];
+    expect(entry?.notLivePatchable).toEqual([RECORD]);
+    const names = latest.assets.map((a) => a.name);
+    expect(names).toContain(`vex-${entry?.buildId ?? ""}.json.asc`);
+    const vex = JSON.parse(await asset(`vex-${entry?.buildId ?? ""}.json`)) as {
+      statements: { vulnerability: { name: string }; status: string }[];
+    };
+    expect(openvexErrors(vex)).toBe("");
+    expect(vex.statements.map((st) => `${st.vulnerability.name} ${st.status}`)).toEqual([
+      "CVE-2026-10001 fixed",
+      "CVE-2026-10002 fixed",
+      "CVE-2024-1234 affected",
+    ]);
+
+    // The same CVE declared not live patchable while cmdline-banner live patches it.
+    const bad = await pushCommit({
+      "patches/sk-buff-layout/patch.yaml": records.replace("CVE-2024-1234", "CVE-2026-10001"),
+    });
+    const refused = await waitFor("the publish check", () => publishCheck(bad), 60_000, 250);
+    expect(refused.conclusion).toBe("failure");
+    expect(refused.output.summary).toMatch(/CVE-2026-10001 is declared not live patchable/);
+    const { data: still } = await kit("mallory").rest.repos.getLatestRelease(REPO);
+    expect(still.tag_name).toBe("v3");
+  });
+
+  it("8. the PR lint refuses a record another patch live patches and the comment lists the records", async () => {
+    await git(wc, "checkout", "-q", "-b", "records-pr");
+    const record = (cve: string) =>
+      `title: t\ndescription: d\nkernels: ["${TARGET}"]\nnotLivePatchable:\n  - {cve: ${cve}, reason: changes a struct layout, fixedIn: 6.1.120}\n`;
+    for (const id of ["clashes", "needs-reboot"])
+      await mkdir(path.join(wc, "patches", id), { recursive: true });
+    // version-banner live patches CVE-2026-10002 on the lab kernel.
+    await writeFile(path.join(wc, "patches/clashes/patch.yaml"), record("CVE-2026-10002"));
+    await writeFile(path.join(wc, "patches/needs-reboot/patch.yaml"), record("CVE-2024-5555"));
+    await git(wc, "add", "-A");
+    await git(wc, "commit", "-q", "-m", "records");
+    await git(wc, "push", "-q", authedUrl(forge, FULL, tokens.mallory ?? ""), "records-pr");
+    const head = (await git(wc, "rev-parse", "HEAD")).stdout.trim();
+    const { data: pr } = await kit("mallory").rest.pulls.create({
+      ...REPO,
+      head: "records-pr",
+      base: "main",
+      title: "records",
+    });
+    const lint = await waitFor(
+      "the lint check",
+      () => completedCheck(head, "livepatch / lint"),
+      60_000,
+      250,
+    );
+    expect(lint.conclusion).toBe("failure");
+    const { data: annotations } = await kit("maintainer").rest.checks.listAnnotations({
+      ...REPO,
+      check_run_id: lint.id,
+    });
+    expect(annotations.map((a) => `${a.path} ${a.title ?? ""}`)).toEqual([
+      "patches/clashes/patch.yaml CVE_CONFLICT",
+    ]);
+    expect(annotations[0]?.message).toMatch(/live patched in patch 'version-banner'/);
+    const comment = await waitFor(
+      "the PR comment",
+      async () => {
+        const { data } = await kit("maintainer").rest.issues.listComments({
+          ...REPO,
+          issue_number: pr.number,
+        });
+        return data.find((c) => c.body?.includes("Not live patchable"));
+      },
+      30_000,
+      250,
+    );
+    expect(comment.body).toContain(
+      "| `CVE-2024-5555` | `needs-reboot` | `debian-6.1-lab` | `reboot into ≥ 6.1.120 (not live patchable: changes a struct layout)` |",
+    );
+    await git(wc, "checkout", "-q", "main");
   });
 });

@@ -76,8 +76,9 @@ describe("publish to a GitHub release", () => {
         "livepatch-v1-lab-a.ko.asc",
       ]),
     );
-    expect(assetNames()).toHaveLength(2 * 5 + 2);
-    expect(gh.requests.filter((q) => q.startsWith("POST /uploads/"))).toHaveLength(12);
+    // Per target: module, report, VEX and kernel manifest, each signed but the report.
+    expect(assetNames()).toHaveLength(2 * 7 + 2);
+    expect(gh.requests.filter((q) => q.startsWith("POST /uploads/"))).toHaveLength(16);
     await expectVerifiedRelease();
 
     // The next run publishes v2 after the latest release's manifest.
@@ -110,7 +111,7 @@ describe("publish to a GitHub release", () => {
       expect(resumed.code, resumed.err).toBe(0);
       const names = gh.releases[0]?.assets.map((a) => a.name) ?? [];
       expect(new Set(names).size).toBe(names.length);
-      expect(names).toHaveLength(12);
+      expect(names).toHaveLength(16);
       for (const a of gh.releases[0]?.assets ?? []) {
         const old = before.get(a.name);
         expect(a.state).toBe("uploaded");

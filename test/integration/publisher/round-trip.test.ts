@@ -94,9 +94,9 @@ describe.each([
       cves: ["CVE-2026-10001"],
     });
 
-    // GnuPG agrees with every .asc: modules, per-kernel manifests, manifest.
+    // GnuPG agrees with every .asc: modules, VEX documents, per-kernel manifests, manifest.
     const gpg = await gpgVerifyAll(mirror, pub);
-    expect(gpg.size).toBe(2 * 2 + 1);
+    expect(gpg.size).toBe(2 * 3 + 1);
     for (const [name, result] of gpg) expect(result, name).toBe("GOODSIG");
 
     // Version 2: version 1's modules stay until version 3 replaces them.

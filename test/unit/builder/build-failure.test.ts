@@ -16,6 +16,7 @@ function patch(id: string, file: string): LivePatch {
     title: id,
     description: id,
     cves: [],
+    notLivePatchable: [],
     kernels: ["k"],
     targets: ["k"],
     files: [
@@ -103,6 +104,14 @@ describe("selectPatches", () => {
     expect(selectPatches(all, "k", ["b-second"]).map((p) => p.id)).toEqual(["b-second"]);
     expect(() => selectPatches(all, "other", ["b-second"])).toThrow(/does not list kernel 'other'/);
     expect(() => selectPatches(all, "k", ["nope"])).toThrow(/no valid patch 'nope'/);
+  });
+
+  it("leaves a records-only patch (no *.patch file) out, and refuses it by name", () => {
+    const records = { ...patch("c-records", "x.c"), files: [] };
+    expect(selectPatches([...all, records], "k").map((p) => p.id)).toEqual(["a-first", "b-second"]);
+    const named = () => selectPatches([...all, records], "k", ["c-records"]);
+    expect(named).toThrow(expect.objectContaining({ code: "PATCH_INVALID" }));
+    expect(named).toThrow(/holds only notLivePatchable records .* nothing to build/);
   });
 });
 

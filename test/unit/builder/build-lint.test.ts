@@ -43,6 +43,7 @@ describe("the build's source-aware lint", () => {
           title: "t",
           description: "d",
           cves: [],
+          notLivePatchable: [],
           kernels: ["debian-6.1-lab"],
           targets: ["debian-6.1-lab"],
           files: [patch("jump-label-unbuilt-key")],

@@ -73,6 +73,7 @@ function asPatch(id: string, path: string): LivePatch {
     title: id,
     description: id,
     cves: [],
+    notLivePatchable: [],
     kernels: ["k"],
     targets: ["k"],
     files: [{ path, text }],

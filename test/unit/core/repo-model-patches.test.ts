@@ -21,7 +21,7 @@ const HUNK = "@@ -1 +1 @@\n-old\n+new\n";
 describe("checkRepository: patch files", () => {
   it("requires at least one *.patch file", () => {
     expect(lines(variant(PATCH_FILE, null))).toEqual([
-      "FILE_MISSING patches/cmdline-banner: has no *.patch file",
+      "FILE_MISSING patches/cmdline-banner: has no *.patch file (a directory without one may only declare notLivePatchable records)",
     ]);
   });
 

@@ -24,6 +24,7 @@ import {
   type FakeLoader,
 } from "./fake-host.js";
 import { startMirror, type MirrorServer } from "./mirror-server.js";
+import type { NotLivePatchable } from "../../../../src/core/not-live-patchable.js";
 import { fakeModule, kernelEntry, manifestOf, publishDir, type FakeModule } from "./publish-dir.js";
 
 export const NOW = new Date();
@@ -62,6 +63,8 @@ export interface Scenario {
       keys?: number;
       /** Patch titles by id (default `fix <id>`). */
       titles?: Record<string, string>;
+      /** The entry's not-live-patchable records. */
+      notLivePatchable?: NotLivePatchable[];
     },
   ): Promise<FakeModule>;
   sync(opts?: { force?: boolean; now?: Date }): ReturnType<typeof runSync>;
@@ -103,6 +106,7 @@ export async function scenario(
           cves: [CVE(id)],
         })),
       });
+      if (opts.notLivePatchable) entry.notLivePatchable = opts.notLivePatchable;
       // Each version in its own directory, as a release would be.
       mirrorDir = await mkdtemp(path.join(os.tmpdir(), `lpctl-mirror-v${version}-`));
       await publishDir(

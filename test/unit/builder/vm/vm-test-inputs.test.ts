@@ -10,6 +10,7 @@ const patch = (id: string, test?: { command: string; expect: string }): LivePatc
   title: id,
   description: id,
   cves: [],
+  notLivePatchable: [],
   kernels: ["lab"],
   targets: ["lab"],
   files: [],
