@@ -18,7 +18,14 @@ const AB = { owner: "a", repo: "b" };
 
 describe("PR comment", () => {
   it("notes under the plan what is known of whether each target can be patched", () => {
-    const plan = planBuild({ changed: [], head: { targets: ["deb", "lab"], patches: new Map() } });
+    const plan = planBuild({
+      changed: [],
+      head: {
+        targets: ["deb", "lab"],
+        patches: new Map([["p", ["deb", "lab"]]]),
+        withdrawn: new Map(),
+      },
+    });
     const section = planSection(plan, { deb: "cannot be live patched by this engine: IBT" });
     expect(section).toContain("| `lab` | `full build` |");
     expect(section).toContain("\n\n- `deb`: `cannot be live patched by this engine: IBT`");

@@ -104,6 +104,13 @@ describe("selectPatches", () => {
     expect(() => selectPatches(all, "other", ["b-second"])).toThrow(/does not list kernel 'other'/);
     expect(() => selectPatches(all, "k", ["nope"])).toThrow(/no valid patch 'nope'/);
   });
+
+  it("refuses a withdrawn patch by name, saying so", () => {
+    const gone = { ...patch("c-gone", "fs/proc/cmdline.c"), withdrawn: { reason: "oops" } };
+    expect(() => selectPatches([...all, gone], "k", ["c-gone"])).toThrow(
+      /patch 'c-gone' is withdrawn \(oops\)/,
+    );
+  });
 });
 
 describe("classifyFailure on logs of lpctl's own kpatch-build runs", () => {
