@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { LpctlError } from "../core/errors.js";
-import { BASE_NAME, type ManifestKernel } from "../core/manifest.js";
+import { BASE_NAME, type ModuleEntry } from "../core/manifest.js";
 import { writeFileAtomic } from "../io/atomic-write.js";
 import { fsStep } from "../io/fs-errors.js";
 import { stateDirOf, type AgentDeps } from "./agent-deps.js";
@@ -25,7 +25,7 @@ async function storedDigest(file: string): Promise<string | undefined> {
 /** The actual path of the verified module for `entry`, and the sha256 of the bytes there. */
 export async function obtainModule(
   deps: AgentDeps,
-  entry: ManifestKernel,
+  entry: ModuleEntry,
   trust: { keys: string[]; threshold: number },
   now: Date,
 ): Promise<{ file: string; sha256: string }> {

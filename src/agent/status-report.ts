@@ -67,6 +67,10 @@ export interface StatusReport {
   pending: PendingPatch[];
   /** CVEs of the pending patches: what this host is exposed to. */
   exposed: string[];
+  /** Patches withdrawn from this kernel's module, with why and the manifest version that did it. */
+  withdrawn: Array<PatchInfo & { reason: string; version: number }>;
+  /** The module this agent unloaded because its patches were all withdrawn. */
+  withdrawal: { module: string; version: number; at: string } | null;
   optOut: { at: string } | null;
   verdict: StatusVerdict;
 }
@@ -98,7 +102,10 @@ function checkOf(state: AgentState): StatusReport["check"] {
 function verdictOf(r: Omit<StatusReport, "verdict">): StatusVerdict {
   if (r.check.result === "refused") return "refused";
   if (r.patchState === "not-covered") return "not-covered";
-  const settled = r.patchState === "applied" || r.patchState === "nothing-to-apply";
+  const settled =
+    r.patchState === "applied" ||
+    r.patchState === "nothing-to-apply" ||
+    r.patchState === "withdrawn";
   return settled && r.check.result === "ok" && r.manifest?.expired === false ? "ok" : "failing";
 }
 
@@ -170,6 +177,15 @@ export function buildStatusReport(
     cves: uniqueSorted(appliedPatches.flatMap((p) => p.cves)),
     pending,
     exposed: uniqueSorted(pending.flatMap((p) => p.cves)),
+    withdrawn: (manifest?.entry?.withdrawn ?? []).map((w) => ({ ...w, cves: [...w.cves] })),
+    withdrawal:
+      sameKernel && state.withdrawal
+        ? {
+            module: state.withdrawal.name,
+            version: state.withdrawal.version,
+            at: state.withdrawal.at,
+          }
+        : null,
     optOut: state.optOut ?? null,
   };
   return { ...report, verdict: verdictOf(report) };

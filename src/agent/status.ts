@@ -73,5 +73,13 @@ export function formatStatus(r: StatusReport, now: Date): string[] {
   for (const p of r.applied) lines.push(`applied:       ${p.id} ${p.cves.join(" ")} — ${p.title}`);
   for (const p of r.pending) lines.push(`pending:       ${p.id} ${p.cves.join(" ")} — ${p.reason}`);
   if (r.exposed.length > 0) lines.push(`exposed to:    ${r.exposed.join(" ")}`);
+  for (const w of r.withdrawn)
+    lines.push(
+      `withdrawn:     ${w.id} ${w.cves.join(" ")} — withdrawn in version ${w.version}: ${w.reason}`,
+    );
+  if (r.withdrawal !== null)
+    lines.push(
+      `unloaded:      ${r.withdrawal.module} at ${r.withdrawal.at} (manifest version ${r.withdrawal.version} withdrew it)`,
+    );
   return lines.map(printable);
 }

@@ -2,6 +2,7 @@
 import { LpctlError } from "../core/errors.js";
 import { nextManifest, refreshManifest, type PatchInfo } from "../core/manifest-build.js";
 import type { Manifest } from "../core/manifest.js";
+import type { PlanTree } from "../core/plan-tree.js";
 import type { Signer } from "../core/sign/signer.js";
 import type { Carried } from "./carry-over.js";
 import type { BuildOutputs } from "./read-build-outputs.js";
@@ -18,6 +19,8 @@ export interface PrepareInput {
   /** The version to issue when not previous + 1 (a tag someone else holds was skipped). */
   version?: number;
   patches: Readonly<Record<string, PatchInfo>>;
+  /** The published commit's tree (withdrawals). */
+  head?: PlanTree;
   repository?: string;
   now: Date;
   lifetimeDays?: number;

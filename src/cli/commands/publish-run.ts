@@ -1,7 +1,12 @@
 /** The run of `lpctl publish`: inputs verified, next version built, signed and written. */
 import { plural } from "../../core/plural.js";
 import { join } from "node:path";
-import { loadRepository } from "../../builder/read-repo.js";
+import { readRepoSnapshot } from "../../builder/read-repo.js";
+import { checkRepository } from "../../core/repo-model.js";
+import { snapshotPlanTree, type PlanTree } from "../../core/plan-tree.js";
+import { withdrawnTargets } from "../../core/withdrawn.js";
+import { carryOver } from "../../publisher/carry-over.js";
+import { readPublishedFile } from "../../publisher/published-file.js";
 import { LpctlError } from "../../core/errors.js";
 import type { PatchInfo } from "../../core/manifest-build.js";
 import { checkProvenance, type ExpectedSource } from "../../core/provenance.js";
@@ -74,15 +79,31 @@ export async function publish(
           ownKeys,
         )
       : await latestManifest(store, ownKeys);
-  const outputs = refresh ? undefined : await readBuildOutputs(requireReports(flags));
+  const checkout = refresh ? undefined : await readCheckout(flags.checkout);
+  // withdraw: a checkout that leaves published targets without a patch publishes without builds.
+  const withdrawing = checkout ? withdrawnTargets(previous, checkout.head) : [];
+  const reportless = withdrawing.length > 0 && !flags.reports?.length;
+  const outputs = refresh || reportless ? undefined : await readBuildOutputs(requireReports(flags));
   const source = outputs && checkProvenance(outputs.reports, expected(flags));
+  const carried =
+    reportless && previous
+      ? await carryOver(
+          previous,
+          previous.kernels.map((k) => k.target).filter((t) => !withdrawing.includes(t)),
+          (file) => readPublishedFile(carrySource(flags), file).catch(() => undefined),
+          carrySource(flags),
+        )
+      : undefined;
+  if (withdrawing.length > 0) log(`withdrawing the module of ${withdrawing.join(", ")}`);
   const { manifest, files } = await publishNext({
     signer,
     ownKeys,
     ...(previous ? { previous } : {}),
     ...(refresh ? { refresh } : {}),
     ...(outputs ? { outputs } : {}),
-    patches: refresh ? {} : await patchInfo(flags.checkout),
+    ...(carried ? { carried } : {}),
+    ...(checkout ? { head: checkout.head } : {}),
+    patches: checkout?.patches ?? {},
     ...(flags.repository ? { repository: flags.repository } : {}),
     now,
     lifetimeDays,
@@ -142,13 +163,38 @@ function refreshSource(flags: PublishFlags): string {
   return dir;
 }
 
-/** Titles and CVEs from patches/<id>/patch.yaml; the upstream commit becomes the patch's commit. */
-async function patchInfo(repo: string): Promise<Record<string, PatchInfo>> {
-  const { patches } = await loadRepository(repo);
+/**
+ * Titles and CVEs from patches/<id>/patch.yaml (the upstream commit becomes
+ * the patch's commit), and the plan's view of the checkout: which targets
+ * still have an active patch, which patches are withdrawn and why.
+ */
+async function readCheckout(
+  dir: string,
+): Promise<{ patches: Record<string, PatchInfo>; head: PlanTree }> {
+  const snapshot = await readRepoSnapshot(dir);
+  const { patches, problems } = checkRepository(snapshot);
+  // A patch that does not validate would count as gone: its hosts would unload it.
+  const broken = problems.filter((p) => p.file.startsWith("patches/"));
+  if (broken.length > 0)
+    throw new LpctlError(
+      "PATCH_INVALID",
+      `${dir}: ${broken[0]?.file ?? "?"}: ${broken[0]?.message ?? "?"} (${plural(broken.length, "problem")} under patches/); run lpctl validate and fix them before publishing`,
+    );
   const out: Record<string, PatchInfo> = {};
   for (const p of patches)
     out[p.id] = { title: p.title, cves: p.cves, ...(p.upstream ? { commit: p.upstream } : {}) };
-  return out;
+  return { patches: out, head: snapshotPlanTree(snapshot) };
+}
+
+/** Where a publish without builds reads the modules it carries over: the previous mirror. */
+function carrySource(flags: PublishFlags): string {
+  const dir = flags.from ?? flags.to;
+  if (!dir)
+    throw new LpctlError(
+      "USAGE",
+      "a publish that only withdraws modules (no --reports) needs --from DIR, the published mirror whose other modules it carries over",
+    );
+  return dir;
 }
 
 function githubStore(
