@@ -71,8 +71,9 @@ export function planBuild(input: PlanInput): BuildPlan {
         continue;
       }
       for (const t of now) add(t, `patch ${id} changed`);
+      const gone = head.withdrawn.has(id) ? "withdrawn" : "no longer targets it";
       for (const t of before)
-        if (!now.includes(t)) add(t, `patch ${id} no longer targets it: its module shrinks`);
+        if (!now.includes(t)) add(t, `patch ${id} ${gone}: its module shrinks`);
     }
     for (const t of idsUnder(input.changed, "kernels"))
       add(t, "target changed: rebuilds every patch on it");
