@@ -153,15 +153,24 @@ function requireReports(flags: PublishFlags): string[] {
   return flags.reports;
 }
 
-function refreshSource(flags: PublishFlags): string {
+/** The published directory a refresh re-signs, or a withdraw-only publish carries from. */
+function sourceDir(flags: PublishFlags, missing: string): string {
   const dir = flags.from ?? flags.to;
-  if (!dir)
-    throw new LpctlError(
-      "USAGE",
-      "--refresh needs --from DIR (a mirror or downloaded release) holding the current content",
-    );
+  if (!dir) throw new LpctlError("USAGE", missing);
   return dir;
 }
+
+const refreshSource = (flags: PublishFlags): string =>
+  sourceDir(
+    flags,
+    "--refresh needs --from DIR (a mirror or downloaded release) holding the current content",
+  );
+
+const carrySource = (flags: PublishFlags): string =>
+  sourceDir(
+    flags,
+    "a publish that only withdraws modules (no --reports) needs --from DIR, the published mirror whose other modules it carries over",
+  );
 
 /**
  * Titles and CVEs from patches/<id>/patch.yaml (the upstream commit becomes
@@ -184,17 +193,6 @@ async function readCheckout(
   for (const p of patches)
     out[p.id] = { title: p.title, cves: p.cves, ...(p.upstream ? { commit: p.upstream } : {}) };
   return { patches: out, head: snapshotPlanTree(snapshot) };
-}
-
-/** Where a publish without builds reads the modules it carries over: the previous mirror. */
-function carrySource(flags: PublishFlags): string {
-  const dir = flags.from ?? flags.to;
-  if (!dir)
-    throw new LpctlError(
-      "USAGE",
-      "a publish that only withdraws modules (no --reports) needs --from DIR, the published mirror whose other modules it carries over",
-    );
-  return dir;
 }
 
 function githubStore(
