@@ -34,6 +34,7 @@ describe("lpctl sync: a withdrawn module", () => {
     expect(await s.sync()).toBe("withdrawn");
     expect(await s.livepatch("lp_v1")).toBeUndefined();
     expect(s.loader.calls).toEqual(["load lp_v1", "unload lp_v1"]);
+    expect(await readdir(path.join(s.root, "var/lib/lpctl/modules"))).toEqual([]);
     const st = await s.state();
     expect(st.applied).toBeUndefined();
     expect(st.withdrawal).toEqual({ name: "lp_v1", version: 2, at: NOW.toISOString() });

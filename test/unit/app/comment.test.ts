@@ -33,6 +33,19 @@ describe("PR comment", () => {
     expect(planSection(plan)).not.toContain("\n- ");
   });
 
+  it("names the targets a withdrawal leaves without a patch, even with nothing to build", () => {
+    const plan = planBuild({
+      changed: ["patches/p/patch.yaml"],
+      base: { targets: ["lab"], patches: new Map([["p", ["lab"]]]), withdrawn: new Map() },
+      head: { targets: ["lab"], patches: new Map([["p", []]]), withdrawn: new Map([["p", "bad"]]) },
+    });
+    const section = planSection(plan);
+    expect(section).toContain("Nothing to build.");
+    expect(section).toContain(
+      "Left without an active patch (the next manifest has no module for them; hosts unload theirs): `lab`",
+    );
+  });
+
   it("starts with the hidden marker so it is found again", () => {
     const body = renderComment({ plan: "### Plan\n\nx" });
     expect(body.startsWith(COMMENT_MARKER)).toBe(true);
