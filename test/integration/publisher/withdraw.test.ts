@@ -19,23 +19,22 @@ import {
 
 const LAB = "debian-6.1-lab";
 
+/** A copy of this repository's kernels/ and patches/, a signing key, and the flags naming both. */
+async function setup(prefix: string): Promise<{ tmp: string; checkout: string; flags: string[] }> {
+  const tmp = await tempDir(prefix);
+  const keys = join(tmp, "keys");
+  expect((await lpctl("keygen", "--name", "W", "--out", keys)).code).toBe(0);
+  const checkout = join(tmp, "checkout");
+  for (const d of ["kernels", "patches"])
+    await cp(join(REPO_ROOT, d), join(checkout, d), { recursive: true });
+  const key = join(keys, "signing-key.asc");
+  return { tmp, checkout, flags: ["--key", key, "--repository", "o/r", "--checkout", checkout] };
+}
+
 describe("lpctl publish: withdrawing", () => {
   it("publishes entries without a module for emptied targets and carries the rest", async () => {
-    const tmp = await tempDir("withdraw");
-    const keys = join(tmp, "keys");
-    expect((await lpctl("keygen", "--name", "W", "--out", keys)).code).toBe(0);
-    const checkout = join(tmp, "checkout");
-    for (const d of ["kernels", "patches"])
-      await cp(join(REPO_ROOT, d), join(checkout, d), { recursive: true });
+    const { tmp, checkout, flags: common } = await setup("withdraw");
     const mirror = join(tmp, "mirror");
-    const common = [
-      "--key",
-      join(keys, "signing-key.asc"),
-      "--repository",
-      "o/r",
-      "--checkout",
-      checkout,
-    ];
     await writeBuildOutputs(join(tmp, "b1"), [LAB, "lab-x"], "v1");
     const first = await lpctl(
       "publish",
@@ -80,7 +79,7 @@ describe("lpctl publish: withdrawing", () => {
       "--manifest",
       join(mirror, "manifest.json"),
       "--key",
-      join(keys, "signing-key.pub.asc"),
+      join(tmp, "keys", "signing-key.pub.asc"),
     );
     expect(verified.code, verified.err).toBe(0);
     expect(verified.out).toContain(`${LAB} `);
@@ -88,28 +87,18 @@ describe("lpctl publish: withdrawing", () => {
   });
 
   it("refuses a checkout whose patches do not validate: a broken patch is not a withdrawn one", async () => {
-    const tmp = await tempDir("withdraw-bad");
-    const checkout = join(tmp, "checkout");
-    for (const d of ["kernels", "patches"])
-      await cp(join(REPO_ROOT, d), join(checkout, d), { recursive: true });
+    const { tmp, checkout, flags } = await setup("withdraw-bad");
     const file = join(checkout, "patches", PATCH_IDS[0] ?? "", "patch.yaml");
     await writeFile(file, (await readFile(file, "utf8")).replace("title:", "titel:"));
-    const keys = join(tmp, "keys");
-    await lpctl("keygen", "--name", "W", "--out", keys);
     const r = await lpctl(
       "publish",
       "--reports",
       join(tmp, "none"),
       "--expect-commit",
       BUILT_COMMIT,
-      "--key",
-      join(keys, "signing-key.asc"),
-      "--repository",
-      "o/r",
-      "--checkout",
-      checkout,
       "--to",
       join(tmp, "mirror"),
+      ...flags,
     );
     expect(r.code).not.toBe(0);
     expect(r.err).toContain("PATCH_INVALID");
