@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { mkdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { LpctlError } from "../core/errors.js";
-import { BASE_NAME, type ManifestKernel } from "../core/manifest.js";
+import { BASE_NAME, type ModuleEntry } from "../core/manifest.js";
 import { writeFileAtomic } from "../io/atomic-write.js";
 import { fsStep } from "../io/fs-errors.js";
 import { stateDirOf, type AgentDeps } from "./agent-deps.js";
@@ -29,7 +29,7 @@ async function storedDigest(file: string): Promise<string | undefined> {
  */
 export async function obtainModule(
   deps: AgentDeps,
-  entry: ManifestKernel,
+  entry: ModuleEntry,
   trust: { keys: string[]; threshold: number },
   now: Date,
   into?: { dir: string; withSignature: boolean },

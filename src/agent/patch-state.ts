@@ -16,6 +16,8 @@ export type PatchStateName =
   | "reverted"
   /** The accepted manifest has no module for this kernel. */
   | "nothing-to-apply"
+  /** Every patch of this kernel was withdrawn and no module of this agent is live. */
+  | "withdrawn"
   /** The source publishes no manifest for this kernel. */
   | "not-covered"
   /** No manifest accepted for this kernel yet: exposure unknown. */
@@ -87,6 +89,9 @@ export function patchStateOf(v: PatchView, pending: readonly PendingPatch[]): Pa
   if (v.state.lastError?.code === "KERNEL_NOT_COVERED") return "not-covered";
   if (v.manifest === undefined) return "unknown";
   if (v.manifest.entry === null) return "nothing-to-apply";
+  // withdraw: settled only once the module this agent ran is gone.
+  if (v.manifest.entry.module === undefined)
+    return v.applied === undefined ? "withdrawn" : "not-applied";
   if (pending.length === 0 && v.live) return "applied";
   if (failedApplyOf(v) !== undefined) return "apply-failed";
   return "not-applied";

@@ -70,9 +70,13 @@ async function prepareOne(
   );
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const keep = new Set([manifest.name, `${manifest.name}.asc`]);
-  if (manifest.entry !== null) {
-    await obtainModule(deps, manifest.entry, trust, now, { dir, withSignature: true });
-    keep.add(manifest.entry.module.file).add(`${manifest.entry.module.file}.asc`);
+  // An entry without a module (its patches withdrawn) has nothing to keep.
+  const entry = manifest.entry?.module
+    ? { ...manifest.entry, module: manifest.entry.module }
+    : null;
+  if (entry !== null) {
+    await obtainModule(deps, entry, trust, now, { dir, withSignature: true });
+    keep.add(entry.module.file).add(`${entry.module.file}.asc`);
   }
   // The manifest last: a copy never names a module that is not beside it.
   if (files !== undefined) {
@@ -82,13 +86,13 @@ async function prepareOne(
   for (const name of await readdir(dir)) {
     if (!keep.has(name)) await rm(path.join(dir, name), { force: true });
   }
-  const ready = manifest.entry === null ? "nothing to apply" : describeEntry(manifest.entry);
+  const ready = entry === null ? "nothing to apply" : describeEntry(entry);
   deps.log(
     `prepared ${k.release} (build-id ${k.buildId}) for its next boot: manifest version ${manifest.version}, ${ready}`,
   );
   return {
     ...k,
-    result: manifest.entry === null ? "nothing-to-apply" : "ready",
+    result: entry === null ? "nothing-to-apply" : "ready",
     at: now.toISOString(),
     manifest,
   };

@@ -54,6 +54,8 @@ export const AgentStateSchema = z.strictObject({
       pinned: z.string(),
     })
     .optional(),
+  /** The module this agent unloaded because a manifest version withdrew every patch in it. */
+  withdrawal: z.strictObject({ name: z.string(), version: z.number(), at: z.string() }).optional(),
   /** `lpctl revert` was run: do not apply until `sync --force`. */
   optOut: z.strictObject({ at: z.string() }).optional(),
   lastCheck: z.string().optional(),

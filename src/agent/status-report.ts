@@ -71,6 +71,10 @@ export interface StatusReport {
   exposed: string[];
   /** CVEs of this kernel no live patch fixes (the manifest entry's records): reboot into `fixedIn`. */
   notLivePatchable: NotLivePatchable[];
+  /** Patches withdrawn from this kernel's module, with why and the manifest version that did it. */
+  withdrawn: Array<PatchInfo & { reason: string; version: number }>;
+  /** The module this agent unloaded because its patches were all withdrawn. */
+  withdrawal: { module: string; version: number; at: string } | null;
   optOut: { at: string } | null;
   /** Installed kernels other than this one and whether their patches wait for their boot. */
   prepared: PreparedReport[];
@@ -93,7 +97,7 @@ const preparedReport = (k: PreparedKernel): PreparedReport => ({
   result: k.result,
   at: k.at,
   manifestVersion: k.manifest?.version ?? null,
-  module: k.manifest?.entry?.module.name ?? null,
+  module: k.manifest?.entry?.module?.name ?? null,
   error: k.error ?? null,
 });
 
@@ -124,7 +128,10 @@ function checkOf(state: AgentState): StatusReport["check"] {
 function verdictOf(r: Omit<StatusReport, "verdict">): StatusVerdict {
   if (r.check.result === "refused") return "refused";
   if (r.patchState === "not-covered") return "not-covered";
-  const settled = r.patchState === "applied" || r.patchState === "nothing-to-apply";
+  const settled =
+    r.patchState === "applied" ||
+    r.patchState === "nothing-to-apply" ||
+    r.patchState === "withdrawn";
   return settled && r.check.result === "ok" && r.manifest?.expired === false ? "ok" : "failing";
 }
 
@@ -198,6 +205,15 @@ export function buildStatusReport(
     pending,
     exposed: uniqueSorted(pending.flatMap((p) => p.cves)),
     notLivePatchable: manifest?.entry?.notLivePatchable ?? [],
+    withdrawn: (manifest?.entry?.withdrawn ?? []).map((w) => ({ ...w, cves: [...w.cves] })),
+    withdrawal:
+      sameKernel && state.withdrawal
+        ? {
+            module: state.withdrawal.name,
+            version: state.withdrawal.version,
+            at: state.withdrawal.at,
+          }
+        : null,
     optOut: state.optOut ?? null,
     // After a reboot into a prepared kernel it is the running one, not the next boot.
     prepared: prepared.kernels.filter((k) => k.buildId !== id.buildId).map(preparedReport),

@@ -92,6 +92,14 @@ export function formatStatus(r: StatusReport, now: Date): string[] {
     lines.push(
       `reboot needed: ${n.cve}: not live patchable (${n.reason}); needs reboot into ≥ ${n.fixedIn}`,
     );
+  for (const w of r.withdrawn)
+    lines.push(
+      `withdrawn:     ${w.id} ${w.cves.join(" ")} — withdrawn in version ${w.version}: ${w.reason}`,
+    );
+  if (r.withdrawal !== null)
+    lines.push(
+      `unloaded:      ${r.withdrawal.module} at ${r.withdrawal.at} (manifest version ${r.withdrawal.version} withdrew it)`,
+    );
   for (const k of r.prepared) lines.push(`next boot:     ${preparedLine(k)}`);
   return lines.map(printable);
 }

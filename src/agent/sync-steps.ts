@@ -6,7 +6,7 @@
  * retire the previous module. Returns the state to persist.
  */
 import { LpctlError } from "../core/errors.js";
-import type { ManifestKernel } from "../core/manifest.js";
+import { hasModule, type ModuleEntry } from "../core/manifest.js";
 import type { AgentDeps } from "./agent-deps.js";
 import { currentManifest, type KeySet } from "./current-manifest.js";
 import { readKernelIdentity } from "./kernel-identity.js";
@@ -18,8 +18,10 @@ import { retirePrevious } from "./retire-previous.js";
 import { describeEntry } from "./select-entry.js";
 import type { AgentState } from "./state.js";
 import { disableAndUnload, loadAndEnable, type TransitionDeps } from "./transition.js";
+import { withdrawModule } from "./withdraw-module.js";
 
-export type SyncOutcome = "opted-out" | "nothing-to-apply" | "already-applied" | "applied";
+export type SyncOutcome =
+  "opted-out" | "nothing-to-apply" | "already-applied" | "applied" | "withdrawn";
 
 export interface SyncResult {
   outcome: SyncOutcome;
@@ -47,7 +49,7 @@ export interface SyncProgress {
 async function ensureApplied(
   deps: AgentDeps,
   tdeps: TransitionDeps,
-  entry: ManifestKernel,
+  entry: ModuleEntry,
   applied: AgentState["applied"],
   trust: KeySet,
   now: Date,
@@ -107,7 +109,17 @@ export async function syncSteps(
   if (state.kernel?.buildId !== id.buildId) delete base.applied;
   progress.verified = base;
   const entry = manifest.entry;
-  if (entry === null) {
+  const tdeps: TransitionDeps = {
+    ...deps,
+    timeout: deps.config.transitionTimeout,
+    signalAfter: deps.config.signalAfter,
+  };
+  const live = state.kernel?.buildId === id.buildId ? state.applied : undefined;
+  if (entry !== null && !hasModule(entry) && live !== undefined) {
+    const next = await withdrawModule(deps, tdeps, base, live, entry, manifest.version, now);
+    return { outcome: "withdrawn", state: next };
+  }
+  if (entry === null || !hasModule(entry)) {
     deps.log(
       `nothing to apply: manifest version ${manifest.version} has no module for this kernel`,
     );
@@ -115,12 +127,6 @@ export async function syncSteps(
     delete next.failedApply;
     return { outcome: "nothing-to-apply", state: next };
   }
-  const tdeps: TransitionDeps = {
-    ...deps,
-    timeout: deps.config.transitionTimeout,
-    signalAfter: deps.config.signalAfter,
-  };
-  const live = state.kernel?.buildId === id.buildId ? state.applied : undefined;
   progress.applying = entry.module.name;
   const { outcome, sha256 } = await ensureApplied(deps, tdeps, entry, live, trust, now);
   const applied = {
@@ -137,6 +143,7 @@ export async function syncSteps(
   };
   const next: AgentState = { ...base, applied };
   delete next.failedApply;
+  delete next.withdrawal;
   // Applied: a failure while retiring the previous module must not hide that.
   progress.verified = next;
   delete progress.applying;

@@ -34,7 +34,7 @@ export function renderComment(sections: Sections): string {
 
 /** The plan section: every target with its reasons, then what is known of whether it can be patched. */
 export function planSection(plan: BuildPlan, notes: Readonly<Record<string, string>> = {}): string {
-  if (plan.targets.length === 0)
+  if (plan.targets.length === 0 && plan.emptied.length === 0)
     return "### Plan\n\nNo kernel target is affected: nothing to build.";
   const rows = plan.targets.map(
     (t) => `| ${cellCode(t)} | ${(plan.reasons[t] ?? []).map(cellCode).join("; ")} |`,
@@ -46,11 +46,17 @@ export function planSection(plan: BuildPlan, notes: Readonly<Record<string, stri
   const removed = plan.removedTargets.length
     ? `\n\nRemoved targets (dropped from the next manifest): ${plan.removedTargets.map(code).join(", ")}`
     : "";
+  const emptied = plan.emptied.length
+    ? `\n\nLeft without an active patch (the next manifest has no module for them; hosts unload theirs): ${plan.emptied.map(code).join(", ")}`
+    : "";
   const known = plan.targets.filter((t) => notes[t] !== undefined);
   const noted = known.length
     ? `\n\n${known.map((t) => `- ${code(t)}: ${code(notes[t] ?? "")}`).join("\n")}`
     : "";
-  return `### Plan\n\n| target | why |\n| --- | --- |\n${rows.join("\n")}${noted}${chunks}${removed}`;
+  const table = rows.length
+    ? `| target | why |\n| --- | --- |\n${rows.join("\n")}`
+    : "Nothing to build.";
+  return `### Plan\n\n${table}${noted}${chunks}${removed}${emptied}`;
 }
 
 /** The lint section: every finding with its location. */

@@ -39,6 +39,11 @@ export function selectPatches(
         "PATCH_INVALID",
         `no valid patch '${id}' in patches/ (run lpctl validate)`,
       );
+    if (p.withdrawn)
+      throw new LpctlError(
+        "PATCH_INVALID",
+        `patch '${id}' is withdrawn (${p.withdrawn.reason}): it is built into no module; drop withdrawn: from its patch.yaml to use it again`,
+      );
     // A module for a kernel the patch was never reviewed for is not something to build.
     if (!p.targets.includes(targetId)) {
       throw new LpctlError(

@@ -8,7 +8,7 @@
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { LpctlError } from "../core/errors.js";
-import type { ManifestKernel } from "../core/manifest.js";
+import type { ModuleEntry } from "../core/manifest.js";
 import type { BuildOptions, BuildResult } from "./build.js";
 import { moduleName } from "./module-name.js";
 import type { Runner } from "./runner.js";
@@ -45,10 +45,7 @@ export function serialOf(target: string, name: string): string {
   return serial;
 }
 
-export async function rebuildEntry(
-  entry: ManifestKernel,
-  o: RebuildOptions,
-): Promise<RebuildResult> {
+export async function rebuildEntry(entry: ModuleEntry, o: RebuildOptions): Promise<RebuildResult> {
   const commit = entry.commit;
   if (!commit) {
     throw new LpctlError(

@@ -12,6 +12,9 @@ import {
 } from "./manifest.js";
 import { checkNamesKeepContent } from "./module-identity.js";
 import type { NotLivePatchable } from "./not-live-patchable.js";
+import { unpatchedTargets } from "./plan.js";
+import type { PlanTree } from "./plan-tree.js";
+import { moduleless, withWithdrawn } from "./withdrawn.js";
 import { fieldPath } from "./schema-issues.js";
 
 /** What the manifest says about a patch, from patches/<id>/patch.yaml and the merge. */
@@ -39,6 +42,11 @@ export interface NextManifestInput {
   carried?: readonly ManifestKernel[];
   /** The version to issue when not previous + 1 (it must be higher). */
   version?: number;
+  /**
+   * The published commit's tree: a previous target no active patch targets
+   * gets an entry without a module, and its withdrawn patches' reasons.
+   */
+  head?: PlanTree;
 }
 
 export const DEFAULT_LIFETIME_DAYS = 14;
@@ -48,31 +56,46 @@ const DAY_MS = 86_400_000;
 export function nextManifest(input: NextManifestInput): Manifest {
   const seen = new Set<string>();
   const files = new Set<string>();
+  const version = nextVersion(input.previous, input.version);
+  const head = input.head ?? { withdrawn: new Map<string, string>() };
+  const before = new Map(input.previous?.kernels.map((k) => [k.target, k]));
   const built = input.reports.map((report) =>
-    withRecords(kernelEntry(report, input.patches), input.records),
+    withWithdrawn(
+      withRecords(kernelEntry(report, input.patches), input.records),
+      before.get(report.target),
+      head,
+      version,
+    ),
   );
-  const kernels = [...built, ...(input.carried ?? [])].map((entry) => {
+  // withdraw: a target left without an active patch keeps an entry, without a module.
+  const unpatched = new Set(input.head ? unpatchedTargets(input.head) : []);
+  const rebuilt = new Set(input.reports.map((r) => r.target));
+  const emptied = [...before.values()]
+    .filter((k) => unpatched.has(k.target) && !rebuilt.has(k.target))
+    .map((k) => withRecords(moduleless(k, head, version), input.records));
+  const carried = (input.carried ?? []).filter((k) => !unpatched.has(k.target));
+  const kernels = [...built, ...carried, ...emptied].map((entry) => {
     if (seen.has(entry.target) || seen.has(`#${entry.buildId}`)) {
       throw new LpctlError(
         "MANIFEST_DUPLICATE_TARGET",
         `two build reports for target '${entry.target}' (build-id ${entry.buildId}); pass each target's report once`,
       );
     }
-    if (files.has(entry.module.file)) {
+    if (entry.module && files.has(entry.module.file)) {
       throw new LpctlError(
         "BUILD_REPORT_INVALID",
         `two targets publish the module file '${entry.module.file}'; module names must be unique per target`,
       );
     }
     seen.add(entry.target).add(`#${entry.buildId}`);
-    files.add(entry.module.file);
+    if (entry.module) files.add(entry.module.file);
     return entry;
   });
   kernels.sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : 0));
   if (input.previous) checkNamesKeepContent(input.previous, kernels);
   return finish({
     schema: 1,
-    version: nextVersion(input.previous, input.version),
+    version,
     ...window(input.now, input.lifetimeDays),
     repository: input.repository,
     kernels,

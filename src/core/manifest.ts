@@ -27,12 +27,23 @@ export const ManifestModuleSchema = z.strictObject({
   length: z.number().int().positive(),
 });
 
+/** A patch that left this target's module: hosts unload it, status says why. */
+export const ManifestWithdrawnSchema = z.strictObject({
+  id: z.string().min(1),
+  title: z.string(),
+  cves: z.array(z.string()),
+  reason: z.string().min(1),
+  /** The manifest version that first shipped this target without it. */
+  version: z.number().int().positive(),
+});
+
 export const ManifestKernelSchema = z.strictObject({
   target: TargetIdSchema,
   release: z.string().min(1),
   arch: z.string().min(1),
   buildId: z.string().regex(/^[0-9a-f]{8,128}$/),
-  module: ManifestModuleSchema,
+  /** Absent when no active patch targets this kernel any more: hosts unload what they run. */
+  module: ManifestModuleSchema.optional(),
   /** The repository commit the module was built from (the build report's source). */
   commit: z
     .string()
@@ -41,6 +52,7 @@ export const ManifestKernelSchema = z.strictObject({
   patches: z.array(ManifestPatchSchema),
   /** CVEs of this kernel no live patch fixes: hosts need a reboot into `fixedIn` or later. */
   notLivePatchable: z.array(NotLivePatchableSchema).optional(),
+  withdrawn: z.array(ManifestWithdrawnSchema).optional(),
 });
 
 export const ManifestSchema = z.strictObject({
@@ -61,6 +73,15 @@ export const ManifestSchema = z.strictObject({
 export type Manifest = z.infer<typeof ManifestSchema>;
 export type ManifestKernel = z.infer<typeof ManifestKernelSchema>;
 export type ManifestPatch = z.infer<typeof ManifestPatchSchema>;
+export type ManifestWithdrawn = z.infer<typeof ManifestWithdrawnSchema>;
+export type ManifestModule = z.infer<typeof ManifestModuleSchema>;
+/** An entry that has a module (one without names only what was withdrawn). */
+export type ModuleEntry = ManifestKernel & { module: ManifestModule };
+
+/** Whether `entry` has a module to load, rebuild or copy. */
+export function hasModule(entry: ManifestKernel): entry is ModuleEntry {
+  return entry.module !== undefined;
+}
 
 /** Largest manifest a reader parses; checked before parsing (a 4 MiB cap). */
 export const MANIFEST_MAX_BYTES = 4 * 1024 * 1024;

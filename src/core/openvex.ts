@@ -96,7 +96,7 @@ export function releaseVex(manifest: Manifest, k: ManifestKernel): VexDocument |
       vulnerability: { name: cve },
       products,
       status: "fixed",
-      status_notes: `live patched by ${ids.join(", ")} in module ${k.module.name}, while it is loaded and enabled`,
+      status_notes: `live patched by ${ids.join(", ")} in module ${k.module?.name ?? "?"}, while it is loaded and enabled`,
     });
   statements.push(...rebootStatements(k.notLivePatchable ?? [], products));
   if (statements.length === 0) return undefined;

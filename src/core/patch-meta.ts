@@ -34,9 +34,27 @@ export const PatchMetaSchema = z.strictObject({
     .regex(/^[0-9a-f]{7,40}$/, "must be a commit hash")
     .optional(),
   test: PatchTestSchema.optional(),
+  /**
+   * Pulled back: builds, plans and the manifest treat the patch as gone
+   * (hosts unload it), while its directory stays as the record of why.
+   */
+  withdrawn: z
+    .strictObject({
+      reason: z
+        .string()
+        .min(1)
+        .max(200)
+        .refine(isPrintable, "must hold printable characters only (it reaches lpctl status)"),
+    })
+    .optional(),
 });
 
 export type PatchMeta = z.infer<typeof PatchMetaSchema>;
+
+/** A withdrawn patch targets nothing; `meta` may be an unchecked patch.yaml value (the plan reads leniently). */
+export function isWithdrawn(meta: object): boolean {
+  return "withdrawn" in meta && meta.withdrawn !== undefined && meta.withdrawn !== null;
+}
 
 export interface PatchFile {
   /** Repository-relative path, e.g. patches/cmdline-banner/0001-banner.patch. */

@@ -6,18 +6,33 @@
  */
 import { resolveKernelRefs } from "./kernel-refs.js";
 import { idProblem } from "./ids.js";
+import { isWithdrawn } from "./patch-meta.js";
+import type { RepoSnapshot } from "./repo-snapshot.js";
 import { parseYaml } from "./yaml-input.js";
 
 export interface PlanTree {
   /** Target ids: every `kernels/<id>/` holding a target.yaml, sorted. */
   targets: string[];
-  /** Patch id → the target ids its `kernels` entries resolve to. */
+  /** Patch id → the target ids its `kernels` entries resolve to (none when withdrawn). */
   patches: Map<string, string[]>;
+  /** Withdrawn patch id → its `withdrawn.reason`. */
+  withdrawn: Map<string, string>;
 }
 
 /** Patch ids whose patch.yaml `paths` holds, e.g. for reading their text. */
 export function patchIdsIn(paths: readonly string[]): string[] {
   return distinctIds(paths, "patches", "patch.yaml");
+}
+
+/** The plan's view of a checkout read from disk (`lpctl publish --checkout`). */
+export function snapshotPlanTree(snapshot: RepoSnapshot): PlanTree {
+  const paths = snapshot.filter((e) => (e.kind ?? "file") === "file").map((e) => e.path);
+  const texts = new Map<string, string>();
+  for (const e of snapshot) {
+    const id = patchIdsIn([e.path])[0];
+    if (id !== undefined && e.text !== undefined) texts.set(id, e.text);
+  }
+  return planTree(paths, texts);
 }
 
 /** The plan's view of one tree: `paths` lists its files, `patchYaml` the patch.yaml texts by patch id. */
@@ -27,25 +42,34 @@ export function planTree(
 ): PlanTree {
   const targets = distinctIds(paths, "kernels", "target.yaml");
   const patches = new Map<string, string[]>();
+  const withdrawn = new Map<string, string>();
   for (const id of patchIdsIn(paths)) {
     const text = patchYaml.get(id);
-    patches.set(
-      id,
-      text === undefined ? [] : resolveKernelRefs(id, kernelRefs(text), targets).targets,
-    );
+    const value = text === undefined ? null : parseYaml("patch.yaml", text).value;
+    const reason = withdrawnReason(value);
+    if (reason !== undefined) withdrawn.set(id, reason);
+    patches.set(id, resolveKernelRefs(id, kernelRefs(value), targets).targets);
   }
-  return { targets, patches };
+  return { targets, patches, withdrawn };
 }
 
 /**
  * The `kernels` entries of a patch.yaml, leniently: a malformed file is
- * reported by validate and lint; for planning it simply targets nothing.
+ * reported by validate and lint; for planning it simply targets nothing,
+ * like a withdrawn patch.
  */
-function kernelRefs(text: string): string[] {
-  const { value } = parseYaml("patch.yaml", text);
+function kernelRefs(value: unknown): string[] {
   if (value === null || typeof value !== "object" || !("kernels" in value)) return [];
+  if (isWithdrawn(value)) return [];
   const refs = value.kernels;
   return Array.isArray(refs) ? refs.filter((r): r is string => typeof r === "string") : [];
+}
+
+function withdrawnReason(value: unknown): string | undefined {
+  if (value === null || typeof value !== "object" || !isWithdrawn(value)) return undefined;
+  const w = (value as { withdrawn: unknown }).withdrawn;
+  const reason = typeof w === "object" && w !== null && "reason" in w ? w.reason : undefined;
+  return typeof reason === "string" ? reason : "withdrawn";
 }
 
 function distinctIds(paths: readonly string[], root: string, file: string): string[] {

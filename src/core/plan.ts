@@ -3,7 +3,10 @@
  * patch rebuilds the targets it lists (before and after the change: a target
  * it no longer lists gets a module without it); a changed target rebuilds
  * with every patch on it; a deleted patch rebuilds its former targets, whose
- * cumulative module shrinks. Pure: two trees and the changed paths in.
+ * cumulative module shrinks. A target no active patch targets (the last one
+ * withdrawn or deleted) is not built: the next manifest gives it an entry
+ * without a module, so hosts unload theirs. Pure: two trees and the changed
+ * paths in.
  */
 import type { PlanTree } from "./plan-tree.js";
 
@@ -30,14 +33,28 @@ export interface BuildPlan {
   patches: string[];
   /** Targets the change deletes: no build; the next manifest drops them. */
   removedTargets: string[];
+  /** Targets the change leaves with no active patch: no build; their next entry has no module. */
+  emptied: string[];
+}
+
+/** Targets of `tree` that no (active) patch targets, sorted. */
+export function unpatchedTargets(tree: PlanTree): string[] {
+  const patched = new Set([...tree.patches.values()].flat());
+  return tree.targets.filter((t) => !patched.has(t));
 }
 
 /** The targets `input.changed` affects in `input.head`, with reasons. */
 export function planBuild(input: PlanInput): BuildPlan {
   const { head, base } = input;
   const reasons = new Map<string, string[]>();
+  const unpatched = unpatchedTargets(head);
+  const emptied = new Set<string>();
   const add = (target: string, why: string): void => {
     if (!head.targets.includes(target)) return; // deleted: nothing to build
+    if (unpatched.includes(target)) {
+      emptied.add(target); // no patch left: nothing to build
+      return;
+    }
     const list = reasons.get(target) ?? [];
     if (!list.includes(why)) list.push(why);
     reasons.set(target, list);
@@ -54,8 +71,9 @@ export function planBuild(input: PlanInput): BuildPlan {
         continue;
       }
       for (const t of now) add(t, `patch ${id} changed`);
+      const gone = head.withdrawn.has(id) ? "withdrawn" : "no longer targets it";
       for (const t of before)
-        if (!now.includes(t)) add(t, `patch ${id} no longer targets it: its module shrinks`);
+        if (!now.includes(t)) add(t, `patch ${id} ${gone}: its module shrinks`);
     }
     for (const t of idsUnder(input.changed, "kernels"))
       add(t, "target changed: rebuilds every patch on it");
@@ -73,6 +91,7 @@ export function planBuild(input: PlanInput): BuildPlan {
     reasons: Object.fromEntries(targets.map((t) => [t, reasons.get(t) ?? []])),
     patches: touchedPatches,
     removedTargets: base ? base.targets.filter((t) => !head.targets.includes(t)) : [],
+    emptied: [...emptied].sort(),
   };
 }
 

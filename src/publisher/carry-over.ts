@@ -29,20 +29,22 @@ export async function carryOver(
   const out: Carried = { entries: [], modules: new Map() };
   for (const k of previous.kernels) {
     if (!keep.has(k.target)) continue;
-    const bytes = await source(k.module.file);
+    const m = k.module;
+    out.entries.push(k);
+    if (!m) continue; // withdrawn: the entry is carried, there is no module
+    const bytes = await source(m.file);
     if (bytes === undefined)
       throw new LpctlError(
         "FILE_MISSING",
-        `${where} lacks ${k.module.file} (target '${k.target}' of signed manifest version ${previous.version}); rebuild that target on the default branch to publish it again`,
+        `${where} lacks ${m.file} (target '${k.target}' of signed manifest version ${previous.version}); rebuild that target on the default branch to publish it again`,
       );
     // integrity: only the exact bytes the signed manifest names are re-signed.
-    if (bytes.length !== k.module.length || sha256Hex(bytes) !== k.module.sha256)
+    if (bytes.length !== m.length || sha256Hex(bytes) !== m.sha256)
       throw new LpctlError(
         "DIGEST_MISMATCH",
-        `${where}/${k.module.file} does not match signed manifest version ${previous.version}; refusing to carry '${k.target}' over`,
+        `${where}/${m.file} does not match signed manifest version ${previous.version}; refusing to carry '${k.target}' over`,
       );
-    out.entries.push(k);
-    out.modules.set(k.module.file, bytes);
+    out.modules.set(m.file, bytes);
   }
   return out;
 }

@@ -98,7 +98,7 @@ async function removeUnreferenced(
   previous: Manifest | undefined,
 ): Promise<string[]> {
   const keep = new Set(files.map((f) => f.name));
-  for (const k of previous?.kernels ?? []) keep.add(k.module.file).add(`${k.module.file}.asc`);
+  for (const { module: m } of previous?.kernels ?? []) if (m) keep.add(m.file).add(`${m.file}.asc`);
   const removed: string[] = [];
   for (const name of (await readdir(dir)).sort()) {
     if (keep.has(name) || !OURS.test(name)) continue;

@@ -3,6 +3,7 @@ import { LpctlError } from "../core/errors.js";
 import { nextManifest, refreshManifest, type PatchInfo } from "../core/manifest-build.js";
 import type { Manifest } from "../core/manifest.js";
 import type { NotLivePatchable } from "../core/not-live-patchable.js";
+import type { PlanTree } from "../core/plan-tree.js";
 import type { Signer } from "../core/sign/signer.js";
 import type { Carried } from "./carry-over.js";
 import type { BuildOutputs } from "./read-build-outputs.js";
@@ -21,6 +22,8 @@ export interface PrepareInput {
   patches: Readonly<Record<string, PatchInfo>>;
   /** Not-live-patchable records by target (cve-records.ts recordsByTarget). */
   records?: Readonly<Record<string, readonly NotLivePatchable[]>>;
+  /** The published commit's tree (withdrawals). */
+  head?: PlanTree;
   repository?: string;
   now: Date;
   lifetimeDays?: number;

@@ -10,6 +10,7 @@
 import type { PatchInfo } from "../core/manifest-build.js";
 import type { Manifest } from "../core/manifest.js";
 import type { NotLivePatchable } from "../core/not-live-patchable.js";
+import type { PlanTree } from "../core/plan-tree.js";
 import type { Signer } from "../core/sign/signer.js";
 import type { Carried } from "./carry-over.js";
 import { writeMirror } from "./mirror-directory.js";
@@ -36,6 +37,8 @@ export interface PublishNextInput {
   patches: Readonly<Record<string, PatchInfo>>;
   /** Not-live-patchable records by target, from the repository at the built commit. */
   records?: Readonly<Record<string, readonly NotLivePatchable[]>>;
+  /** The published commit's tree: targets it leaves without a patch get an entry without a module. */
+  head?: PlanTree;
   repository?: string;
   now: Date;
   lifetimeDays: number;
@@ -74,6 +77,7 @@ export async function publishNext(input: PublishNextInput): Promise<PublishedNex
     ...(input.outputs ? { outputs: input.outputs } : {}),
     ...(input.carried ? { carried: input.carried } : {}),
     ...(input.refresh ? { refresh: input.refresh } : {}),
+    ...(input.head ? { head: input.head } : {}),
     ...(input.version !== undefined ? { version: input.version } : {}),
     ...(input.repository ? { repository: input.repository } : {}),
     patches: input.patches,

@@ -29,13 +29,14 @@ export async function readPublishedDir(dir: string): Promise<PublishedDir> {
   const add = (name: string, bytes: Uint8Array, contentType: string): void => {
     files.push({ name, bytes, contentType });
   };
-  for (const k of manifest.kernels) {
-    if (!BASE_NAME.test(k.module.file))
-      throw new LpctlError("MANIFEST_FILE_NAME_UNSAFE", `unsafe module name ${k.module.file}`);
-    const module = await readPublishedFile(dir, k.module.file);
-    modules.set(k.module.file, module);
-    add(k.module.file, module, "application/octet-stream");
-    add(`${k.module.file}.asc`, await readPublishedFile(dir, `${k.module.file}.asc`), ASC_TYPE);
+  for (const { module: m } of manifest.kernels) {
+    if (!m) continue; // withdrawn: no module to carry
+    if (!BASE_NAME.test(m.file))
+      throw new LpctlError("MANIFEST_FILE_NAME_UNSAFE", `unsafe module name ${m.file}`);
+    const module = await readPublishedFile(dir, m.file);
+    modules.set(m.file, module);
+    add(m.file, module, "application/octet-stream");
+    add(`${m.file}.asc`, await readPublishedFile(dir, `${m.file}.asc`), ASC_TYPE);
   }
   for (const k of manifest.kernels) {
     const report = await readFile(join(dir, `build-report-${k.target}.json`)).catch(

@@ -53,6 +53,7 @@ export async function releaseFiles(input: ReleaseInput): Promise<ReleaseFile[]> 
     });
   };
   for (const k of input.manifest.kernels) {
+    if (!k.module) continue; // withdrawn: the entry has no module
     const bytes = input.modules.get(k.module.file);
     // integrity: publish exactly the bytes the manifest describes.
     if (bytes === undefined) {

@@ -57,20 +57,21 @@ export async function readVerifiedDir(
   const add = (name: string, bytes: Uint8Array, contentType: string): void => {
     files.push({ name, bytes, contentType });
   };
-  for (const k of manifest.kernels) {
-    const module = await readPublishedFile(dir, k.module.file);
+  for (const { module: m } of manifest.kernels) {
+    if (!m) continue; // withdrawn: nothing to copy
+    const module = await readPublishedFile(dir, m.file);
     const sha256 = createHash("sha256").update(module).digest("hex");
     // integrity: copy exactly the bytes the signed manifest names.
-    if (module.length !== k.module.length || sha256 !== k.module.sha256) {
+    if (module.length !== m.length || sha256 !== m.sha256) {
       throw new LpctlError(
         "DIGEST_MISMATCH",
-        `${join(dir, k.module.file)} (${module.length} bytes, sha256 ${sha256}) differs from the manifest (${k.module.length} bytes, sha256 ${k.module.sha256}); refusing to mirror it`,
+        `${join(dir, m.file)} (${module.length} bytes, sha256 ${sha256}) differs from the manifest (${m.length} bytes, sha256 ${m.sha256}); refusing to mirror it`,
       );
     }
-    const moduleSig = await readPublishedFile(dir, `${k.module.file}.asc`);
+    const moduleSig = await readPublishedFile(dir, `${m.file}.asc`);
     await verifyDetached(module, moduleSig, trust.keys, now, trust.threshold);
-    add(k.module.file, module, "application/octet-stream");
-    add(`${k.module.file}.asc`, moduleSig, ASC_TYPE);
+    add(m.file, module, "application/octet-stream");
+    add(`${m.file}.asc`, moduleSig, ASC_TYPE);
   }
   for (const k of manifest.kernels) {
     const name = kernelManifestName(k.buildId);

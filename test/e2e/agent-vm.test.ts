@@ -13,7 +13,11 @@ import { readFile } from "node:fs/promises";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { StatusReport } from "../../src/agent/status-report.js";
 import { bootWithInit, nodeRuntimeFiles, type BootResult } from "../../src/builder/vm/index.js";
-import { prepareAgentVmInputs, type AgentVmInputs } from "./helpers/agent-mirrors.js";
+import {
+  prepareAgentVmInputs,
+  WITHDRAW_REASON,
+  type AgentVmInputs,
+} from "./helpers/agent-mirrors.js";
 import { debTreeFiles } from "./helpers/deb-tree.js";
 import { STUCK_CVE, STUCK_PATCH } from "./helpers/stuck-mirror.js";
 import { openvexErrors } from "../helpers/openvex-schema.js";
@@ -59,6 +63,10 @@ run v2
 ln -sfn /srv/m3 /srv/mirror
 run v3
 run stuck --config /etc/lpctl/stuck.yaml
+ln -sfn /srv/m5 /srv/mirror
+run withdrawn
+ln -sfn /srv/m2 /srv/mirror
+run replay
 `;
 
 let inputs: AgentVmInputs;
@@ -102,13 +110,14 @@ describe("lpctl agent in the lab kernel (qemu)", () => {
         { path: "/srv/m2", tree: m2 },
         { path: "/srv/m3", tree: m3 },
         { path: "/srv/m4", tree: inputs.stuck.mirror },
+        { path: "/srv/m5", tree: inputs.withdrawn.mirror },
       ],
       init: INIT,
     });
     process.stderr.write(
       `[agent-vm] boot ${boot.outcome}: ${boot.durationMs} ms, initramfs ${boot.initramfsBytes} bytes\n`,
     );
-    for (const step of ["v1", "v2", "v3", "stuck"]) {
+    for (const step of ["v1", "v2", "v3", "stuck", "withdrawn", "replay"]) {
       const text = boot.markers.outputs.get(`${step}-sync`)?.text ?? "(none)";
       const st = boot.markers.outputs.get(`${step}-status-text`)?.text ?? "(none)";
       process.stderr.write(
@@ -130,7 +139,7 @@ describe("lpctl agent in the lab kernel (qemu)", () => {
   });
 
   it("v1: sync applies the cmdline-banner module; status lists it and its CVE", () => {
-    const name = inputs.manifests[0].kernels[0]?.module.name ?? "";
+    const name = inputs.manifests[0].kernels[0]?.module?.name ?? "";
     expect(rc("v1-sync"), out("v1-sync")).toBe("rc=0");
     expect(out("v1-sync")).toContain(`applied ${name} (1 patch, CVE-2026-10001)`);
     expect(rc("v1-status")).toBe("rc=0");
@@ -152,8 +161,8 @@ describe("lpctl agent in the lab kernel (qemu)", () => {
   });
 
   it("v2: the cumulative module replaces v1 live; v1 is gone and unloaded; both effects visible", () => {
-    const v1 = inputs.manifests[0].kernels[0]?.module.name ?? "";
-    const v2 = inputs.manifests[1].kernels[0]?.module.name ?? "";
+    const v1 = inputs.manifests[0].kernels[0]?.module?.name ?? "";
+    const v2 = inputs.manifests[1].kernels[0]?.module?.name ?? "";
     expect(rc("v2-sync"), out("v2-sync")).toBe("rc=0");
     expect(out("v2-sync")).toContain(`applied ${v2} (2 patches`);
     expect(out("v2-sync")).toContain(`unloaded previous ${v1}`);
@@ -170,7 +179,7 @@ describe("lpctl agent in the lab kernel (qemu)", () => {
   });
 
   it("v3: a tampered manifest is refused with exit 2 and the applied patch stays", () => {
-    const v2 = inputs.manifests[1].kernels[0]?.module.name ?? "";
+    const v2 = inputs.manifests[1].kernels[0]?.module?.name ?? "";
     expect(rc("v3-sync"), out("v3-sync")).toBe("rc=2");
     expect(out("v3-sync")).toMatch(/signature/i);
     expect(out("v3-livepatch")).toBe(`/sys/kernel/livepatch/${v2} 1 0`);
@@ -184,8 +193,8 @@ describe("lpctl agent in the lab kernel (qemu)", () => {
   });
 
   it("stuck: a first apply whose transition never finishes is reverted; status: apply-failed, its CVE pending, exit 1", () => {
-    const v2 = inputs.manifests[1].kernels[0]?.module.name ?? "";
-    const stuck = inputs.stuck.manifest.kernels[0]?.module.name ?? "";
+    const v2 = inputs.manifests[1].kernels[0]?.module?.name ?? "";
+    const stuck = inputs.stuck.manifest.kernels[0]?.module?.name ?? "";
     expect(rc("stuck-sync"), out("stuck-sync")).toBe("rc=1");
     // Linux 6.1 has no livepatch signal file: the kernel signals blocking tasks itself.
     expect(out("stuck-sync")).toContain(
@@ -225,5 +234,46 @@ describe("lpctl agent in the lab kernel (qemu)", () => {
     expect(out("stuck-status-text")).toMatch(new RegExp(`^exposed to: +${STUCK_CVE}$`, "m"));
     // Not live, so not fixed: the host's statement says affected.
     expect(vex("stuck")).toEqual([`${STUCK_CVE} affected`]);
+  });
+
+  it("withdrawn: an entry without a module unloads v2 live, no reboot; status says why", () => {
+    const v2 = inputs.manifests[1].kernels[0]?.module?.name ?? "";
+    const m = inputs.withdrawn.manifest;
+    expect(m.kernels[0]?.module).toBeUndefined();
+    expect(rc("withdrawn-sync"), out("withdrawn-sync")).toBe("rc=0");
+    expect(out("withdrawn-sync")).toContain(`withdrawn: unloaded ${v2}`);
+    expect(out("withdrawn-livepatch")).not.toContain(v2);
+    expect(out("withdrawn-modules")).not.toContain(v2);
+    expect(out("withdrawn-cmdline")).not.toContain("livepatched");
+    expect(out("withdrawn-version")).not.toContain("(livepatched)");
+    expect(rc("withdrawn-status")).toBe("rc=0");
+    const s = status("withdrawn-status");
+    expect(s).toMatchObject({
+      patchState: "withdrawn",
+      verdict: "ok",
+      module: null,
+      applied: [],
+      manifest: { version: m.version },
+      withdrawal: { module: v2, version: m.version },
+    });
+    expect(s.withdrawn.map((w) => [w.id, w.version, w.reason])).toEqual([
+      ["cmdline-banner", m.version, WITHDRAW_REASON],
+      ["version-banner", m.version, WITHDRAW_REASON],
+    ]);
+    expect(out("withdrawn-status-text")).toContain(
+      `withdrawn in version ${m.version}: ${WITHDRAW_REASON}`,
+    );
+  });
+
+  it("replay: v2 served again after the withdrawal is refused as a rollback; nothing is loaded", () => {
+    const v2 = inputs.manifests[1].kernels[0]?.module?.name ?? "";
+    expect(rc("replay-sync"), out("replay-sync")).toBe("rc=2");
+    expect(out("replay-sync")).toMatch(/MANIFEST_ROLLBACK/);
+    expect(out("replay-livepatch")).not.toContain(v2);
+    expect(out("replay-modules")).not.toContain(v2);
+    const s = status("replay-status");
+    expect(s.check).toMatchObject({ result: "refused", error: { code: "MANIFEST_ROLLBACK" } });
+    expect(s.manifest?.version).toBe(inputs.withdrawn.manifest.version);
+    expect(s.patchState).toBe("withdrawn");
   });
 });

@@ -341,7 +341,7 @@ describe("the pull-request loop through the forge", () => {
     );
     const sync = await lpctl("sync", "--root", root);
     expect(sync.code, sync.out).toBe(0);
-    expect(sync.out).toContain(`applied ${entry.module.name}`);
+    expect(sync.out).toContain(`applied ${entry.module?.name ?? "?"}`);
     const status = await lpctl("status", "--root", root, "--json");
     expect(JSON.parse(status.out)).toMatchObject({
       patchState: "applied",

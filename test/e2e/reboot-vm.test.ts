@@ -23,7 +23,7 @@ describe("reboot into a pre-fetched kernel (qemu)", () => {
     expect(stepDetail(b, "sync"), outputOf(b, "sync")).toBe("rc=0");
     const cloudEntry = run.manifest.kernels.find((k) => k.buildId === run.cloud.buildId);
     const labEntry = run.manifest.kernels.find((k) => k.buildId === run.lab.buildId);
-    expect(outputOf(b, "sync")).toContain(`applied ${labEntry?.module.name ?? "?"}`);
+    expect(outputOf(b, "sync")).toContain(`applied ${labEntry?.module?.name ?? "?"}`);
     expect(outputOf(b, "sync")).toContain(
       `prepared ${run.cloud.release} (build-id ${run.cloud.buildId}) for its next boot: manifest version ${run.manifest.version}`,
     );
@@ -33,7 +33,7 @@ describe("reboot into a pre-fetched kernel (qemu)", () => {
         release: run.cloud.release,
         buildId: run.cloud.buildId,
         result: "ready",
-        module: cloudEntry?.module.name,
+        module: cloudEntry?.module?.name,
       }),
     ]);
     expect(outputOf(b, "status")).toMatch(/^next boot: +6\.1\.0-57-cloud-amd64 .*: ready/m);
@@ -46,7 +46,7 @@ describe("reboot into a pre-fetched kernel (qemu)", () => {
     expect(outputOf(b, "command")).toBe("/usr/bin/lpctl sync --offline");
     expect(outputOf(b, "before")).not.toContain("livepatched");
     expect(stepDetail(b, "offline"), outputOf(b, "offline")).toMatch(/^rc=0 /);
-    const name = run.manifest.kernels.find((k) => k.buildId === run.cloud.buildId)?.module.name;
+    const name = run.manifest.kernels.find((k) => k.buildId === run.cloud.buildId)?.module?.name;
     expect(outputOf(b, "offline")).toContain("offline: no network");
     expect(outputOf(b, "offline")).toContain(`applied ${name ?? "?"}`);
     expect(outputOf(b, "livepatch")).toBe(`${name ?? "?"} 1 0`);

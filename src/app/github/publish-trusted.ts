@@ -23,10 +23,11 @@ import { downloadRunArtifacts } from "./artifacts.js";
 import { freeVersion, restoreLatest } from "./own-releases.js";
 import { publishAndRecord, publishBase } from "./publish-base.js";
 import { mergedPullsFor } from "./pulls-for-sha.js";
-import { releaseSection } from "../release-section.js";
 import { upsertPrComment } from "./pr-comment.js";
 import { patchInfos, releaseRecords, writeArtifacts } from "./release-inputs.js";
+import { releaseSection } from "../release-section.js";
 import { requiredTargets } from "./required-targets.js";
+import { withdrawnTargets } from "../../core/withdrawn.js";
 import type { Octokit, RepoRef } from "./types.js";
 
 export interface TrustedRun {
@@ -75,8 +76,11 @@ export async function publishTrustedRun(
         { details: { missing } },
       );
     const removed = previous?.kernels.some((k) => !required.existing.has(k.target)) ?? false;
-    if (built.length === 0 && !removed) {
-      log(`run ${run.id} built no target and the change removes none: nothing to publish`);
+    const withdrawing = withdrawnTargets(previous, required.head);
+    if (built.length === 0 && !removed && withdrawing.length === 0) {
+      log(
+        `run ${run.id} built no target and the change removes or withdraws none: nothing to publish`,
+      );
       return { kind: "nothing" };
     }
     const outputs = built.length > 0 ? await readBuildOutputs([dir]) : undefined;
@@ -89,10 +93,10 @@ export async function publishTrustedRun(
       });
     const keep = (previous?.kernels ?? [])
       .map((k) => k.target)
-      .filter((t) => !built.includes(t) && required.existing.has(t));
+      .filter((t) => !built.includes(t) && required.existing.has(t) && !withdrawing.includes(t));
     const carried = previous && (await carryOver(previous, keep, base.modules, base.where));
     log(
-      `run ${run.id}: built ${built.join(", ") || "nothing"}; carried over ${keep.join(", ") || "nothing"}`,
+      `run ${run.id}: built ${built.join(", ") || "nothing"}; carried over ${keep.join(", ") || "nothing"}${withdrawing.length ? `; withdrew the module of ${withdrawing.join(", ")}` : ""}`,
     );
     const merged = await mergedPullsFor(octokit, ref, run.headSha);
     const prs = await touchedPatches(octokit, ref, merged);
@@ -119,6 +123,7 @@ export async function publishTrustedRun(
       version,
       ...(outputs ? { outputs } : {}),
       ...(carried ? { carried } : {}),
+      head: required.head,
       patches,
       records: await releaseRecords(octokit, ref, run.headSha),
       repository,

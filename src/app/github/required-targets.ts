@@ -5,8 +5,9 @@
  * for one of them is a failure, never "nothing to publish": otherwise
  * deleting a running build's artifacts would drop a merged fix silently.
  */
-import { planTree } from "../../core/plan-tree.js";
-import { planFromApi } from "./plan-api.js";
+import { planBuild } from "../../core/plan.js";
+import type { PlanTree } from "../../core/plan-tree.js";
+import { apiPlanTree, planFromApi } from "./plan-api.js";
 import { listTreePaths } from "./repo-reader.js";
 import type { Octokit, RepoRef } from "./types.js";
 
@@ -15,6 +16,8 @@ export interface Required {
   targets: string[];
   /** Targets that exist at the run's commit. */
   existing: Set<string>;
+  /** The run's commit as the plan sees it: which patches target what, which are withdrawn. */
+  head: PlanTree;
 }
 
 const PAGE = 100;
@@ -28,12 +31,19 @@ export async function requiredTargets(
   head: string,
 ): Promise<Required> {
   if (base === undefined) {
-    const existing = new Set(targetIdsIn(await listTreePaths(octokit, ref, head)));
-    return { targets: [...existing].sort(), existing };
+    const tree = await apiPlanTree(
+      octokit,
+      ref,
+      head,
+      await listTreePaths(octokit, ref, head),
+      () => true,
+    );
+    const plan = planBuild({ changed: [], head: tree });
+    return { targets: plan.targets, existing: new Set(tree.targets), head: tree };
   }
   const changed = await changedPaths(octokit, ref, base, head);
-  const { plan, headPaths } = await planFromApi(octokit, ref, base, head, changed);
-  return { targets: plan.targets, existing: new Set(targetIdsIn(headPaths)) };
+  const { plan, headTree } = await planFromApi(octokit, ref, base, head, changed);
+  return { targets: plan.targets, existing: new Set(headTree.targets), head: headTree };
 }
 
 async function changedPaths(
@@ -60,5 +70,3 @@ async function changedPaths(
   }
   return out;
 }
-
-const targetIdsIn = (paths: readonly string[]): string[] => planTree(paths, new Map()).targets;

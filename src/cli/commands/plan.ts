@@ -91,7 +91,7 @@ export function registerPlan(program: Command, ctx: CommandContext): void {
           if (v) ctx.output.out(`  ${v.line}`);
         }
         ctx.output.out(
-          `${plan.targets.length} target(s) in ${plan.chunks.length} matrix chunk(s)${plan.removedTargets.length ? `; removed: ${plan.removedTargets.join(", ")}` : ""}`,
+          `${plan.targets.length} target(s) in ${plan.chunks.length} matrix chunk(s)${plan.removedTargets.length ? `; removed: ${plan.removedTargets.join(", ")}` : ""}${plan.emptied.length ? `; left without a module (no active patch): ${plan.emptied.join(", ")}` : ""}`,
         );
       }
     });

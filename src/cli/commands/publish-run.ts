@@ -1,8 +1,13 @@
 /** The run of `lpctl publish`: inputs verified, next version built, signed and written. */
 import { plural } from "../../core/plural.js";
 import { join } from "node:path";
-import { loadRepository } from "../../builder/read-repo.js";
+import { readRepoSnapshot } from "../../builder/read-repo.js";
 import { cveDeclaration, recordsByTarget } from "../../core/cve-records.js";
+import { checkRepository } from "../../core/repo-model.js";
+import { snapshotPlanTree, type PlanTree } from "../../core/plan-tree.js";
+import { withdrawnTargets } from "../../core/withdrawn.js";
+import { carryOver } from "../../publisher/carry-over.js";
+import { readPublishedFile } from "../../publisher/published-file.js";
 import { LpctlError } from "../../core/errors.js";
 import type { PatchInfo } from "../../core/manifest-build.js";
 import type { NotLivePatchable } from "../../core/not-live-patchable.js";
@@ -77,15 +82,31 @@ export async function publish(
           ownKeys,
         )
       : await latestManifest(store, ownKeys);
-  const outputs = refresh ? undefined : await readBuildOutputs(requireReports(flags));
+  const checkout = refresh ? undefined : await readCheckout(flags.checkout);
+  // withdraw: a checkout that leaves published targets without a patch publishes without builds.
+  const withdrawing = checkout ? withdrawnTargets(previous, checkout.head) : [];
+  const reportless = withdrawing.length > 0 && !flags.reports?.length;
+  const outputs = refresh || reportless ? undefined : await readBuildOutputs(requireReports(flags));
   const source = outputs && checkProvenance(outputs.reports, expected(flags));
+  const carried =
+    reportless && previous
+      ? await carryOver(
+          previous,
+          previous.kernels.map((k) => k.target).filter((t) => !withdrawing.includes(t)),
+          (file) => readPublishedFile(carrySource(flags), file).catch(() => undefined),
+          carrySource(flags),
+        )
+      : undefined;
+  if (withdrawing.length > 0) log(`withdrawing the module of ${withdrawing.join(", ")}`);
   const { manifest, files } = await publishNext({
     signer,
     ownKeys,
     ...(previous ? { previous } : {}),
     ...(refresh ? { refresh } : {}),
     ...(outputs ? { outputs } : {}),
-    ...(refresh ? { patches: {} } : await patchInfo(flags.checkout)),
+    ...(carried ? { carried } : {}),
+    ...(checkout ? { head: checkout.head, records: checkout.records } : {}),
+    patches: checkout?.patches ?? {},
     ...(flags.repository ? { repository: flags.repository } : {}),
     now,
     lifetimeDays,
@@ -135,37 +156,54 @@ function requireReports(flags: PublishFlags): string[] {
   return flags.reports;
 }
 
-function refreshSource(flags: PublishFlags): string {
+/** The published directory a refresh re-signs, or a withdraw-only publish carries from. */
+function sourceDir(flags: PublishFlags, missing: string): string {
   const dir = flags.from ?? flags.to;
-  if (!dir)
-    throw new LpctlError(
-      "USAGE",
-      "--refresh needs --from DIR (a mirror or downloaded release) holding the current content",
-    );
+  if (!dir) throw new LpctlError("USAGE", missing);
   return dir;
 }
 
+const refreshSource = (flags: PublishFlags): string =>
+  sourceDir(
+    flags,
+    "--refresh needs --from DIR (a mirror or downloaded release) holding the current content",
+  );
+
+const carrySource = (flags: PublishFlags): string =>
+  sourceDir(
+    flags,
+    "a publish that only withdraws modules (no --reports) needs --from DIR, the published mirror whose other modules it carries over",
+  );
+
 /**
  * Titles and CVEs from patches/<id>/patch.yaml (the upstream commit becomes
- * the patch's commit), and every target's not-live-patchable records.
+ * the patch's commit), every target's not-live-patchable records, and the
+ * plan's view of the checkout: which targets still have an active patch,
+ * which patches are withdrawn and why.
  */
-async function patchInfo(repo: string): Promise<{
+async function readCheckout(
+  dir: string,
+): Promise<{
   patches: Record<string, PatchInfo>;
   records: Record<string, NotLivePatchable[]>;
+  head: PlanTree;
 }> {
-  const { patches, problems } = await loadRepository(repo);
-  // A patch.yaml validate refuses is left out of the model: its records would vanish silently.
-  const bad = problems.find((p) => /^patches\/[^/]+\/patch\.yaml$/.test(p.file));
-  if (bad !== undefined)
+  const snapshot = await readRepoSnapshot(dir);
+  const { patches, problems } = checkRepository(snapshot);
+  // A patch that does not validate would count as gone (its hosts would
+  // unload it), and its records would vanish: refuse with its own code.
+  const broken = problems.filter((p) => p.file.startsWith("patches/"));
+  const first = broken[0];
+  if (first !== undefined)
     throw new LpctlError(
-      bad.code,
-      `${formatProblem(bad)}; publishing reads every patch.yaml (records-only ones too): fix it (lpctl validate lists every problem)`,
+      first.code,
+      `${formatProblem(first)} (${plural(broken.length, "problem")} under patches/ of ${dir}); publishing reads every patch.yaml (records-only ones too): run lpctl validate and fix them before publishing`,
     );
   const out: Record<string, PatchInfo> = {};
   for (const p of patches)
     out[p.id] = { title: p.title, cves: p.cves, ...(p.upstream ? { commit: p.upstream } : {}) };
   const records = recordsByTarget(patches.map((p) => cveDeclaration(p.id, p, p.targets)));
-  return { patches: out, records };
+  return { patches: out, records, head: snapshotPlanTree(snapshot) };
 }
 
 function githubStore(

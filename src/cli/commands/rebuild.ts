@@ -10,6 +10,7 @@ import { systemClock } from "../../builder/clock.js";
 import { rebuildEntry, type RebuildResult } from "../../builder/rebuild.js";
 import { execaRunner } from "../../builder/runner.js";
 import { LpctlError } from "../../core/errors.js";
+import { hasModule } from "../../core/manifest.js";
 import { verifyManifest } from "../../core/verify/index.js";
 import type { CommandContext } from "../program.js";
 import { parseJobs } from "./kernel.js";
@@ -58,13 +59,14 @@ export function registerRebuild(program: Command, ctx: CommandContext): void {
         keys: await readKeyFiles(flags.key),
         now: flags.now ? isoTime(flags.now) : new Date(),
       });
-      const entries = verified.manifest.kernels.filter(
-        (k) => flags.target === undefined || k.target === flags.target,
-      );
+      // An entry without a module (all withdrawn) has nothing to rebuild.
+      const entries = verified.manifest.kernels
+        .filter(hasModule)
+        .filter((k) => flags.target === undefined || k.target === flags.target);
       if (entries.length === 0) {
         throw new LpctlError(
           "TARGET_UNKNOWN",
-          `the manifest has no entry for target ${flags.target ?? "(any)"}`,
+          `the manifest has no entry with a module for target ${flags.target ?? "(any)"} (an entry whose patches were all withdrawn has none)`,
         );
       }
       const cacheDir = resolveCacheDir(flags.cache, process.env);

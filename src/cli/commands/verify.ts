@@ -91,7 +91,8 @@ export function registerVerify(program: Command, ctx: CommandContext): void {
                 target: k.target,
                 release: k.release,
                 buildId: k.buildId,
-                module: k.module.file,
+                module: k.module?.file ?? null,
+                ...(k.withdrawn ? { withdrawn: k.withdrawn.map((w) => w.id) } : {}),
                 patches: k.patches.map((p) => p.id),
               })),
             },
@@ -107,7 +108,7 @@ export function registerVerify(program: Command, ctx: CommandContext): void {
       ctx.output.out(`signed by ${result.fingerprints.join(", ")}`);
       for (const k of m.kernels) {
         ctx.output.out(
-          `  ${k.target} ${k.release} build-id ${k.buildId}: ${k.module.file} [${k.patches.map((p) => p.id).join(", ")}]`,
+          `  ${k.target} ${k.release} build-id ${k.buildId}: ${k.module?.file ?? "no module"} [${k.patches.map((p) => p.id).join(", ")}]${k.withdrawn ? ` withdrawn: ${k.withdrawn.map((w) => w.id).join(", ")}` : ""}`,
         );
       }
     });

@@ -2,7 +2,9 @@
  * Real inputs for the agent's VM test: modules built by `lpctl build`'s code
  * (kpatch-build on the cached lab kernel) and mirror directories written by
  * the publisher's code, signed with a freshly generated key; a fourth mirror
- * holds a module no guest can transition (stuck-mirror.ts).
+ * holds a module no guest can transition (stuck-mirror.ts); a fifth is the
+ * release that withdraws both patches (built from the repository's own
+ * patch.yaml files, each marked withdrawn: an entry without a module).
  */
 import { cp, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
@@ -12,7 +14,9 @@ import { loadBuildInputs } from "../../../src/builder/build-inputs.js";
 import { resolveCacheDir } from "../../../src/builder/cache-key.js";
 import { systemClock } from "../../../src/builder/clock.js";
 import { prepareKernel } from "../../../src/builder/prepare.js";
+import { readRepoSnapshot } from "../../../src/builder/read-repo.js";
 import { execaRunner } from "../../../src/builder/runner.js";
+import { snapshotPlanTree, type PlanTree } from "../../../src/core/plan-tree.js";
 import { nextManifest, type PatchInfo } from "../../../src/core/manifest-build.js";
 import { kernelManifestName, type Manifest } from "../../../src/core/manifest.js";
 import { generateSigningKey } from "../../../src/core/sign/generate-signing-key.js";
@@ -34,6 +38,8 @@ export interface AgentVmInputs {
   manifests: [Manifest, Manifest];
   /** A mirror of its own whose module never finishes its transition (stuck-mirror.ts). */
   stuck: { mirror: string; manifest: Manifest };
+  /** v2's successor: both patches withdrawn, the lab entry without a module. */
+  withdrawn: { mirror: string; manifest: Manifest };
   buildId: string;
 }
 
@@ -65,21 +71,38 @@ export async function buildTargetModule(
 
 async function publish(
   dir: string,
-  buildDir: string,
+  buildDir: string | undefined,
   patches: Record<string, PatchInfo>,
   signer: Signer,
   previous: Manifest | undefined,
+  head?: PlanTree,
 ): Promise<Manifest> {
-  const outputs = await readBuildOutputs([buildDir]);
+  const outputs = buildDir === undefined ? undefined : await readBuildOutputs([buildDir]);
   const manifest = nextManifest({
     ...(previous === undefined ? {} : { previous }),
-    reports: outputs.reports,
+    reports: outputs?.reports ?? [],
     patches,
     repository: "livepatch-gitops/e2e",
     now: new Date(),
+    ...(head === undefined ? {} : { head }),
   });
-  await writeMirror(dir, await releaseFiles({ manifest, modules: outputs.modules, signer }), log);
+  const modules = outputs?.modules ?? new Map<string, Uint8Array>();
+  await writeMirror(dir, await releaseFiles({ manifest, modules, signer }), log);
   return manifest;
+}
+
+export const WITHDRAW_REASON = "withdrawn by the agent VM test";
+
+/** The repository's tree as the plan reads it, with every patch marked withdrawn. */
+async function everyPatchWithdrawn(): Promise<PlanTree> {
+  const snapshot = await readRepoSnapshot(REPO);
+  return snapshotPlanTree(
+    snapshot.map((e) =>
+      e.text !== undefined && /^patches\/[^/]+\/patch\.yaml$/.test(e.path)
+        ? { ...e, text: `${e.text}withdrawn: {reason: "${WITHDRAW_REASON}"}\n` }
+        : e,
+    ),
+  );
 }
 
 /** Builds both module versions and writes the three mirrors under a temp dir. */
@@ -113,12 +136,15 @@ export async function prepareAgentVmInputs(): Promise<AgentVmInputs> {
   await writeFile(kjson, text.replace("Mark /proc/cmdline", "Mark /proc/cmdLine"));
   const m4Dir = path.join(work, "m4");
   const m4 = await stuckMirror(TARGET, m4Dir, signer, "livepatch-gitops/e2e");
+  const m5Dir = path.join(work, "m5");
+  const m5 = await publish(m5Dir, undefined, info, signer, m2, await everyPatchWithdrawn());
   return {
     bzImage: path.join(prepared.pristine, "bzImage"),
     publicKey: key.publicKey,
     mirrors: [m1Dir, m2Dir, m3Dir],
     manifests: [m1, m2],
     stuck: { mirror: m4Dir, manifest: m4 },
+    withdrawn: { mirror: m5Dir, manifest: m5 },
     buildId: prepared.buildId,
   };
 }

@@ -1,6 +1,6 @@
 /**
- * Attack audit items 5 and 6 (and the not-live-patchable records of issue
- * 23: publish, VEX asset, PR lint) against the in-process forge: the app runs
+ * Attack audit items 5 and 6, the not-live-patchable records of issue 23
+ * (publish, VEX asset, PR lint) and a withdrawal, against the in-process forge: the app runs
  * in-process under Probot's webhook middleware, the forge delivers signed
  * webhooks to it, and a stub Actions runner stands in for build.yml (it
  * uploads a build artifact made like `lpctl build` leaves it, then lets a
@@ -10,7 +10,7 @@
 import { Octokit } from "@octokit/rest";
 import { createHash } from "node:crypto";
 import { createServer, type Server } from "node:http";
-import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { createNodeMiddleware, Probot, ProbotOctokit } from "probot";
@@ -18,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appDeps } from "../../../src/app/deps.js";
 import { livepatchApp } from "../../../src/app/index.js";
 import type { BuildReport } from "../../../src/core/build-report.js";
+import { ManifestSchema } from "../../../src/core/manifest.js";
 import { generateSigningKey } from "../../../src/core/sign/generate-signing-key.js";
 import { createOpenpgpSigner } from "../../../src/core/sign/openpgp-signer.js";
 import { startForge, type Forge } from "../../../src/forge/index.js";
@@ -46,6 +47,8 @@ let wc = "";
 const tokens: Record<string, string> = {};
 /** What the collaborator does while a build run is going (set per test). */
 let duringRun: (runId: number, sha: string) => Promise<void> = () => Promise.resolve();
+/** Whether the lab target has an active patch: build.yml builds nothing for one without. */
+let labPatched = true;
 
 const kit = (who: string) =>
   new Octokit({
@@ -59,6 +62,7 @@ async function runBuild(req: RunRequest): Promise<RunResult> {
   if (req.workflowPath !== ".github/workflows/build.yml")
     return { conclusion: "success", jobs: [] };
   const { sha, runId } = req.context;
+  if (!labPatched) return { conclusion: "success", jobs: [] };
   const bytes = moduleBytes(`${TARGET}-${String(runId)}`);
   const file = `livepatch-r${String(runId)}-${TARGET}.ko`;
   const report: BuildReport = {
@@ -316,5 +320,37 @@ describe("the app's signer against a collaborator, through the forge", () => {
       "| `CVE-2024-5555` | `needs-reboot` | `debian-6.1-lab` | `reboot into ≥ 6.1.120 (not live patchable: changes a struct layout)` |",
     );
     await git(wc, "checkout", "-q", "main");
+  });
+
+  it("9. a merge that withdraws every patch of the target publishes its entry without a module", async () => {
+    labPatched = false;
+    duringRun = () => Promise.resolve();
+    const files: Record<string, string> = {};
+    for (const id of ["cmdline-banner", "version-banner"]) {
+      const p = `patches/${id}/patch.yaml`;
+      files[p] = `${await readFile(path.join(wc, p), "utf8")}withdrawn: {reason: "breaks ${id}"}\n`;
+    }
+    const sha = await pushCommit(files);
+    const check = await waitFor("the publish check", () => publishCheck(sha), 60_000, 250);
+    expect(check.output.title, JSON.stringify(check.output)).toBe("published v4");
+    const { data: release } = await kit("maintainer").rest.repos.getReleaseByTag({
+      ...REPO,
+      tag: "v4",
+    });
+    const asset = release.assets.find((a) => a.name === "manifest.json");
+    const res = await fetch(asset?.browser_download_url ?? "", {
+      headers: { authorization: `token ${tokens.maintainer ?? ""}` },
+    });
+    const manifest = ManifestSchema.parse(await res.json());
+    expect(manifest.version).toBe(4);
+    const entry = manifest.kernels.find((k) => k.target === TARGET);
+    expect(entry?.module).toBeUndefined();
+    expect(entry?.patches).toEqual([]);
+    expect(entry?.withdrawn?.map((w) => [w.id, w.reason, w.version])).toEqual([
+      ["cmdline-banner", "breaks cmdline-banner", 4],
+      ["version-banner", "breaks version-banner", 4],
+    ]);
+    // No module is uploaded for it: the release holds the manifests and signatures only.
+    expect(release.assets.map((a) => a.name).filter((n) => n.endsWith(".ko"))).toEqual([]);
   });
 });

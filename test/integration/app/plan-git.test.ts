@@ -65,6 +65,13 @@ beforeAll(async () => {
   await commit("change-p1", { "patches/p1/0001.patch": "x2\n" });
   await commit("delete-p2", { "patches/p2/patch.yaml": null, "patches/p2/0001.patch": null });
   await commit("new-target", { "kernels/c/target.yaml": target });
+  await commit("p3-everywhere", {
+    "patches/p3/patch.yaml": patch('["*"]'),
+    "patches/p3/0001.patch": "z\n",
+  });
+  await commit("withdraw-p1", {
+    "patches/p1/patch.yaml": `${patch("[a]")}withdrawn: {reason: bad}\n`,
+  });
 });
 
 afterAll(async () => {
@@ -85,7 +92,7 @@ describe("lpctl plan", () => {
     expect(doc.reasons).toEqual({ a: ["patch p1 changed"] });
   });
 
-  it("a deleted patch plans its former targets", async () => {
+  it("a deleted patch plans its former targets; one left without a patch is not built", async () => {
     const r = await plan(
       "--base",
       shas["change-p1"] ?? "",
@@ -93,13 +100,29 @@ describe("lpctl plan", () => {
       shas["delete-p2"] ?? "",
       "--json",
     );
-    expect((JSON.parse(r.out) as { targets: string[] }).targets).toEqual(["a", "b"]);
+    const doc = JSON.parse(r.out) as { targets: string[]; emptied: string[] };
+    expect(doc.targets).toEqual(["a"]);
+    expect(doc.emptied).toEqual(["b"]);
   });
 
-  it("a new target plans it (no patch matches it after p2 was deleted: still built, as a changed target)", async () => {
+  it("a new target no patch matches is not built: it would have no module", async () => {
     const r = await plan("--base", shas["delete-p2"] ?? "", "--head", shas["new-target"] ?? "");
-    expect(r.out).toContain("c: target changed");
-    expect(r.out).toContain("1 target(s) in 1 matrix chunk(s)");
+    expect(r.out).toContain(
+      "0 target(s) in 0 matrix chunk(s); left without a module (no active patch): c",
+    );
+  });
+
+  it("a withdrawn patch rebuilds its target without it", async () => {
+    const r = await plan(
+      "--base",
+      shas["p3-everywhere"] ?? "",
+      "--head",
+      shas["withdraw-p1"] ?? "",
+      "--json",
+    );
+    const doc = JSON.parse(r.out) as { targets: string[]; reasons: Record<string, string[]> };
+    expect(doc.targets).toEqual(["a"]);
+    expect(doc.reasons.a).toEqual(["patch p1 withdrawn: its module shrinks"]);
   });
 
   it("no base (a first push: forty zeros) plans every target", async () => {
@@ -107,7 +130,7 @@ describe("lpctl plan", () => {
       "--base",
       "0".repeat(40),
       "--head",
-      shas["new-target"] ?? "",
+      shas["p3-everywhere"] ?? "",
       "--chunk",
       "0",
     );
@@ -115,11 +138,11 @@ describe("lpctl plan", () => {
   });
 
   it("--max-jobs splits into chunks; --chunk picks one", async () => {
-    const r = await plan("--head", shas["new-target"] ?? "", "--max-jobs", "2", "--json");
+    const r = await plan("--head", shas["p3-everywhere"] ?? "", "--max-jobs", "2", "--json");
     expect((JSON.parse(r.out) as { chunks: string[][] }).chunks).toEqual([["a", "b"], ["c"]]);
     const second = await plan(
       "--head",
-      shas["new-target"] ?? "",
+      shas["p3-everywhere"] ?? "",
       "--max-jobs",
       "2",
       "--chunk",
@@ -128,7 +151,7 @@ describe("lpctl plan", () => {
     expect(JSON.parse(second.out)).toEqual(["c"]);
     const beyond = await plan(
       "--head",
-      shas["new-target"] ?? "",
+      shas["p3-everywhere"] ?? "",
       "--max-jobs",
       "2",
       "--chunk",

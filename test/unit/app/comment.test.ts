@@ -18,12 +18,32 @@ const AB = { owner: "a", repo: "b" };
 
 describe("PR comment", () => {
   it("notes under the plan what is known of whether each target can be patched", () => {
-    const plan = planBuild({ changed: [], head: { targets: ["deb", "lab"], patches: new Map() } });
+    const plan = planBuild({
+      changed: [],
+      head: {
+        targets: ["deb", "lab"],
+        patches: new Map([["p", ["deb", "lab"]]]),
+        withdrawn: new Map(),
+      },
+    });
     const section = planSection(plan, { deb: "cannot be live patched by this engine: IBT" });
     expect(section).toContain("| `lab` | `full build` |");
     expect(section).toContain("\n\n- `deb`: `cannot be live patched by this engine: IBT`");
     expect(section).not.toContain("- `lab`");
     expect(planSection(plan)).not.toContain("\n- ");
+  });
+
+  it("names the targets a withdrawal leaves without a patch, even with nothing to build", () => {
+    const plan = planBuild({
+      changed: ["patches/p/patch.yaml"],
+      base: { targets: ["lab"], patches: new Map([["p", ["lab"]]]), withdrawn: new Map() },
+      head: { targets: ["lab"], patches: new Map([["p", []]]), withdrawn: new Map([["p", "bad"]]) },
+    });
+    const section = planSection(plan);
+    expect(section).toContain("Nothing to build.");
+    expect(section).toContain(
+      "Left without an active patch (the next manifest has no module for them; hosts unload theirs): `lab`",
+    );
   });
 
   it("starts with the hidden marker so it is found again", () => {

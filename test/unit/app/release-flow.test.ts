@@ -78,8 +78,8 @@ describe("releases across merges", () => {
     const carried = v2.manifest.kernels.find((k) => k.target === TARGET);
     expect(carried?.module).toEqual(v1.manifest.kernels[0]?.module);
     expect(carried?.commit).toBe(v1.manifest.kernels[0]?.commit);
-    expect(v2.files.get(carried?.module.file ?? "")).toEqual(
-      v1.files.get(carried?.module.file ?? ""),
+    expect(v2.files.get(carried?.module?.file ?? "")).toEqual(
+      v1.files.get(carried?.module?.file ?? ""),
     );
   });
 });

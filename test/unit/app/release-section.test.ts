@@ -4,6 +4,7 @@ import { recordsText } from "../../../src/app/comment.js";
 import { releaseSection } from "../../../src/app/release-section.js";
 import { nextManifest } from "../../../src/core/manifest-build.js";
 import { PATCHES, fakeReport } from "../core/report-fixture.js";
+import { sampleManifest } from "../core/verify/test-keys.js";
 
 const rec = { cve: "CVE-2024-1234", reason: "a|b `layout`", fixedIn: "6.1.119-1" };
 
@@ -27,10 +28,39 @@ describe("records in the PR comment", () => {
       records: { a: [rec] },
     });
     const section = releaseSection(manifest, "v1", "https://example/v1");
-    expect(section).toContain("| `a` (`6.1.0-a`) | `p1` (`CVE-2026-0001`) |");
+    expect(section).toContain("| `a` (`6.1.0-a`) | `p1` (`CVE-2026-0001`) | — |");
     expect(section).toContain("| `a` | `CVE-2024-1234` | ");
     expect(section).not.toContain("| `b` | `CVE");
     const none = releaseSection({ ...manifest, kernels: [] }, "v1", "u");
     expect(none).not.toContain("Not live patchable");
+  });
+});
+
+describe("the PR comment's release section", () => {
+  it("says what hosts get, and for a withdrawn target that they unload it and why", () => {
+    const m = sampleManifest();
+    const [lab] = m.kernels;
+    if (!lab) throw new Error("fixture has a kernel");
+    const gone = {
+      id: "bad-fix",
+      title: "Bad",
+      cves: ["CVE-2026-0002"],
+      reason: "oopses",
+      version: 7,
+    };
+    const emptied = { ...lab, target: "other", patches: [], withdrawn: [gone] };
+    delete emptied.module;
+    const text = releaseSection(
+      { ...m, kernels: [{ ...lab, withdrawn: [gone] }, emptied] },
+      "v7",
+      "https://x/v7",
+    );
+    expect(text).toContain("| kernel | patches (CVEs) hosts get | withdrawn (why) |");
+    expect(text).toContain(
+      "| `lab-6.1` (`6.1.0-lab`) | `cmdline-banner` (`CVE-2026-0001`) | `bad-fix` (`CVE-2026-0002`): `oopses` (version 7) |",
+    );
+    expect(text).toContain(
+      "| `other` (`6.1.0-lab`) | no module: hosts unload theirs | `bad-fix` (`CVE-2026-0002`): `oopses` (version 7) |",
+    );
   });
 });

@@ -113,6 +113,13 @@ describe("selectPatches", () => {
     expect(named).toThrow(expect.objectContaining({ code: "PATCH_INVALID" }));
     expect(named).toThrow(/holds only notLivePatchable records .* nothing to build/);
   });
+
+  it("refuses a withdrawn patch by name, saying so", () => {
+    const gone = { ...patch("c-gone", "fs/proc/cmdline.c"), withdrawn: { reason: "oops" } };
+    expect(() => selectPatches([...all, gone], "k", ["c-gone"])).toThrow(
+      /patch 'c-gone' is withdrawn \(oops\)/,
+    );
+  });
 });
 
 describe("classifyFailure on logs of lpctl's own kpatch-build runs", () => {

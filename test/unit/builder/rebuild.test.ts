@@ -4,11 +4,11 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { BuildResult } from "../../../src/builder/build.js";
 import { rebuildEntry, serialOf } from "../../../src/builder/rebuild.js";
-import type { ManifestKernel } from "../../../src/core/manifest.js";
+import type { ModuleEntry } from "../../../src/core/manifest.js";
 import { fakeRunner } from "./helpers/fake-runner.js";
 
 const commit = "a".repeat(40);
-const entry: ManifestKernel = {
+const entry: ModuleEntry = {
   target: "debian-6.1-lab",
   release: "6.1.192",
   arch: "x86_64",

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { chunkTargets, planBuild, MAX_MATRIX_JOBS } from "../../../src/core/plan.js";
+import {
+  chunkTargets,
+  planBuild,
+  MAX_MATRIX_JOBS,
+  unpatchedTargets,
+} from "../../../src/core/plan.js";
 import { planTree, type PlanTree } from "../../../src/core/plan-tree.js";
 
 /** A tree with `targets` and patches given as id → kernels entries (resolved like patch.yaml). */
@@ -80,6 +85,33 @@ describe("planBuild", () => {
     expect(plan.patches).toEqual(["p3"]);
   });
 
+  it("a withdrawn patch targets nothing: its targets shrink, one left without a patch is not built", () => {
+    const paths = [
+      ...["a", "b", "c"].map((t) => `kernels/${t}/target.yaml`),
+      ...["p1", "p2", "p3"].flatMap((p) => [`patches/${p}/patch.yaml`, `patches/${p}/0001.patch`]),
+    ];
+    const yaml = new Map([
+      ["p1", "title: t\ndescription: d\nkernels: [a]\n"],
+      ["p2", "title: t\ndescription: d\nkernels: [b, c]\n"],
+      ["p3", "title: t\ndescription: d\nkernels: [c]\nwithdrawn: {reason: oops}\n"],
+    ]);
+    const head = planTree(paths, yaml);
+    expect(head.patches.get("p3")).toEqual([]);
+    const plan = planBuild({ changed: ["patches/p3/patch.yaml"], base, head });
+    expect(plan.targets).toEqual(["c"]);
+    expect(plan.emptied).toEqual([]);
+    // Withdrawing p1 leaves a with nothing: no build, an entry without a module.
+    yaml.set("p1", "title: t\ndescription: d\nkernels: [a]\nwithdrawn: {reason: bad}\n");
+    const emptied = planBuild({
+      changed: ["patches/p1/patch.yaml"],
+      base,
+      head: planTree(paths, yaml),
+    });
+    expect(emptied.targets).toEqual([]);
+    expect(emptied.emptied).toEqual(["a"]);
+    expect(unpatchedTargets(planTree(paths, yaml))).toEqual(["a"]);
+  });
+
   it("records removed targets", () => {
     const head = tree(["a", "b"], { p1: ["a"], p2: ["b"] });
     expect(planBuild({ changed: ["kernels/c/target.yaml"], base, head }).removedTargets).toEqual([
@@ -93,7 +125,7 @@ describe("planBuild", () => {
 
   it("splits into matrices of at most 256 targets", () => {
     const ids = Array.from({ length: 600 }, (_, i) => `t${String(i).padStart(3, "0")}`);
-    const plan = planBuild({ changed: [], head: tree(ids, {}) });
+    const plan = planBuild({ changed: [], head: tree(ids, { p: ["t*"] }) });
     expect(plan.chunks.map((c) => c.length)).toEqual([256, 256, 88]);
     expect(plan.chunks.flat()).toEqual(plan.targets);
     expect(MAX_MATRIX_JOBS).toBe(256);

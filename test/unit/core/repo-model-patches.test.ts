@@ -228,3 +228,31 @@ describe("checkRepository: directories", () => {
     );
   });
 });
+
+describe("checkRepository: a withdrawn patch", () => {
+  const withdrawn = (extra: string) =>
+    variant(PATCH_YAML, file(PATCH_YAML, `${textOf(PATCH_YAML)}${extra}`));
+
+  it("is valid, targets nothing, and keeps its reason", () => {
+    const check = withdrawn('withdrawn:\n  reason: "hangs the transition on busy hosts"\n');
+    expect(lines(check)).toEqual([]);
+    const p = check.patches.find((x) => x.id === "cmdline-banner");
+    expect(p?.targets).toEqual([]);
+    expect(p?.withdrawn?.reason).toBe("hangs the transition on busy hosts");
+  });
+
+  it("may still name a kernel target deleted since: its kernels are history", () => {
+    const text = textOf(PATCH_YAML).replace('kernels: ["debian-*"]', "kernels: [gone-1]");
+    const check = variant(PATCH_YAML, file(PATCH_YAML, `${text}withdrawn: {reason: gone}\n`));
+    expect(lines(check)).toEqual([]);
+  });
+
+  it("needs a printable reason", () => {
+    expect(lines(withdrawn("withdrawn: {}\n"))).toEqual([
+      `SCHEMA_INVALID ${PATCH_YAML}: withdrawn.reason: must be a string`,
+    ]);
+    expect(lines(withdrawn('withdrawn: {reason: "a\\u001b[2Jb"}\n'))[0]).toMatch(
+      /withdrawn\.reason: must hold printable characters only/,
+    );
+  });
+});

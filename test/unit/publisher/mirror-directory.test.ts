@@ -46,7 +46,7 @@ describe("writeMirror", () => {
     const manifestNaming = (file: string): ReleaseFile => {
       const m = sampleManifest();
       const k = m.kernels[0];
-      if (k) k.module.file = file;
+      if (k?.module) k.module.file = file;
       return f("manifest.json", canonicalJson(m));
     };
     await writeFile(join(dir, "index.html"), "mine");

@@ -16,7 +16,9 @@ describe("releaseFiles", async () => {
     repository: "e/lp",
     now,
   });
-  const modules = new Map(manifest.kernels.map((k) => [k.module.file, moduleBytes(k.target)]));
+  const modules = new Map(
+    manifest.kernels.map((k) => [k.module?.file ?? "", moduleBytes(k.target)]),
+  );
 
   it("signs everything and orders modules, per-kernel manifests, then manifest.json", async () => {
     const files = await releaseFiles({ manifest, modules, signer, now });

@@ -10,6 +10,7 @@ import { httpFetcher } from "../../../../src/agent/http-fetcher.js";
 import { readState } from "../../../../src/agent/state.js";
 import { runSync } from "../../../../src/agent/sync.js";
 import { isLpctlError } from "../../../../src/core/errors.js";
+import type { ManifestWithdrawn } from "../../../../src/core/manifest.js";
 import { generateSigningKey } from "../../../../src/core/sign/generate-signing-key.js";
 import { createOpenpgpSigner } from "../../../../src/core/sign/openpgp-signer.js";
 import type { Signer } from "../../../../src/core/sign/signer.js";
@@ -65,8 +66,14 @@ export interface Scenario {
       titles?: Record<string, string>;
       /** The entry's not-live-patchable records. */
       notLivePatchable?: NotLivePatchable[];
+      /** The entry's `withdrawn` list. */
+      withdrawn?: ManifestWithdrawn[];
     },
   ): Promise<FakeModule>;
+  /** Publishes `version` whose entry for the lab kernel has no module, withdrawing `items`. */
+  withdraw(version: number, items: ManifestWithdrawn[]): Promise<void>;
+  /** Serves an earlier version's directory again (a replay). */
+  serve(dir: string): void;
   sync(opts?: { force?: boolean; now?: Date }): ReturnType<typeof runSync>;
   state(): ReturnType<typeof readState>;
   livepatch(name: string): Promise<string | undefined>;
@@ -107,6 +114,7 @@ export async function scenario(
         })),
       });
       if (opts.notLivePatchable) entry.notLivePatchable = opts.notLivePatchable;
+      if (opts.withdrawn) entry.withdrawn = opts.withdrawn;
       // Each version in its own directory, as a release would be.
       mirrorDir = await mkdtemp(path.join(os.tmpdir(), `lpctl-mirror-v${version}-`));
       await publishDir(
@@ -120,6 +128,24 @@ export async function scenario(
         opts.signer ?? keys.signer,
       );
       return mod;
+    },
+    async withdraw(version, items) {
+      const { module: _none, ...entry } = kernelEntry({
+        release: LAB_RELEASE,
+        buildId: LAB_BUILD_ID,
+        module: fakeModule("unused"),
+        patches: [],
+      });
+      mirrorDir = await mkdtemp(path.join(os.tmpdir(), `lpctl-mirror-v${version}-`));
+      await publishDir(
+        mirrorDir,
+        manifestOf(version, [{ ...entry, withdrawn: items }], NOW),
+        [],
+        keys.signer,
+      );
+    },
+    serve(dir) {
+      mirrorDir = dir;
     },
     sync: (opts = {}) =>
       runSync(agentDeps(root, config, httpFetcher(server.baseUrl), loader, opts.now ?? NOW, log), {

@@ -137,7 +137,7 @@ describe("verifyManifest refuses (adversarial)", () => {
   it("a schema error, naming the field", async () => {
     const bad = sampleManifest();
     const kernel = bad.kernels[0];
-    if (kernel) kernel.module.sha256 = "not-hex";
+    if (kernel?.module) kernel.module.sha256 = "not-hex";
     await expect(verifyManifest(await signed(bytesOf(bad)))).rejects.toMatchObject({
       code: "MANIFEST_MALFORMED",
       details: { path: "kernels[0].module.sha256" },
@@ -175,7 +175,7 @@ describe("verifyManifest refuses (adversarial)", () => {
     async (file) => {
       const m = sampleManifest();
       const kernel = m.kernels[0];
-      if (kernel) kernel.module.file = file;
+      if (kernel?.module) kernel.module.file = file;
       expect(await refusal(await signed(bytesOf(m)))).toBe("MANIFEST_FILE_NAME_UNSAFE");
     },
   );
