@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { TargetIdSchema } from "./build-report.js";
+import { RING_NAME } from "./rings.js";
 
 /** A plain base name: no directory, no traversal, no hidden file. */
 export const BASE_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
@@ -47,6 +48,8 @@ export const ManifestSchema = z.strictObject({
   issued: z.iso.datetime({ offset: true }),
   expires: z.iso.datetime({ offset: true }),
   repository: z.string().min(1),
+  /** The rollout ring this manifest is for (`manifest.<ring>.json`); absent in the unringed files. */
+  ring: z.string().regex(RING_NAME).optional(),
   kernels: z.array(ManifestKernelSchema),
 });
 
@@ -57,7 +60,12 @@ export type ManifestPatch = z.infer<typeof ManifestPatchSchema>;
 /** Largest manifest a reader parses; checked before parsing (a 4 MiB cap). */
 export const MANIFEST_MAX_BYTES = 4 * 1024 * 1024;
 
-/** File name of the per-kernel manifest a host with `buildId` fetches. */
-export function kernelManifestName(buildId: string): string {
-  return `kernel-${buildId}.json`;
+/** File name of the per-kernel manifest a host with `buildId` (in `ring`, if any) fetches. */
+export function kernelManifestName(buildId: string, ring?: string): string {
+  return ring === undefined ? `kernel-${buildId}.json` : `kernel-${buildId}.${ring}.json`;
+}
+
+/** File name of the full manifest of `ring` (`manifest.json` without one). */
+export function fullManifestName(ring?: string): string {
+  return ring === undefined ? "manifest.json" : `manifest.${ring}.json`;
 }

@@ -7,9 +7,15 @@ import { createHash } from "node:crypto";
 import { canonicalJsonBytes } from "../core/canonical-json.js";
 import { LpctlError } from "../core/errors.js";
 import { splitManifest } from "../core/manifest-build.js";
-import { kernelManifestName, type Manifest } from "../core/manifest.js";
+import {
+  fullManifestName,
+  kernelManifestName,
+  type Manifest,
+  type ManifestKernel,
+} from "../core/manifest.js";
 import type { Signer } from "../core/sign/signer.js";
 import { verifyDetached } from "../core/verify/index.js";
+import type { RingRelease } from "./ring-releases.js";
 
 export interface ReleaseFile {
   name: string;
@@ -32,6 +38,8 @@ export interface ReleaseInput {
   signer: Signer;
   /** Reference time for checking signatures already published. */
   now?: Date;
+  /** Every ring's manifest (the first ring's included) and the modules only later rings name. */
+  rings?: readonly RingRelease[];
 }
 
 export const sha256Hex = (bytes: Uint8Array): string =>
@@ -50,8 +58,19 @@ export async function releaseFiles(input: ReleaseInput): Promise<ReleaseFile[]> 
       accepts: (existing) => signs(existing, bytes, input.signer.publicKey, now),
     });
   };
-  for (const k of input.manifest.kernels) {
-    const bytes = input.modules.get(k.module.file);
+  const rings = input.rings ?? [];
+  const signedModules = new Set<string>();
+  const entries = [input.manifest, ...rings.map((r) => r.manifest)].flatMap((m) => m.kernels);
+  for (const k of entries) {
+    // A module two rings share (or one ring and the release) is published once.
+    if (signedModules.has(k.module.file)) {
+      checkSameModule(k, entries);
+      continue;
+    }
+    signedModules.add(k.module.file);
+    const bytes =
+      input.modules.get(k.module.file) ??
+      rings.map((r) => r.modules.get(k.module.file)).find((b) => b !== undefined);
     // integrity: publish exactly the bytes the manifest describes.
     if (bytes === undefined) {
       throw new LpctlError(
@@ -70,12 +89,27 @@ export async function releaseFiles(input: ReleaseInput): Promise<ReleaseFile[]> 
   for (const [target, bytes] of input.reports ?? []) {
     files.push({ name: `build-report-${target}.json`, bytes, contentType: JSON_TYPE });
   }
-  for (const part of splitManifest(input.manifest)) {
-    const k = part.kernels[0];
-    if (k) await signed(kernelManifestName(k.buildId), canonicalJsonBytes(part), JSON_TYPE);
+  // Ring manifests before the unringed ones: manifest.json stays the last file.
+  for (const m of [...rings.map((r) => r.manifest), input.manifest]) {
+    for (const part of splitManifest(m)) {
+      const k = part.kernels[0];
+      if (k)
+        await signed(kernelManifestName(k.buildId, m.ring), canonicalJsonBytes(part), JSON_TYPE);
+    }
   }
-  await signed("manifest.json", canonicalJsonBytes(input.manifest), JSON_TYPE);
+  for (const m of [...rings.map((r) => r.manifest), input.manifest])
+    await signed(fullManifestName(m.ring), canonicalJsonBytes(m), JSON_TYPE);
   return files;
+}
+
+/** A module file two rings name must be one module: the same sha256 in both entries. */
+function checkSameModule(k: ManifestKernel, entries: readonly ManifestKernel[]): void {
+  const first = entries.find((e) => e.module.file === k.module.file);
+  if (first && first.module.sha256 !== k.module.sha256)
+    throw new LpctlError(
+      "MODULE_NAME_REUSED",
+      `module ${k.module.file} is named by two rings with different sha256 (${first.module.sha256}, ${k.module.sha256}); build with lpctl build --serial <next version> so new bytes get a new name`,
+    );
 }
 
 /** True when `signature` is a valid signature over `bytes` by `publicKey`. */
