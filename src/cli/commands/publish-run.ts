@@ -14,6 +14,7 @@ import { readPublishedDir, type PublishedDir } from "../../publisher/read-publis
 import { latestManifest } from "../../publisher/release-manifest.js";
 import { publishNext } from "../../publisher/publish-next.js";
 import { readKeyFiles } from "../../publisher/read-key-files.js";
+import { readRingsFile, ringsInput } from "../../publisher/read-rings.js";
 import type { CommandContext } from "../program.js";
 import { integer, isoTime } from "./parse-flags.js";
 
@@ -76,6 +77,7 @@ export async function publish(
       : await latestManifest(store, ownKeys);
   const outputs = refresh ? undefined : await readBuildOutputs(requireReports(flags));
   const source = outputs && checkProvenance(outputs.reports, expected(flags));
+  const rings = await readRingsFile(flags.checkout);
   const { manifest, files } = await publishNext({
     signer,
     ownKeys,
@@ -89,6 +91,7 @@ export async function publish(
     ...(flags.keyLists ? { keyLists: flags.keyLists } : {}),
     ...(store && flags.commit ? { github: { store, commit: flags.commit } } : {}),
     ...(flags.to ? { mirror: flags.to } : {}),
+    ...(rings ? { rings: ringsInput(rings, store, ownKeys) } : {}),
     log,
   });
   log(
