@@ -16,6 +16,8 @@ import {
   type PublishedNext,
 } from "../../publisher/publish-next.js";
 import { releaseManifest } from "../../publisher/release-manifest.js";
+import { storeRingSource } from "../../publisher/ring-source.js";
+import type { RingsFile } from "../../core/rings.js";
 import { toRelease, type ApiRelease } from "../../publisher/github-release-json.js";
 import type { Release, ReleaseStore } from "../../publisher/release-store.js";
 import type { AppDeps } from "../deps.js";
@@ -28,6 +30,7 @@ import {
 } from "../publish-state.js";
 import { isOwn } from "./own-releases.js";
 import { octokitReleaseStore } from "./release-store.js";
+import { ringsAt } from "./rings-at.js";
 import type { Octokit, RepoRef } from "./types.js";
 
 export interface PublishBase {
@@ -40,6 +43,8 @@ export interface PublishBase {
   modules: ModuleSource;
   where: string;
   keyLists?: string;
+  /** The repository's rings at a commit (every publish issues each ring's manifests). */
+  ringsAt: (commit: string) => Promise<RingsFile | undefined>;
 }
 
 /** The trust material and the app's record for `ref`. */
@@ -60,6 +65,7 @@ export async function publishBase(
     store,
     bot,
     ...(deps.keyLists ? { keyLists: deps.keyLists } : {}),
+    ringsAt: (commit: string) => ringsAt(octokit, ref, commit),
   };
   const state = await readRepoState(dir, ownKeys);
   if (state.record) return { ...common, state, modules: (f) => stateModule(dir, f), where: dir };
@@ -92,8 +98,12 @@ export async function publishAndRecord(
 ): Promise<PublishedNext & { tag: string }> {
   const lock = await lockMirror(base.state.dir, input.log);
   try {
+    const rings = await base.ringsAt(commit);
     const next = await publishNext({
       ...input,
+      ...(rings
+        ? { rings: { file: rings, source: storeRingSource(base.store, base.ownKeys) } }
+        : {}),
       signer: base.signer,
       ownKeys: base.ownKeys,
       ...(base.keyLists ? { keyLists: base.keyLists } : {}),

@@ -27,6 +27,7 @@ import { cellCode } from "../markdown.js";
 import { upsertPrComment } from "./pr-comment.js";
 import { patchInfos, writeArtifacts } from "./release-inputs.js";
 import { requiredTargets } from "./required-targets.js";
+import { ringsChanged } from "./rings-changed.js";
 import type { Octokit, RepoRef } from "./types.js";
 
 export interface TrustedRun {
@@ -75,8 +76,13 @@ export async function publishTrustedRun(
         { details: { missing } },
       );
     const removed = previous?.kernels.some((k) => !required.existing.has(k.target)) ?? false;
-    if (built.length === 0 && !removed) {
-      log(`run ${run.id} built no target and the change removes none: nothing to publish`);
+    // A promotion builds nothing: the rings file changing is itself the change to publish.
+    const rings =
+      previous !== undefined && (await ringsChanged(octokit, ref, record?.commit, run.headSha));
+    if (built.length === 0 && !removed && !rings) {
+      log(
+        `run ${run.id} built no target, the change removes none and moves no ring: nothing to publish`,
+      );
       return { kind: "nothing" };
     }
     const outputs = built.length > 0 ? await readBuildOutputs([dir]) : undefined;
