@@ -56,23 +56,23 @@ export async function publishBase(
 ): Promise<PublishBase> {
   const dir = repoStateDir(deps.stateDir, ref);
   const signer = await deps.signer();
-  const ownKeys = [signer.publicKey, ...((await deps.previousKeys?.()) ?? [])];
+  const keys = await ownKeys(deps, signer);
   const store = octokitReleaseStore(octokit, ref);
   const bot = await botLogin(deps);
   const common = {
     signer,
-    ownKeys,
+    ownKeys: keys,
     store,
     bot,
     ...(deps.keyLists ? { keyLists: deps.keyLists } : {}),
     ringsAt: (commit: string) => ringsAt(octokit, ref, commit),
   };
-  const state = await readRepoState(dir, ownKeys);
+  const state = await readRepoState(dir, keys);
   if (state.record) return { ...common, state, modules: (f) => stateModule(dir, f), where: dir };
   const release = await newestOwnRelease(octokit, ref, bot);
   if (release === undefined)
     return { ...common, state, modules: () => Promise.resolve(undefined), where: dir };
-  const manifest = await releaseManifest(store, release, ownKeys);
+  const manifest = await releaseManifest(store, release, keys);
   log(`no publish record yet: building on ${release.tag}, the app's newest release`);
   const assets = await store.listAssets(release);
   return {
@@ -88,6 +88,12 @@ export async function publishBase(
     },
     where: release.tag,
   };
+}
+
+/** The signing key's public key and the keys it signed with before a rotation. */
+export async function ownKeys(deps: AppDeps, signer?: Signer): Promise<string[]> {
+  const own = signer ?? (await deps.signer());
+  return [own.publicKey, ...((await deps.previousKeys?.()) ?? [])];
 }
 
 /** publishNext into a GitHub release and the state mirror, then the record, under the state lock. */

@@ -1,0 +1,323 @@
+/**
+ * Rings through the app on the in-process forge: the app under Probot's
+ * webhook middleware, signed webhooks, a stub Actions runner standing in
+ * for build.yml (it builds the lab target only when the change asks for
+ * it, as build.yml's plan does), and a promotion PR that is checked, gated
+ * by the safety review and merged.
+ */
+import { Octokit } from "@octokit/rest";
+import { createHash } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { createNodeMiddleware, Probot, ProbotOctokit } from "probot";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { appDeps } from "../../../src/app/deps.js";
+import { livepatchApp } from "../../../src/app/index.js";
+import type { BuildReport } from "../../../src/core/build-report.js";
+import type { Manifest } from "../../../src/core/manifest.js";
+import { generateSigningKey } from "../../../src/core/sign/generate-signing-key.js";
+import { createOpenpgpSigner } from "../../../src/core/sign/openpgp-signer.js";
+import { verifyManifest } from "../../../src/core/verify/index.js";
+import { startForge, type Forge } from "../../../src/forge/index.js";
+import type { RunRequest, RunResult } from "../../../src/forge/runner/contract.js";
+import {
+  appManifest,
+  authedUrl,
+  freePort,
+  git,
+  seedWorkingCopy,
+  waitFor,
+} from "../../e2e/helpers/forge-loop.js";
+import { fakeReport, moduleBytes } from "../../unit/core/report-fixture.js";
+import { makeZip } from "../../unit/app/helpers/zip.js";
+
+const REPO = { owner: "acme", repo: "patches" };
+const FULL = `${REPO.owner}/${REPO.repo}`;
+const TARGET = "debian-6.1-lab";
+const RINGS = ".github/livepatch-rings.yml";
+const quiet = () => undefined;
+
+let forge: Forge;
+let server: Server;
+let wc = "";
+let publicKey = "";
+const tokens: Record<string, string> = {};
+/** build.yml's plan: a change under kernels/ or patches/ builds the target, a promotion nothing. */
+let buildNext = true;
+
+const kit = (who: string) =>
+  new Octokit({
+    auth: tokens[who],
+    baseUrl: forge.apiUrl,
+    log: { debug: quiet, info: quiet, warn: quiet, error: quiet },
+  });
+
+const moduleOf = (runId: number) => `livepatch-r${String(runId)}-${TARGET}.ko`;
+
+async function runBuild(req: RunRequest): Promise<RunResult> {
+  if (req.workflowPath !== ".github/workflows/build.yml" || !buildNext)
+    return { conclusion: "success", jobs: [] };
+  const { sha, runId } = req.context;
+  const bytes = moduleBytes(`${TARGET}-${String(runId)}`);
+  const file = moduleOf(runId);
+  const report: BuildReport = {
+    ...fakeReport(TARGET, ["cmdline-banner", "version-banner"]),
+    module: {
+      file,
+      name: file.replace(/\.ko$/, "").replace(/[-.]/g, "_"),
+      sha256: createHash("sha256").update(bytes).digest("hex"),
+      length: bytes.length,
+      vermagic: "6.1.0 SMP",
+    },
+    source: {
+      repository: FULL,
+      commit: sha,
+      ref: "refs/heads/main",
+      event: "push",
+      workflowRun: String(runId),
+    },
+  };
+  const zip = path.join(req.workDir, "artifact.zip");
+  await writeFile(
+    zip,
+    await makeZip([
+      { name: "build-report.json", data: JSON.stringify(report) },
+      { name: file, data: bytes },
+    ]),
+  );
+  await req.host.uploadArtifact(`build-${TARGET}`, zip);
+  return { conclusion: "success", jobs: [] };
+}
+
+async function checkOn(sha: string, name: string) {
+  const { data } = await kit("maintainer").rest.checks.listForRef({
+    ...REPO,
+    ref: sha,
+    check_name: name,
+  });
+  const run = data.check_runs[0];
+  return run?.status === "completed" ? run : undefined;
+}
+
+const published = (sha: string) =>
+  waitFor("the publish check", () => checkOn(sha, "livepatch / publish"), 60_000, 250);
+
+/** A signed manifest of the latest release, verified with the app's key. */
+async function latest(name: string): Promise<Manifest> {
+  const get = async (n: string) => {
+    const res = await fetch(`${forge.url}/${FULL}/releases/latest/download/${n}`);
+    expect(res.status, n).toBe(200);
+    return new Uint8Array(await res.arrayBuffer());
+  };
+  const verified = await verifyManifest({
+    manifest: await get(name),
+    signature: await get(`${name}.asc`),
+    keys: [publicKey],
+    now: new Date(),
+  });
+  return verified.manifest;
+}
+
+async function commitTo(branch: string, files: Record<string, string>): Promise<string> {
+  await git(wc, "checkout", "-q", "-B", branch, "main");
+  for (const [p, text] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(wc, p)), { recursive: true });
+    await writeFile(path.join(wc, p), text);
+  }
+  await git(wc, "add", "-A");
+  await git(wc, "commit", "-q", "-m", `change on ${branch}`);
+  await git(wc, "push", "-q", "-f", authedUrl(forge, FULL, tokens.mallory ?? ""), branch);
+  return (await git(wc, "rev-parse", "HEAD")).stdout.trim();
+}
+
+/** mallory's promotion PR setting the rings file to `text`; its head. */
+async function promotion(branch: string, text: string): Promise<{ pr: number; head: string }> {
+  const head = await commitTo(branch, { [RINGS]: text });
+  const { data } = await kit("mallory").rest.pulls.create({
+    ...REPO,
+    head: branch,
+    base: "main",
+    title: `rings: ${branch}`,
+  });
+  return { pr: data.number, head };
+}
+
+/** The merge of `pr` after the maintainer's approval; the merge commit. */
+async function approveAndMerge(pr: number, head: string): Promise<string> {
+  await kit("maintainer").rest.pulls.createReview({
+    ...REPO,
+    pull_number: pr,
+    event: "APPROVE",
+    commit_id: head,
+  });
+  await waitFor(
+    "the safety review to pass",
+    async () =>
+      (await checkOn(head, "livepatch / safety review"))?.conclusion === "success"
+        ? true
+        : undefined,
+    60_000,
+    250,
+  );
+  const { data } = await kit("maintainer").rest.pulls.merge({ ...REPO, pull_number: pr });
+  expect(data.merged).toBe(true);
+  await git(wc, "checkout", "-q", "main");
+  await git(wc, "pull", "-q", authedUrl(forge, FULL, tokens.maintainer ?? ""), "main");
+  return data.sha;
+}
+
+const runOf = (m: Manifest) => m.kernels[0]?.module.file;
+
+beforeAll(async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "lpctl-forge-rings-"));
+  forge = await startForge({
+    dataDir: path.join(dir, "forge"),
+    runner: { workflowTriggers: (_text, event) => event.name === "push", runWorkflow: runBuild },
+  });
+  for (const who of ["maintainer", "mallory"]) tokens[who] = (await forge.createUser(who)).token;
+  await forge.createOrg(REPO.owner, "maintainer");
+  await forge.createRepo(REPO.owner, REPO.repo);
+  await forge.addCollaborator(REPO.owner, REPO.repo, "mallory", "push");
+  const port = await freePort();
+  const app = await forge.registerApp(
+    await appManifest(`http://127.0.0.1:${String(port)}/api/github/webhooks`),
+  );
+  await forge.installApp(app.appId, REPO.owner);
+  const key = await generateSigningKey({ name: "forge publisher" });
+  publicKey = key.publicKey;
+  const signer = await createOpenpgpSigner(key.privateKey);
+  const probot = new Probot({
+    appId: app.appId,
+    privateKey: app.privateKeyPem,
+    secret: app.webhookSecret,
+    baseUrl: forge.apiUrl,
+    logLevel: "fatal",
+    Octokit: ProbotOctokit.defaults((o: object) => ({
+      ...o,
+      retry: { enabled: false },
+      throttle: { enabled: false },
+    })),
+  });
+  const deps = appDeps({
+    signer: () => Promise.resolve(signer),
+    appId: app.appId,
+    stateDir: path.join(dir, "app-state"),
+  });
+  const middleware = await createNodeMiddleware(livepatchApp(deps), { probot });
+  server = createServer((req, res) => void middleware(req, res));
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  wc = await seedWorkingCopy("reviewers:\n  users: [maintainer]\nrequiredApprovals: 1\n");
+  for (const id of await readdir(path.join(wc, "kernels")))
+    if (id !== TARGET) await rm(path.join(wc, "kernels", id), { recursive: true });
+  await writeFile(path.join(wc, RINGS), "rings:\n  - name: canary\n");
+  await git(wc, "add", "-A");
+  await git(wc, "commit", "-q", "--amend", "--no-edit");
+}, 120_000);
+
+afterAll(async () => {
+  server?.close();
+  await forge?.close();
+});
+
+const STABLE_AT = (n: number, extra = "") =>
+  `rings:\n  - name: canary\n  - name: stable\n    release: ${String(n)}\n${extra}`;
+
+describe("rings through the app", () => {
+  let v1Module: string | undefined;
+
+  it("the first publish fills the first ring", async () => {
+    await git(wc, "push", "-q", authedUrl(forge, FULL, tokens.maintainer ?? ""), "main");
+    const sha = (await git(wc, "rev-parse", "HEAD")).stdout.trim();
+    expect((await published(sha)).output.title).toBe("published v1");
+    const canary = await latest("manifest.canary.json");
+    expect(canary).toMatchObject({ version: 1, ring: "canary" });
+    v1Module = runOf(canary);
+    expect(runOf(await latest("manifest.json"))).toBe(v1Module);
+  });
+
+  it("a promotion PR's check refuses an unknown release and an unsoaked one, then passes", async () => {
+    const { pr, head } = await promotion("promote-1", STABLE_AT(9));
+    const unknown = await waitFor(
+      "the rings check",
+      () => checkOn(head, "livepatch / rings"),
+      60_000,
+      250,
+    );
+    expect(unknown.conclusion).toBe("failure");
+    expect(unknown.output.summary).toContain("v9, which is not a release");
+
+    const soaking = await commitTo("promote-1", { [RINGS]: STABLE_AT(1, "    soakHours: 1000\n") });
+    const soak = await waitFor(
+      "the rings check",
+      () => checkOn(soaking, "livepatch / rings"),
+      60_000,
+      250,
+    );
+    expect(soak.conclusion).toBe("failure");
+    expect(soak.output.title).toMatch(/^soaking until \d{4}-/);
+    expect(soak.output.summary).toContain("Re-run this check after");
+
+    const ready = await commitTo("promote-1", { [RINGS]: STABLE_AT(1) });
+    const ok = await waitFor(
+      "the rings check",
+      () => checkOn(ready, "livepatch / rings"),
+      60_000,
+      250,
+    );
+    expect(ok.conclusion, JSON.stringify(ok.output)).toBe("success");
+    // The same safety review as a patch: not mergeable on the check alone.
+    const gate = await waitFor(
+      "the safety review",
+      () => checkOn(ready, "livepatch / safety review"),
+      60_000,
+      250,
+    );
+    expect(gate.conclusion).toBe("failure");
+
+    buildNext = false;
+    const merge = await approveAndMerge(pr, ready);
+    expect((await published(merge)).output.title).toBe("published v2");
+    const stable = await latest("manifest.stable.json");
+    expect(stable).toMatchObject({ version: 2, ring: "stable" });
+    expect(runOf(stable)).toBe(v1Module);
+    expect(runOf(await latest("manifest.canary.json"))).toBe(v1Module);
+  });
+
+  it("a merge reaches the canary ring and not the stable one", async () => {
+    buildNext = true;
+    await git(wc, "checkout", "-q", "main");
+    await writeFile(path.join(wc, "README.md"), "a patch change\n");
+    await git(wc, "commit", "-q", "-am", "patches: a new fix");
+    await git(wc, "push", "-q", authedUrl(forge, FULL, tokens.maintainer ?? ""), "main");
+    const sha = (await git(wc, "rev-parse", "HEAD")).stdout.trim();
+    expect((await published(sha)).output.title).toBe("published v3");
+    const canary = await latest("manifest.canary.json");
+    expect(runOf(canary)).not.toBe(v1Module);
+    expect(runOf(await latest("manifest.json"))).toBe(runOf(canary));
+    const stable = await latest("manifest.stable.json");
+    expect(stable.version).toBe(3);
+    expect(runOf(stable)).toBe(v1Module);
+  });
+
+  it("merging the promotion to v3 gives the stable ring v3's module", async () => {
+    const v3Module = runOf(await latest("manifest.canary.json"));
+    buildNext = false;
+    const { pr, head } = await promotion("promote-3", STABLE_AT(3));
+    const ok = await waitFor(
+      "the rings check",
+      () => checkOn(head, "livepatch / rings"),
+      60_000,
+      250,
+    );
+    expect(ok.conclusion, JSON.stringify(ok.output)).toBe("success");
+    const merge = await approveAndMerge(pr, head);
+    expect((await published(merge)).output.title).toBe("published v4");
+    const stable = await latest("manifest.stable.json");
+    expect(stable).toMatchObject({ version: 4, ring: "stable" });
+    expect(runOf(stable)).toBe(v3Module);
+    const buildId = stable.kernels[0]?.buildId ?? "";
+    expect(runOf(await latest(`kernel-${buildId}.stable.json`))).toBe(v3Module);
+  });
+});
