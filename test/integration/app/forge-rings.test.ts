@@ -5,89 +5,32 @@
  * it, as build.yml's plan does), and a promotion PR that is checked, gated
  * by the safety review and merged.
  */
-import { Octokit } from "@octokit/rest";
-import { createHash } from "node:crypto";
-import { createServer, type Server } from "node:http";
-import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { createNodeMiddleware, Probot, ProbotOctokit } from "probot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appDeps } from "../../../src/app/deps.js";
-import { livepatchApp } from "../../../src/app/index.js";
-import type { BuildReport } from "../../../src/core/build-report.js";
 import type { Manifest } from "../../../src/core/manifest.js";
-import { generateSigningKey } from "../../../src/core/sign/generate-signing-key.js";
-import { createOpenpgpSigner } from "../../../src/core/sign/openpgp-signer.js";
 import { verifyManifest } from "../../../src/core/verify/index.js";
-import { startForge, type Forge } from "../../../src/forge/index.js";
 import type { RunRequest, RunResult } from "../../../src/forge/runner/contract.js";
+import { authedUrl, git, waitFor } from "../../e2e/helpers/forge-loop.js";
 import {
-  appManifest,
-  authedUrl,
-  freePort,
-  git,
-  seedWorkingCopy,
-  waitFor,
-} from "../../e2e/helpers/forge-loop.js";
-import { fakeReport, moduleBytes } from "../../unit/core/report-fixture.js";
-import { makeZip } from "../../unit/app/helpers/zip.js";
+  FULL,
+  REPO,
+  startPublishingApp,
+  uploadLabBuild,
+  type PublishingApp,
+} from "./helpers/publishing-app.js";
 
-const REPO = { owner: "acme", repo: "patches" };
-const FULL = `${REPO.owner}/${REPO.repo}`;
-const TARGET = "debian-6.1-lab";
 const RINGS = ".github/livepatch-rings.yml";
-const quiet = () => undefined;
 
-let forge: Forge;
-let server: Server;
+let t: PublishingApp;
 let wc = "";
-let publicKey = "";
-const tokens: Record<string, string> = {};
 /** build.yml's plan: a change under kernels/ or patches/ builds the target, a promotion nothing. */
 let buildNext = true;
 
-const kit = (who: string) =>
-  new Octokit({
-    auth: tokens[who],
-    baseUrl: forge.apiUrl,
-    log: { debug: quiet, info: quiet, warn: quiet, error: quiet },
-  });
-
-const moduleOf = (runId: number) => `livepatch-r${String(runId)}-${TARGET}.ko`;
+const kit = (who: string) => t.kit(who);
 
 async function runBuild(req: RunRequest): Promise<RunResult> {
-  if (req.workflowPath !== ".github/workflows/build.yml" || !buildNext)
-    return { conclusion: "success", jobs: [] };
-  const { sha, runId } = req.context;
-  const bytes = moduleBytes(`${TARGET}-${String(runId)}`);
-  const file = moduleOf(runId);
-  const report: BuildReport = {
-    ...fakeReport(TARGET, ["cmdline-banner", "version-banner"]),
-    module: {
-      file,
-      name: file.replace(/\.ko$/, "").replace(/[-.]/g, "_"),
-      sha256: createHash("sha256").update(bytes).digest("hex"),
-      length: bytes.length,
-      vermagic: "6.1.0 SMP",
-    },
-    source: {
-      repository: FULL,
-      commit: sha,
-      ref: "refs/heads/main",
-      event: "push",
-      workflowRun: String(runId),
-    },
-  };
-  const zip = path.join(req.workDir, "artifact.zip");
-  await writeFile(
-    zip,
-    await makeZip([
-      { name: "build-report.json", data: JSON.stringify(report) },
-      { name: file, data: bytes },
-    ]),
-  );
-  await req.host.uploadArtifact(`build-${TARGET}`, zip);
+  if (req.workflowPath === ".github/workflows/build.yml" && buildNext) await uploadLabBuild(req);
   return { conclusion: "success", jobs: [] };
 }
 
@@ -107,14 +50,14 @@ const published = (sha: string) =>
 /** A signed manifest of the latest release, verified with the app's key. */
 async function latest(name: string): Promise<Manifest> {
   const get = async (n: string) => {
-    const res = await fetch(`${forge.url}/${FULL}/releases/latest/download/${n}`);
+    const res = await fetch(`${t.forge.url}/${FULL}/releases/latest/download/${n}`);
     expect(res.status, n).toBe(200);
     return new Uint8Array(await res.arrayBuffer());
   };
   const verified = await verifyManifest({
     manifest: await get(name),
     signature: await get(`${name}.asc`),
-    keys: [publicKey],
+    keys: [t.publicKey],
     now: new Date(),
   });
   return verified.manifest;
@@ -128,7 +71,7 @@ async function commitTo(branch: string, files: Record<string, string>): Promise<
   }
   await git(wc, "add", "-A");
   await git(wc, "commit", "-q", "-m", `change on ${branch}`);
-  await git(wc, "push", "-q", "-f", authedUrl(forge, FULL, tokens.mallory ?? ""), branch);
+  await git(wc, "push", "-q", "-f", authedUrl(t.forge, FULL, t.tokens.mallory ?? ""), branch);
   return (await git(wc, "rev-parse", "HEAD")).stdout.trim();
 }
 
@@ -164,61 +107,21 @@ async function approveAndMerge(pr: number, head: string): Promise<string> {
   const { data } = await kit("maintainer").rest.pulls.merge({ ...REPO, pull_number: pr });
   expect(data.merged).toBe(true);
   await git(wc, "checkout", "-q", "main");
-  await git(wc, "pull", "-q", authedUrl(forge, FULL, tokens.maintainer ?? ""), "main");
+  await git(wc, "pull", "-q", authedUrl(t.forge, FULL, t.tokens.maintainer ?? ""), "main");
   return data.sha;
 }
 
 const runOf = (m: Manifest) => m.kernels[0]?.module.file;
 
 beforeAll(async () => {
-  const dir = await mkdtemp(path.join(os.tmpdir(), "lpctl-forge-rings-"));
-  forge = await startForge({
-    dataDir: path.join(dir, "forge"),
-    runner: { workflowTriggers: (_text, event) => event.name === "push", runWorkflow: runBuild },
-  });
-  for (const who of ["maintainer", "mallory"]) tokens[who] = (await forge.createUser(who)).token;
-  await forge.createOrg(REPO.owner, "maintainer");
-  await forge.createRepo(REPO.owner, REPO.repo);
-  await forge.addCollaborator(REPO.owner, REPO.repo, "mallory", "push");
-  const port = await freePort();
-  const app = await forge.registerApp(
-    await appManifest(`http://127.0.0.1:${String(port)}/api/github/webhooks`),
+  t = await startPublishingApp(runBuild, (dir) =>
+    writeFile(path.join(dir, RINGS), "rings:\n  - name: canary\n"),
   );
-  await forge.installApp(app.appId, REPO.owner);
-  const key = await generateSigningKey({ name: "forge publisher" });
-  publicKey = key.publicKey;
-  const signer = await createOpenpgpSigner(key.privateKey);
-  const probot = new Probot({
-    appId: app.appId,
-    privateKey: app.privateKeyPem,
-    secret: app.webhookSecret,
-    baseUrl: forge.apiUrl,
-    logLevel: "fatal",
-    Octokit: ProbotOctokit.defaults((o: object) => ({
-      ...o,
-      retry: { enabled: false },
-      throttle: { enabled: false },
-    })),
-  });
-  const deps = appDeps({
-    signer: () => Promise.resolve(signer),
-    appId: app.appId,
-    stateDir: path.join(dir, "app-state"),
-  });
-  const middleware = await createNodeMiddleware(livepatchApp(deps), { probot });
-  server = createServer((req, res) => void middleware(req, res));
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-  wc = await seedWorkingCopy("reviewers:\n  users: [maintainer]\nrequiredApprovals: 1\n");
-  for (const id of await readdir(path.join(wc, "kernels")))
-    if (id !== TARGET) await rm(path.join(wc, "kernels", id), { recursive: true });
-  await writeFile(path.join(wc, RINGS), "rings:\n  - name: canary\n");
-  await git(wc, "add", "-A");
-  await git(wc, "commit", "-q", "--amend", "--no-edit");
+  wc = t.wc;
 }, 120_000);
 
 afterAll(async () => {
-  server?.close();
-  await forge?.close();
+  await t.close();
 });
 
 const STABLE_AT = (n: number, extra = "") =>
@@ -228,7 +131,7 @@ describe("rings through the app", () => {
   let v1Module: string | undefined;
 
   it("the first publish fills the first ring", async () => {
-    await git(wc, "push", "-q", authedUrl(forge, FULL, tokens.maintainer ?? ""), "main");
+    await git(wc, "push", "-q", authedUrl(t.forge, FULL, t.tokens.maintainer ?? ""), "main");
     const sha = (await git(wc, "rev-parse", "HEAD")).stdout.trim();
     expect((await published(sha)).output.title).toBe("published v1");
     const canary = await latest("manifest.canary.json");
@@ -290,7 +193,7 @@ describe("rings through the app", () => {
     await git(wc, "checkout", "-q", "main");
     await writeFile(path.join(wc, "README.md"), "a patch change\n");
     await git(wc, "commit", "-q", "-am", "patches: a new fix");
-    await git(wc, "push", "-q", authedUrl(forge, FULL, tokens.maintainer ?? ""), "main");
+    await git(wc, "push", "-q", authedUrl(t.forge, FULL, t.tokens.maintainer ?? ""), "main");
     const sha = (await git(wc, "rev-parse", "HEAD")).stdout.trim();
     expect((await published(sha)).output.title).toBe("published v3");
     const canary = await latest("manifest.canary.json");
