@@ -108,7 +108,9 @@ export async function publishAndRecord(
     const next = await publishNext({
       ...input,
       ...(rings
-        ? { rings: { file: rings, source: storeRingSource(base.store, base.ownKeys) } }
+        ? {
+            rings: { file: rings, source: storeRingSource(base.store, base.ownKeys, base.modules) },
+          }
         : {}),
       signer: base.signer,
       ownKeys: base.ownKeys,
