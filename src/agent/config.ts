@@ -7,7 +7,7 @@ import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { LpctlError } from "../core/errors.js";
 import { REPOSITORY_PATTERN } from "../core/ids.js";
-import { RING_NAME } from "../core/rings.js";
+import { RING_NAME } from "../core/ring-name.js";
 import { fieldPath } from "../core/schema-issues.js";
 
 export const DEFAULT_CONFIG_PATH = "/etc/lpctl/config.yaml";

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { TargetIdSchema } from "./build-report.js";
-import { RING_NAME } from "./rings.js";
+import { RING_NAME } from "./ring-name.js";
 
 /** A plain base name: no directory, no traversal, no hidden file. */
 export const BASE_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;

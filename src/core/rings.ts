@@ -7,13 +7,11 @@
 import { z } from "zod";
 import { LpctlError } from "./errors.js";
 import type { Problem } from "./problem.js";
+import { RING_NAME } from "./ring-name.js";
 import { fieldPath } from "./schema-issues.js";
 import { parseYaml } from "./yaml-input.js";
 
 export const RINGS_PATH = ".github/livepatch-rings.yml";
-
-/** A ring name: it becomes part of file names (`manifest.<ring>.json`). */
-export const RING_NAME = /^[a-z][a-z0-9-]{0,31}$/;
 
 const RingSchema = z.strictObject({
   name: z.string().regex(RING_NAME, "must match [a-z][a-z0-9-]{0,31}"),
