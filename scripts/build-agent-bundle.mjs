@@ -43,6 +43,14 @@ const noZodLocales = {
 // with the rest (errors, manifest schema, ...) stay in the main bundle and
 // are handed in, so LpctlError is one class everywhere.
 const VERIFY_DIR = path.join(root, "src/core/verify");
+// The values src/core/verify/index.ts exports (types left out): what the lazy
+// module re-exports, so a new export cannot be missing from the bundle.
+const verifyExports = [
+  ...readFileSync(path.join(VERIFY_DIR, "index.ts"), "utf8").matchAll(/export\s*\{([^}]*)\}/g),
+]
+  .flatMap((m) => m[1].split(","))
+  .map((n) => n.trim())
+  .filter((n) => n !== "" && !n.startsWith("type "));
 const shared = new Set();
 const verifyChunk = await build({
   entryPoints: [path.join(VERIFY_DIR, "index.ts")],
@@ -91,7 +99,7 @@ const lazyVerify = {
           "const m = { exports: {} };",
           `const req = (id) => { ${cases.join(" ")} return require(id); };`,
           "new Function('module', 'exports', 'require', '__lpctlImportMetaUrl', source)(m, m.exports, req, import.meta.url);",
-          "export const { verifyManifest, verifyDetached, readTrustedKeys, fingerprintOf, checkKernelBinding, checkRepository, checkSameVersionSameBytes, verifyKeyListStep, followKeyLists } = m.exports;",
+          `export const { ${verifyExports.join(", ")} } = m.exports;`,
         ].join("\n"),
       };
     });

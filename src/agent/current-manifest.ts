@@ -1,14 +1,16 @@
 /**
- * The manifest this run works from: the stored one when the source answers
- * 304 (its expiry still holds), else the fetched one after verification with
- * the trusted keys and the binding rules (repository, build-id, one version
- * one content).
+ * The manifest this run works from and the keys it was verified with: the
+ * stored ones when the source answers 304 (their expiry still holds), else
+ * the fetched one after following the key lists to the version it names and
+ * verification with those keys and the binding rules (repository, build-id,
+ * one version one content, key-list version).
  */
 import { createHash } from "node:crypto";
 import { isLpctlError, LpctlError } from "../core/errors.js";
 import { kernelManifestName } from "../core/manifest.js";
 import type { AgentDeps } from "./agent-deps.js";
 import { fetchManifest } from "./fetch-manifest.js";
+import type { KeyChain, StoredTrust } from "./key-chain.js";
 import type { KernelIdentity } from "./kernel-identity.js";
 import { selectEntry } from "./select-entry.js";
 import type { AgentState } from "./state.js";
@@ -19,17 +21,18 @@ export type KeySet = { keys: string[]; threshold: number };
 
 const sha256Hex = (b: Uint8Array): string => createHash("sha256").update(b).digest("hex");
 
-/** The verified manifest for kernel `id`, as it is stored in the state. */
+/** The verified manifest for kernel `id` and the trust, as they are stored in the state. */
 export async function currentManifest(
   deps: AgentDeps,
   state: AgentState,
   id: KernelIdentity,
-  trust: KeySet,
+  chain: KeyChain,
   now: Date,
   force: boolean,
-): Promise<StoredManifest> {
+): Promise<{ manifest: StoredManifest; trust: StoredTrust }> {
   const stored = state.kernel?.buildId === id.buildId ? state.manifest : undefined;
-  const fetched = await fetchManifest(deps, id, force ? undefined : stored);
+  // Re-pinned keys: the stored copy was verified with others, fetch it whole.
+  const fetched = await fetchManifest(deps, id, force || chain.repinned ? undefined : stored);
   if (fetched.status === "not-modified" && stored !== undefined) {
     deps.log(`checked ${fetched.name}: 304 not modified (version ${stored.version})`);
     // freeze: the stored manifest is still what the source serves; its expiry holds.
@@ -39,7 +42,7 @@ export async function currentManifest(
         `manifest version ${stored.version} expired at ${stored.expires} and the source serves no newer one`,
       );
     }
-    return stored;
+    return { manifest: stored, trust: chain.unchanged() };
   }
   if (fetched.status === "not-modified") {
     throw new LpctlError("FETCH_FAILED", `${fetched.name}: 304 without a stored copy`);
@@ -47,6 +50,9 @@ export async function currentManifest(
   const verify = async (f: { name: string; body: Uint8Array; signature: Uint8Array }) => {
     // Loaded on demand: the 304 path never needs OpenPGP (agent start time).
     const v = await import("../core/verify/index.js");
+    // The body's `keys` is unverified: it only says which lists to fetch;
+    // checkKeyVersion holds the signed value to what was followed.
+    const trust = await chain.follow(v.keyVersionHint(f.body));
     const result = await v.verifyManifest({
       manifest: f.body,
       signature: f.signature,
@@ -63,7 +69,8 @@ export async function currentManifest(
     const sha256 = sha256Hex(f.body);
     const last = state.manifest?.name === f.name ? state.manifest : undefined;
     v.checkSameVersionSameBytes(result.manifest.version, sha256, last, f.name);
-    return { ...result, sha256 };
+    v.checkKeyVersion(result.manifest, trust.version, f.name);
+    return { ...result, sha256, trust };
   };
   let verified;
   try {
@@ -85,7 +92,7 @@ export async function currentManifest(
   if (deps.config.kernelIdentity === "release-only") {
     deps.log("warning: kernelIdentity is release-only; a module may target another build");
   }
-  return {
+  const manifest: StoredManifest = {
     name: fetched.name,
     version: m.version,
     issued: m.issued,
@@ -97,4 +104,5 @@ export async function currentManifest(
     ...(fetched.lastModified === undefined ? {} : { lastModified: fetched.lastModified }),
     entry: selectEntry(m, id, deps.config.kernelIdentity) ?? null,
   };
+  return { manifest, trust: verified.trust };
 }

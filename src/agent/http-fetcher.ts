@@ -99,7 +99,9 @@ export function httpFetcher(baseUrl: string, options: HttpFetcherOptions = {}): 
       accept: "*/*",
     };
     if (req.etag !== undefined) headers["if-none-match"] = req.etag;
-    if (req.lastModified !== undefined) headers["if-modified-since"] = req.lastModified;
+    // A server ignores If-Modified-Since beside If-None-Match (RFC 9110
+    // 13.1.3): sending both only adds bytes to every idle check.
+    else if (req.lastModified !== undefined) headers["if-modified-since"] = req.lastModified;
     let url = new URL(encodeURIComponent(req.name), baseUrl);
     for (let hop = 0; ; hop++) {
       let res: IncomingMessage;

@@ -1,6 +1,7 @@
 /**
  * One sync, without the lock and the state write (sync.ts adds both):
- * identity → key chain → manifest (conditional, verified, current-manifest.ts)
+ * identity → manifest (conditional; on a change, the key lists it names,
+ * then verified: current-manifest.ts)
  * → select → module (identity-checked) → load →
  * retire the previous module. Returns the state to persist.
  */
@@ -11,7 +12,7 @@ import { currentManifest, type KeySet } from "./current-manifest.js";
 import { readKernelIdentity } from "./kernel-identity.js";
 import { loadedDigest, recordLoading } from "./loaded-record.js";
 import { obtainModule } from "./obtain-module.js";
-import { currentTrust } from "./key-chain.js";
+import { keyChain } from "./key-chain.js";
 import { readPinnedKeys } from "./read-keys.js";
 import { retirePrevious } from "./retire-previous.js";
 import { describeEntry } from "./select-entry.js";
@@ -93,8 +94,8 @@ export async function syncSteps(
     return { outcome: "opted-out", state };
   }
   const id = await readKernelIdentity(deps.root, deps.arch);
-  const trust = await currentTrust(deps, state.trust, await readPinnedKeys(deps), now);
-  const manifest = await currentManifest(deps, state, id, trust, now, force);
+  const chain = keyChain(deps, state.trust, await readPinnedKeys(deps), now);
+  const { manifest, trust } = await currentManifest(deps, state, id, chain, now, force);
   const base: AgentState = {
     ...state,
     kernel: { release: id.release, buildId: id.buildId },

@@ -4,6 +4,9 @@
  */
 import { z } from "zod";
 import { REPOSITORY_PATTERN } from "./ids.js";
+import { TargetIdSchema } from "./target-id.js";
+
+export { TargetIdSchema };
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/);
 
@@ -47,17 +50,6 @@ export const BuildSourceSchema = z.strictObject({
   event: z.string().regex(/^[a-z_]{1,64}$/),
   workflowRun: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/),
 });
-
-/**
- * A target id checked like the repository's own (ids.ts: it becomes file
- * names and manifest entries), as a pattern so the JSON Schema says it too.
- */
-export const TargetIdSchema = z
-  .string()
-  .regex(
-    /^(?!.*\.\.)[a-z0-9][a-z0-9._-]{0,63}$/,
-    "must be a target id: [a-z0-9][a-z0-9._-]*, at most 64 characters, no '..'",
-  );
 
 export const BuildReportSchema = z.strictObject({
   schema: z.literal(1),

@@ -98,6 +98,10 @@ export const ERROR_CATEGORIES = {
   KEY_LIST_INVALID: "security",
   KEY_LIST_ROLLBACK: "security",
   KEY_LIST_EXPIRED: "security",
+  // a manifest names a key-list version the source does not offer
+  KEY_LIST_MISSING: "security",
+  // a verified manifest's `keys` is not the key-list version its signature was checked with
+  MANIFEST_KEYS_MISMATCH: "security",
   // agent
   CONFIG_INVALID: "failure",
   KERNEL_IDENTITY: "failure",

@@ -3,8 +3,8 @@
  * `kernel-<buildId>.json` has the same shape with only that target's entry.
  */
 import { z } from "zod";
-import { TargetIdSchema } from "./build-report.js";
 import { RING_NAME } from "./ring-name.js";
+import { TargetIdSchema } from "./target-id.js";
 
 /** A plain base name: no directory, no traversal, no hidden file. */
 export const BASE_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
@@ -48,6 +48,11 @@ export const ManifestSchema = z.strictObject({
   issued: z.iso.datetime({ offset: true }),
   expires: z.iso.datetime({ offset: true }),
   repository: z.string().min(1),
+  /**
+   * The key-list version the signer belongs to (0: the hosts' pinned keys).
+   * Hosts fetch key lists only when it moved; absent from older publishers.
+   */
+  keys: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
   /** The rollout ring this manifest is for (`manifest.<ring>.json`); absent in the unringed files. */
   ring: z.string().regex(RING_NAME).optional(),
   kernels: z.array(ManifestKernelSchema),

@@ -23,6 +23,8 @@ export interface PrepareInput {
   now: Date;
   lifetimeDays?: number;
   signer: Signer;
+  /** The key-list version the signer belongs to (0: the hosts' pinned keys); a refresh takes the current one. */
+  keys?: number;
   /** issued/expires of a half-published version being resumed. */
   window?: { issued: string; expires: string };
   /** The repository's rings: each gets its own manifests in this release. */
@@ -60,6 +62,7 @@ export async function prepareRelease(input: PrepareInput): Promise<PreparedRelea
     throw new LpctlError("USAGE", "nothing to publish: pass --reports DIR... or --refresh");
   }
   if (input.window) manifest = { ...manifest, ...input.window };
+  manifest = { ...manifest, keys: input.keys ?? 0 };
   const files = await releaseFiles({
     manifest,
     modules,

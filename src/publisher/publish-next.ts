@@ -57,7 +57,8 @@ export interface PublishedNext {
 /** Builds, signs and publishes the next version. */
 export async function publishNext(input: PublishNextInput): Promise<PublishedNext> {
   const { signer, now, lifetimeDays, log } = input;
-  if (input.keyLists) await checkSignerListed(input.keyLists, signer.fingerprint);
+  // The manifest names the signer's key-list version: hosts fetch lists only when it moves.
+  const keys = input.keyLists ? await checkSignerListed(input.keyLists, signer.fingerprint) : 0;
   const version =
     input.version ??
     Math.max(input.previous?.version ?? 0, input.refresh?.manifest.version ?? 0) + 1;
@@ -79,6 +80,7 @@ export async function publishNext(input: PublishNextInput): Promise<PublishedNex
     now,
     lifetimeDays,
     signer,
+    keys,
     ...(window ? { window } : {}),
     ...(input.rings ? { rings: input.rings } : {}),
   });

@@ -57,12 +57,13 @@ async function must(dir: string, name: string): Promise<Uint8Array> {
  * The publisher's own sanity check before signing: its key must be in the
  * newest key list in `dir`, or every host that follows the chain refuses
  * what it is about to sign. (Hosts do the real check; this one only spares a
- * broken release.)
+ * broken release.) Returns that list's version, the manifest's `keys` (0:
+ * no list, the hosts' pinned keys).
  */
-export async function checkSignerListed(dir: string, fingerprint: string): Promise<void> {
+export async function checkSignerListed(dir: string, fingerprint: string): Promise<number> {
   const files = await keyListFiles(dir);
   const newest = files.filter((f) => f.name.endsWith(".json")).at(-1);
-  if (newest === undefined) return;
+  if (newest === undefined) return 0;
   const parsed = KeyListSchema.safeParse(
     parseStrictJson(newest.bytes, newest.name, {
       malformed: "KEY_LIST_INVALID",
@@ -79,4 +80,5 @@ export async function checkSignerListed(dir: string, fingerprint: string): Promi
       `the signing key ${fingerprint} is not in ${join(dir, newest.name)} (key list version ${parsed.data.version}); hosts following the key lists would refuse this release: sign with a listed key or rotate first (lpctl keys rotate)`,
     );
   }
+  return parsed.data.version;
 }

@@ -12,6 +12,7 @@ import { LpctlError } from "../core/errors.js";
 import { kernelManifestName, type Manifest } from "../core/manifest.js";
 import {
   checkKernelBinding,
+  checkKeyVersion,
   followKeyLists,
   verifyDetached,
   verifyManifest,
@@ -46,6 +47,7 @@ export async function readVerifiedDir(
     threshold: trust.threshold,
     now,
   });
+  checkKeyVersion(manifest, trust.version, join(dir, "manifest.json"));
   // Only the lists the chain walked: a stray keys-<N>.json after a gap is not verified.
   const files: ReleaseFile[] = (await keyListFiles(dir)).filter(
     (f) => Number(/^keys-(\d+)/.exec(f.name)?.[1]) <= trust.version,
@@ -80,6 +82,7 @@ export async function readVerifiedDir(
       now,
     });
     checkKernelBinding(part.manifest, k.buildId, name);
+    checkKeyVersion(part.manifest, trust.version, join(dir, name));
     const entry = part.manifest.kernels[0];
     if (part.manifest.version !== manifest.version || canonicalJson(entry) !== canonicalJson(k)) {
       throw new LpctlError(

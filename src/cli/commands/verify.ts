@@ -5,6 +5,7 @@ import { basename } from "node:path";
 import { MANIFEST_MAX_BYTES } from "../../core/manifest.js";
 import {
   checkKernelBinding,
+  checkKeyVersion,
   followKeyLists,
   manifestTooLarge,
   verifyManifest,
@@ -74,6 +75,7 @@ export function registerVerify(program: Command, ctx: CommandContext): void {
       // mix-and-match: kernel-<id>.json is bound to the build-id in its name.
       const buildId = flags.buildId ?? KERNEL_FILE.exec(basename(flags.manifest))?.[1];
       if (buildId !== undefined) checkKernelBinding(m, buildId, basename(flags.manifest));
+      if (flags.keyLists) checkKeyVersion(m, trust.version, basename(flags.manifest));
       if (flags.json) {
         ctx.output.out(
           JSON.stringify(

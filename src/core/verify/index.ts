@@ -15,3 +15,4 @@ export {
 } from "./check-binding.js";
 export { verifyKeyListStep } from "./verify-key-list.js";
 export { followKeyLists, type KeyListReader } from "./follow-key-lists.js";
+export { checkKeyVersion, keyVersionHint } from "./key-version.js";

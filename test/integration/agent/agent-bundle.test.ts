@@ -148,7 +148,8 @@ describe.each(NODES)("single-file agent bundle under Node %s", (label, node) => 
       patches: [],
     });
     const mirror = path.join(root, "srv/rotated");
-    await publishDir(mirror, manifestOf(1, [entry], NOW), [mod], next.signer);
+    // The manifest names the list (keys: 1), as lpctl publish --key-lists writes it.
+    await publishDir(mirror, { ...manifestOf(1, [entry], NOW), keys: 1 }, [mod], next.signer);
     const list = await signKeyList({
       current: { version: 0, threshold: 1, keys: [pinned.publicKey] },
       keys: [next.publicKey],

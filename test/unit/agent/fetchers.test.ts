@@ -25,8 +25,10 @@ async function serve(handler: http.RequestListener): Promise<string> {
 describe("http fetcher", () => {
   it("sends validators, returns them, maps 304 and 404", async () => {
     const seen: (string | undefined)[] = [];
+    const since: (string | undefined)[] = [];
     const base = await serve((req, res) => {
       seen.push(req.headers["if-none-match"]);
+      since.push(req.headers["if-modified-since"]);
       if (req.url === "/d/missing") return void res.writeHead(404).end();
       if (req.headers["if-none-match"] === '"e1"') return void res.writeHead(304).end();
       res
@@ -40,11 +42,15 @@ describe("http fetcher", () => {
       etag: '"e1"',
       lastModified: "Sat, 21 Nov 2026 00:00:00 GMT",
     });
-    expect(await f.fetch({ name: "a.json", maxBytes: 10, etag: '"e1"' })).toEqual({
+    const lastModified = "Sat, 21 Nov 2026 00:00:00 GMT";
+    expect(await f.fetch({ name: "a.json", maxBytes: 10, etag: '"e1"', lastModified })).toEqual({
       status: "not-modified",
     });
     expect(await f.fetch({ name: "missing", maxBytes: 10 })).toEqual({ status: "not-found" });
-    expect(seen).toEqual([undefined, '"e1"', undefined]);
+    await f.fetch({ name: "a.json", maxBytes: 10, lastModified });
+    expect(seen).toEqual([undefined, '"e1"', undefined, undefined]);
+    // If-Modified-Since only when there is no ETag: a server ignores it beside If-None-Match.
+    expect(since).toEqual([undefined, undefined, undefined, lastModified]);
   });
 
   it("refuses an announced Content-Length above the cap before reading", async () => {

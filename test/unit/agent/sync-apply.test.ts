@@ -34,19 +34,21 @@ describe("lpctl sync: applying", () => {
     expect(s.server.requests.some((r) => r.startsWith("GET /storage/kernel-"))).toBe(true);
   });
 
-  it("no change: one 304 for the manifest, one 404 for the next key list, nothing reloaded", async () => {
+  it("no change: one 304 for the manifest and no other request, nothing reloaded", async () => {
     s = await scenario(keys);
     await s.publish(1, "lp_v1", ["a"]);
     await s.sync();
     const before = s.server.requests.length;
     const loads = s.loader.calls.length;
     expect(await s.sync()).toBe("already-applied");
-    // Two logical requests, each a redirect hop plus a GET on storage: the
-    // next key list (404: no rotation) and the conditional manifest (304).
+    // One logical request, a redirect hop plus a GET on storage: the
+    // conditional manifest (304). Key lists are looked for only when a
+    // manifest changed (sync-key-hint.test.ts).
     const made = s.server.requests.slice(before);
-    expect(made.filter((r) => r.startsWith("GET /download/"))).toHaveLength(2);
-    expect(made.filter((r) => r.startsWith("GET /storage/keys-1.json"))).toHaveLength(1);
-    expect(made.filter((r) => r.startsWith("GET /storage/kernel-"))).toHaveLength(1);
+    expect(made.filter((r) => r.startsWith("GET /download/"))).toHaveLength(1);
+    expect(made.filter((r) => r.startsWith("GET /storage/"))).toEqual([
+      expect.stringMatching(/^GET \/storage\/kernel-[0-9a-f]+\.json/),
+    ]);
     expect(s.loader.calls.length).toBe(loads);
     expect(s.log.some((l) => /checked kernel-[0-9a-f]+\.json: 304 not modified/.test(l))).toBe(
       true,

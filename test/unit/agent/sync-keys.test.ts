@@ -9,7 +9,7 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { buildStatusReport } from "../../../src/agent/status-report.js";
 import type { Trust } from "../../../src/core/key-list.js";
 import type { Signer } from "../../../src/core/sign/signer.js";
-import { signKeyList } from "../../../src/publisher/sign-key-list.js";
+import { addKeyList as addToMirror } from "./helpers/key-lists.js";
 import { makeSigner, NOW, scenario, type Scenario, code } from "./helpers/scenario.js";
 
 type Keys = Awaited<ReturnType<typeof makeSigner>>;
@@ -31,19 +31,8 @@ afterEach(async () => {
 const PINNED = (): Trust => ({ version: 0, threshold: 1, keys: [oldKey.publicKey] });
 
 /** Writes keys-<N>.json (+ .asc) into the current mirror directory. */
-async function addKeyList(current: Trust, keys: Keys[], signers: Signer[]): Promise<Trust> {
-  const next = await signKeyList({
-    current,
-    keys: keys.map((k) => k.publicKey),
-    threshold: 1,
-    expires: new Date(NOW.getTime() + 365 * 86_400_000),
-    signers,
-    now: NOW,
-  });
-  await writeFile(path.join(s.mirrorDir, next.name), next.bytes);
-  await writeFile(path.join(s.mirrorDir, `${next.name}.asc`), next.signature);
-  return { version: next.list.version, threshold: 1, keys: next.list.keys };
-}
+const addKeyList = (current: Trust, keys: Keys[], signers: Signer[]): Promise<Trust> =>
+  addToMirror(s.mirrorDir, current, keys, signers);
 
 describe("key rotation on the host", () => {
   it("a valid chain moves trust to the new key and retires the old one", async () => {
@@ -86,21 +75,25 @@ describe("key rotation on the host", () => {
     });
   });
 
-  it("an older list replayed under the next name is refused (rollback)", async () => {
+  it.each([
+    ["probed (a manifest without keys)", undefined],
+    ["named by the manifest", 2],
+  ])("an older list replayed under the next name, %s, is refused (rollback)", async (_, keys) => {
     s = await scenario(oldKey);
     await s.publish(1, "lp_v1", ["a"], { signer: newKey.signer });
     const v1 = await addKeyList(PINNED(), [newKey], [oldKey.signer, newKey.signer]);
     expect(await s.sync()).toBe("applied");
     expect(v1.version).toBe(1);
+    const v1Dir = s.mirrorDir;
+    // A new manifest makes the host look for lists again (a 304 does not).
+    await s.publish(2, "lp_v2", ["a", "b"], { signer: newKey.signer, ...(keys ? { keys } : {}) });
     // keys-2.json holding version 1's bytes (validly signed by trusted keys).
-    await writeFile(
-      path.join(s.mirrorDir, "keys-2.json"),
-      await readFile(path.join(s.mirrorDir, "keys-1.json")),
-    );
-    await writeFile(
-      path.join(s.mirrorDir, "keys-2.json.asc"),
-      await readFile(path.join(s.mirrorDir, "keys-1.json.asc")),
-    );
+    for (const ext of ["", ".asc"]) {
+      await writeFile(
+        path.join(s.mirrorDir, `keys-2.json${ext}`),
+        await readFile(path.join(v1Dir, `keys-1.json${ext}`)),
+      );
+    }
     expect(await code(s.sync())).toBe("KEY_LIST_ROLLBACK");
   });
 });

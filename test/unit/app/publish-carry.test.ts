@@ -85,6 +85,8 @@ describe("8. publishing after a key rotation", () => {
       now: sc.clock.now,
     });
     expect(manifest.version).toBe(2);
+    // The app names the list its signer belongs to, as `lpctl publish` does.
+    expect([v1.manifest.keys, manifest.keys]).toEqual([0, trust.version]);
     expect(manifest.kernels.find((k) => k.target === TARGET)).toEqual(v1.manifest.kernels[0]);
     await expect(releaseManifest(sc, "v2")).rejects.toThrow(); // not by the old key any more
   });

@@ -92,16 +92,26 @@ describe("renderResults", () => {
         cpuMedianMs: 170,
         requests: 4,
         wireBytes: 1307,
-        targetMs: 300,
+        targetMs: 150,
       },
     };
     const a = rowsOf(table({ results: { "agent.json": agent } }), "agent");
     expect(find(a, "no-change sync, median wall")).toMatchObject({
       value: "397.9 ms",
-      target: "< 300 ms",
+      target: "≤ 150 ms",
       met: "no",
     });
-    expect(find(a, "no-change sync, bytes on the wire").value).toBe("1,307 B");
+    // No stated targets for these: issue 23's defaults apply.
+    expect(find(a, "no-change sync, HTTP exchanges")).toMatchObject({
+      value: "4",
+      target: "≤ 1",
+      met: "no",
+    });
+    expect(find(a, "no-change sync, bytes on the wire")).toMatchObject({
+      value: "1,307 B",
+      target: "≤ 1,024 B",
+      met: "no",
+    });
   });
 
   it("shows 'not run' for every benchmark without a results file", () => {

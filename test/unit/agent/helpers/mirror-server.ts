@@ -11,6 +11,8 @@ import path from "node:path";
 
 export interface MirrorServer {
   baseUrl: string;
+  /** The same files without the redirect, as a plain mirror or CDN serves them. */
+  directUrl: string;
   requests: string[];
   /** Bytes read + written on every connection so far. */
   wireBytes(): number;
@@ -73,6 +75,7 @@ export async function startMirror(dir: () => string): Promise<MirrorServer> {
   const { port } = server.address() as AddressInfo;
   return {
     baseUrl: `http://127.0.0.1:${port}/download/`,
+    directUrl: `http://127.0.0.1:${port}/storage/`,
     requests,
     wireBytes: () => sockets.reduce((n, s) => n + s.bytesRead + s.bytesWritten, 0),
     replace,

@@ -58,6 +58,8 @@ export interface Scenario {
       release?: string;
       repository?: string;
       size?: number;
+      /** The manifest's `keys` (key-list version of its signer); absent: an older publisher. */
+      keys?: number;
       /** Patch titles by id (default `fix <id>`). */
       titles?: Record<string, string>;
     },
@@ -108,6 +110,7 @@ export async function scenario(
         {
           ...manifestOf(version, [entry], NOW, opts.days),
           ...(opts.repository === undefined ? {} : { repository: opts.repository }),
+          ...(opts.keys === undefined ? {} : { keys: opts.keys }),
         },
         [mod],
         opts.signer ?? keys.signer,

@@ -2,7 +2,13 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { isLpctlError } from "../../../../src/core/errors.js";
 import type { Trust } from "../../../../src/core/key-list.js";
-import { followKeyLists, verifyKeyListStep } from "../../../../src/core/verify/index.js";
+import type { Manifest } from "../../../../src/core/manifest.js";
+import {
+  checkKeyVersion,
+  followKeyLists,
+  keyVersionHint,
+  verifyKeyListStep,
+} from "../../../../src/core/verify/index.js";
 import { bytesOf, makeKey, NOW, utf8, type TestKey } from "./test-keys.js";
 
 let a: TestKey;
@@ -78,5 +84,55 @@ describe("followKeyLists", () => {
     files.delete("keys-2.json");
     expect(await followKeyLists(read, pinned(), NOW)).toMatchObject({ version: 1 });
     expect(await followKeyLists(() => Promise.resolve(undefined), pinned(), NOW)).toEqual(pinned());
+  });
+
+  it("with upTo: stops at that version, reads nothing beyond, and a missing list is KEY_LIST_MISSING", async () => {
+    const one = list(1, [b]);
+    const two = list(2, [a]);
+    const files = new Map([
+      ["keys-1.json", { bytes: one, signature: await signedBy(one, [a, b]) }],
+      ["keys-2.json", { bytes: two, signature: await signedBy(two, [a, b]) }],
+    ]);
+    const asked: string[] = [];
+    const read = (n: string) => (asked.push(n), Promise.resolve(files.get(n)));
+    expect(await followKeyLists(read, pinned(), NOW, 1)).toMatchObject({ version: 1 });
+    expect(asked).toEqual(["keys-1.json"]);
+    asked.length = 0;
+    // At (or past) the named version already: nothing is fetched.
+    expect(await followKeyLists(read, pinned(), NOW, 0)).toEqual(pinned());
+    expect(asked).toEqual([]);
+    expect(await codeOf(followKeyLists(read, pinned(), NOW, 3))).toBe("KEY_LIST_MISSING");
+    expect(asked).toEqual(["keys-1.json", "keys-2.json", "keys-3.json"]);
+  });
+});
+
+describe("the manifest's key-list version", () => {
+  const manifest = (keys?: number) => ({ ...(keys === undefined ? {} : { keys }) }) as Manifest;
+
+  it.each([
+    ['{"keys":3,"version":1}', 3],
+    ['{"keys":0}', 0],
+    ['{"version":1}', undefined],
+    ['{"keys":-1}', undefined],
+    ['{"keys":1.5}', undefined],
+    ['{"keys":"2"}', undefined],
+    ["null", undefined],
+    ["not json", undefined],
+  ])("hint of %s is %s", (text, want) => {
+    expect(keyVersionHint(utf8(text))).toBe(want);
+  });
+
+  it("the signed value must be the version followed; absent passes (an older publisher)", () => {
+    expect(() => checkKeyVersion(manifest(2), 2, "m")).not.toThrow();
+    expect(() => checkKeyVersion(manifest(), 5, "m")).not.toThrow();
+    for (const [keys, followed, why] of [
+      [0, 1, /outdated key-list directory/],
+      [3, 1, /were not found beside it/],
+    ] as const) {
+      expect(() => checkKeyVersion(manifest(keys), followed, "m")).toThrow(why);
+      expect(() => checkKeyVersion(manifest(keys), followed, "m")).toThrow(
+        expect.objectContaining({ code: "MANIFEST_KEYS_MISMATCH" }) as Error,
+      );
+    }
   });
 });
