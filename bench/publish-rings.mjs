@@ -5,7 +5,6 @@
  * manifest. Run `npm run build && node bench/publish-rings.mjs`; it writes
  * bench/results/publish-rings.json.
  */
-import { createHash } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { arch, cpus, platform, release, totalmem } from "node:os";
 import { performance } from "node:perf_hooks";
@@ -15,18 +14,12 @@ import { nextManifest } from "../dist/core/manifest-build.js";
 import { generateSigningKey } from "../dist/core/sign/generate-signing-key.js";
 import { createOpenpgpSigner } from "../dist/core/sign/openpgp-signer.js";
 import { prepareRelease } from "../dist/publisher/prepare-release.js";
+import { benchReport, bytesFor } from "./lib/publish-inputs.mjs";
 
 const TARGETS = 1000;
 const MODULE_SIZE = 4096;
 const RUNS = Number(process.env.RUNS ?? 5);
 const round = (ms) => Math.round(ms * 100) / 100;
-const sha256 = (b) => createHash("sha256").update(b).digest("hex");
-const bytesFor = (seed) => {
-  const out = new Uint8Array(MODULE_SIZE);
-  const s = createHash("sha256").update(seed).digest();
-  for (let i = 0; i < MODULE_SIZE; i++) out[i] = s[i % 32] ^ ((i * 131) & 0xff);
-  return out;
-};
 const patchIds = Array.from({ length: 20 }, (_, i) => `cve-2026-${10000 + i}-sched-uaf`);
 const patches = Object.fromEntries(
   patchIds.map((id, i) => [
@@ -43,32 +36,10 @@ function outputs(serial) {
   const modules = new Map();
   const reports = Array.from({ length: TARGETS }, (_, i) => {
     const target = `lab-${String(i).padStart(4, "0")}`;
-    const bytes = bytesFor(`${target}-${serial}`);
+    const bytes = bytesFor(`${target}-${serial}`, MODULE_SIZE);
     const file = `livepatch-r${serial}-${target}.ko`;
     modules.set(file, bytes);
-    return {
-      schema: 1,
-      target,
-      release: `6.1.0-${target}`,
-      arch: "x86_64",
-      buildId: createHash("sha1").update(target).digest("hex"),
-      result: "success",
-      module: {
-        file,
-        name: file.slice(0, -3).replace(/[-.]/g, "_"),
-        sha256: sha256(bytes),
-        length: bytes.length,
-        vermagic: "6.1.0 SMP",
-      },
-      patches: patchIds.map((id) => ({ id, sha256: sha256(id) })),
-      changes: [],
-      patchedObjects: ["vmlinux"],
-      warnings: [],
-      toolchain: { compiler: "gcc 12.2.0", kpatchBuild: "0.9.7", mismatchAllowed: false },
-      timings: {},
-      startedAt: "2026-11-21T10:00:00Z",
-      finishedAt: "2026-11-21T10:01:00Z",
-    };
+    return benchReport(target, bytes, patchIds, file);
   });
   return { reports, modules, reportBytes: new Map() };
 }
