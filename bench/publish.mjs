@@ -5,7 +5,6 @@
  * to a mirror directory. Run `npm run build && node bench/publish.mjs`; it
  * writes bench/results/publish.json.
  */
-import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { arch, cpus, platform, release, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
@@ -20,6 +19,7 @@ import { createOpenpgpSigner } from "../dist/core/sign/openpgp-signer.js";
 import { verifyDetached, verifyManifest } from "../dist/core/verify/index.js";
 import { writeMirror } from "../dist/publisher/mirror-directory.js";
 import { prepareRelease } from "../dist/publisher/prepare-release.js";
+import { benchReport, bytesFor, sha256 } from "./lib/publish-inputs.mjs";
 
 const RUNS = Number(process.env.RUNS ?? 15);
 const MODULE_SIZE = 300 * 1024;
@@ -43,14 +43,6 @@ async function timed(fn, runs = RUNS) {
   };
 }
 
-const sha256 = (b) => createHash("sha256").update(b).digest("hex");
-const bytesFor = (seed, size) => {
-  const out = new Uint8Array(size);
-  const s = createHash("sha256").update(seed).digest();
-  for (let i = 0; i < size; i++) out[i] = s[i % 32] ^ ((i * 131) & 0xff);
-  return out;
-};
-
 // Realistic metadata: ids like the repository's, a ~50-character title, one
 // CVE, the PR number and an abbreviated (12-hex) upstream commit.
 const patchIds = Array.from({ length: PATCHES }, (_, i) => `cve-2026-${10000 + i}-sched-uaf`);
@@ -66,32 +58,7 @@ const patches = Object.fromEntries(
   ]),
 );
 
-function report(target, moduleBytes) {
-  const file = `livepatch-v1-${target}.ko`;
-  return {
-    schema: 1,
-    target,
-    release: `6.1.0-${target}`,
-    arch: "x86_64",
-    buildId: createHash("sha1").update(target).digest("hex"),
-    result: "success",
-    module: {
-      file,
-      name: file.slice(0, -3).replace(/[-.]/g, "_"),
-      sha256: sha256(moduleBytes),
-      length: moduleBytes.length,
-      vermagic: "6.1.0 SMP",
-    },
-    patches: patchIds.map((id) => ({ id, sha256: sha256(id) })),
-    changes: [],
-    patchedObjects: ["vmlinux"],
-    warnings: [],
-    toolchain: { compiler: "gcc 12.2.0", kpatchBuild: "0.9.7", mismatchAllowed: false },
-    timings: {},
-    startedAt: "2026-11-21T10:00:00Z",
-    finishedAt: "2026-11-21T10:01:00Z",
-  };
-}
+const report = (target, moduleBytes) => benchReport(target, moduleBytes, patchIds);
 
 const targetsOf = (n) => Array.from({ length: n }, (_, i) => `lab-${String(i).padStart(4, "0")}`);
 const now = new Date();

@@ -7,6 +7,7 @@ import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { LpctlError } from "../core/errors.js";
 import { REPOSITORY_PATTERN } from "../core/ids.js";
+import { RING_NAME } from "../core/ring-name.js";
 import { fieldPath } from "../core/schema-issues.js";
 
 export const DEFAULT_CONFIG_PATH = "/etc/lpctl/config.yaml";
@@ -58,6 +59,15 @@ export const AgentConfigSchema = z.strictObject({
     })
     .min(1),
   threshold: z.number().int().positive().default(1),
+  /**
+   * The rollout ring this host is in (.github/livepatch-rings.yml): it
+   * fetches kernel-<buildId>.<ring>.json and accepts only that ring's
+   * manifests. Absent: the unringed files, which carry the first ring.
+   */
+  ring: z
+    .string()
+    .regex(RING_NAME, "must be a ring name from the repository's rings file, e.g. ring: stable")
+    .optional(),
   stateDir: AbsPath.default("/var/lib/lpctl"),
   /** Seconds to wait for a live patch transition before reverting it. */
   transitionTimeout: z.number().positive().max(3600).default(60),

@@ -69,7 +69,8 @@ export async function currentManifest(
       ...(state.manifest === undefined ? {} : { lastVersion: state.manifest.version }),
     });
     v.checkRepository(result.manifest, deps.config.repository, f.name);
-    if (f.name === kernelManifestName(id.buildId)) {
+    v.checkRing(result.manifest, deps.config.ring, f.name);
+    if (f.name === kernelManifestName(id.buildId, deps.config.ring)) {
       v.checkKernelBinding(result.manifest, id.buildId, f.name);
     }
     const sha256 = sha256Hex(f.body);

@@ -1,11 +1,12 @@
 /**
- * Fetches this host's signed manifest: kernel-<buildId>.json, conditionally
+ * Fetches this host's signed manifest: kernel-<buildId>.json (or
+ * kernel-<buildId>.<ring>.json for a host in a ring), conditionally
  * (one request when nothing changed), then its detached signature. A 404
  * means the kernel is not covered; with the release-only policy the full
  * manifest.json is fetched instead.
  */
 import { LpctlError } from "../core/errors.js";
-import { kernelManifestName, MANIFEST_MAX_BYTES } from "../core/manifest.js";
+import { fullManifestName, kernelManifestName, MANIFEST_MAX_BYTES } from "../core/manifest.js";
 import type { AgentDeps } from "./agent-deps.js";
 import { SIGNATURE_MAX_BYTES } from "./fetcher.js";
 import type { KernelIdentity } from "./kernel-identity.js";
@@ -64,12 +65,14 @@ export async function fetchManifest(
   id: KernelIdentity,
   validators: Validators | undefined,
 ): Promise<FetchedManifest> {
-  const name = kernelManifestName(id.buildId);
+  const ring = deps.config.ring;
+  const name = kernelManifestName(id.buildId, ring);
   const own = await fetchSigned(deps, name, validators);
   if (own !== undefined) return own;
   if (deps.config.kernelIdentity === "release-only") {
-    deps.log(`checked ${name}: 404; release-only policy: trying manifest.json`);
-    const full = await fetchSigned(deps, "manifest.json", validators);
+    const fullName = fullManifestName(ring);
+    deps.log(`checked ${name}: 404; release-only policy: trying ${fullName}`);
+    const full = await fetchSigned(deps, fullName, validators);
     if (full !== undefined) return full;
   }
   throw new LpctlError(

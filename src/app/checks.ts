@@ -10,6 +10,8 @@ export const CHECK = {
   lint: "livepatch / lint",
   review: "livepatch / safety review",
   policy: "livepatch / policy",
+  /** On pull requests that change .github/livepatch-rings.yml (ring promotions). */
+  rings: "livepatch / rings",
   /** Carries a failure to read a PR run's results at all (each target's own check carries its build). */
   buildResults: "livepatch / build results",
   build: (target: string) => `livepatch / build (${target})`,

@@ -96,6 +96,8 @@ export const ERROR_CATEGORIES = {
   MANIFEST_REPOSITORY_MISMATCH: "security",
   MANIFEST_WRONG_KERNEL: "security",
   MANIFEST_VERSION_REUSED: "security",
+  // a manifest for another ring than the host's (or a ring manifest for a host without one)
+  MANIFEST_WRONG_RING: "security",
   KEY_LIST_INVALID: "security",
   KEY_LIST_ROLLBACK: "security",
   KEY_LIST_EXPIRED: "security",
@@ -138,6 +140,11 @@ export const ERROR_CATEGORIES = {
   RELEASE_TAG_TAKEN: "security",
   // the app's own publish record (LPCTL_APP_STATE_DIR) is missing or unreadable
   APP_STATE_INVALID: "failure",
+  // rings (.github/livepatch-rings.yml): the file, and what a promotion may name
+  RINGS_INVALID: "failure",
+  RING_RELEASE_UNKNOWN: "failure",
+  RING_MOVED_BACK: "failure",
+  RING_SOAKING: "failure",
   GITHUB_FAILED: "failure",
   GITHUB_TIMEOUT: "failure",
   // forge (the local GitHub stand-in)

@@ -3,6 +3,7 @@
  * `kernel-<buildId>.json` has the same shape with only that target's entry.
  */
 import { z } from "zod";
+import { RING_NAME } from "./ring-name.js";
 import { TargetIdSchema } from "./target-id.js";
 import { NotLivePatchableSchema } from "./not-live-patchable.js";
 
@@ -67,6 +68,8 @@ export const ManifestSchema = z.strictObject({
    * Hosts fetch key lists only when it moved; absent from older publishers.
    */
   keys: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
+  /** The rollout ring this manifest is for (`manifest.<ring>.json`); absent in the unringed files. */
+  ring: z.string().regex(RING_NAME).optional(),
   kernels: z.array(ManifestKernelSchema),
 });
 
@@ -86,7 +89,12 @@ export function hasModule(entry: ManifestKernel): entry is ModuleEntry {
 /** Largest manifest a reader parses; checked before parsing (a 4 MiB cap). */
 export const MANIFEST_MAX_BYTES = 4 * 1024 * 1024;
 
-/** File name of the per-kernel manifest a host with `buildId` fetches. */
-export function kernelManifestName(buildId: string): string {
-  return `kernel-${buildId}.json`;
+/** File name of the per-kernel manifest a host with `buildId` (in `ring`, if any) fetches. */
+export function kernelManifestName(buildId: string, ring?: string): string {
+  return ring === undefined ? `kernel-${buildId}.json` : `kernel-${buildId}.${ring}.json`;
+}
+
+/** File name of the full manifest of `ring` (`manifest.json` without one). */
+export function fullManifestName(ring?: string): string {
+  return ring === undefined ? "manifest.json" : `manifest.${ring}.json`;
 }

@@ -9,6 +9,7 @@ import type { Carried } from "./carry-over.js";
 import type { BuildOutputs } from "./read-build-outputs.js";
 import type { PublishedDir } from "./read-published.js";
 import { releaseFiles, type ReleaseFile } from "./release-files.js";
+import { ringReleases, type RingsInput } from "./ring-releases.js";
 
 export interface PrepareInput {
   previous?: Manifest;
@@ -32,6 +33,8 @@ export interface PrepareInput {
   keys?: number;
   /** issued/expires of a half-published version being resumed. */
   window?: { issued: string; expires: string };
+  /** The repository's rings: each gets its own manifests in this release. */
+  rings?: RingsInput;
 }
 
 export interface PreparedRelease {
@@ -72,6 +75,7 @@ export async function prepareRelease(input: PrepareInput): Promise<PreparedRelea
     reports,
     signer: input.signer,
     now: input.now,
+    ...(input.rings ? { rings: await ringReleases(manifest, input.rings, input.head) } : {}),
   });
   return { manifest, files };
 }

@@ -22,6 +22,7 @@ import type { PublishedDir } from "./read-published.js";
 import type { ReleaseFile } from "./release-files.js";
 import { resumeWindow } from "./release-manifest.js";
 import type { ReleaseStore } from "./release-store.js";
+import type { RingsInput } from "./ring-releases.js";
 
 export interface PublishNextInput {
   signer: Signer;
@@ -48,6 +49,8 @@ export interface PublishNextInput {
   github?: { store: ReleaseStore; commit: string };
   /** A mirror directory. */
   mirror?: string;
+  /** The repository's rings (.github/livepatch-rings.yml); absent: no ring files. */
+  rings?: RingsInput;
   log: (line: string) => void;
 }
 
@@ -87,6 +90,7 @@ export async function publishNext(input: PublishNextInput): Promise<PublishedNex
     signer,
     keys,
     ...(window ? { window } : {}),
+    ...(input.rings ? { rings: input.rings } : {}),
   });
   // Key lists first: a host that sees a manifest by a new key finds its list.
   const files = [...(input.keyLists ? await keyListFiles(input.keyLists) : []), ...prepared.files];

@@ -8,10 +8,16 @@ import { createHash } from "node:crypto";
 import { canonicalJsonBytes } from "../core/canonical-json.js";
 import { LpctlError } from "../core/errors.js";
 import { splitManifest } from "../core/manifest-build.js";
-import { kernelManifestName, type Manifest } from "../core/manifest.js";
+import {
+  fullManifestName,
+  kernelManifestName,
+  type Manifest,
+  type ManifestKernel,
+} from "../core/manifest.js";
 import { releaseVex, vexFileName } from "../core/openvex.js";
 import type { Signer } from "../core/sign/signer.js";
 import { verifyDetached } from "../core/verify/index.js";
+import type { RingRelease } from "./ring-releases.js";
 
 export interface ReleaseFile {
   name: string;
@@ -34,6 +40,8 @@ export interface ReleaseInput {
   signer: Signer;
   /** Reference time for checking signatures already published. */
   now?: Date;
+  /** Every ring's manifest (the first ring's included) and the modules only later rings name. */
+  rings?: readonly RingRelease[];
 }
 
 export const sha256Hex = (bytes: Uint8Array): string =>
@@ -52,9 +60,20 @@ export async function releaseFiles(input: ReleaseInput): Promise<ReleaseFile[]> 
       accepts: (existing) => signs(existing, bytes, input.signer.publicKey, now),
     });
   };
-  for (const k of input.manifest.kernels) {
+  const rings = input.rings ?? [];
+  const signedModules = new Set<string>();
+  const entries = [input.manifest, ...rings.map((r) => r.manifest)].flatMap((m) => m.kernels);
+  for (const k of entries) {
     if (!k.module) continue; // withdrawn: the entry has no module
-    const bytes = input.modules.get(k.module.file);
+    // A module two rings share (or one ring and the release) is published once.
+    if (signedModules.has(k.module.file)) {
+      checkSameModule({ ...k, module: k.module }, entries);
+      continue;
+    }
+    signedModules.add(k.module.file);
+    const file = k.module.file;
+    const bytes =
+      input.modules.get(file) ?? rings.map((r) => r.modules.get(file)).find((b) => b !== undefined);
     // integrity: publish exactly the bytes the manifest describes.
     if (bytes === undefined) {
       throw new LpctlError(
@@ -73,17 +92,35 @@ export async function releaseFiles(input: ReleaseInput): Promise<ReleaseFile[]> 
   for (const [target, bytes] of input.reports ?? []) {
     files.push({ name: `build-report-${target}.json`, bytes, contentType: JSON_TYPE });
   }
-  // For scanners: signed like the manifests, derived from the manifest alone.
+  // For scanners: signed like the manifests, derived from the (first ring's) manifest alone.
   for (const k of input.manifest.kernels) {
     const vex = releaseVex(input.manifest, k);
     if (vex) await signed(vexFileName(k.buildId), canonicalJsonBytes(vex), JSON_TYPE);
   }
-  for (const part of splitManifest(input.manifest)) {
-    const k = part.kernels[0];
-    if (k) await signed(kernelManifestName(k.buildId), canonicalJsonBytes(part), JSON_TYPE);
+  // Ring manifests before the unringed ones: manifest.json stays the last file.
+  for (const m of [...rings.map((r) => r.manifest), input.manifest]) {
+    for (const part of splitManifest(m)) {
+      const k = part.kernels[0];
+      if (k)
+        await signed(kernelManifestName(k.buildId, m.ring), canonicalJsonBytes(part), JSON_TYPE);
+    }
   }
-  await signed("manifest.json", canonicalJsonBytes(input.manifest), JSON_TYPE);
+  for (const m of [...rings.map((r) => r.manifest), input.manifest])
+    await signed(fullManifestName(m.ring), canonicalJsonBytes(m), JSON_TYPE);
   return files;
+}
+
+/** A module file two rings name must be one module: the same sha256 in both entries. */
+function checkSameModule(
+  k: ManifestKernel & { module: NonNullable<ManifestKernel["module"]> },
+  entries: readonly ManifestKernel[],
+): void {
+  const first = entries.find((e) => e.module?.file === k.module.file)?.module;
+  if (first && first.sha256 !== k.module.sha256)
+    throw new LpctlError(
+      "MODULE_NAME_REUSED",
+      `module ${k.module.file} is named by two rings with different sha256 (${first.sha256}, ${k.module.sha256}); build with lpctl build --serial <next version> so new bytes get a new name`,
+    );
 }
 
 /** True when `signature` is a valid signature over `bytes` by `publicKey`. */

@@ -16,6 +16,8 @@ import {
   type PublishedNext,
 } from "../../publisher/publish-next.js";
 import { releaseManifest } from "../../publisher/release-manifest.js";
+import { storeRingSource } from "../../publisher/ring-source.js";
+import type { RingsFile } from "../../core/rings.js";
 import { toRelease, type ApiRelease } from "../../publisher/github-release-json.js";
 import type { Release, ReleaseStore } from "../../publisher/release-store.js";
 import type { AppDeps } from "../deps.js";
@@ -28,6 +30,7 @@ import {
 } from "../publish-state.js";
 import { isOwn } from "./own-releases.js";
 import { octokitReleaseStore } from "./release-store.js";
+import { ringsAt } from "./rings-at.js";
 import type { Octokit, RepoRef } from "./types.js";
 
 export interface PublishBase {
@@ -40,6 +43,8 @@ export interface PublishBase {
   modules: ModuleSource;
   where: string;
   keyLists?: string;
+  /** The repository's rings at a commit (every publish issues each ring's manifests). */
+  ringsAt: (commit: string) => Promise<RingsFile | undefined>;
 }
 
 /** The trust material and the app's record for `ref`. */
@@ -51,22 +56,23 @@ export async function publishBase(
 ): Promise<PublishBase> {
   const dir = repoStateDir(deps.stateDir, ref);
   const signer = await deps.signer();
-  const ownKeys = [signer.publicKey, ...((await deps.previousKeys?.()) ?? [])];
+  const keys = await ownKeys(deps, signer);
   const store = octokitReleaseStore(octokit, ref);
   const bot = await botLogin(deps);
   const common = {
     signer,
-    ownKeys,
+    ownKeys: keys,
     store,
     bot,
     ...(deps.keyLists ? { keyLists: deps.keyLists } : {}),
+    ringsAt: (commit: string) => ringsAt(octokit, ref, commit),
   };
-  const state = await readRepoState(dir, ownKeys);
+  const state = await readRepoState(dir, keys);
   if (state.record) return { ...common, state, modules: (f) => stateModule(dir, f), where: dir };
   const release = await newestOwnRelease(octokit, ref, bot);
   if (release === undefined)
     return { ...common, state, modules: () => Promise.resolve(undefined), where: dir };
-  const manifest = await releaseManifest(store, release, ownKeys);
+  const manifest = await releaseManifest(store, release, keys);
   log(`no publish record yet: building on ${release.tag}, the app's newest release`);
   const assets = await store.listAssets(release);
   return {
@@ -84,6 +90,12 @@ export async function publishBase(
   };
 }
 
+/** The signing key's public key and the keys it signed with before a rotation. */
+export async function ownKeys(deps: AppDeps, signer?: Signer): Promise<string[]> {
+  const own = signer ?? (await deps.signer());
+  return [own.publicKey, ...((await deps.previousKeys?.()) ?? [])];
+}
+
 /** publishNext into a GitHub release and the state mirror, then the record, under the state lock. */
 export async function publishAndRecord(
   base: PublishBase,
@@ -92,8 +104,14 @@ export async function publishAndRecord(
 ): Promise<PublishedNext & { tag: string }> {
   const lock = await lockMirror(base.state.dir, input.log);
   try {
+    const rings = await base.ringsAt(commit);
     const next = await publishNext({
       ...input,
+      ...(rings
+        ? {
+            rings: { file: rings, source: storeRingSource(base.store, base.ownKeys, base.modules) },
+          }
+        : {}),
       signer: base.signer,
       ownKeys: base.ownKeys,
       ...(base.keyLists ? { keyLists: base.keyLists } : {}),

@@ -28,6 +28,7 @@ import { patchInfos, releaseRecords, writeArtifacts } from "./release-inputs.js"
 import { releaseSection } from "../release-section.js";
 import { requiredTargets } from "./required-targets.js";
 import { withdrawnTargets } from "../../core/withdrawn.js";
+import { ringsChanged } from "./rings-changed.js";
 import type { Octokit, RepoRef } from "./types.js";
 
 export interface TrustedRun {
@@ -77,9 +78,12 @@ export async function publishTrustedRun(
       );
     const removed = previous?.kernels.some((k) => !required.existing.has(k.target)) ?? false;
     const withdrawing = withdrawnTargets(previous, required.head);
-    if (built.length === 0 && !removed && withdrawing.length === 0) {
+    // A promotion builds nothing: the rings file changing is itself the change to publish.
+    const rings =
+      previous !== undefined && (await ringsChanged(octokit, ref, record?.commit, run.headSha));
+    if (built.length === 0 && !removed && withdrawing.length === 0 && !rings) {
       log(
-        `run ${run.id} built no target and the change removes or withdraws none: nothing to publish`,
+        `run ${run.id} built no target, the change removes or withdraws none and moves no ring: nothing to publish`,
       );
       return { kind: "nothing" };
     }

@@ -19,6 +19,8 @@ import { upsertPrComment } from "../github/pr-comment.js";
 import { lintPullRequest } from "../github/pr-lint.js";
 import type { Push } from "../github/review-gate.js";
 import { recomputeGate } from "./recompute-gate.js";
+import { RINGS_PATH } from "../../core/rings.js";
+import { publishRingsCheck } from "../github/rings-check.js";
 import { checkPolicy } from "../policy.js";
 
 export async function onPullRequest(
@@ -124,6 +126,9 @@ export async function onPullRequest(
         },
         appId,
       );
+
+      // A ring promotion (or any change to the rings file) gets its own check.
+      if (changed.includes(RINGS_PATH)) await publishRingsCheck(octokit, ref, headSha, deps);
 
       // Queued only when missing: a redelivery must not reset a finished build.
       for (const t of plan.targets) {

@@ -22,6 +22,7 @@ import { readPublishedDir, type PublishedDir } from "../../publisher/read-publis
 import { latestManifest } from "../../publisher/release-manifest.js";
 import { publishNext } from "../../publisher/publish-next.js";
 import { readKeyFiles } from "../../publisher/read-key-files.js";
+import { readRingsFile, ringsInput } from "../../publisher/read-rings.js";
 import type { CommandContext } from "../program.js";
 import { integer, isoTime } from "./parse-flags.js";
 
@@ -98,6 +99,7 @@ export async function publish(
         )
       : undefined;
   if (withdrawing.length > 0) log(`withdrawing the module of ${withdrawing.join(", ")}`);
+  const rings = await readRingsFile(flags.checkout);
   const { manifest, files } = await publishNext({
     signer,
     ownKeys,
@@ -113,6 +115,7 @@ export async function publish(
     ...(flags.keyLists ? { keyLists: flags.keyLists } : {}),
     ...(store && flags.commit ? { github: { store, commit: flags.commit } } : {}),
     ...(flags.to ? { mirror: flags.to } : {}),
+    ...(rings ? { rings: ringsInput(rings, store, ownKeys) } : {}),
     log,
   });
   log(

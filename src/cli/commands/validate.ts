@@ -1,12 +1,13 @@
 /**
  * `lpctl validate`: checks the repository model (every target and patch) and
- * lists every problem. Read-only, so it is safe on an untrusted checkout.
+ * the rings file (.github/livepatch-rings.yml), and lists every problem. Read-only, so it is safe on an untrusted checkout.
  */
 import type { Command } from "commander";
 import { plural } from "../../core/plural.js";
 import { loadRepository } from "../../builder/read-repo.js";
 import { formatProblem } from "../../core/problem.js";
 import type { RepositoryCheck } from "../../core/repo-model.js";
+import { ringsFileProblems } from "../../publisher/read-rings.js";
 import { EXIT } from "../exit.js";
 import type { CommandContext } from "../program.js";
 
@@ -48,7 +49,12 @@ export function registerValidate(program: Command, ctx: CommandContext): void {
     .option("--repo <dir>", "repository checkout", ".")
     .option("--json", "print the result as JSON")
     .action(async (opts: ValidateOptions) => {
-      const check = await loadRepository(opts.repo);
+      const repo = await loadRepository(opts.repo);
+      // The rings file gets the same checks as the app's rings check and every publish.
+      const check = {
+        ...repo,
+        problems: [...repo.problems, ...(await ringsFileProblems(opts.repo))],
+      };
       if (opts.json) ctx.output.out(validateJson(check));
       else {
         for (const p of check.problems) ctx.output.out(formatProblem(p));

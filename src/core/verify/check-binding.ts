@@ -23,6 +23,25 @@ export function checkKernelBinding(manifest: Manifest, buildId: string, name: st
   }
 }
 
+/**
+ * ring binding: a host in a ring accepts only its ring's manifests. Every
+ * ring's manifest of a release carries the same version and a valid
+ * signature, so without this a source could serve the first ring's newer
+ * module to a host held back in a later ring (or a ring's to an unringed
+ * host).
+ */
+export function checkRing(manifest: Manifest, ring: string | undefined, name: string): void {
+  if (manifest.ring === ring) return;
+  const held =
+    manifest.ring === undefined ? "no ring (the unringed files)" : `ring '${manifest.ring}'`;
+  const wanted = ring === undefined ? "no ring" : `ring '${ring}'`;
+  throw new LpctlError(
+    "MANIFEST_WRONG_RING",
+    `${name} is for ${held}, but this host is in ${wanted}; the source serves another ring's manifest under this name (check the source, or the host's ring in its config)`,
+    { details: { name, ring: manifest.ring ?? null, hostRing: ring ?? null } },
+  );
+}
+
 /** repository pinning: a key shared by several repositories signs for each of them. */
 export function checkRepository(manifest: Manifest, repository: string, name: string): void {
   if (manifest.repository !== repository) {

@@ -7,7 +7,12 @@ export {
 } from "./verify-manifest.js";
 export { verifyDetached, type DetachedResult } from "./verify-detached.js";
 export { readTrustedKeys, fingerprintOf } from "./trusted-keys.js";
-export { checkKernelBinding, checkRepository, checkSameVersionSameBytes } from "./check-binding.js";
+export {
+  checkKernelBinding,
+  checkRepository,
+  checkRing,
+  checkSameVersionSameBytes,
+} from "./check-binding.js";
 export { verifyKeyListStep } from "./verify-key-list.js";
 export { followKeyLists, type KeyListReader } from "./follow-key-lists.js";
 export { checkKeyVersion, keyVersionHint } from "./key-version.js";

@@ -7,91 +7,38 @@
  * collaborator with push access act through the REST API while the run is
  * still going).
  */
-import { Octokit } from "@octokit/rest";
-import { createHash } from "node:crypto";
-import { createServer, type Server } from "node:http";
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { createNodeMiddleware, Probot, ProbotOctokit } from "probot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appDeps } from "../../../src/app/deps.js";
-import { livepatchApp } from "../../../src/app/index.js";
-import type { BuildReport } from "../../../src/core/build-report.js";
 import { ManifestSchema } from "../../../src/core/manifest.js";
-import { generateSigningKey } from "../../../src/core/sign/generate-signing-key.js";
-import { createOpenpgpSigner } from "../../../src/core/sign/openpgp-signer.js";
-import { startForge, type Forge } from "../../../src/forge/index.js";
 import type { RunRequest, RunResult } from "../../../src/forge/runner/contract.js";
+import { authedUrl, git, waitFor } from "../../e2e/helpers/forge-loop.js";
 import {
-  appManifest,
-  authedUrl,
-  freePort,
-  git,
-  seedWorkingCopy,
-  waitFor,
-} from "../../e2e/helpers/forge-loop.js";
+  FULL,
+  REPO,
+  TARGET,
+  startPublishingApp,
+  uploadLabBuild,
+  type PublishingApp,
+} from "./helpers/publishing-app.js";
 import { openvexErrors } from "../../helpers/openvex-schema.js";
 import { RECORD, recordsPatchYaml } from "../../helpers/records-patch.js";
-import { fakeReport, moduleBytes } from "../../unit/core/report-fixture.js";
-import { makeZip } from "../../unit/app/helpers/zip.js";
 
-const REPO = { owner: "acme", repo: "patches" };
-const FULL = `${REPO.owner}/${REPO.repo}`;
-const TARGET = "debian-6.1-lab";
-const quiet = () => undefined;
-
-let forge: Forge;
-let server: Server;
-let wc = "";
-const tokens: Record<string, string> = {};
+let t: PublishingApp;
 /** What the collaborator does while a build run is going (set per test). */
 let duringRun: (runId: number, sha: string) => Promise<void> = () => Promise.resolve();
-/** Whether the lab target has an active patch: build.yml builds nothing for one without. */
+/** Whether the target still has an active patch (a withdrawal leaves it none: nothing is built). */
 let labPatched = true;
 
-const kit = (who: string) =>
-  new Octokit({
-    auth: tokens[who],
-    baseUrl: forge.apiUrl,
-    log: { debug: quiet, info: quiet, warn: quiet, error: quiet },
-  });
+const kit = (who: string) => t.kit(who);
 
 /** build.yml's stand-in: one artifact for the lab target from this run, then the collaborator. */
 async function runBuild(req: RunRequest): Promise<RunResult> {
   if (req.workflowPath !== ".github/workflows/build.yml")
     return { conclusion: "success", jobs: [] };
-  const { sha, runId } = req.context;
   if (!labPatched) return { conclusion: "success", jobs: [] };
-  const bytes = moduleBytes(`${TARGET}-${String(runId)}`);
-  const file = `livepatch-r${String(runId)}-${TARGET}.ko`;
-  const report: BuildReport = {
-    ...fakeReport(TARGET, ["cmdline-banner", "version-banner"]),
-    module: {
-      file,
-      name: file.replace(/\.ko$/, "").replace(/[-.]/g, "_"),
-      sha256: createHash("sha256").update(bytes).digest("hex"),
-      length: bytes.length,
-      vermagic: "6.1.0 SMP",
-    },
-    source: {
-      repository: FULL,
-      commit: sha,
-      ref: "refs/heads/main",
-      event: "push",
-      workflowRun: String(runId),
-    },
-  };
-  const zip = path.join(req.workDir, "artifact.zip");
-  await writeFile(
-    zip,
-    await makeZip([
-      { name: "build-report.json", data: JSON.stringify(report) },
-      { name: file, data: bytes },
-    ]),
-  );
-  await req.host.uploadArtifact(`build-${TARGET}`, zip);
-  await duringRun(runId, sha);
+  await uploadLabBuild(req);
+  await duringRun(req.context.runId, req.context.sha);
   return { conclusion: "success", jobs: [] };
 }
 
@@ -108,62 +55,19 @@ async function completedCheck(sha: string, name: string) {
 const publishCheck = (sha: string) => completedCheck(sha, "livepatch / publish");
 
 async function pushCommit(files: Record<string, string>): Promise<string> {
-  for (const [p, text] of Object.entries(files)) await writeFile(path.join(wc, p), text);
-  await git(wc, "add", "-A");
-  await git(wc, "commit", "-q", "-m", "change");
-  await git(wc, "push", "-q", authedUrl(forge, FULL, tokens.maintainer ?? ""), "main");
-  return (await git(wc, "rev-parse", "HEAD")).stdout.trim();
+  for (const [p, text] of Object.entries(files)) await writeFile(path.join(t.wc, p), text);
+  await git(t.wc, "add", "-A");
+  await git(t.wc, "commit", "-q", "-m", "change");
+  await git(t.wc, "push", "-q", authedUrl(t.forge, FULL, t.tokens.maintainer ?? ""), "main");
+  return (await git(t.wc, "rev-parse", "HEAD")).stdout.trim();
 }
 
 beforeAll(async () => {
-  const dir = await mkdtemp(path.join(os.tmpdir(), "lpctl-forge-publish-"));
-  forge = await startForge({
-    dataDir: path.join(dir, "forge"),
-    runner: { workflowTriggers: (_text, event) => event.name === "push", runWorkflow: runBuild },
-  });
-  for (const who of ["maintainer", "mallory"]) tokens[who] = (await forge.createUser(who)).token;
-  await forge.createOrg(REPO.owner, "maintainer");
-  await forge.createRepo(REPO.owner, REPO.repo);
-  await forge.addCollaborator(REPO.owner, REPO.repo, "mallory", "push");
-
-  const port = await freePort();
-  const app = await forge.registerApp(
-    await appManifest(`http://127.0.0.1:${String(port)}/api/github/webhooks`),
-  );
-  await forge.installApp(app.appId, REPO.owner);
-  const key = await generateSigningKey({ name: "forge publisher" });
-  const signer = await createOpenpgpSigner(key.privateKey);
-  const probot = new Probot({
-    appId: app.appId,
-    privateKey: app.privateKeyPem,
-    secret: app.webhookSecret,
-    baseUrl: forge.apiUrl,
-    logLevel: "fatal",
-    Octokit: ProbotOctokit.defaults((o: object) => ({
-      ...o,
-      retry: { enabled: false },
-      throttle: { enabled: false },
-    })),
-  });
-  const deps = appDeps({
-    signer: () => Promise.resolve(signer),
-    appId: app.appId,
-    stateDir: path.join(dir, "app-state"),
-  });
-  const middleware = await createNodeMiddleware(livepatchApp(deps), { probot });
-  server = createServer((req, res) => void middleware(req, res));
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-  wc = await seedWorkingCopy("reviewers:\n  users: [maintainer]\nrequiredApprovals: 1\n");
-  // The stub runner builds the lab target only: the repository holds just that one.
-  for (const id of await readdir(path.join(wc, "kernels")))
-    if (id !== TARGET) await rm(path.join(wc, "kernels", id), { recursive: true });
-  await git(wc, "add", "-A");
-  await git(wc, "commit", "-q", "--amend", "--no-edit");
+  t = await startPublishingApp(runBuild);
 }, 120_000);
 
 afterAll(async () => {
-  server?.close();
-  await forge?.close();
+  await t.close();
 });
 
 describe("the app's signer against a collaborator, through the forge", () => {
@@ -176,8 +80,8 @@ describe("the app's signer against a collaborator, through the forge", () => {
       for (const a of data.artifacts)
         await kit("mallory").rest.actions.deleteArtifact({ ...REPO, artifact_id: a.id });
     };
-    await git(wc, "push", "-q", authedUrl(forge, FULL, tokens.maintainer ?? ""), "main");
-    const sha = (await git(wc, "rev-parse", "HEAD")).stdout.trim();
+    await git(t.wc, "push", "-q", authedUrl(t.forge, FULL, t.tokens.maintainer ?? ""), "main");
+    const sha = (await git(t.wc, "rev-parse", "HEAD")).stdout.trim();
     const check = await waitFor("the publish check", () => publishCheck(sha), 60_000, 250);
     expect(check.conclusion).toBe("failure");
     expect(check.output.summary).toContain(`no build-${TARGET} artifact`);
@@ -228,7 +132,7 @@ describe("the app's signer against a collaborator, through the forge", () => {
   it("7. a records-only patch reaches the manifest entry and a signed VEX asset; a conflicting record is refused", async () => {
     duringRun = () => Promise.resolve();
     const records = recordsPatchYaml(TARGET);
-    await mkdir(path.join(wc, "patches/sk-buff-layout"), { recursive: true });
+    await mkdir(path.join(t.wc, "patches/sk-buff-layout"), { recursive: true });
     const sha = await pushCommit({ "patches/sk-buff-layout/patch.yaml": records });
     const check = await waitFor("the publish check", () => publishCheck(sha), 60_000, 250);
     expect(check.output.title, JSON.stringify(check.output)).toBe("published v3");
@@ -271,18 +175,18 @@ describe("the app's signer against a collaborator, through the forge", () => {
   });
 
   it("8. the PR lint refuses a record another patch live patches and the comment lists the records", async () => {
-    await git(wc, "checkout", "-q", "-b", "records-pr");
+    await git(t.wc, "checkout", "-q", "-b", "records-pr");
     const record = (cve: string) =>
       `title: t\ndescription: d\nkernels: ["${TARGET}"]\nnotLivePatchable:\n  - {cve: ${cve}, reason: changes a struct layout, fixedIn: 6.1.120}\n`;
     for (const id of ["clashes", "needs-reboot"])
-      await mkdir(path.join(wc, "patches", id), { recursive: true });
+      await mkdir(path.join(t.wc, "patches", id), { recursive: true });
     // version-banner live patches CVE-2026-10002 on the lab kernel.
-    await writeFile(path.join(wc, "patches/clashes/patch.yaml"), record("CVE-2026-10002"));
-    await writeFile(path.join(wc, "patches/needs-reboot/patch.yaml"), record("CVE-2024-5555"));
-    await git(wc, "add", "-A");
-    await git(wc, "commit", "-q", "-m", "records");
-    await git(wc, "push", "-q", authedUrl(forge, FULL, tokens.mallory ?? ""), "records-pr");
-    const head = (await git(wc, "rev-parse", "HEAD")).stdout.trim();
+    await writeFile(path.join(t.wc, "patches/clashes/patch.yaml"), record("CVE-2026-10002"));
+    await writeFile(path.join(t.wc, "patches/needs-reboot/patch.yaml"), record("CVE-2024-5555"));
+    await git(t.wc, "add", "-A");
+    await git(t.wc, "commit", "-q", "-m", "records");
+    await git(t.wc, "push", "-q", authedUrl(t.forge, FULL, t.tokens.mallory ?? ""), "records-pr");
+    const head = (await git(t.wc, "rev-parse", "HEAD")).stdout.trim();
     const { data: pr } = await kit("mallory").rest.pulls.create({
       ...REPO,
       head: "records-pr",
@@ -319,7 +223,7 @@ describe("the app's signer against a collaborator, through the forge", () => {
     expect(comment.body).toContain(
       "| `CVE-2024-5555` | `needs-reboot` | `debian-6.1-lab` | `reboot into ≥ 6.1.120 (not live patchable: changes a struct layout)` |",
     );
-    await git(wc, "checkout", "-q", "main");
+    await git(t.wc, "checkout", "-q", "main");
   });
 
   it("9. a merge that withdraws every patch of the target publishes its entry without a module", async () => {
@@ -328,7 +232,7 @@ describe("the app's signer against a collaborator, through the forge", () => {
     const files: Record<string, string> = {};
     for (const id of ["cmdline-banner", "version-banner"]) {
       const p = `patches/${id}/patch.yaml`;
-      files[p] = `${await readFile(path.join(wc, p), "utf8")}withdrawn: {reason: "breaks ${id}"}\n`;
+      files[p] = `${await readFile(path.join(t.wc, p), "utf8")}withdrawn: {reason: "breaks ${id}"}\n`;
     }
     const sha = await pushCommit(files);
     const check = await waitFor("the publish check", () => publishCheck(sha), 60_000, 250);
@@ -339,7 +243,7 @@ describe("the app's signer against a collaborator, through the forge", () => {
     });
     const asset = release.assets.find((a) => a.name === "manifest.json");
     const res = await fetch(asset?.browser_download_url ?? "", {
-      headers: { authorization: `token ${tokens.maintainer ?? ""}` },
+      headers: { authorization: `token ${t.tokens.maintainer ?? ""}` },
     });
     const manifest = ManifestSchema.parse(await res.json());
     expect(manifest.version).toBe(4);

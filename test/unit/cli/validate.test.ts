@@ -32,6 +32,21 @@ describe("lpctl validate", () => {
     expect(r).toEqual({ code: 0, out: ["2 kernel targets, 2 patches: ok"], err: [] });
   });
 
+  it("checks the rings file with the rules the app's rings check and every publish apply", async () => {
+    const dir = await copyRealRepo();
+    await mkdir(join(dir, ".github"), { recursive: true });
+    await writeFile(
+      join(dir, ".github/livepatch-rings.yml"),
+      "rings:\n  - name: canary\n  - name: stable\n",
+    );
+    const r = await lpctl("validate", "--repo", dir);
+    expect(r.code).toBe(1);
+    expect(r.out).toEqual([
+      ".github/livepatch-rings.yml: rings[1].release: ring 'stable' needs the release it runs (release: N, tag vN)",
+      "2 kernel targets, 2 patches: 1 problem",
+    ]);
+  });
+
   it("lists every problem, one line each, then the count, and exits 1", async () => {
     const dir = await copyRealRepo();
     await writeFile(

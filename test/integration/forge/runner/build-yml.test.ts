@@ -77,6 +77,9 @@ describe("the real build.yml", () => {
     expect(workflowTriggers(buildYml, push(["kernels/debian-6.1-lab/target.yaml"]))).toBe(true);
     expect(workflowTriggers(buildYml, push(["patches/a/0001.patch", "README.md"]))).toBe(true);
     expect(workflowTriggers(buildYml, push(["README.md", "src/cli/main.ts"]))).toBe(false);
+    // A merged ring promotion: the run builds nothing and the app publishes the rings.
+    expect(workflowTriggers(buildYml, push([".github/livepatch-rings.yml"]))).toBe(true);
+    expect(workflowTriggers(buildYml, pr("opened", [".github/livepatch-rings.yml"]))).toBe(false);
     expect(workflowTriggers(buildYml, push(["kernels/x/target.yaml"], "topic"))).toBe(false);
     expect(workflowTriggers(buildYml, pr("opened", ["patches/a/patch.yaml"]))).toBe(true);
     expect(workflowTriggers(buildYml, pr("synchronize", ["kernels/x/config"], "release"))).toBe(

@@ -66,6 +66,8 @@ describe("the real build.yml", async () => {
       'node dist/cli/main.js plan --base "$base" --head "$GITHUB_SHA" --json',
     );
     expect(cmds[5]).toContain("targets=${JSON.stringify(plan.chunks[n] ?? [])}");
+    // A push that changes nothing under kernels/ or patches/ (a ring promotion) plans no target.
+    expect(cmds[5]).toContain('git diff --quiet "$BEFORE" "$GITHUB_SHA" -- kernels patches');
   });
 
   it("build runs these commands for a target, uploading even after a failure", () => {
