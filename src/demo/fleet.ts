@@ -84,7 +84,7 @@ export async function fleetRollout(
     message: "rings: promote release 2 to stable",
     title: "Promote v2 to the stable ring",
     body: "v2 has run on the canary host without trouble.",
-    checks: ["livepatch / lint", "livepatch / policy", "livepatch / promotion"],
+    checks: ["livepatch / lint", "livepatch / policy", "livepatch / rings"],
     review: "Canary is healthy; promote.",
     release: "v3",
   });
