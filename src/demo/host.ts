@@ -35,6 +35,7 @@ while read -r cmd name; do
       lp_out "$name-sync" "$out"
       lp_out "$name-status" "$(lpctl status 2>&1)"
       lp_out "$name-status-json" "$(lpctl status --json 2>/dev/null)"
+      lp_out "$name-openvex" "$(lpctl status --format openvex 2>&1)"
       lp_out "$name-observed" "$(printf '/proc/cmdline: %s\\n/proc/version: %s\\n/proc/loadavg: %s\\n' "$(cat /proc/cmdline)" "$(cat /proc/version)" "$(cat /proc/loadavg)")"
       lp_out "$name-livepatch" "$(for d in /sys/kernel/livepatch/*; do [ -d "$d" ] && echo "\${d##*/} enabled=$(cat $d/enabled) transition=$(cat $d/transition)"; done)"
       lp_out "$name-boot-id" "$(cat /proc/sys/kernel/random/boot_id)"
@@ -50,6 +51,8 @@ export interface HostSync {
   sync: string;
   status: string;
   statusJson: unknown;
+  /** `lpctl status --format openvex`: the host's own statement, as printed. */
+  openvex: string;
   observed: string;
   livepatch: string;
   bootId: string;
@@ -78,12 +81,15 @@ export async function bootHost(o: {
   forgePort: number;
   source: string;
   repository: string;
+  /** The rollout ring the host is in (docs/operating-hosts.md, "Rings"). */
+  ring?: string;
   onConsole?: (line: string) => void;
 }): Promise<Host> {
   const config = [
     `# What a host's /etc/lpctl/config.yaml holds (docs/operating-hosts.md).`,
     `source: ${o.source}`,
     `repository: ${o.repository}`,
+    ...(o.ring ? [`ring: ${o.ring}`] : []),
     "keys: [/etc/lpctl/keys/release.asc]",
     "transitionTimeout: 120",
     "",
@@ -137,6 +143,7 @@ export async function bootHost(o: {
           sync: get("sync"),
           status: get("status"),
           statusJson,
+          openvex: get("openvex"),
           observed: get("observed"),
           livepatch: get("livepatch"),
           bootId: get("boot-id").trim(),

@@ -34,37 +34,81 @@ export interface LoopContext {
 
 /** Returns when v2 is published, with the merge → release seconds. */
 export async function pullRequestToRelease(c: LoopContext): Promise<number> {
-  const { t, p, procs, forge, tokens, alice, wc } = c;
-  const { pr, head } = await t.step(`bob pushes ${BRANCH} and opens a pull request`, async (h) => {
-    await git(wc, PEOPLE.author, "checkout", "-q", "-b", BRANCH);
-    await cp(join(p.root, "contrib/demo/loadavg-banner"), join(wc, "patches", BRANCH), {
-      recursive: true,
-    });
-    await git(wc, PEOPLE.author, "add", "-A");
-    await git(
-      wc,
-      PEOPLE.author,
-      "commit",
-      "-q",
-      "-m",
-      "patches: mark /proc/loadavg as live-patched (CVE-2026-10003)",
-    );
-    const sha = (await git(wc, PEOPLE.author, "rev-parse", "HEAD")).stdout.trim();
-    await git(wc, PEOPLE.author, "push", "-q", pushUrl(forge, tokens.author), BRANCH);
-    const { data } = await octokit(forge, tokens.author).rest.pulls.create({
-      ...R,
-      head: BRANCH,
-      base: "main",
-      title: "Mark /proc/loadavg as live-patched",
-      body: "Changes loadavg_proc_show() only. CVE-2026-10003 (made up for the demo).",
-    });
-    h.note(`${data.html_url} at ${sha.slice(0, 7)}`);
-    return { pr: data.number, head: sha };
+  const { p } = c;
+  return reviewedPullRequest(c, {
+    branch: BRANCH,
+    author: "bob",
+    change: (wc) =>
+      cp(join(p.root, "contrib/demo/loadavg-banner"), join(wc, "patches", BRANCH), {
+        recursive: true,
+      }),
+    message: "patches: mark /proc/loadavg as live-patched (CVE-2026-10003)",
+    title: "Mark /proc/loadavg as live-patched",
+    body: "Changes loadavg_proc_show() only. CVE-2026-10003 (made up for the demo).",
+    checks: ["livepatch / lint", "livepatch / policy", `livepatch / build (${TARGET})`],
+    plan: (rows) =>
+      check(
+        rows.some((r) => r.startsWith(TARGET)),
+        `the plan does not build ${TARGET}`,
+      ),
+    gateHolds: true,
+    review: "Reviewed: one function, no data layout change.",
+    release: "v2",
   });
+}
+
+export interface ReviewedChange {
+  branch: string;
+  /** Who opens the pull request (carol reviews it, alice merges it). */
+  author: "bob" | "alice";
+  /** Edits the working copy on the new branch. */
+  change: (wc: string) => Promise<unknown>;
+  message: string;
+  title: string;
+  body: string;
+  /** The app's checks that must succeed on the head. */
+  checks: string[];
+  /** Checks the plan rows of the app's comment, when given. */
+  plan?: (rows: string[]) => void;
+  /** Shows that the gate refuses a merge before review and a self-approval. */
+  gateHolds?: boolean;
+  review: string;
+  /** The release the merge must publish. */
+  release: string;
+}
+
+/**
+ * One change through the whole review loop: a branch, a pull request, the
+ * app's checks, carol's approval, alice's merge, the release it publishes.
+ * Returns the merge → release seconds.
+ */
+export async function reviewedPullRequest(c: LoopContext, r: ReviewedChange): Promise<number> {
+  const { t, procs, forge, tokens, alice, wc } = c;
+  const who = r.author === "bob" ? PEOPLE.author : PEOPLE.maintainer;
+  const token = r.author === "bob" ? tokens.author : tokens.maintainer;
+  const { pr, head } = await t.step(
+    `${r.author} pushes ${r.branch} and opens a pull request`,
+    async (h) => {
+      await git(wc, who, "checkout", "-q", "-B", r.branch, "main");
+      await r.change(wc);
+      await git(wc, who, "add", "-A");
+      await git(wc, who, "commit", "-q", "-m", r.message);
+      const sha = (await git(wc, who, "rev-parse", "HEAD")).stdout.trim();
+      await git(wc, who, "push", "-q", pushUrl(forge, token), r.branch);
+      const { data } = await octokit(forge, token).rest.pulls.create({
+        ...R,
+        head: r.branch,
+        base: "main",
+        title: r.title,
+        body: r.body,
+      });
+      h.note(`${data.html_url} at ${sha.slice(0, 7)}`);
+      return { pr: data.number, head: sha };
+    },
+  );
 
   await t.step(`checks on pull request #${String(pr)}`, async (h) => {
-    const names = ["livepatch / lint", "livepatch / policy", `livepatch / build (${TARGET})`];
-    for (const name of names) {
+    for (const name of r.checks) {
       const run = await waitFor(
         name,
         async () => {
@@ -80,7 +124,7 @@ export async function pullRequestToRelease(c: LoopContext): Promise<number> {
         run.conclusion === "success",
         `${name} concluded ${run.conclusion ?? "?"}: ${run.output.summary ?? ""}`,
       );
-      if (name === "livepatch / lint") {
+      if (name === "livepatch / lint" && r.plan) {
         // The plan is in the app's one comment on the pull request, not a check run.
         const plan = await waitFor(
           "the app's comment with the plan",
@@ -88,10 +132,7 @@ export async function pullRequestToRelease(c: LoopContext): Promise<number> {
           60_000,
         );
         for (const row of plan) h.note(`plan: ${row}`);
-        check(
-          plan.some((r) => r.startsWith(TARGET)),
-          `the plan does not build ${TARGET}`,
-        );
+        r.plan(plan);
       }
     }
     const gate = await completedCheck(alice, head, GATE);
@@ -101,25 +142,26 @@ export async function pullRequestToRelease(c: LoopContext): Promise<number> {
     check(gate?.conclusion !== "success", "the safety review passed before anyone approved");
   });
 
-  await t.step("the gate holds: no merge, no self-approval", async (h) => {
-    const merge = await alice.rest.pulls.merge({ ...R, pull_number: pr }).then(
-      () => 200,
-      (e: { status?: number }) => e.status ?? 0,
-    );
-    check(merge === 405, `merging before review answered ${String(merge)}, expected 405`);
-    h.note(`alice's merge before review: HTTP ${String(merge)} (branch protection)`);
-    const self = await octokit(forge, tokens.author)
-      .rest.pulls.createReview({ ...R, pull_number: pr, event: "APPROVE", commit_id: head })
-      .then(
+  if (r.gateHolds)
+    await t.step("the gate holds: no merge, no self-approval", async (h) => {
+      const merge = await alice.rest.pulls.merge({ ...R, pull_number: pr }).then(
         () => 200,
         (e: { status?: number }) => e.status ?? 0,
       );
-    check(
-      self === 422,
-      `bob approving his own pull request answered ${String(self)}, expected 422`,
-    );
-    h.note(`bob approving his own pull request: HTTP ${String(self)}`);
-  });
+      check(merge === 405, `merging before review answered ${String(merge)}, expected 405`);
+      h.note(`alice's merge before review: HTTP ${String(merge)} (branch protection)`);
+      const self = await octokit(forge, token)
+        .rest.pulls.createReview({ ...R, pull_number: pr, event: "APPROVE", commit_id: head })
+        .then(
+          () => 200,
+          (e: { status?: number }) => e.status ?? 0,
+        );
+      check(
+        self === 422,
+        `${r.author} approving their own pull request answered ${String(self)}, expected 422`,
+      );
+      h.note(`${r.author} approving his own pull request: HTTP ${String(self)}`);
+    });
 
   await t.step(`carol approves ${head.slice(0, 7)} → safety review passes`, async (h) => {
     await octokit(forge, tokens.reviewer).rest.pulls.createReview({
@@ -127,7 +169,7 @@ export async function pullRequestToRelease(c: LoopContext): Promise<number> {
       pull_number: pr,
       event: "APPROVE",
       commit_id: head,
-      body: "Reviewed: one function, no data layout change.",
+      body: r.review,
     });
     const gate = await waitFor(
       "the safety review",
@@ -141,16 +183,19 @@ export async function pullRequestToRelease(c: LoopContext): Promise<number> {
   });
 
   const mergedAt = Date.now();
-  await t.step("alice merges → push run → app publishes v2", async (h) => {
+  await t.step(`alice merges → push run → app publishes ${r.release}`, async (h) => {
     const { data } = await alice.rest.pulls.merge({ ...R, pull_number: pr, merge_method: "merge" });
     check(data.merged, "the merge did not happen");
     h.note(`merge commit ${data.sha.slice(0, 7)}`);
+    // The working copy follows main, so the next branch starts from the merge.
+    await git(wc, PEOPLE.maintainer, "fetch", "-q", pushUrl(forge, tokens.maintainer), "main");
+    await git(wc, PEOPLE.maintainer, "checkout", "-q", "-B", "main", "FETCH_HEAD");
     const rel = await waitFor(
-      "release v2",
+      `release ${r.release}`,
       async () => {
         procs.check();
         h.detail(await runProgress(alice, data.sha));
-        return wholeLatestRelease(alice, "v2");
+        return wholeLatestRelease(alice, r.release);
       },
       RUN_WAIT,
       2000,

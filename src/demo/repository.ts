@@ -21,6 +21,19 @@ export const GATE = "livepatch / safety review";
 export const PEOPLE = { maintainer: "alice", author: "bob", reviewer: "carol" } as const;
 export type Person = keyof typeof PEOPLE;
 
+/** The rollout rings (docs/operating-hosts.md, "Rings"): canary gets every release. */
+export const RINGS_FILE = ".github/livepatch-rings.yml";
+export const ringsYaml = (stable: number): string =>
+  [
+    "# Rollout rings (docs/app.md): every merge reaches canary; stable runs the",
+    "# release named here until a reviewed pull request promotes it.",
+    "rings:",
+    "  - name: canary",
+    "  - name: stable",
+    `    release: ${String(stable)}`,
+    "",
+  ].join("\n");
+
 const quiet = () => undefined;
 const LOG = { debug: quiet, info: quiet, warn: quiet, error: quiet };
 
@@ -133,6 +146,7 @@ export async function seedWorkingCopy(root: string, dir: string, target: string)
       "",
     ].join("\n"),
   );
+  await writeFile(join(dir, RINGS_FILE), ringsYaml(1));
   await git(dir, PEOPLE.maintainer, "init", "-q", "-b", "main");
   await git(dir, PEOPLE.maintainer, "add", "-A");
   await git(

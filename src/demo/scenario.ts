@@ -19,7 +19,8 @@ import { imageModules, NETWORK_MODULES } from "../builder/distro/image-modules.j
 import { execaRunner } from "../builder/runner.js";
 import { check, checkHostKernel, checkSynced, showSync } from "./checks.js";
 import { runProgress, wholeLatestRelease } from "./forge-watch.js";
-import { agentBundlePath, bootHost, GUEST_FORGE } from "./host.js";
+import { checkOpenVex, fleetRollout, livePatch } from "./fleet.js";
+import { agentBundlePath, bootHost, GUEST_FORGE, type Host } from "./host.js";
 import { NO_SIGNAL_EXIT, waitFor, type Processes } from "./processes.js";
 import { pullRequestToRelease, RUN_WAIT, TARGET } from "./pull-request.js";
 import {
@@ -36,7 +37,7 @@ import {
   type Tokens,
 } from "./repository.js";
 import { startAppProcess, startForgeProcess, type DemoPaths, type ForgeInfo } from "./services.js";
-import type { Timeline } from "./timeline.js";
+import type { StepHandle, Timeline } from "./timeline.js";
 
 export { TARGET };
 
@@ -159,43 +160,48 @@ export async function runScenario(
   outcome.pushToReleaseSeconds = (v1At - pushedAt) / 1000;
 
   const source = `http://${GUEST_FORGE}/${FULL}/releases/latest/download/`;
-  const consoleLog = createWriteStream(join(p.run, "host-console.log"));
-  procs.onStop(() => new Promise((resolve) => consoleLog.end(resolve)));
+  const bootDemoHost = async (h: StepHandle, ring: string): Promise<Host> => {
+    h.detail(
+      `${NETWORK_MODULES.join(", ")} and their dependencies from ${kernel.target.image?.debian.package ?? "?"}`,
+    );
+    const modulesDir = join(p.run, `image-modules-${ring}`);
+    const modules = await imageModules(
+      { runner: execaRunner, cacheDir: p.kernelCache, dir: modulesDir },
+      kernel.target,
+      NETWORK_MODULES,
+    );
+    h.note(`initramfs modules (Debian's, in load order): ${modules.map((m) => m.name).join(" ")}`);
+    h.detail(
+      "packing node, the agent and the modules into the initramfs, booting Debian's vmlinuz",
+    );
+    const consoleLog = createWriteStream(join(p.run, `host-${ring}-console.log`));
+    procs.onStop(() => new Promise((resolve) => consoleLog.end(resolve)));
+    const booted = await bootHost({
+      bzImage: kernel.bzImage,
+      modules,
+      agentBundle: agentBundlePath(p.root),
+      publicKey: await readFile(join(keys, "signing-key.pub.asc"), "utf8"),
+      forgePort: forge.port,
+      source,
+      repository: FULL,
+      ring,
+      onConsole: (line) => consoleLog.write(`${line}\n`),
+    });
+    procs.onStop(
+      () => booted.stop(),
+      () => booted.kill(),
+    );
+    await rm(modulesDir, { recursive: true, force: true });
+    h.note(`${ring} host$ uname -r          ${booted.kernel.release}`);
+    h.note(`${ring} host$ cat /proc/version ${booted.kernel.version}`);
+    checkHostKernel(booted.kernel, { release: kernel.target.release, banner: kernel.banner });
+    return booted;
+  };
+
   const host = await t.step(
-    "host: Debian's cloud kernel booted in qemu; its agent syncs v1 over HTTP",
+    "canary host: Debian's cloud kernel booted in qemu; its agent syncs v1 over HTTP",
     async (h) => {
-      h.detail(
-        `${NETWORK_MODULES.join(", ")} and their dependencies from ${kernel.target.image?.debian.package ?? "?"}`,
-      );
-      const modulesDir = join(p.run, "image-modules");
-      const modules = await imageModules(
-        { runner: execaRunner, cacheDir: p.kernelCache, dir: modulesDir },
-        kernel.target,
-        NETWORK_MODULES,
-      );
-      h.note(
-        `initramfs modules (Debian's, in load order): ${modules.map((m) => m.name).join(" ")}`,
-      );
-      h.detail(
-        "packing node, the agent and the modules into the initramfs, booting Debian's vmlinuz",
-      );
-      const booted = await bootHost({
-        bzImage: kernel.bzImage,
-        modules,
-        agentBundle: agentBundlePath(p.root),
-        publicKey: await readFile(join(keys, "signing-key.pub.asc"), "utf8"),
-        forgePort: forge.port,
-        source,
-        repository: FULL,
-      });
-      procs.onStop(
-        () => booted.stop(),
-        () => booted.kill(),
-      );
-      await rm(modulesDir, { recursive: true, force: true });
-      h.note(`host$ uname -r          ${booted.kernel.release}`);
-      h.note(`host$ cat /proc/version ${booted.kernel.version}`);
-      checkHostKernel(booted.kernel, { release: kernel.target.release, banner: kernel.banner });
+      const booted = await bootDemoHost(h, "canary");
       h.detail("lpctl sync");
       const s = await booted.sync("v1");
       showSync(h, s);
@@ -214,33 +220,46 @@ export async function runScenario(
     },
   );
   outcome.releaseToHostPatchedSeconds = (Date.now() - v1At) / 1000;
+  const v1Module = livePatch(host.first);
 
-  const mergeToRelease = await pullRequestToRelease({
-    t,
-    p,
-    procs,
-    forge,
-    tokens,
-    alice,
-    wc,
-  });
+  const stable = await t.step(
+    "stable host: a second VM in ring stable syncs v1 (its ring names release 1)",
+    async (h) => {
+      const booted = await bootDemoHost(h, "stable");
+      const s = await booted.sync("v1");
+      showSync(h, s);
+      checkSynced(s, "v1", ["CVE-2026-10001", "CVE-2026-10002"]);
+      check(livePatch(s) === v1Module, `the stable host runs ${livePatch(s)}, not ${v1Module}`);
+      return booted;
+    },
+  );
+
+  const loop = { t, p, procs, forge, tokens, alice, wc };
+  const mergeToRelease = await pullRequestToRelease(loop);
   outcome.mergeToReleaseSeconds = mergeToRelease;
   const v2At = Date.now();
 
-  await t.step("host syncs v2: the cumulative module replaces v1, no reboot", async (h) => {
-    const s = await host.booted.sync("v2");
-    showSync(h, s);
-    checkSynced(s, "v2", ["CVE-2026-10001", "CVE-2026-10002", "CVE-2026-10003"]);
-    check(
-      /\/proc\/loadavg: .*livepatched/.test(s.observed),
-      "/proc/loadavg does not show the v2 patch",
-    );
-    check(s.bootId === host.first.bootId, "the host rebooted (boot id changed)");
-    check(
-      s.livepatch.trim().split("\n").length === 1,
-      `more than one live patch is loaded:\n${s.livepatch}`,
-    );
-    h.note(`same boot (boot id ${s.bootId.slice(0, 8)}…); v1's module was replaced and unloaded`);
-  });
+  const v2Module = await t.step(
+    "canary host syncs v2: the cumulative module replaces v1, no reboot",
+    async (h) => {
+      const s = await host.booted.sync("v2");
+      showSync(h, s);
+      checkSynced(s, "v2", ["CVE-2026-10001", "CVE-2026-10002", "CVE-2026-10003"]);
+      check(
+        /\/proc\/loadavg: .*livepatched/.test(s.observed),
+        "/proc/loadavg does not show the v2 patch",
+      );
+      check(s.bootId === host.first.bootId, "the host rebooted (boot id changed)");
+      check(
+        s.livepatch.trim().split("\n").length === 1,
+        `more than one live patch is loaded:\n${s.livepatch}`,
+      );
+      h.note(`same boot (boot id ${s.bootId.slice(0, 8)}…); v1's module was replaced and unloaded`);
+      checkOpenVex(h, s, ["CVE-2026-10001", "CVE-2026-10002", "CVE-2026-10003"]);
+      return livePatch(s);
+    },
+  );
   outcome.v2ToHostPatchedSeconds = (Date.now() - v2At) / 1000;
+
+  await fleetRollout(loop, { canary: host.booted, stable }, { v1: v1Module, v2: v2Module });
 }
