@@ -17,6 +17,11 @@ export interface PlanTree {
   patches: Map<string, string[]>;
   /** Withdrawn patch id → its `withdrawn.reason`. */
   withdrawn: Map<string, string>;
+  /**
+   * Patch ids whose directory holds no `*.patch` file: notLivePatchable
+   * records only. They build nothing, so they keep no target patched.
+   */
+  recordsOnly?: Set<string>;
 }
 
 /** Patch ids whose patch.yaml `paths` holds, e.g. for reading their text. */
@@ -50,7 +55,16 @@ export function planTree(
     if (reason !== undefined) withdrawn.set(id, reason);
     patches.set(id, resolveKernelRefs(id, kernelRefs(value), targets).targets);
   }
-  return { targets, patches, withdrawn };
+  const withFiles = new Set(
+    paths
+      .map((p) => p.split("/"))
+      .filter(
+        (parts) => parts.length === 3 && parts[0] === "patches" && parts[2]?.endsWith(".patch"),
+      )
+      .map((parts) => parts[1] ?? ""),
+  );
+  const recordsOnly = new Set([...patches.keys()].filter((id) => !withFiles.has(id)));
+  return { targets, patches, withdrawn, recordsOnly };
 }
 
 /**

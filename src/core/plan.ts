@@ -39,7 +39,9 @@ export interface BuildPlan {
 
 /** Targets of `tree` that no (active) patch targets, sorted. */
 export function unpatchedTargets(tree: PlanTree): string[] {
-  const patched = new Set([...tree.patches.values()].flat());
+  const patched = new Set(
+    [...tree.patches].filter(([id]) => !tree.recordsOnly?.has(id)).flatMap(([, t]) => t),
+  );
   return tree.targets.filter((t) => !patched.has(t));
 }
 
@@ -77,8 +79,11 @@ export function planBuild(input: PlanInput): BuildPlan {
     }
     for (const t of idsUnder(input.changed, "kernels"))
       add(t, "target changed: rebuilds every patch on it");
-    // A new or deleted target can change what an untouched patch's glob matches.
-    for (const [id, now] of head.patches) {
+    // A new or deleted target can change what an untouched patch's glob
+    // matches. Only then: a reader may leave untouched patches of the base
+    // unread when no target moved (the app reads only the touched ones).
+    const targetsMoved = head.targets.join("\n") !== base.targets.join("\n");
+    for (const [id, now] of targetsMoved ? head.patches : []) {
       const before = base.patches.get(id);
       if (before === undefined || touchedPatches.includes(id)) continue;
       for (const t of now) if (!before.includes(t)) add(t, `patch ${id} now targets it`);

@@ -113,8 +113,12 @@ async function carried(
   );
 }
 
-const activePatch = (id: string, target: string, head: PlanTree): boolean =>
-  !head.withdrawn.has(id) && (head.patches.get(id) ?? []).includes(target);
+/** Patch `id` is in the tree, not withdrawn, and still targets `target` (when the tree has it). */
+const activePatch = (id: string, target: string, head: PlanTree): boolean => {
+  const targets = head.patches.get(id);
+  if (targets === undefined || head.withdrawn.has(id)) return false;
+  return !head.targets.includes(target) || targets.includes(target);
+};
 
 /** Every patch of `entry` is still in the tree, not withdrawn, and still targets its kernel. */
 function active(entry: ManifestKernel, head: PlanTree): boolean {

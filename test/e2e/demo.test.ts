@@ -90,26 +90,50 @@ describe("npm run demo", () => {
     expect(text).toContain(
       "host$ /sys/kernel/livepatch: lp_debian_12_cloud_amd64_3 enabled=1 transition=0",
     );
+    // Rings: stable held at v1's module, then promoted to v2's; the host's own OpenVEX statement.
+    expect(text).toContain(
+      "the stable host still runs lp_debian_12_cloud_amd64_1: its ring names release 1",
+    );
+    expect(text).toContain("livepatch / rings: success");
+    expect(text).toMatch(
+      /host\$ lpctl status --format openvex: fixed CVE-2026-10001, CVE-2026-10002, CVE-2026-10003/,
+    );
+    // The withdrawal: both hosts leave the loadavg patch live, and say why.
+    expect(text).toMatch(/canary host runs lp_debian_12_cloud_amd64_\d+; loadavg-banner withdrawn/);
+    expect(text).toContain("stable host runs lp_debian_12_cloud_amd64_1; loadavg-banner withdrawn");
+    expect(text).toMatch(/withdrawn: +loadavg-banner CVE-2026-10003 — withdrawn in version 4: /);
     expect(text).toContain("every check passed");
 
     const record = JSON.parse(await readFile(results, "utf8")) as DemoRecord;
     expect(record.ok).toBe(true);
     expect(record.steps.map((s) => s.ok)).not.toContain(false);
+    const approved = [...text.matchAll(/carol approves (\w{7})/g)].map((m) => m[1] ?? "?");
+    const approves = (n: number) => `carol approves ${approved[n] ?? "?"} → safety review passes`;
     expect(record.steps.map((s) => s.name)).toEqual([
       "kernel debian-12-cloud-amd64 prepared (no kernel compiled)",
       "release signing key",
       "forge and app running (separate processes)",
       "acme/livepatches: alice pushes kernels/debian-12-cloud-amd64 and patches/ to main",
       "push run on main builds every target → app publishes v1",
-      "host: Debian's cloud kernel booted in qemu; its agent syncs v1 over HTTP",
+      "canary host: Debian's cloud kernel booted in qemu; its agent syncs v1 over HTTP",
+      "stable host: a second VM in ring stable syncs v1 (its ring names release 1)",
       "bob pushes loadavg-banner and opens a pull request",
       "checks on pull request #1",
       "the gate holds: no merge, no self-approval",
-      "carol approves " +
-        (/carol approves (\w{7})/.exec(text)?.[1] ?? "?") +
-        " → safety review passes",
+      approves(0),
       "alice merges → push run → app publishes v2",
-      "host syncs v2: the cumulative module replaces v1, no reboot",
+      "canary host syncs v2: the cumulative module replaces v1, no reboot",
+      "stable host syncs v2: held at release 1",
+      "alice pushes promote-stable and opens a pull request",
+      "checks on pull request #2",
+      approves(1),
+      "alice merges → push run → app publishes v3",
+      "stable host syncs v3: promoted to release 2's module, no reboot",
+      "bob pushes withdraw-loadavg-banner and opens a pull request",
+      "checks on pull request #3",
+      approves(2),
+      "alice merges → push run → app publishes v4",
+      "both hosts sync v4: the withdrawn patch leaves both, no reboot",
     ]);
     expect(record.pushToReleaseSeconds).toBeGreaterThan(0);
     expect(record.v2ToHostPatchedSeconds).toBeGreaterThan(0);

@@ -12,7 +12,7 @@ import { resolveKernelRefs } from "../../core/kernel-refs.js";
 import type { PatchInfo } from "../../core/manifest-build.js";
 import type { Manifest } from "../../core/manifest.js";
 import type { NotLivePatchable } from "../../core/not-live-patchable.js";
-import { PatchMetaSchema, type PatchMeta } from "../../core/patch-meta.js";
+import { isWithdrawn, PatchMetaSchema, type PatchMeta } from "../../core/patch-meta.js";
 import { planTree } from "../../core/plan-tree.js";
 import { parseYaml } from "../../core/yaml-input.js";
 import { artifactTarget } from "../build-artifact.js";
@@ -86,7 +86,10 @@ export async function releaseRecords(
   const decls: CveDeclaration[] = [];
   for (const id of ids) {
     const meta = await patchMetaAt(octokit, ref, sha, id, "publishing reads every patch's records");
-    const { targets } = resolveKernelRefs(`patches/${id}/patch.yaml`, meta.kernels, tree.targets);
+    // A withdrawn patch targets nothing (its `kernels` stay as history).
+    const targets = isWithdrawn(meta)
+      ? []
+      : resolveKernelRefs(`patches/${id}/patch.yaml`, meta.kernels, tree.targets).targets;
     decls.push(cveDeclaration(id, meta, targets));
   }
   return recordsByTarget(decls);

@@ -184,9 +184,7 @@ const carrySource = (flags: PublishFlags): string =>
  * plan's view of the checkout: which targets still have an active patch,
  * which patches are withdrawn and why.
  */
-async function readCheckout(
-  dir: string,
-): Promise<{
+async function readCheckout(dir: string): Promise<{
   patches: Record<string, PatchInfo>;
   records: Record<string, NotLivePatchable[]>;
   head: PlanTree;
@@ -196,7 +194,8 @@ async function readCheckout(
   // A patch that does not validate would count as gone (its hosts would
   // unload it), and its records would vanish: refuse with its own code.
   const broken = problems.filter((p) => p.file.startsWith("patches/"));
-  const first = broken[0];
+  // A patch.yaml's own problem first: it says why a directory counts as having no patch.
+  const first = broken.find((p) => p.file.endsWith("/patch.yaml")) ?? broken[0];
   if (first !== undefined)
     throw new LpctlError(
       first.code,

@@ -232,7 +232,8 @@ describe("the app's signer against a collaborator, through the forge", () => {
     const files: Record<string, string> = {};
     for (const id of ["cmdline-banner", "version-banner"]) {
       const p = `patches/${id}/patch.yaml`;
-      files[p] = `${await readFile(path.join(t.wc, p), "utf8")}withdrawn: {reason: "breaks ${id}"}\n`;
+      files[p] =
+        `${await readFile(path.join(t.wc, p), "utf8")}withdrawn: {reason: "breaks ${id}"}\n`;
     }
     const sha = await pushCommit(files);
     const check = await waitFor("the publish check", () => publishCheck(sha), 60_000, 250);

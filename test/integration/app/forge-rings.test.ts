@@ -181,7 +181,8 @@ describe("rings through the app", () => {
 
     buildNext = false;
     const merge = await approveAndMerge(pr, ready);
-    expect((await published(merge)).output.title).toBe("published v2");
+    const v2 = await published(merge);
+    expect(v2.output.title, JSON.stringify(v2.output)).toBe("published v2");
     const stable = await latest("manifest.stable.json");
     expect(stable).toMatchObject({ version: 2, ring: "stable" });
     expect(runOf(stable)).toBe(v1Module);

@@ -125,11 +125,11 @@ describe("lpctl publish --github against the forge", () => {
     }
     expect(files.canary?.ring).toBe("canary");
     expect(files.stable).toMatchObject({ ring: "stable", version: 2 });
-    expect(files.canary?.kernels.map((k) => k.module.file)).toEqual([
+    expect(files.canary?.kernels.map((k) => k.module?.file)).toEqual([
       "livepatch-v2-lab-a.ko",
       "livepatch-v2-lab-b.ko",
     ]);
-    expect(files.stable?.kernels.map((k) => k.module.file)).toEqual([
+    expect(files.stable?.kernels.map((k) => k.module?.file)).toEqual([
       "livepatch-v1-lab-a.ko",
       "livepatch-v1-lab-b.ko",
     ]);
