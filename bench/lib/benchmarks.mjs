@@ -23,6 +23,14 @@ export const BENCHMARKS = [
     time: "about a minute",
   },
   {
+    name: "publish-rings",
+    command: ["node", "bench/publish-rings.mjs"],
+    outputs: ["publish-rings.json"],
+    env: {},
+    knobs: { RUNS: "5" },
+    time: "under a minute",
+  },
+  {
     name: "agent",
     command: ["node", "bench/agent.mjs"],
     outputs: ["agent.json"],

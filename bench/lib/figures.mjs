@@ -29,6 +29,9 @@ export const DEFAULT_TARGETS = {
   forgeIdleRssMb: { op: "<", limit: 150 },
   appPrToLintP95Ms: { op: "≤", limit: 2000 },
   publishVerifySelectMs: { op: "<", limit: 50 },
+  // issue 23: one release for 1,000 targets × 2 rings; a host's ring manifest.
+  publishRingsMs: { op: "≤", limit: 3000 },
+  ringKernelManifestBytes: { op: "≤", limit: 4096 },
   demoCachedTotalSeconds: { op: "<", limit: 180 },
   // issue 21: no kernel compiled, Debian's packages downloaded and configured.
   demoColdTotalSeconds: { op: "≤", limit: 360 },
@@ -104,6 +107,24 @@ function vmTest({ "vm-test.json": d }) {
     row("`lpctl vm-test`, median wall", num(d, "medianWallMs"), ms),
     row("qemu run, median", num(d, "medianVmMs"), ms),
     row("boot to /init, median", num(d, "medianBootMs"), ms),
+  ]);
+}
+
+function publishRings({ "publish-rings.json": d }) {
+  if (!d) return [];
+  return dated(d, [
+    row(
+      "publish 1,000 targets × 2 rings (build, sign, 10,006 files), median",
+      num(d, "publish1000Targets2Rings_ed25519.medianMs"),
+      ms,
+      DEFAULT_TARGETS.publishRingsMs,
+    ),
+    row(
+      "one host's ring manifest (kernel-<id>.<ring>.json)",
+      num(d, "ringKernelManifest.bytes"),
+      bytes,
+      DEFAULT_TARGETS.ringKernelManifestBytes,
+    ),
   ]);
 }
 
@@ -299,6 +320,7 @@ function demo({ "demo.json": d, "demo-cold.json": cold }) {
 export const FIGURES = {
   lint,
   publish,
+  "publish-rings": publishRings,
   agent,
   forge,
   app,

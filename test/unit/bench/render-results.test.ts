@@ -119,6 +119,7 @@ describe("renderResults", () => {
     const names = [
       "lint",
       "publish",
+      "publish-rings",
       "agent",
       "forge",
       "app",
