@@ -17,6 +17,7 @@ import {
   FULL,
   REPO,
   TARGET,
+  completedCheckOn,
   startPublishingApp,
   uploadLabBuild,
   type PublishingApp,
@@ -42,15 +43,7 @@ async function runBuild(req: RunRequest): Promise<RunResult> {
   return { conclusion: "success", jobs: [] };
 }
 
-async function completedCheck(sha: string, name: string) {
-  const { data } = await kit("maintainer").rest.checks.listForRef({
-    ...REPO,
-    ref: sha,
-    check_name: name,
-  });
-  const run = data.check_runs[0];
-  return run?.status === "completed" ? run : undefined;
-}
+const completedCheck = (sha: string, name: string) => completedCheckOn(t, sha, name);
 
 const publishCheck = (sha: string) => completedCheck(sha, "livepatch / publish");
 

@@ -13,6 +13,7 @@ import { verifyManifest } from "../../../src/core/verify/index.js";
 import type { RunRequest, RunResult } from "../../../src/forge/runner/contract.js";
 import { authedUrl, git, waitFor } from "../../e2e/helpers/forge-loop.js";
 import {
+  completedCheckOn,
   FULL,
   REPO,
   startPublishingApp,
@@ -34,15 +35,7 @@ async function runBuild(req: RunRequest): Promise<RunResult> {
   return { conclusion: "success", jobs: [] };
 }
 
-async function checkOn(sha: string, name: string) {
-  const { data } = await kit("maintainer").rest.checks.listForRef({
-    ...REPO,
-    ref: sha,
-    check_name: name,
-  });
-  const run = data.check_runs[0];
-  return run?.status === "completed" ? run : undefined;
-}
+const checkOn = (sha: string, name: string) => completedCheckOn(t, sha, name);
 
 const published = (sha: string) =>
   waitFor("the publish check", () => checkOn(sha, "livepatch / publish"), 60_000, 250);

@@ -40,6 +40,17 @@ export interface PublishingApp {
   close(): Promise<void>;
 }
 
+/** Check run `name` on `sha` once it completed, read as the maintainer. */
+export async function completedCheckOn(t: PublishingApp, sha: string, name: string) {
+  const { data } = await t.kit("maintainer").rest.checks.listForRef({
+    ...REPO,
+    ref: sha,
+    check_name: name,
+  });
+  const run = data.check_runs[0];
+  return run?.status === "completed" ? run : undefined;
+}
+
 /** The module file the stub build of run `runId` makes. */
 const moduleOf = (runId: number): string => `livepatch-r${String(runId)}-${TARGET}.ko`;
 
