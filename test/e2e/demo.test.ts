@@ -107,7 +107,10 @@ describe("npm run demo", () => {
     const record = JSON.parse(await readFile(results, "utf8")) as DemoRecord;
     expect(record.ok).toBe(true);
     expect(record.steps.map((s) => s.ok)).not.toContain(false);
-    const approved = [...text.matchAll(/carol approves (\w{7})/g)].map((m) => m[1] ?? "?");
+    // Each approval's step shows its commit on its start and its end line: once each, in order.
+    const approved = [
+      ...new Set([...text.matchAll(/carol approves (\w{7})/g)].map((m) => m[1] ?? "?")),
+    ];
     const approves = (n: number) => `carol approves ${approved[n] ?? "?"} → safety review passes`;
     expect(record.steps.map((s) => s.name)).toEqual([
       "kernel debian-12-cloud-amd64 prepared (no kernel compiled)",
