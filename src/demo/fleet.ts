@@ -26,8 +26,21 @@ export function livePatch(s: HostSync): string {
   return s.livepatch.trim().split(" ")[0] ?? "";
 }
 
-/** The host's own OpenVEX statement must parse and say `fixed` for each of `cves`. */
-export function checkOpenVex(h: StepHandle, s: HostSync, cves: readonly string[]): void {
+/** Where the demo keeps a host's OpenVEX statement (the e2e test validates it against the schema). */
+export const openVexFile = (run: string, host: string): string =>
+  join(run, `${host}-host.openvex.json`);
+
+/**
+ * The host's own OpenVEX statement must parse and say `fixed` for each of
+ * `cves`; it is kept in `file` as the host printed it.
+ */
+export async function checkOpenVex(
+  h: StepHandle,
+  s: HostSync,
+  cves: readonly string[],
+  file: string,
+): Promise<void> {
+  await writeFile(file, s.openvex);
   let doc: { statements?: { vulnerability?: { name?: string }; status?: string }[] };
   try {
     doc = JSON.parse(s.openvex) as typeof doc;
@@ -40,7 +53,7 @@ export function checkOpenVex(h: StepHandle, s: HostSync, cves: readonly string[]
     .map((st) => st.vulnerability?.name ?? "");
   for (const cve of cves)
     check(fixed.includes(cve), `the host's OpenVEX statement does not list ${cve} as fixed`);
-  h.note(`host$ lpctl status --format openvex: fixed ${fixed.join(", ")}`);
+  h.note(`host$ lpctl status --format openvex: fixed ${fixed.join(", ")} (kept in ${file})`);
 }
 
 /** A sync that must leave `module` live and the patched files as before. */
@@ -95,7 +108,12 @@ export async function fleetRollout(
     checkSynced(s, "v3", ["CVE-2026-10001", "CVE-2026-10002", "CVE-2026-10003"]);
     check(livePatch(s) === v2Module, `the stable host runs ${livePatch(s)}, not ${v2Module}`);
     check(/\/proc\/loadavg: .*livepatched/.test(s.observed), "/proc/loadavg is not patched");
-    checkOpenVex(h, s, ["CVE-2026-10001", "CVE-2026-10002", "CVE-2026-10003"]);
+    await checkOpenVex(
+      h,
+      s,
+      ["CVE-2026-10001", "CVE-2026-10002", "CVE-2026-10003"],
+      openVexFile(c.p.run, "stable"),
+    );
   });
 
   await reviewedPullRequest(c, {

@@ -19,7 +19,7 @@ import { imageModules, NETWORK_MODULES } from "../builder/distro/image-modules.j
 import { execaRunner } from "../builder/runner.js";
 import { check, checkHostKernel, checkSynced, showSync } from "./checks.js";
 import { runProgress, wholeLatestRelease } from "./forge-watch.js";
-import { checkOpenVex, fleetRollout, livePatch } from "./fleet.js";
+import { checkOpenVex, fleetRollout, livePatch, openVexFile } from "./fleet.js";
 import { agentBundlePath, bootHost, GUEST_FORGE, type Host } from "./host.js";
 import { NO_SIGNAL_EXIT, waitFor, type Processes } from "./processes.js";
 import { pullRequestToRelease, RUN_WAIT, TARGET } from "./pull-request.js";
@@ -255,7 +255,12 @@ export async function runScenario(
         `more than one live patch is loaded:\n${s.livepatch}`,
       );
       h.note(`same boot (boot id ${s.bootId.slice(0, 8)}…); v1's module was replaced and unloaded`);
-      checkOpenVex(h, s, ["CVE-2026-10001", "CVE-2026-10002", "CVE-2026-10003"]);
+      await checkOpenVex(
+        h,
+        s,
+        ["CVE-2026-10001", "CVE-2026-10002", "CVE-2026-10003"],
+        openVexFile(p.run, "canary"),
+      );
       return livePatch(s);
     },
   );

@@ -15,6 +15,8 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadBuildInputs } from "../../src/builder/build-inputs.js";
+import { openVexFile } from "../../src/demo/fleet.js";
+import { openvexErrors } from "../helpers/openvex-schema.js";
 import { E2E_DEMO_DATA, REPO_ROOT } from "./helpers/forge-loop.js";
 
 const TARGET = "debian-12-cloud-amd64";
@@ -102,6 +104,16 @@ describe("npm run demo", () => {
     expect(text).toMatch(/canary host runs lp_debian_12_cloud_amd64_\d+; loadavg-banner withdrawn/);
     expect(text).toContain("stable host runs lp_debian_12_cloud_amd64_1; loadavg-banner withdrawn");
     expect(text).toMatch(/withdrawn: +loadavg-banner CVE-2026-10003 — withdrawn in version 4: /);
+    // Each host's own statement, as it printed it, against the official OpenVEX schema.
+    for (const host of ["canary", "stable"]) {
+      const vex = JSON.parse(
+        await readFile(openVexFile(path.join(E2E_DEMO_DATA, "run"), host), "utf8"),
+      ) as { statements: { vulnerability: { name: string }; status: string }[] };
+      expect(openvexErrors(vex)).toBe("");
+      expect(
+        vex.statements.filter((st) => st.status === "fixed").map((st) => st.vulnerability.name),
+      ).toEqual(expect.arrayContaining(["CVE-2026-10001", "CVE-2026-10002", "CVE-2026-10003"]));
+    }
     expect(text).toContain("every check passed");
 
     const record = JSON.parse(await readFile(results, "utf8")) as DemoRecord;
