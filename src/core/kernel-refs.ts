@@ -1,4 +1,5 @@
 /** Resolves a patch's `kernels` entries (exact ids or globs) against the known targets. */
+import { isWithdrawn } from "./patch-meta.js";
 import type { Problem } from "./problem.js";
 
 /** Globs may use `*` and `?` over id characters; nothing else. */
@@ -61,4 +62,18 @@ export function resolveKernelRefs(
     for (const id of matches) targets.add(id);
   });
   return { targets: [...targets].sort(), problems };
+}
+
+/**
+ * The targets a checked patch.yaml resolves to: none for a withdrawn patch
+ * (its `kernels` stay as history and are not resolved).
+ */
+export function patchTargets(
+  file: string,
+  meta: { kernels: readonly string[] } & object,
+  known: readonly string[],
+): { targets: string[]; problems: Problem[] } {
+  return isWithdrawn(meta)
+    ? { targets: [], problems: [] }
+    : resolveKernelRefs(file, meta.kernels, known);
 }

@@ -1,8 +1,8 @@
 /** Checks one `patches/<id>/` directory: patch.yaml, its kernels, its *.patch files. */
 import { cveDeclaration, type CveDeclaration } from "./cve-records.js";
-import { resolveKernelRefs } from "./kernel-refs.js";
+import { patchTargets } from "./kernel-refs.js";
 import { checkPatchFile } from "./patch-file-check.js";
-import { isWithdrawn, PatchMetaSchema, type LivePatch, type PatchFile } from "./patch-meta.js";
+import { PatchMetaSchema, type LivePatch, type PatchFile } from "./patch-meta.js";
 import type { Problem } from "./problem.js";
 import type { ItemDir } from "./repo-model.js";
 import { readYamlEntry } from "./repo-yaml.js";
@@ -31,12 +31,9 @@ export function checkPatchDir(
     const parsed = PatchMetaSchema.safeParse(value);
     if (parsed.success) {
       meta = parsed.data;
-      // A withdrawn patch targets nothing; its `kernels` stay as history.
-      if (!isWithdrawn(meta)) {
-        const resolved = resolveKernelRefs(file, meta.kernels, knownTargets);
-        problems.push(...resolved.problems);
-        targets = resolved.targets;
-      }
+      const resolved = patchTargets(file, meta, knownTargets);
+      problems.push(...resolved.problems);
+      targets = resolved.targets;
       decls.push(cveDeclaration(item.id, meta, targets));
     } else problems.push(...zodProblems(file, parsed.error));
   }

@@ -129,7 +129,7 @@ export async function publishTrustedRun(
       ...(carried ? { carried } : {}),
       head: required.head,
       patches,
-      records: await releaseRecords(octokit, ref, run.headSha),
+      records: await releaseRecords(octokit, ref, run.headSha, required.head),
       repository,
       now,
       lifetimeDays: config.manifest.lifetimeHours / 24,

@@ -8,16 +8,16 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { cveDeclaration, recordsByTarget, type CveDeclaration } from "../../core/cve-records.js";
 import { LpctlError } from "../../core/errors.js";
-import { resolveKernelRefs } from "../../core/kernel-refs.js";
+import { patchTargets } from "../../core/kernel-refs.js";
 import type { PatchInfo } from "../../core/manifest-build.js";
 import type { Manifest } from "../../core/manifest.js";
 import type { NotLivePatchable } from "../../core/not-live-patchable.js";
-import { isWithdrawn, PatchMetaSchema, type PatchMeta } from "../../core/patch-meta.js";
-import { planTree } from "../../core/plan-tree.js";
+import { PatchMetaSchema, type PatchMeta } from "../../core/patch-meta.js";
+import type { PlanTree } from "../../core/plan-tree.js";
 import { parseYaml } from "../../core/yaml-input.js";
 import { artifactTarget } from "../build-artifact.js";
 import type { Artifact } from "./artifacts.js";
-import { listTreePaths, readFileAt } from "./repo-reader.js";
+import { readFileAt } from "./repo-reader.js";
 import type { Octokit, RepoRef } from "./types.js";
 
 /** Writes each build artifact's top-level files to `dir/<target>/`; returns the targets. */
@@ -73,23 +73,12 @@ export async function releaseRecords(
   octokit: Octokit,
   ref: RepoRef,
   sha: string,
+  tree: Pick<PlanTree, "targets" | "patches">,
 ): Promise<Record<string, NotLivePatchable[]>> {
-  const paths = await listTreePaths(octokit, ref, sha);
-  const tree = planTree(paths, new Map());
-  const ids = [
-    ...new Set(
-      paths
-        .map((p) => /^patches\/([^/]+)\/patch\.yaml$/.exec(p)?.[1])
-        .filter((id): id is string => id !== undefined),
-    ),
-  ].sort();
   const decls: CveDeclaration[] = [];
-  for (const id of ids) {
+  for (const id of [...tree.patches.keys()].sort()) {
     const meta = await patchMetaAt(octokit, ref, sha, id, "publishing reads every patch's records");
-    // A withdrawn patch targets nothing (its `kernels` stay as history).
-    const targets = isWithdrawn(meta)
-      ? []
-      : resolveKernelRefs(`patches/${id}/patch.yaml`, meta.kernels, tree.targets).targets;
+    const { targets } = patchTargets(`patches/${id}/patch.yaml`, meta, tree.targets);
     decls.push(cveDeclaration(id, meta, targets));
   }
   return recordsByTarget(decls);
