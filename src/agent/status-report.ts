@@ -5,6 +5,7 @@
  */
 import { ERROR_CATEGORIES, type ErrorCode } from "../core/errors.js";
 import type { NotLivePatchable } from "../core/not-live-patchable.js";
+import type { TargetImage } from "../core/target.js";
 import type { KernelIdentity } from "./kernel-identity.js";
 import type { PatchState } from "./livepatch-sysfs.js";
 import {
@@ -27,7 +28,8 @@ export type StatusVerdict = "ok" | "failing" | "refused" | "not-covered";
 
 export interface StatusReport {
   schema: 2;
-  kernel: { release: string; buildId: string; arch: string };
+  /** `image`: the distribution package this build ships in, from its manifest entry. */
+  kernel: { release: string; buildId: string; arch: string; image?: TargetImage };
   /** The last check (sync): when, how it ended, its error. */
   check: {
     result: CheckResult;
@@ -156,7 +158,12 @@ export function buildStatusReport(
   const failed = state.failedApply;
   const report: Omit<StatusReport, "verdict"> = {
     schema: 2,
-    kernel: { release: id.release, buildId: id.buildId, arch: id.arch },
+    kernel: {
+      release: id.release,
+      buildId: id.buildId,
+      arch: id.arch,
+      ...(manifest?.entry?.image ? { image: manifest.entry.image } : {}),
+    },
     check: checkOf(state),
     patchState,
     applyError:

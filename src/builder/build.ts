@@ -218,6 +218,7 @@ export async function buildModule(o: BuildOptions): Promise<BuildResult> {
     arch: target.arch,
     kernelSource: prepared.source,
     buildId: prepared.buildId,
+    ...(target.image ? { image: target.image } : {}),
     patches: digests,
     ...(o.source ? { source: o.source } : {}),
     changes: parsed.changes,

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { REPOSITORY_PATTERN } from "./ids.js";
 import { TargetIdSchema } from "./target-id.js";
+import { TargetImageSchema } from "./target.js";
 
 export { TargetIdSchema };
 
@@ -60,6 +61,8 @@ export const BuildReportSchema = z.strictObject({
   kernelSource: z.string().min(1).optional(),
   /** GNU build-id of the pristine vmlinux the module was built against. */
   buildId: z.string().regex(/^[0-9a-f]+$/),
+  /** A distribution's binary kernel: the image package and exact version it ships in (target.yaml's `image`). */
+  image: TargetImageSchema.optional(),
   result: z.enum(["success", "failure"]),
   module: z
     .strictObject({

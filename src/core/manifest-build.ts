@@ -161,6 +161,7 @@ function kernelEntry(report: BuildReport, patches: NextManifestInput["patches"])
     release: report.release,
     arch: report.arch,
     buildId: report.buildId,
+    ...(report.image ? { image: report.image } : {}),
     module: { file: m.file, name: m.name, sha256: m.sha256, length: m.length },
     ...(report.source ? { commit: report.source.commit } : {}),
     patches: report.patches.map((p) => patchEntry(p.id, patches, report.target)),

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { RING_NAME } from "./ring-name.js";
 import { TargetIdSchema } from "./target-id.js";
+import { TargetImageSchema } from "./target.js";
 import { NotLivePatchableSchema } from "./not-live-patchable.js";
 
 /** A plain base name: no directory, no traversal, no hidden file. */
@@ -43,6 +44,11 @@ export const ManifestKernelSchema = z.strictObject({
   release: z.string().min(1),
   arch: z.string().min(1),
   buildId: z.string().regex(/^[0-9a-f]{8,128}$/),
+  /**
+   * A distribution's binary kernel: the package and exact version this build
+   * ships in, so scanners (OpenVEX) can name it as they name installed packages.
+   */
+  image: TargetImageSchema.optional(),
   /** Absent when no active patch targets this kernel any more: hosts unload what they run. */
   module: ManifestModuleSchema.optional(),
   /** The repository commit the module was built from (the build report's source). */

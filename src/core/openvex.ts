@@ -46,19 +46,25 @@ const DEBIAN_ARCH: Readonly<Record<string, string>> = { x86_64: "amd64", aarch64
  * The products a statement about `k` names. Always the exact build: a
  * generic purl with the GNU build-id hosts read from /sys/kernel/notes.
  * For a Debian kernel also the image package's purl as Trivy generates it
- * for an installed package (`pkg:deb/debian/linux-image-<release>`): the
- * manifest carries no package version, so none is given, and Trivy's rule
- * "no version matches every version" applies to that ABI's package.
+ * for an installed package: with the package's exact version when the entry
+ * names it (`image`, a distribution's binary kernel:
+ * `pkg:deb/debian/linux-image-6.1.0-57-cloud-amd64@6.1.192-3?arch=amd64`);
+ * a kernel compiled from Debian's source under a Debian ABI name has no
+ * package version, so none is given and Trivy's rule "no version matches
+ * every version" applies to that ABI's package.
  */
 export function kernelProducts(
-  k: Pick<ManifestKernel, "release" | "arch" | "buildId">,
+  k: Pick<ManifestKernel, "release" | "arch" | "buildId" | "image">,
 ): VexProduct[] {
   const build = `pkg:generic/linux@${encodeURIComponent(k.release)}?arch=${encodeURIComponent(k.arch)}&build-id=${k.buildId}`;
   const products = [{ "@id": build }];
   const arch = DEBIAN_ARCH[k.arch];
-  if (DEBIAN_RELEASE.test(k.release) && arch !== undefined) {
-    const deb = `pkg:deb/debian/linux-image-${k.release}?arch=${arch}`;
-    products.push({ "@id": deb });
+  if (arch === undefined) return products;
+  if (k.image !== undefined) {
+    const { package: name, version } = k.image.debian;
+    products.push({ "@id": `pkg:deb/debian/${name}@${encodeURIComponent(version)}?arch=${arch}` });
+  } else if (DEBIAN_RELEASE.test(k.release)) {
+    products.push({ "@id": `pkg:deb/debian/linux-image-${k.release}?arch=${arch}` });
   }
   return products;
 }

@@ -94,6 +94,7 @@ export const TargetSchema = z
   });
 
 export type TargetSpec = z.infer<typeof TargetSchema>;
+export type TargetImage = z.infer<typeof TargetImageSchema>;
 
 export interface KernelTarget extends TargetSpec {
   id: string;

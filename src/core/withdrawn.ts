@@ -56,6 +56,7 @@ export function moduleless(
     release: previous.release,
     arch: previous.arch,
     buildId: previous.buildId,
+    ...(previous.image ? { image: previous.image } : {}),
     patches: [],
   };
   return withWithdrawn(entry, previous, head, version);

@@ -78,6 +78,10 @@ describe("a Debian binary kernel target", () => {
     expect(report.result).toBe("success");
     expect(report.buildId).toBe(BUILD_ID);
     expect(report.release).toBe(RELEASE);
+    // The package and exact version the build ships in: the signed entry and its VEX name them.
+    expect(report.image).toEqual({
+      debian: { package: `linux-image-${RELEASE}`, version: "6.1.192-3" },
+    });
     expect(report.changes).toEqual([
       { object: "cmdline.o", kind: "changed", function: "cmdline_proc_show" },
     ]);

@@ -64,6 +64,21 @@ describe("status with not-live-patchable records", () => {
     expect(doc?.statements[0]?.products[0]?.["@id"]).toContain(`build-id=${LAB_BUILD_ID}`);
   });
 
+  it("names a binary kernel's package at its exact version, from the signed entry", async () => {
+    s = await scenario(keys);
+    const image = { debian: { package: "linux-image-6.1.0-57-cloud-amd64", version: "6.1.192-3" } };
+    await s.publish(1, "lp_v1", ["a"], { image });
+    await s.sync();
+    const r = await collectStatus(deps());
+    expect(r.kernel.image).toEqual(image);
+    const doc = hostVex(r, NOW);
+    expect(openvexErrors(doc)).toBe("");
+    expect(doc?.statements[0]?.products.map((p) => p["@id"])).toEqual([
+      expect.stringContaining(`build-id=${LAB_BUILD_ID}`),
+      "pkg:deb/debian/linux-image-6.1.0-57-cloud-amd64@6.1.192-3?arch=amd64",
+    ]);
+  });
+
   it("a module that did not go live: its CVEs are affected, never fixed", async () => {
     s = await scenario(keys);
     await s.publish(1, "lp_v1", ["a"]);

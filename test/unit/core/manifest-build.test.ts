@@ -40,6 +40,17 @@ describe("nextManifest", () => {
     expect(canonicalJson(a)).toMatch(/^\{"expires":"[^"]+","issued":.*\}\n$/);
   });
 
+  it("carries a binary kernel's package and version from its report, and nothing for one without", () => {
+    const image = { debian: { package: "linux-image-6.1.0-57-cloud-amd64", version: "6.1.192-3" } };
+    const m = nextManifest({
+      ...base,
+      reports: [{ ...fakeReport("cloud"), image }, fakeReport("lab")],
+    });
+    expect(ManifestSchema.parse(m)).toEqual(m);
+    expect(m.kernels.map((k) => k.image)).toEqual([image, undefined]);
+    expect(m.kernels[1]).not.toHaveProperty("image");
+  });
+
   it("refuses failed builds, duplicate targets and undescribed patches", () => {
     const failed = { ...fakeReport("a"), result: "failure" as const };
     expect(() => nextManifest({ ...base, reports: [failed] })).toThrow(

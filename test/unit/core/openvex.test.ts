@@ -84,6 +84,18 @@ describe("releaseVex", () => {
       "pkg:generic/linux@6.1.0-57-cloud-amd64?arch=x86_64&build-id=01d2",
       "pkg:deb/debian/linux-image-6.1.0-57-cloud-amd64?arch=amd64",
     ]);
+    // A distribution's binary kernel names its package's exact version (the
+    // signed entry's image): Trivy then matches that upload only.
+    const pinned = kernelProducts({
+      release: "6.1.0-57-cloud-amd64",
+      arch: "x86_64",
+      buildId: "01d2",
+      image: { debian: { package: "linux-image-6.1.0-57-cloud-amd64", version: "1:6.1.192-3" } },
+    });
+    expect(pinned.map((p) => p["@id"])).toEqual([
+      "pkg:generic/linux@6.1.0-57-cloud-amd64?arch=x86_64&build-id=01d2",
+      "pkg:deb/debian/linux-image-6.1.0-57-cloud-amd64@1%3A6.1.192-3?arch=amd64",
+    ]);
     // The lab kernel's release is no Debian package name.
     expect(kernelProducts({ release: "6.1.192", arch: "x86_64", buildId: "01d2" })).toHaveLength(1);
   });

@@ -26,6 +26,7 @@ import {
 } from "./fake-host.js";
 import { startMirror, type MirrorServer } from "./mirror-server.js";
 import type { NotLivePatchable } from "../../../../src/core/not-live-patchable.js";
+import type { TargetImage } from "../../../../src/core/target.js";
 import { fakeModule, kernelEntry, manifestOf, publishDir, type FakeModule } from "./publish-dir.js";
 
 export const NOW = new Date();
@@ -66,6 +67,8 @@ export interface Scenario {
       titles?: Record<string, string>;
       /** The entry's not-live-patchable records. */
       notLivePatchable?: NotLivePatchable[];
+      /** The entry's distribution package (a binary kernel target). */
+      image?: TargetImage;
       /** The entry's `withdrawn` list. */
       withdrawn?: ManifestWithdrawn[];
     },
@@ -114,6 +117,7 @@ export async function scenario(
         })),
       });
       if (opts.notLivePatchable) entry.notLivePatchable = opts.notLivePatchable;
+      if (opts.image) entry.image = opts.image;
       if (opts.withdrawn) entry.withdrawn = opts.withdrawn;
       // Each version in its own directory, as a release would be.
       mirrorDir = await mkdtemp(path.join(os.tmpdir(), `lpctl-mirror-v${version}-`));
