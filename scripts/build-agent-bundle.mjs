@@ -86,7 +86,9 @@ const lazyVerify = {
       namespace: "lpctl-lazy",
     }));
     b.onLoad({ filter: /.*/, namespace: "lpctl-lazy" }, () => {
-      const names = [...shared];
+      // Sorted: the order the verifier resolved them in varies, the bundle must not
+      // (its hash names the code cache; the .deb should build the same twice).
+      const names = [...shared].sort();
       const imports = names.map((n, i) => `import * as core${i} from ${JSON.stringify(n)};`);
       const cases = names.map(
         (n, i) => `if (id === ${JSON.stringify(`lpctl-core:${n}`)}) return core${i};`,
