@@ -66,6 +66,21 @@ async function shellLoader(root: string, stuck: boolean): Promise<string> {
   return `loader: { load: [${load}], unload: [${unload}] }\ntransitionTimeout: 1\nsignalAfter: 0.2\n`;
 }
 
+/**
+ * Module `name` for another release with the lab kernel's build-id: verified,
+ * selected for no kernel, so a sync exits 0 without loading anything.
+ */
+function otherRelease(name: string) {
+  const mod = fakeModule(name);
+  const entry = kernelEntry({
+    release: `${LAB_RELEASE}-x`,
+    buildId: LAB_BUILD_ID,
+    module: mod,
+    patches: [],
+  });
+  return { mod, entry };
+}
+
 describe.each(NODES)("single-file agent bundle under Node %s", (label, node) => {
   const run = (args: string[]) => execa(node, [file, ...args], { cwd: dir, reject: false });
 
@@ -115,14 +130,7 @@ describe.each(NODES)("single-file agent bundle under Node %s", (label, node) => 
     const pinned = await makeSigner();
     const stranger = await makeSigner("stranger");
     const root = await makeFakeRoot([pinned.publicKey]);
-    const mod = fakeModule("lp_b");
-    // An entry for another release: verified, selected none → exit 0 without loading.
-    const entry = kernelEntry({
-      release: `${LAB_RELEASE}-x`,
-      buildId: LAB_BUILD_ID,
-      module: mod,
-      patches: [],
-    });
+    const { mod, entry } = otherRelease("lp_b");
     const good = path.join(root, "srv/good");
     const evil = path.join(root, "srv/evil");
     await publishDir(good, manifestOf(1, [entry], NOW), [mod], pinned.signer);
@@ -140,13 +148,7 @@ describe.each(NODES)("single-file agent bundle under Node %s", (label, node) => 
   it("keeps its V8 code cache in the state dir: written once, then used; a damaged or foreign one is replaced", async () => {
     const keys = await makeSigner();
     const root = await makeFakeRoot([keys.publicKey]);
-    const mod = fakeModule("lp_c");
-    const entry = kernelEntry({
-      release: `${LAB_RELEASE}-x`,
-      buildId: LAB_BUILD_ID,
-      module: mod,
-      patches: [],
-    });
+    const { mod, entry } = otherRelease("lp_c");
     const mirror = path.join(root, "srv/c");
     await publishDir(mirror, manifestOf(1, [entry], NOW), [mod], keys.signer);
     await configure(root, mirror);
@@ -185,13 +187,7 @@ describe.each(NODES)("single-file agent bundle under Node %s", (label, node) => 
     const pinned = await makeSigner("pinned");
     const next = await makeSigner("next");
     const root = await makeFakeRoot([pinned.publicKey]);
-    const mod = fakeModule("lp_k");
-    const entry = kernelEntry({
-      release: `${LAB_RELEASE}-x`,
-      buildId: LAB_BUILD_ID,
-      module: mod,
-      patches: [],
-    });
+    const { mod, entry } = otherRelease("lp_k");
     const mirror = path.join(root, "srv/rotated");
     // The manifest names the list (keys: 1), as lpctl publish --key-lists writes it.
     await publishDir(mirror, { ...manifestOf(1, [entry], NOW), keys: 1 }, [mod], next.signer);
