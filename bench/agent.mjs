@@ -7,13 +7,14 @@
  * storage); both answer with an ETag and honour If-None-Match. Measures
  * install sync, no-change sync from both (304: wall and CPU time, exchanges,
  * bytes on the wire counted on the server's sockets, request and response
- * apart), status, bundle size and start. `PROFILE=DIR` also writes a V8 CPU
+ * apart), the same without the agent's code cache (a new bundle's first run),
+ * status, bundle size and start. `PROFILE=DIR` also writes a V8 CPU
  * profile of one no-change sync into DIR. Run `node bench/agent.mjs`; it
  * writes bench/results/agent.json.
  */
 import { execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import { arch, cpus, loadavg, platform, release, tmpdir } from "node:os";
 import path from "node:path";
@@ -179,6 +180,13 @@ if (process.env.PROFILE) {
   mkdirSync(process.env.PROFILE, { recursive: true });
   await runAsync(["sync"], [BUNDLE], ["--cpu-prof", "--cpu-prof-dir", process.env.PROFILE]);
 }
+// A new bundle's (or Node's) first run: no code cache yet, so it compiles
+// the bundle and writes the cache at exit.
+const noChangeColdCache = [];
+for (let i = 0; i < Math.max(3, Math.ceil(RUNS / 3)); i++) {
+  rmSync(path.join(root, "var/lib/lpctl/code-cache"), { recursive: true, force: true });
+  noChangeColdCache.push(await runAsync(["sync"]));
+}
 configure("/download/");
 const noChangeRedirect = [];
 for (let i = 0; i < RUNS; i++) noChangeRedirect.push(await runAsync(["sync"]));
@@ -237,6 +245,11 @@ const result = {
     targetMs: 150,
     targetRequests: 1,
     targetWireBytes: 1024,
+  },
+  // The same without the agent's V8 code cache (removed before each run).
+  noChangeSyncColdCache: {
+    source: "plain mirror (/storage/), no code cache",
+    ...noChangeFigures(noChangeColdCache),
   },
   // GitHub's releases/latest/download/<name> adds a redirect hop.
   noChangeSyncRedirect: {

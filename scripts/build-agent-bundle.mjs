@@ -4,6 +4,7 @@
 // `node` (no node_modules): what goes onto hosts, into the .deb and into the
 // VM initramfs.
 import { build } from "esbuild";
+import { createHash } from "node:crypto";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import process from "node:process";
@@ -85,7 +86,9 @@ const lazyVerify = {
       namespace: "lpctl-lazy",
     }));
     b.onLoad({ filter: /.*/, namespace: "lpctl-lazy" }, () => {
-      const names = [...shared];
+      // Sorted: the order the verifier resolved them in varies, the bundle must not
+      // (its hash names the code cache; the .deb should build the same twice).
+      const names = [...shared].sort();
       const imports = names.map((n, i) => `import * as core${i} from ${JSON.stringify(n)};`);
       const cases = names.map(
         (n, i) => `if (id === ${JSON.stringify(`lpctl-core:${n}`)}) return core${i};`,
@@ -106,8 +109,34 @@ const lazyVerify = {
   },
 };
 
-const result = await build({
+// The agent is built as one CommonJS function and embedded as a string in a
+// small ES module (src/cli/agent-launcher.ts) that compiles it with a V8 code
+// cache: a script can use cached bytecode on every Node the agent supports,
+// a module cannot before Node 22. As a module the bundle was strict code;
+// "use strict" keeps it so.
+const body = await build({
   entryPoints: [path.join(root, "src/cli/agent-main.ts")],
+  bundle: true,
+  write: false,
+  platform: "node",
+  target: "node18",
+  format: "cjs",
+  // Node resolves import() only in modules: as require(), in this script.
+  supported: { "dynamic-import": false },
+  minify: true,
+  metafile: true,
+  plugins: [noZodLocales, lazyVerify],
+  define: {
+    __LPCTL_VERSION__: JSON.stringify(version),
+    __LPCTL_UNITS__: JSON.stringify(units),
+    "import.meta.url": "__lpctlImportMetaUrl",
+  },
+  legalComments: "none",
+  logLevel: "warning",
+});
+const bodyText = `(function(require,__lpctlImportMetaUrl){"use strict";${body.outputFiles[0].text}\n})`;
+const result = await build({
+  entryPoints: [path.join(root, "src/cli/agent-launcher.ts")],
   outfile,
   bundle: true,
   platform: "node",
@@ -115,19 +144,20 @@ const result = await build({
   format: "esm",
   minify: true,
   metafile: true,
-  plugins: [noZodLocales, lazyVerify],
-  define: { __LPCTL_VERSION__: JSON.stringify(version), __LPCTL_UNITS__: JSON.stringify(units) },
+  define: {
+    __LPCTL_AGENT_BODY__: JSON.stringify(bodyText),
+    __LPCTL_AGENT_ID__: JSON.stringify(
+      createHash("sha256").update(bodyText).digest("hex").slice(0, 16),
+    ),
+  },
   legalComments: "none",
   logLevel: "warning",
-  // Bundled CommonJS dependencies call require(); give the ESM bundle one.
-  banner: {
-    js: "import{createRequire as __lpctlCreateRequire}from'node:module';const require=__lpctlCreateRequire(import.meta.url);",
-  },
 });
 
 // The agent must stay small: the GitHub App side never belongs on a host.
 const inputs = [
   ...Object.keys(result.metafile.inputs),
+  ...Object.keys(body.metafile.inputs),
   ...Object.keys(verifyChunk.metafile.inputs),
 ];
 const forbidden = inputs.filter(

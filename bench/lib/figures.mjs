@@ -238,7 +238,14 @@ function agent({ "agent.json": d }) {
     row("no-change sync, median CPU", num(d, "noChangeSync.cpuMedianMs"), ms),
     row("no-change sync, HTTP exchanges", num(d, "noChangeSync.requests"), count, tReq),
     row("no-change sync, bytes on the wire", num(d, "noChangeSync.wireBytes"), bytes, tBytes),
+    row(
+      "no-change sync, no code cache yet (a new bundle's first run), median CPU",
+      num(d, "noChangeSyncColdCache.cpuMedianMs"),
+      ms,
+    ),
     row("bare `node -e 0` start, median wall", num(d, "bundle.nodeBareStartMedianMs"), ms),
+    row("bare `node -e 0` start, median CPU", num(d, "bundle.nodeBareStartCpuMedianMs"), ms),
+    row("load average (1 min) when the agent bench ended", num(d, "loadAverage.0"), ratio),
     row(
       "no-change sync behind a redirect (GitHub URL), HTTP exchanges",
       num(d, "noChangeSyncRedirect.requests"),

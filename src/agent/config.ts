@@ -9,6 +9,7 @@ import { LpctlError } from "../core/errors.js";
 import { REPOSITORY_PATTERN } from "../core/ids.js";
 import { RING_NAME } from "../core/ring-name.js";
 import { fieldPath } from "../core/schema-issues.js";
+import { DEFAULT_STATE_DIR } from "./host-root.js";
 
 export const DEFAULT_CONFIG_PATH = "/etc/lpctl/config.yaml";
 
@@ -68,7 +69,7 @@ export const AgentConfigSchema = z.strictObject({
     .string()
     .regex(RING_NAME, "must be a ring name from the repository's rings file, e.g. ring: stable")
     .optional(),
-  stateDir: AbsPath.default("/var/lib/lpctl"),
+  stateDir: AbsPath.default(DEFAULT_STATE_DIR),
   /** Seconds to wait for a live patch transition before reverting it. */
   transitionTimeout: z.number().positive().max(3600).default(60),
   /** Seconds into a transition after which stalled tasks are signalled. */

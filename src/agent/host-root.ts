@@ -12,6 +12,9 @@ export interface HostRoot {
   resolve(abs: string): string;
 }
 
+/** The agent's state directory unless the config's stateDir says otherwise (the units' StateDirectory=lpctl). */
+export const DEFAULT_STATE_DIR = "/var/lib/lpctl";
+
 /** A HostRoot at `dir` ("/" on a real host). */
 export function hostRoot(dir: string): HostRoot {
   const root = path.resolve(dir);

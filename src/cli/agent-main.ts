@@ -1,6 +1,6 @@
-#!/usr/bin/env node
 /**
- * Entry of the single-file host agent (dist/lpctl-agent.mjs): only the host
+ * The single-file host agent (dist/lpctl-agent.mjs, started by
+ * agent-launcher.ts): only the host
  * commands (every one docs/operating-hosts.md names), so the bundle carries
  * none of the app, builder or publisher.
  */
@@ -26,8 +26,11 @@ function buildAgentProgram(output: Output, setExit: (code: number) => void): Com
   return program;
 }
 
-process.exitCode = await runProgram(
+// No top-level await: the bundle runs this as a script (agent-launcher.ts).
+void runProgram(
   (setExit) => buildAgentProgram(processOutput, setExit),
   process.argv.slice(2),
   processOutput,
-);
+).then((code) => {
+  process.exitCode = code;
+});

@@ -7,7 +7,8 @@
  * kernel's part under a fake root.
  */
 import { execa } from "execa";
-import { chmod, mkdir, mkdtemp, readFile, stat, writeFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { chmod, mkdir, mkdtemp, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -65,6 +66,21 @@ async function shellLoader(root: string, stuck: boolean): Promise<string> {
   return `loader: { load: [${load}], unload: [${unload}] }\ntransitionTimeout: 1\nsignalAfter: 0.2\n`;
 }
 
+/**
+ * Module `name` for another release with the lab kernel's build-id: verified,
+ * selected for no kernel, so a sync exits 0 without loading anything.
+ */
+function otherRelease(name: string) {
+  const mod = fakeModule(name);
+  const entry = kernelEntry({
+    release: `${LAB_RELEASE}-x`,
+    buildId: LAB_BUILD_ID,
+    module: mod,
+    patches: [],
+  });
+  return { mod, entry };
+}
+
 describe.each(NODES)("single-file agent bundle under Node %s", (label, node) => {
   const run = (args: string[]) => execa(node, [file, ...args], { cwd: dir, reject: false });
 
@@ -114,14 +130,7 @@ describe.each(NODES)("single-file agent bundle under Node %s", (label, node) => 
     const pinned = await makeSigner();
     const stranger = await makeSigner("stranger");
     const root = await makeFakeRoot([pinned.publicKey]);
-    const mod = fakeModule("lp_b");
-    // An entry for another release: verified, selected none → exit 0 without loading.
-    const entry = kernelEntry({
-      release: `${LAB_RELEASE}-x`,
-      buildId: LAB_BUILD_ID,
-      module: mod,
-      patches: [],
-    });
+    const { mod, entry } = otherRelease("lp_b");
     const good = path.join(root, "srv/good");
     const evil = path.join(root, "srv/evil");
     await publishDir(good, manifestOf(1, [entry], NOW), [mod], pinned.signer);
@@ -136,17 +145,49 @@ describe.each(NODES)("single-file agent bundle under Node %s", (label, node) => 
     expect(refused.stderr).toMatch(/not pinned/);
   });
 
+  it("keeps its V8 code cache in the state dir: written once, then used; a damaged or foreign one is replaced", async () => {
+    const keys = await makeSigner();
+    const root = await makeFakeRoot([keys.publicKey]);
+    const { mod, entry } = otherRelease("lp_c");
+    const mirror = path.join(root, "srv/c");
+    await publishDir(mirror, manifestOf(1, [entry], NOW), [mod], keys.signer);
+    await configure(root, mirror);
+    await mkdir(path.join(root, "var/lib/lpctl"), { recursive: true });
+    const cacheDir = path.join(root, "var/lib/lpctl/code-cache");
+    const sync = async () => {
+      const r = await run(["sync", "--root", root]);
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/nothing to apply/);
+      const names = await readdir(cacheDir);
+      expect(names).toHaveLength(1);
+      const file = path.join(cacheDir, names[0]);
+      return { file, bytes: await readFile(file), mtime: (await stat(file)).mtimeMs };
+    };
+    const first = await sync();
+    expect(path.basename(first.file)).toMatch(/^agent-[0-9a-f]{16}-v\d+\.\d+\.\d+-\w+\.bin$/);
+    const second = await sync();
+    expect(second.mtime).toBe(first.mtime);
+    // A flipped bit: the digest no longer matches, so it is compiled afresh and rewritten.
+    const damaged = Buffer.from(first.bytes);
+    damaged[damaged.length - 100] ^= 0xff;
+    await writeFile(first.file, damaged);
+    expect((await sync()).bytes.equals(damaged)).toBe(false);
+    // Bytes V8 refuses (another V8's cache, say) under a valid digest: rewritten too.
+    const foreign = Buffer.from("not V8 bytecode");
+    await writeFile(
+      first.file,
+      Buffer.concat([createHash("sha256").update(foreign).digest(), foreign]),
+    );
+    const replaced = await sync();
+    expect(replaced.bytes.length).toBeGreaterThan(first.bytes.length / 2);
+    expect((await sync()).mtime).toBe(replaced.mtime);
+  });
+
   it("follows a signed key list to a new key (the lazily loaded chain code)", async () => {
     const pinned = await makeSigner("pinned");
     const next = await makeSigner("next");
     const root = await makeFakeRoot([pinned.publicKey]);
-    const mod = fakeModule("lp_k");
-    const entry = kernelEntry({
-      release: `${LAB_RELEASE}-x`,
-      buildId: LAB_BUILD_ID,
-      module: mod,
-      patches: [],
-    });
+    const { mod, entry } = otherRelease("lp_k");
     const mirror = path.join(root, "srv/rotated");
     // The manifest names the list (keys: 1), as lpctl publish --key-lists writes it.
     await publishDir(mirror, { ...manifestOf(1, [entry], NOW), keys: 1 }, [mod], next.signer);
