@@ -45,6 +45,8 @@ if [ $# -eq 0 ]; then
   wait "$lab"
   wait "$cloud"
 fi
+# Each phase's end, in seconds since the start: the breakdown of CI's time.
+echo "test.sh: set-up, static checks and kernels done at ${SECONDS} s"
 
 # The whole run also covers the other Node versions: that pass (no kernel
 # builds, no VM) runs beside the main one, whose files mostly wait on gpg,
@@ -56,8 +58,10 @@ if [ $# -eq 0 ]; then
 fi
 status=0
 npx vitest run "$@" || status=$?
+echo "test.sh: main run done at ${SECONDS} s"
 if [ $# -eq 0 ]; then
   wait "$node24" || status=$?
+  echo "test.sh: Node 24 pass done at ${SECONDS} s (its output follows)"
   cat "$node24_log"
   # docs/forge.md lists only operations some test validated.
   [ "$status" -ne 0 ] || node scripts/forge-coverage.mjs --check --records "$LPCTL_FORGE_COVERAGE_DIR"
