@@ -26,9 +26,10 @@ trap 'for p in $(jobs -p); do kill -- "-$p" 2>/dev/null || true; done
 # the run down instead of failing it, and a cold path that breaks still
 # fails the run, here. The lab kernel is the shared cold build (5-9 minutes
 # on 2 cores, mostly compiling); Debian's cloud kernel (an image: target,
-# nothing compiled) is mostly downloading and unpacking on one core. They
-# run side by side, and beside the static checks (one core each), each
-# line prefixed with its target.
+# nothing compiled: 3-6 minutes, ~90 s of CPU) mostly waits on the network
+# and the disk. They run side by side, and beside the static checks (one
+# core each), each line prefixed with its target (bench/README.md, "The
+# test run").
 prepare() {
   exec setsid node dist/cli/main.js kernel prepare --target "$1" --repo . --cache "$LPCTL_CACHE_DIR" \
     > >(sed -u "s/^/[$1] /") 2>&1
@@ -49,9 +50,9 @@ fi
 echo "test.sh: set-up, static checks and kernels done at ${SECONDS} s"
 
 # The whole run also covers the other Node versions: that pass (no kernel
-# builds, no VM) runs beside the main one, whose files mostly wait on gpg,
-# HTTP, qemu or kpatch-build's single-threaded steps; its output follows
-# the main run's.
+# builds, no VM) runs beside the main one, whose files often leave a core
+# idle (waiting on qemu, HTTP, gpg or the disk); its output follows the
+# main run's.
 if [ $# -eq 0 ]; then
   setsid bash scripts/test-node-versions.sh >"$node24_log" 2>&1 &
   node24=$!
