@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The Node versions beside the default one (scripts/test.sh runs it after
-# the main suite). The agent bundle's own checks already run under Node 18,
+# The Node versions beside the default one (scripts/test.sh runs it beside
+# the main suite, once the kernels are prepared: the agent's image-build-id
+# test reads them). The agent bundle's own checks already run under Node 18,
 # 20, 22 and 24 (test/integration/agent/agent-bundle.test.ts runs each
 # binary). Here the tool's code runs under Node 24, the newest supported
 # line: the unit suite and every integration suite except the builder's

@@ -31,7 +31,9 @@ import { CACHE, REPO } from "./helpers.js";
 // Warm (scripts/test.sh prepared the shared cache): copying the 2.2 GB
 // tree, a few objects and three module builds took ~3 minutes on a quiet
 // 2-core machine. Run alone on a cold cache, the shared kernel build comes
-// first (470-530 s quiet). 2x the cold case.
+// first (470-530 s quiet). 2x the cold case, which is also 2x the slowest
+// warm run measured: 676 s, niced, on a 2-core machine at load 15-18 (92 s
+// of CPU: the copy and the builds mostly wait on the disk).
 const TIMEOUT_MS = 2 * (530 + 180) * 1000;
 
 // One object of each kind: C with debug info (a patched function's file),

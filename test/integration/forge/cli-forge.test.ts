@@ -9,7 +9,10 @@ import { pushFiles } from "./areas-helpers.js";
 import { appJwt } from "./helpers.js";
 
 const MAIN = fileURLToPath(new URL("../../../src/cli/main.ts", import.meta.url));
-const OUT = fileURLToPath(new URL("../../../.cache/lpctl-forge-test.mjs", import.meta.url));
+// Per process: scripts/test.sh runs this file under two Node versions at once.
+const OUT = fileURLToPath(
+  new URL(`../../../.cache/lpctl-forge-test-${String(process.pid)}.mjs`, import.meta.url),
+);
 let dir = "";
 
 beforeAll(async () => {
@@ -28,6 +31,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
+  await rm(OUT, { force: true });
 });
 
 async function runForge(

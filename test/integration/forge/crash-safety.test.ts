@@ -8,8 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cloneRepo } from "./git-client.js";
 
 const CHILD = fileURLToPath(new URL("./helpers/forge-child.ts", import.meta.url));
-// Inside the worktree so the bundle's bare imports resolve node_modules.
-const OUT = fileURLToPath(new URL("../../../.cache/forge-child.mjs", import.meta.url));
+// Inside the worktree so the bundle's bare imports resolve node_modules; per
+// process: scripts/test.sh runs this file under two Node versions at once.
+const OUT = fileURLToPath(
+  new URL(`../../../.cache/forge-child-${String(process.pid)}.mjs`, import.meta.url),
+);
 let dataDir = "";
 
 beforeAll(async () => {
@@ -26,6 +29,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
+  await rm(OUT, { force: true });
 });
 
 interface Child {

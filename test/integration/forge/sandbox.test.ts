@@ -19,7 +19,8 @@ import { pushFiles } from "./areas-helpers.js";
 import { cloneRepo } from "./git-client.js";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
-const OUT = path.join(ROOT, ".cache/lpctl-forge-sandbox-test.mjs");
+// Per process: scripts/test.sh runs this file under two Node versions at once.
+const OUT = path.join(ROOT, `.cache/lpctl-forge-sandbox-test-${String(process.pid)}.mjs`);
 const UNDER_TMP = ["/tmp", os.tmpdir()].some((t) => (ROOT + "/").startsWith(`${t}/`));
 const PARENT = UNDER_TMP ? "/var/tmp" : path.join(ROOT, ".cache");
 
