@@ -17,6 +17,7 @@ import {
   type PublishNextInput,
   type PublishedNext,
 } from "../../publisher/publish-next.js";
+import { octokitReleaseStore } from "../../publisher/github-release.js";
 import { releaseManifest } from "../../publisher/release-manifest.js";
 import type { RingsFile } from "../../core/rings.js";
 import { toRelease, type ApiRelease } from "../../publisher/github-release-json.js";
@@ -30,7 +31,6 @@ import {
   type RepoState,
 } from "../publish-state.js";
 import { freeVersion, isOwn, restoreLatest } from "./own-releases.js";
-import { octokitReleaseStore } from "./release-store.js";
 import { ringsAt } from "./rings-at.js";
 import type { Octokit, RepoRef } from "./types.js";
 
@@ -72,7 +72,7 @@ async function readBase(
   const dir = repoStateDir(deps.stateDir, ref);
   const signer = await deps.signer();
   const keys = await ownKeys(deps, signer);
-  const store = octokitReleaseStore(octokit, ref);
+  const store = appReleaseStore(octokit, ref);
   const bot = await botLogin(deps);
   const common = {
     signer,
@@ -104,6 +104,11 @@ async function readBase(
     },
     where: release.tag,
   };
+}
+
+/** The publisher's release store on the installation's Octokit (its own short-lived token). */
+export function appReleaseStore(octokit: Octokit, ref: RepoRef): ReleaseStore {
+  return octokitReleaseStore(octokit, ref, () => "check the app's contents:write permission");
 }
 
 /** The signing key's public key and the keys it signed with before a rotation. */
