@@ -31,22 +31,28 @@ async function setup(prefix: string): Promise<{ tmp: string; checkout: string; f
   return { tmp, checkout, flags: ["--key", key, "--repository", "o/r", "--checkout", checkout] };
 }
 
+/** v1 of LAB and lab-x, built and published to <tmp>/mirror; the mirror's path. */
+async function publishFirst(tmp: string, common: string[]): Promise<string> {
+  const mirror = join(tmp, "mirror");
+  await writeBuildOutputs(join(tmp, "b1"), [LAB, "lab-x"], "v1");
+  const first = await lpctl(
+    "publish",
+    "--reports",
+    join(tmp, "b1"),
+    "--expect-commit",
+    BUILT_COMMIT,
+    "--to",
+    mirror,
+    ...common,
+  );
+  expect(first.code, first.err).toBe(0);
+  return mirror;
+}
+
 describe("lpctl publish: withdrawing", () => {
   it("publishes entries without a module for emptied targets and carries the rest", async () => {
     const { tmp, checkout, flags: common } = await setup("withdraw");
-    const mirror = join(tmp, "mirror");
-    await writeBuildOutputs(join(tmp, "b1"), [LAB, "lab-x"], "v1");
-    const first = await lpctl(
-      "publish",
-      "--reports",
-      join(tmp, "b1"),
-      "--expect-commit",
-      BUILT_COMMIT,
-      "--to",
-      mirror,
-      ...common,
-    );
-    expect(first.code, first.err).toBe(0);
+    const mirror = await publishFirst(tmp, common);
 
     // Without a withdrawal there is nothing to publish without builds.
     const nothing = await lpctl("publish", "--from", mirror, "--to", mirror, ...common);
@@ -88,19 +94,7 @@ describe("lpctl publish: withdrawing", () => {
 
   it("refuses to carry a mirror module that differs from the signed one (the app's carry rule too)", async () => {
     const { tmp, checkout, flags: common } = await setup("withdraw-tampered");
-    const mirror = join(tmp, "mirror");
-    await writeBuildOutputs(join(tmp, "b1"), [LAB, "lab-x"], "v1");
-    const first = await lpctl(
-      "publish",
-      "--reports",
-      join(tmp, "b1"),
-      "--expect-commit",
-      BUILT_COMMIT,
-      "--to",
-      mirror,
-      ...common,
-    );
-    expect(first.code, first.err).toBe(0);
+    const mirror = await publishFirst(tmp, common);
     await appendFile(join(mirror, "livepatch-v1-lab-x.ko"), "tampered");
     for (const id of PATCH_IDS)
       await appendFile(
