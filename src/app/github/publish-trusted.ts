@@ -60,7 +60,7 @@ export async function publishTrustedRun(
   await checkTip(octokit, ref, run);
   if (record) await checkOrder(octokit, ref, record, run);
   const repository = `${ref.owner}/${ref.repo}`;
-  const now = deps.now();
+  const now = deps.clock.now();
   const required = await requiredTargets(octokit, ref, record?.commit, run.headSha);
   const dir = await mkdtemp(join(deps.tmpDir ?? tmpdir(), "lpctl-app-publish-"));
   try {

@@ -26,7 +26,7 @@ export async function refreshIfDue(
   const base = await publishBase(octokit, ref, deps, log);
   const { manifest: previous, record } = base.state;
   if (previous === undefined || record === undefined) return undefined;
-  const now = deps.now();
+  const now = deps.clock.now();
   const left = Date.parse(previous.expires) - now.getTime();
   if (left > config.manifest.refreshMarginHours * HOUR_MS) {
     log(`manifest v${previous.version} expires ${previous.expires}: not due for a refresh`);

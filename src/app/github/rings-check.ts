@@ -73,7 +73,7 @@ async function evaluate(
     ...(before ? { before } : {}),
     after: checked.rings,
     issued,
-    now: deps.now(),
+    now: deps.clock.now(),
   });
   const rings = checked.rings.rings
     .map((r) => `\`${r.name}\`: ${r.release === undefined ? "every release" : `v${r.release}`}`)
