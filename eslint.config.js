@@ -34,7 +34,8 @@ export default tseslint.config(
     },
   },
   {
-    // Every error a user can meet is an LpctlError with a code (STYLE.md):
+    // Every error a user can meet is an LpctlError with a code (docs/design.md,
+    // "Code layout and conventions"):
     // a plain Error would reach the CLI as INTERNAL, "unexpected error".
     files: ["src/**/*.ts"],
     rules: {

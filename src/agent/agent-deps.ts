@@ -1,4 +1,4 @@
-import type { AgentClock } from "./clock.js";
+import type { Clock } from "../io/clock.js";
 import type { AgentConfig } from "./config.js";
 import type { Fetcher } from "./fetcher.js";
 import type { HostRoot } from "./host-root.js";
@@ -12,7 +12,7 @@ export interface AgentDeps {
   fetcher: Fetcher;
   loader: ModuleLoader;
   sysfs: LivepatchSysfs;
-  clock: AgentClock;
+  clock: Clock;
   /** Progress lines for people. */
   log: (line: string) => void;
   /** Machine architecture as manifests spell it (x86_64). */

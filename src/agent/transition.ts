@@ -4,14 +4,14 @@
  * tasks after a grace period, and on timeout reverse the patch and unload it.
  */
 import { LpctlError } from "../core/errors.js";
-import type { AgentClock } from "./clock.js";
+import type { Clock } from "../io/clock.js";
 import type { LivepatchSysfs } from "./livepatch-sysfs.js";
 import type { ModuleLoader } from "./module-loader.js";
 
 export interface TransitionDeps {
   loader: ModuleLoader;
   sysfs: LivepatchSysfs;
-  clock: AgentClock;
+  clock: Clock;
   log: (line: string) => void;
   /** Seconds. */
   timeout: number;

@@ -1,5 +1,6 @@
 /** What the app gets from outside: the signer, the clock, a scratch directory. Injectable for tests. */
 import type { Signer } from "../core/sign/signer.js";
+import { systemClock, type Clock } from "../io/clock.js";
 import { CommentState } from "./comment-state.js";
 import { KeyedQueue } from "./keyed-queue.js";
 import { Work } from "./work.js";
@@ -7,7 +8,8 @@ import { Work } from "./work.js";
 export interface AppDeps {
   /** The release signing key; loaded once, on first use. */
   signer: () => Promise<Signer>;
-  now: () => Date;
+  /** Time (io/clock.ts): publish and expiry times, replay windows. */
+  clock: Clock;
   /** The app's own GitHub App id, so only its check runs are reused. */
   appId?: number;
   /** Where artifacts are unpacked for the publisher (default: the OS temp dir). */
@@ -34,7 +36,7 @@ export interface AppDeps {
 /** Deps with defaults for what is not given. */
 export function appDeps(partial: Partial<AppDeps> & Pick<AppDeps, "signer">): AppDeps {
   return {
-    now: () => new Date(),
+    clock: systemClock,
     publishQueue: new KeyedQueue(),
     work: new Work(),
     comments: new CommentState(partial.stateDir),

@@ -45,7 +45,7 @@ export function livepatchApp(
         }
         // A byte-identical body serializes identically: the digest stands for the signed body.
         const digest = createHash("sha256").update(JSON.stringify(context.payload)).digest("hex");
-        const first = payloads.replayOf(digest, context.id, deps.now().getTime());
+        const first = payloads.replayOf(digest, context.id, deps.clock.now().getTime());
         if (first !== undefined) {
           context.log.warn(
             { deliveryId: context.id, replayOf: first },

@@ -16,6 +16,7 @@
  * retries come with `weight: 0` and `priority: 0` (go first, count nothing).
  */
 
+import { systemClock, type Clock } from "../io/clock.js";
 export interface WritePace {
   /** Least time between the starts of two writes of one installation. */
   gapMs: number;
@@ -36,16 +37,6 @@ export interface JobOptions {
   priority?: number;
   weight?: number;
 }
-
-export interface Clock {
-  now: () => number;
-  sleep: (ms: number) => Promise<void>;
-}
-
-const realClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
 
 /** How long a write asked for at `now` must wait, given the starts so far (oldest first). */
 export function writeDelay(starts: readonly number[], now: number, pace: WritePace): number {
@@ -82,11 +73,11 @@ export class KeyPace {
     if (options.weight === 0) return Promise.resolve().then(() => task(...args));
     const turn = this.#tail.then(async () => {
       for (;;) {
-        const wait = writeDelay(this.#starts, this.clock.now(), this.pace);
+        const wait = writeDelay(this.#starts, this.clock.monotonicMs(), this.pace);
         if (wait <= 0) break;
         await this.clock.sleep(wait);
       }
-      this.#starts.push(this.clock.now());
+      this.#starts.push(this.clock.monotonicMs());
       if (this.#starts.length > memory(this.pace)) this.#starts.shift();
     });
     this.#tail = turn;
@@ -100,7 +91,7 @@ export class WriteLimiter {
 
   constructor(
     private readonly pace: WritePace = DEFAULT_PACE,
-    private readonly clock: Clock = realClock,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   key(id = ""): KeyPace {

@@ -15,7 +15,7 @@ import type { LivePatch } from "../core/patch-meta.js";
 import { classifyFailure, failureError } from "./build-failure.js";
 import { runBuildLint } from "./build-lint-step.js";
 import { loadBuildInputs, refuseInvalidPatchFiles } from "./build-inputs.js";
-import type { Clock } from "./clock.js";
+import type { Clock } from "../io/clock.js";
 import { parseKpatchOutput } from "./kpatch-output.js";
 import { runKpatchBuild } from "./kpatch-run.js";
 import { acquireLock } from "./lock.js";
@@ -75,7 +75,7 @@ export interface BuildResult {
 }
 
 export async function buildModule(o: BuildOptions): Promise<BuildResult> {
-  const startedAt = o.clock.date().toISOString();
+  const startedAt = o.clock.now().toISOString();
   const { target, patches, warnings, refused } = await loadBuildInputs(
     o.repoDir,
     o.targetId,
@@ -92,7 +92,7 @@ export async function buildModule(o: BuildOptions): Promise<BuildResult> {
   const kpatchBuild = await findKpatchBuild(o.env);
   const kpatchVersion = await kpatchBuildVersion(o.runner, kpatchBuild);
   const jobs = o.jobs ?? availableParallelism();
-  const prepareStart = o.clock.now();
+  const prepareStart = o.clock.monotonicMs();
   const builtHere = target.image === undefined;
   const engine = o.engine ?? (builtHere ? "kpatch-build" : "per-object");
   if (engine === "kpatch-build" && !builtHere) {
@@ -120,11 +120,11 @@ export async function buildModule(o: BuildOptions): Promise<BuildResult> {
       compiler: target.toolchain ?? "",
       kpatchBuild: perObject ? `${kpatchVersion} (per-object engine)` : kpatchVersion,
       startedAt,
-      finishedAt: o.clock.date().toISOString(),
+      finishedAt: o.clock.now().toISOString(),
     });
     throw e;
   });
-  const prepareSecs = Math.round((o.clock.now() - prepareStart) / 100) / 10;
+  const prepareSecs = Math.round((o.clock.monotonicMs() - prepareStart) / 100) / 10;
 
   const progress = createProgress(o.clock, o.print);
   const name = moduleName(target.id, o.serial ?? devSerial(digests));
@@ -249,7 +249,7 @@ export async function buildModule(o: BuildOptions): Promise<BuildResult> {
       result: "failure",
       error: failure,
       timings: { prepare: prepareSecs, ...progress.timings },
-      finishedAt: o.clock.date().toISOString(),
+      finishedAt: o.clock.now().toISOString(),
     };
     await writeBuildReport(reportPath, report);
     throw failureError(failure, reportPath);
@@ -291,14 +291,14 @@ export async function buildModule(o: BuildOptions): Promise<BuildResult> {
         result: "failure",
         error: { code, message, logTail: message.split("\n").slice(-30) },
         timings: { prepare: prepareSecs, ...progress.timings },
-        finishedAt: o.clock.date().toISOString(),
+        finishedAt: o.clock.now().toISOString(),
       });
       throw e;
     }
   }
   progress.end();
   report.timings = { prepare: prepareSecs, ...progress.timings };
-  report.finishedAt = o.clock.date().toISOString();
+  report.finishedAt = o.clock.now().toISOString();
   await writeBuildReport(reportPath, report);
   o.print(
     `built ${modulePath} (${parsed.changes.length} changed function(s)); report ${reportPath}`,

@@ -6,11 +6,6 @@
 export type ConfigValue =
   { kind: "y" | "m" | "n" } | { kind: "str"; value: string } | { kind: "val"; value: string };
 
-export interface ConfigOption {
-  name: string;
-  value: ConfigValue;
-}
-
 const SET = /^(CONFIG_[A-Za-z0-9_]+)=(.*)$/;
 const UNSET = /^# (CONFIG_[A-Za-z0-9_]+) is not set$/;
 

@@ -10,7 +10,7 @@ import { basename, join } from "node:path";
 import type { KernelTarget } from "../core/target.js";
 import { readBuildId } from "./build-id.js";
 import { kernelDirName, kernelKey } from "./cache-key.js";
-import type { Clock } from "./clock.js";
+import type { Clock } from "../io/clock.js";
 import { ccVersionText } from "./config-fragment.js";
 import { configureKernel } from "./kernel-config.js";
 import { kernelMake } from "./kernel-make.js";
@@ -210,7 +210,7 @@ async function build(
     buildId,
     compiler: ccVersionText(config) ?? "",
     timings: { ...progress.timings },
-    preparedAt: o.clock.date().toISOString(),
+    preparedAt: o.clock.now().toISOString(),
   };
   await writePrepared(entry, record);
   return record;

@@ -2,7 +2,7 @@
  * Long work prints its phases with the time since the command started
  * ("[  12.3s] unpack source") and records how long each phase took.
  */
-import type { Clock } from "./clock.js";
+import type { Clock } from "../io/clock.js";
 
 export interface Progress {
   /** Starts a phase (ending the previous one) and prints its name and detail; timings use the name. */
@@ -20,20 +20,20 @@ export function formatElapsed(ms: number): string {
 }
 
 export function createProgress(clock: Clock, print: (line: string) => void): Progress {
-  const start = clock.now();
+  const start = clock.monotonicMs();
   const timings: Record<string, number> = {};
   let current: { name: string; at: number } | undefined;
-  const stamp = (): string => formatElapsed(clock.now() - start);
+  const stamp = (): string => formatElapsed(clock.monotonicMs() - start);
   const close = (): void => {
     if (!current) return;
-    const secs = (clock.now() - current.at) / 1000;
+    const secs = (clock.monotonicMs() - current.at) / 1000;
     timings[current.name] = Math.round(((timings[current.name] ?? 0) + secs) * 10) / 10;
     current = undefined;
   };
   return {
     phase(name, detail) {
       close();
-      current = { name, at: clock.now() };
+      current = { name, at: clock.monotonicMs() };
       print(`${stamp()} ${name}${detail ? `: ${detail}` : ""}`);
     },
     line(text) {

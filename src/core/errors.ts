@@ -121,7 +121,7 @@ export const ERROR_CATEGORIES = {
   STATE_INVALID: "failure",
   // status --format openvex: the accepted manifest names no CVE for this kernel
   VEX_EMPTY: "failure",
-  // forge conformance (tests and the forge's debug mode)
+  // forge conformance (the forge's conformance hooks)
   CONFORMANCE_SPEC_UNAVAILABLE: "failure",
   // forge Actions runner
   WORKFLOW_INVALID: "failure",

@@ -1,7 +1,9 @@
 /**
- * ReleaseStore on the GitHub REST API (github.com, GHE, or the local forge):
- * @octokit/rest with retry and throttling. Uploads go to the release's own
- * `upload_url`, so a server that is not api.github.com works too.
+ * The one ReleaseStore on the GitHub REST API (github.com, GHE, or the local
+ * forge), on any Octokit: `lpctl publish --github` builds one with a token,
+ * retry and throttling; the app passes its installation's. Uploads go to the
+ * release's own `upload_url`, so a server that is not api.github.com works
+ * too. Request failures become RELEASE_FAILED here, once.
  */
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
@@ -23,7 +25,7 @@ export interface GitHubStoreOptions {
 
 const RetryingOctokit = Octokit.plugin(retry, throttling);
 
-/** A ReleaseStore for `options.repository`. */
+/** A ReleaseStore for `options.repository`, with a token. */
 export function createGitHubReleaseStore(options: GitHubStoreOptions): ReleaseStore {
   const [owner = "", repo = ""] = options.repository.split("/");
   if (!owner || !repo) {
@@ -50,7 +52,31 @@ export function createGitHubReleaseStore(options: GitHubStoreOptions): ReleaseSt
       },
     },
   });
-  const base = { owner, repo };
+  return octokitReleaseStore(octokit, { owner, repo }, (code) =>
+    code === 401 || code === 403
+      ? "check the token and its contents:write permission"
+      : "check --api-url and retry",
+  );
+}
+
+/** The Octokit calls the store makes (@octokit/rest's, or an app installation's). */
+export type ReleaseOctokit = Pick<Octokit, "rest" | "paginate" | "request">;
+
+/** A ReleaseStore for `ref` on `octokit`; `hint` says what to check after a failed request. */
+export function octokitReleaseStore(
+  octokit: ReleaseOctokit,
+  ref: { owner: string; repo: string },
+  hint: (status: number | undefined) => string,
+): ReleaseStore {
+  const failed = (what: string, e: unknown): LpctlError => {
+    const code = status(e);
+    return new LpctlError(
+      "RELEASE_FAILED",
+      `${what}${code ? ` (HTTP ${code})` : ""}: ${e instanceof Error ? e.message : "request failed"}; ${hint(code)}`,
+      { cause: e },
+    );
+  };
+  const base = ref;
   return {
     async getReleaseByTag(tag) {
       try {
@@ -150,17 +176,4 @@ function status(e: unknown): number | undefined {
   return typeof e === "object" && e !== null && "status" in e && typeof e.status === "number"
     ? e.status
     : undefined;
-}
-
-function failed(what: string, e: unknown): LpctlError {
-  const code = status(e);
-  const hint =
-    code === 401 || code === 403
-      ? "check the token and its contents:write permission"
-      : "check --api-url and retry";
-  return new LpctlError(
-    "RELEASE_FAILED",
-    `${what}${code ? ` (HTTP ${code})` : ""}: ${e instanceof Error ? e.message : "request failed"}; ${hint}`,
-    { cause: e },
-  );
 }

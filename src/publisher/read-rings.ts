@@ -4,9 +4,6 @@ import { join } from "node:path";
 import { LpctlError } from "../core/errors.js";
 import type { Problem } from "../core/problem.js";
 import { checkRingsFile, parseRingsFile, RINGS_PATH, type RingsFile } from "../core/rings.js";
-import type { ReleaseStore } from "./release-store.js";
-import type { RingsInput } from "./ring-releases.js";
-import { storeRingSource } from "./ring-source.js";
 
 /** `<checkout>/.github/livepatch-rings.yml`, parsed and checked. */
 export async function readRingsFile(checkout: string): Promise<RingsFile | undefined> {
@@ -28,25 +25,4 @@ async function ringsText(checkout: string): Promise<string | undefined> {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw new LpctlError("IO_FAILED", `cannot read ${file}: ${(e as Error).message}`, { cause: e });
   }
-}
-
-/** The rings input for publishNext: later rings are read back from `store`'s releases. */
-export function ringsInput(
-  file: RingsFile,
-  store: ReleaseStore | undefined,
-  ownKeys: readonly string[],
-): RingsInput {
-  if (store) return { file, source: storeRingSource(store, ownKeys) };
-  return {
-    file,
-    source: {
-      release: (n) =>
-        Promise.reject(
-          new LpctlError(
-            "USAGE",
-            `${RINGS_PATH} has a ring at release v${n}: later rings are read from the releases they name, so publish with --github (or remove the later rings)`,
-          ),
-        ),
-    },
-  };
 }

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildModule } from "../../src/builder/build.js";
 import { vmTestAfterBuild } from "../../src/builder/build-vm-test.js";
-import { systemClock } from "../../src/builder/clock.js";
+import { systemClock } from "../../src/io/clock.js";
 import { execaRunner } from "../../src/builder/runner.js";
 import { CACHE, REPO } from "../integration/builder/helpers.js";
 

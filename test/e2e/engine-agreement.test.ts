@@ -27,7 +27,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildModule, type BuildEngine } from "../../src/builder/build.js";
 import { vmTestAfterBuild } from "../../src/builder/build-vm-test.js";
-import { systemClock } from "../../src/builder/clock.js";
+import { systemClock } from "../../src/io/clock.js";
 import { execaRunner } from "../../src/builder/runner.js";
 import { LpctlError } from "../../src/core/errors.js";
 import { CACHE, FIXTURES, REPO } from "../integration/builder/helpers.js";

@@ -11,7 +11,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadBuildInputs } from "../../src/builder/build-inputs.js";
 import { resolveCacheDir } from "../../src/builder/cache-key.js";
-import { systemClock } from "../../src/builder/clock.js";
+import { systemClock } from "../../src/io/clock.js";
 import { prepareKernel } from "../../src/builder/prepare.js";
 import { execaRunner } from "../../src/builder/runner.js";
 import { startVmSession, type VmSession } from "../../src/builder/vm/index.js";

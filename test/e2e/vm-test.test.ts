@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildModule } from "../../src/builder/build.js";
-import { systemClock } from "../../src/builder/clock.js";
+import { systemClock } from "../../src/io/clock.js";
 import { execaRunner } from "../../src/builder/runner.js";
 import { bootWithInit } from "../../src/builder/vm/boot.js";
 import { pristineBzImage } from "../../src/builder/vm/vm-test-inputs.js";

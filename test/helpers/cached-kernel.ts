@@ -6,7 +6,7 @@
 import path from "node:path";
 import { loadBuildInputs } from "../../src/builder/build-inputs.js";
 import { resolveCacheDir } from "../../src/builder/cache-key.js";
-import { systemClock } from "../../src/builder/clock.js";
+import { systemClock } from "../../src/io/clock.js";
 import { prepareKernel } from "../../src/builder/prepare.js";
 import { execaRunner } from "../../src/builder/runner.js";
 

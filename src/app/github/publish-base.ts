@@ -4,7 +4,9 @@
  * app's own record of the newest version it published (its state directory),
  * and where carried modules are read from. Before the first record exists
  * (an app upgraded in place) the newest release the app's bot made, by
- * version, verified with its keys, takes the record's place once.
+ * version, verified with its keys, takes the record's place once. Each
+ * publish then goes through the publisher's one orchestration (publishNext)
+ * into a GitHub release and the state mirror.
  */
 import { LpctlError } from "../../core/errors.js";
 import type { Signer } from "../../core/sign/signer.js";
@@ -15,8 +17,8 @@ import {
   type PublishNextInput,
   type PublishedNext,
 } from "../../publisher/publish-next.js";
+import { octokitReleaseStore } from "../../publisher/github-release.js";
 import { releaseManifest } from "../../publisher/release-manifest.js";
-import { storeRingSource } from "../../publisher/ring-source.js";
 import type { RingsFile } from "../../core/rings.js";
 import { toRelease, type ApiRelease } from "../../publisher/github-release-json.js";
 import type { Release, ReleaseStore } from "../../publisher/release-store.js";
@@ -28,8 +30,7 @@ import {
   writeRecord,
   type RepoState,
 } from "../publish-state.js";
-import { isOwn } from "./own-releases.js";
-import { octokitReleaseStore } from "./release-store.js";
+import { freeVersion, isOwn, restoreLatest } from "./own-releases.js";
 import { ringsAt } from "./rings-at.js";
 import type { Octokit, RepoRef } from "./types.js";
 
@@ -45,10 +46,24 @@ export interface PublishBase {
   keyLists?: string;
   /** The repository's rings at a commit (every publish issues each ring's manifests). */
   ringsAt: (commit: string) => Promise<RingsFile | undefined>;
+  /** The first version from `from` on a tag nobody but the app holds. */
+  freeVersion: (from: number) => Promise<number>;
 }
 
-/** The trust material and the app's record for `ref`. */
+/** The trust material and the app's record for `ref`, with "latest" back on that record. */
 export async function publishBase(
+  octokit: Octokit,
+  ref: RepoRef,
+  deps: AppDeps,
+  log: (line: string) => void,
+): Promise<PublishBase> {
+  const base = await readBase(octokit, ref, deps, log);
+  const { record } = base.state;
+  if (record) await restoreLatest(base.store, record.tag, base.bot, log);
+  return base;
+}
+
+async function readBase(
   octokit: Octokit,
   ref: RepoRef,
   deps: AppDeps,
@@ -57,7 +72,7 @@ export async function publishBase(
   const dir = repoStateDir(deps.stateDir, ref);
   const signer = await deps.signer();
   const keys = await ownKeys(deps, signer);
-  const store = octokitReleaseStore(octokit, ref);
+  const store = appReleaseStore(octokit, ref);
   const bot = await botLogin(deps);
   const common = {
     signer,
@@ -66,6 +81,7 @@ export async function publishBase(
     bot,
     ...(deps.keyLists ? { keyLists: deps.keyLists } : {}),
     ringsAt: (commit: string) => ringsAt(octokit, ref, commit),
+    freeVersion: (from: number) => freeVersion(octokit, ref, store, bot, from, log),
   };
   const state = await readRepoState(dir, keys);
   if (state.record) return { ...common, state, modules: (f) => stateModule(dir, f), where: dir };
@@ -90,28 +106,56 @@ export async function publishBase(
   };
 }
 
+/** The publisher's release store on the installation's Octokit (its own short-lived token). */
+export function appReleaseStore(octokit: Octokit, ref: RepoRef): ReleaseStore {
+  return octokitReleaseStore(octokit, ref, () => "check the app's contents:write permission");
+}
+
 /** The signing key's public key and the keys it signed with before a rotation. */
 export async function ownKeys(deps: AppDeps, signer?: Signer): Promise<string[]> {
   const own = signer ?? (await deps.signer());
   return [own.publicKey, ...((await deps.previousKeys?.()) ?? [])];
 }
 
-/** publishNext into a GitHub release and the state mirror, then the record, under the state lock. */
+/** What a publish by the app decides; the rest comes from its base. */
+export type AppPublishInput = Omit<
+  PublishNextInput,
+  | "signer"
+  | "ownKeys"
+  | "previous"
+  | "version"
+  | "carry"
+  | "github"
+  | "mirror"
+  | "keyLists"
+  | "rings"
+> & {
+  /** Which targets of the app's last manifest are carried when not rebuilt or withdrawn. */
+  keep: (target: string) => boolean;
+};
+
+/**
+ * publishNext on the app's last manifest, as the next version on a free
+ * tag, into a GitHub release and the state mirror, then the record, under
+ * the state lock.
+ */
 export async function publishAndRecord(
   base: PublishBase,
   commit: string,
-  input: Omit<PublishNextInput, "signer" | "ownKeys" | "github" | "mirror" | "keyLists">,
+  input: AppPublishInput,
 ): Promise<PublishedNext & { tag: string }> {
+  const { keep, ...rest } = input;
+  const previous = base.state.manifest;
+  const version = await base.freeVersion((previous?.version ?? 0) + 1);
   const lock = await lockMirror(base.state.dir, input.log);
   try {
     const rings = await base.ringsAt(commit);
     const next = await publishNext({
-      ...input,
-      ...(rings
-        ? {
-            rings: { file: rings, source: storeRingSource(base.store, base.ownKeys, base.modules) },
-          }
-        : {}),
+      ...rest,
+      ...(previous ? { previous } : {}),
+      version,
+      carry: { keep, modules: base.modules, where: base.where },
+      ...(rings ? { rings: { file: rings, local: base.modules } } : {}),
       signer: base.signer,
       ownKeys: base.ownKeys,
       ...(base.keyLists ? { keyLists: base.keyLists } : {}),

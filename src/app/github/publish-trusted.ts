@@ -12,15 +12,12 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LpctlError } from "../../core/errors.js";
-import { checkProvenance } from "../../core/provenance.js";
-import { carryOver } from "../../publisher/carry-over.js";
 import type { PublishResult } from "../../publisher/publish-release.js";
 import { readBuildOutputs } from "../../publisher/read-build-outputs.js";
 import type { AppConfig } from "../config.js";
 import type { AppDeps } from "../deps.js";
 import type { PublishRecord } from "../publish-state.js";
 import { downloadRunArtifacts } from "./artifacts.js";
-import { freeVersion, restoreLatest } from "./own-releases.js";
 import { publishAndRecord, publishBase } from "./publish-base.js";
 import { mergedPullsFor } from "./pulls-for-sha.js";
 import { upsertPrComment } from "./pr-comment.js";
@@ -56,7 +53,6 @@ export async function publishTrustedRun(
 ): Promise<PublishOutcome> {
   const base = await publishBase(octokit, ref, deps, log);
   const { record, manifest: previous } = base.state;
-  if (record) await restoreLatest(base.store, record.tag, base.bot, log);
   if (record?.commit === run.headSha) {
     log(`${record.tag} already holds commit ${run.headSha}: nothing to publish again`);
     return { kind: "already", tag: record.tag };
@@ -64,7 +60,7 @@ export async function publishTrustedRun(
   await checkTip(octokit, ref, run);
   if (record) await checkOrder(octokit, ref, record, run);
   const repository = `${ref.owner}/${ref.repo}`;
-  const now = deps.now();
+  const now = deps.clock.now();
   const required = await requiredTargets(octokit, ref, record?.commit, run.headSha);
   const dir = await mkdtemp(join(deps.tmpDir ?? tmpdir(), "lpctl-app-publish-"));
   try {
@@ -88,20 +84,7 @@ export async function publishTrustedRun(
       return { kind: "nothing" };
     }
     const outputs = built.length > 0 ? await readBuildOutputs([dir]) : undefined;
-    // provenance: every new report names this run, this commit, this repository.
-    if (outputs)
-      checkProvenance(outputs.reports, {
-        commit: run.headSha,
-        repository,
-        workflowRun: String(run.id),
-      });
-    const keep = (previous?.kernels ?? [])
-      .map((k) => k.target)
-      .filter((t) => !built.includes(t) && required.existing.has(t) && !withdrawing.includes(t));
-    const carried = previous && (await carryOver(previous, keep, base.modules, base.where));
-    log(
-      `run ${run.id}: built ${built.join(", ") || "nothing"}; carried over ${keep.join(", ") || "nothing"}${withdrawing.length ? `; withdrew the module of ${withdrawing.join(", ")}` : ""}`,
-    );
+    log(`run ${run.id}: built ${built.join(", ") || "nothing"}`);
     const merged = await mergedPullsFor(octokit, ref, run.headSha);
     const prs = await touchedPatches(octokit, ref, merged);
     const patches = await patchInfos(
@@ -112,21 +95,15 @@ export async function publishTrustedRun(
       prs,
       previous,
     );
-    const version = await freeVersion(
-      octokit,
-      ref,
-      base.store,
-      base.bot,
-      (previous?.version ?? 0) + 1,
-      log,
-    );
     // The tip may have moved while the artifacts were read: check again before signing.
     await checkTip(octokit, ref, run);
     const next = await publishAndRecord(base, run.headSha, {
-      ...(previous ? { previous } : {}),
-      version,
-      ...(outputs ? { outputs } : {}),
-      ...(carried ? { carried } : {}),
+      // provenance: every new report names this run, this commit, this repository.
+      ...(outputs
+        ? { outputs, provenance: { commit: run.headSha, repository, workflowRun: String(run.id) } }
+        : {}),
+      // Targets the change removed from kernels/ are not carried.
+      keep: (target) => required.existing.has(target),
       head: required.head,
       patches,
       records: await releaseRecords(octokit, ref, run.headSha, required.head),

@@ -7,11 +7,9 @@
  * fresh manifest keep the loaded patch and refuse nothing newer; `lpctl
  * status` says the manifest expired.
  */
-import { carryOver } from "../../publisher/carry-over.js";
 import type { PublishResult } from "../../publisher/publish-release.js";
 import type { AppConfig } from "../config.js";
 import type { AppDeps } from "../deps.js";
-import { freeVersion, restoreLatest } from "./own-releases.js";
 import { publishAndRecord, publishBase } from "./publish-base.js";
 import type { Octokit, RepoRef } from "./types.js";
 
@@ -28,21 +26,16 @@ export async function refreshIfDue(
   const base = await publishBase(octokit, ref, deps, log);
   const { manifest: previous, record } = base.state;
   if (previous === undefined || record === undefined) return undefined;
-  await restoreLatest(base.store, record.tag, base.bot, log);
-  const now = deps.now();
+  const now = deps.clock.now();
   const left = Date.parse(previous.expires) - now.getTime();
   if (left > config.manifest.refreshMarginHours * HOUR_MS) {
     log(`manifest v${previous.version} expires ${previous.expires}: not due for a refresh`);
     return undefined;
   }
-  const all = previous.kernels.map((k) => k.target);
-  const carried = await carryOver(previous, all, base.modules, base.where);
-  const version = await freeVersion(octokit, ref, base.store, base.bot, previous.version + 1, log);
-  log(`re-issuing v${previous.version} (expires ${previous.expires}) as v${version}`);
+  log(`re-issuing v${previous.version} (expires ${previous.expires}) as the next version`);
+  // Every target carried as signed: same entries and modules, new version and expiry.
   const next = await publishAndRecord(base, record.commit, {
-    previous,
-    version,
-    carried,
+    keep: () => true,
     patches: {},
     repository: previous.repository,
     now,

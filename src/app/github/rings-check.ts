@@ -13,8 +13,7 @@ import { storeRingSource } from "../../publisher/ring-source.js";
 import { CHECK } from "../checks.js";
 import type { AppDeps } from "../deps.js";
 import { upsertCheckRun } from "./check-runs.js";
-import { ownKeys } from "./publish-base.js";
-import { octokitReleaseStore } from "./release-store.js";
+import { appReleaseStore, ownKeys } from "./publish-base.js";
 import { defaultBranchHead } from "./repo-reader.js";
 import { ringsAt, ringsTextAt } from "./rings-at.js";
 import type { Octokit, RepoRef } from "./types.js";
@@ -74,7 +73,7 @@ async function evaluate(
     ...(before ? { before } : {}),
     after: checked.rings,
     issued,
-    now: deps.now(),
+    now: deps.clock.now(),
   });
   const rings = checked.rings.rings
     .map((r) => `\`${r.name}\`: ${r.release === undefined ? "every release" : `v${r.release}`}`)
@@ -89,7 +88,7 @@ async function issuedTimes(
   rings: RingsFile,
   deps: AppDeps,
 ): Promise<Map<number, string>> {
-  const source = storeRingSource(octokitReleaseStore(octokit, ref), await ownKeys(deps));
+  const source = storeRingSource(appReleaseStore(octokit, ref), await ownKeys(deps));
   const out = new Map<number, string>();
   for (const { release } of laterRings(rings)) {
     if (out.has(release)) continue;

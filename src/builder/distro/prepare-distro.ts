@@ -248,7 +248,7 @@ async function assemble(entry: string, c: Ctx, compiler: string): Promise<Prepar
     buildId: image.buildId,
     compiler,
     timings: { ...progress.timings },
-    preparedAt: o.clock.date().toISOString(),
+    preparedAt: o.clock.now().toISOString(),
   };
   await writePrepared(entry, record);
   return record;

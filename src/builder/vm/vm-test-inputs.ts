@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { LpctlError } from "../../core/errors.js";
 import type { LivePatch } from "../../core/patch-meta.js";
 import { loadBuildInputs } from "../build-inputs.js";
-import type { Clock } from "../clock.js";
+import type { Clock } from "../../io/clock.js";
 import { prepareKernel } from "../prepare.js";
 import type { Runner } from "../runner.js";
 import type { VmCheck } from "./vm-test-report.js";

@@ -5,7 +5,7 @@
 import type { Command } from "commander";
 import os from "node:os";
 import type { AgentDeps } from "../../agent/agent-deps.js";
-import { systemAgentClock } from "../../agent/clock.js";
+import { systemClock } from "../../io/clock.js";
 import { DEFAULT_CONFIG_PATH, loadAgentConfig } from "../../agent/config.js";
 import { rootFromEnv } from "../../agent/host-root.js";
 import { livepatchSysfs } from "../../agent/livepatch-sysfs.js";
@@ -38,7 +38,7 @@ export async function agentDepsFromFlags(
     fetcher: sourceFetcher(config.source),
     loader: commandLoader(config.loader),
     sysfs: livepatchSysfs(root),
-    clock: systemAgentClock,
+    clock: systemClock,
     log,
     arch: os.machine(),
   };

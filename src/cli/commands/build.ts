@@ -6,7 +6,7 @@ import type { Command } from "commander";
 import { BUILD_ENGINES, buildModule, type BuildEngine } from "../../builder/build.js";
 import { vmTestAfterBuild } from "../../builder/build-vm-test.js";
 import { resolveCacheDir } from "../../builder/cache-key.js";
-import { systemClock } from "../../builder/clock.js";
+import { systemClock } from "../../io/clock.js";
 import { execaRunner } from "../../builder/runner.js";
 import { LpctlError } from "../../core/errors.js";
 import { buildSource } from "../../builder/build-source.js";

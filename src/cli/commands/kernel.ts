@@ -5,7 +5,7 @@
 import type { Command } from "commander";
 import { loadBuildInputs } from "../../builder/build-inputs.js";
 import { resolveCacheDir } from "../../builder/cache-key.js";
-import { systemClock } from "../../builder/clock.js";
+import { systemClock } from "../../io/clock.js";
 import { prepareKernel } from "../../builder/prepare.js";
 import { execaRunner } from "../../builder/runner.js";
 import { LpctlError } from "../../core/errors.js";

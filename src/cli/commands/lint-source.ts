@@ -3,7 +3,7 @@ import { lstat } from "node:fs/promises";
 import { preparedSourceTree } from "../../builder/build-lint.js";
 import { loadBuildInputs } from "../../builder/build-inputs.js";
 import { resolveCacheDir } from "../../builder/cache-key.js";
-import { systemClock } from "../../builder/clock.js";
+import { systemClock } from "../../io/clock.js";
 import { prepareKernel } from "../../builder/prepare.js";
 import { acquireLock } from "../../builder/lock.js";
 import { execaRunner } from "../../builder/runner.js";

@@ -6,13 +6,12 @@ import { cveDeclaration, recordsByTarget } from "../../core/cve-records.js";
 import { checkRepository } from "../../core/repo-model.js";
 import { snapshotPlanTree, type PlanTree } from "../../core/plan-tree.js";
 import { withdrawnTargets } from "../../core/withdrawn.js";
-import { carryOver } from "../../publisher/carry-over.js";
 import { readPublishedFile } from "../../publisher/published-file.js";
 import { LpctlError } from "../../core/errors.js";
 import type { PatchInfo } from "../../core/manifest-build.js";
 import type { NotLivePatchable } from "../../core/not-live-patchable.js";
 import { formatProblem } from "../../core/problem.js";
-import { checkProvenance, type ExpectedSource } from "../../core/provenance.js";
+import type { ExpectedSource } from "../../core/provenance.js";
 import { checkOwnSignature } from "../../publisher/check-own-signature.js";
 import { createGitHubReleaseStore } from "../../publisher/github-release.js";
 import { loadSigner } from "../../publisher/load-signer.js";
@@ -22,7 +21,7 @@ import { readPublishedDir, type PublishedDir } from "../../publisher/read-publis
 import { latestManifest } from "../../publisher/release-manifest.js";
 import { publishNext } from "../../publisher/publish-next.js";
 import { readKeyFiles } from "../../publisher/read-key-files.js";
-import { readRingsFile, ringsInput } from "../../publisher/read-rings.js";
+import { readRingsFile } from "../../publisher/read-rings.js";
 import type { CommandContext } from "../program.js";
 import { integer, isoTime } from "./parse-flags.js";
 
@@ -85,28 +84,28 @@ export async function publish(
       : await latestManifest(store, ownKeys);
   const checkout = refresh ? undefined : await readCheckout(flags.checkout);
   // withdraw: a checkout that leaves published targets without a patch publishes without builds.
-  const withdrawing = checkout ? withdrawnTargets(previous, checkout.head) : [];
-  const reportless = withdrawing.length > 0 && !flags.reports?.length;
+  const reportless =
+    checkout !== undefined &&
+    withdrawnTargets(previous, checkout.head).length > 0 &&
+    !flags.reports?.length;
   const outputs = refresh || reportless ? undefined : await readBuildOutputs(requireReports(flags));
-  const source = outputs && checkProvenance(outputs.reports, expected(flags));
-  const carried =
-    reportless && previous
-      ? await carryOver(
-          previous,
-          previous.kernels.map((k) => k.target).filter((t) => !withdrawing.includes(t)),
-          (file) => readPublishedFile(carrySource(flags), file).catch(() => undefined),
-          carrySource(flags),
-        )
-      : undefined;
-  if (withdrawing.length > 0) log(`withdrawing the module of ${withdrawing.join(", ")}`);
   const rings = await readRingsFile(flags.checkout);
-  const { manifest, files } = await publishNext({
+  const { manifest, files, source } = await publishNext({
     signer,
     ownKeys,
     ...(previous ? { previous } : {}),
     ...(refresh ? { refresh } : {}),
-    ...(outputs ? { outputs } : {}),
-    ...(carried ? { carried } : {}),
+    ...(outputs ? { outputs, provenance: expected(flags) } : {}),
+    // A publish without builds carries every other target from the published mirror.
+    ...(reportless
+      ? {
+          carry: {
+            keep: () => true,
+            modules: (file) => readPublishedFile(carrySource(flags), file).catch(() => undefined),
+            where: carrySource(flags),
+          },
+        }
+      : {}),
     ...(checkout ? { head: checkout.head, records: checkout.records } : {}),
     patches: checkout?.patches ?? {},
     ...(flags.repository ? { repository: flags.repository } : {}),
@@ -115,7 +114,7 @@ export async function publish(
     ...(flags.keyLists ? { keyLists: flags.keyLists } : {}),
     ...(store && flags.commit ? { github: { store, commit: flags.commit } } : {}),
     ...(flags.to ? { mirror: flags.to } : {}),
-    ...(rings ? { rings: ringsInput(rings, store, ownKeys) } : {}),
+    ...(rings ? { rings: { file: rings } } : {}),
     log,
   });
   log(

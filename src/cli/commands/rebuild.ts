@@ -6,7 +6,7 @@ import type { Command } from "commander";
 import { tmpdir } from "node:os";
 import { buildModule } from "../../builder/build.js";
 import { resolveCacheDir } from "../../builder/cache-key.js";
-import { systemClock } from "../../builder/clock.js";
+import { systemClock } from "../../io/clock.js";
 import { rebuildEntry, type RebuildResult } from "../../builder/rebuild.js";
 import { execaRunner } from "../../builder/runner.js";
 import { LpctlError } from "../../core/errors.js";

@@ -4,7 +4,7 @@
  */
 import type { Command } from "commander";
 import { resolveCacheDir } from "../../builder/cache-key.js";
-import { systemClock } from "../../builder/clock.js";
+import { systemClock } from "../../io/clock.js";
 import { execaRunner } from "../../builder/runner.js";
 import { formatVmReport } from "../../builder/vm/format.js";
 import { flagCheck, pristineBzImage, repoChecks } from "../../builder/vm/vm-test-inputs.js";

@@ -87,10 +87,3 @@ export interface LintResult {
   errors: number;
   warnings: number;
 }
-
-/** Lints several patches, keeping their order, and counts the findings by severity. */
-export function lintPatches(patches: readonly { path: string; text: string }[]): LintResult {
-  const findings = patches.flatMap((p) => lintPatch(p.path, p.text));
-  const errors = findings.filter((f) => f.severity === "error").length;
-  return { findings, errors, warnings: findings.length - errors };
-}

@@ -85,10 +85,3 @@ export function checkRepoAccess(
     }
   }
 }
-
-/** The account acting for `p` (the sender of the webhooks its writes cause). */
-export function actingUser(p: Principal): UserRow | undefined {
-  if (p.kind === "user") return p.user;
-  if (p.kind === "installation") return p.actor;
-  return undefined;
-}

@@ -32,7 +32,7 @@ export interface ConformanceHooksOptions {
 }
 
 /**
- * The forge's hooks, ready to pass in. The forge's debug mode loads this
+ * The forge's hooks, ready to pass to startForge (tests do). Load this
  * module with `await import()`, so a forge started without it never parses
  * GitHub's descriptions; the webhook description loads on the first delivery.
  */

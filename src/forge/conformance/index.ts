@@ -1,7 +1,7 @@
 /**
  * The forge's conformance layer: REST responses and webhook payloads held to
- * GitHub's own descriptions. Tests load it, and the forge's debug mode
- * imports it dynamically; nothing else in src/forge may import it statically
+ * GitHub's own descriptions. Tests load it (a program starting the forge
+ * may import it dynamically); nothing in src/forge may import it statically
  * (it parses an 11 MB description and pulls in Ajv).
  */
 export {

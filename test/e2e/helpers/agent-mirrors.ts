@@ -12,7 +12,7 @@ import path from "node:path";
 import { buildModule } from "../../../src/builder/build.js";
 import { loadBuildInputs } from "../../../src/builder/build-inputs.js";
 import { resolveCacheDir } from "../../../src/builder/cache-key.js";
-import { systemClock } from "../../../src/builder/clock.js";
+import { systemClock } from "../../../src/io/clock.js";
 import { prepareKernel } from "../../../src/builder/prepare.js";
 import { readRepoSnapshot } from "../../../src/builder/read-repo.js";
 import { execaRunner } from "../../../src/builder/runner.js";

@@ -11,7 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { buildModule } from "../../../src/builder/build.js";
 import { resolveCacheDir } from "../../../src/builder/cache-key.js";
-import { systemClock } from "../../../src/builder/clock.js";
+import { systemClock } from "../../../src/io/clock.js";
 import { execaRunner } from "../../../src/builder/runner.js";
 import { nextManifest } from "../../../src/core/manifest-build.js";
 import type { Manifest } from "../../../src/core/manifest.js";

@@ -15,7 +15,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { loadBuildInputs } from "../../../src/builder/build-inputs.js";
-import { systemClock } from "../../../src/builder/clock.js";
+import { systemClock } from "../../../src/io/clock.js";
 import { prepareKernel } from "../../../src/builder/prepare.js";
 import { execaRunner } from "../../../src/builder/runner.js";
 import { compilerIdentity } from "../../../src/builder/toolchain.js";

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadBuildInputs } from "../../../src/builder/build-inputs.js";
-import { systemClock } from "../../../src/builder/clock.js";
+import { systemClock } from "../../../src/io/clock.js";
 import { prepareKernel } from "../../../src/builder/prepare.js";
 import { execaRunner } from "../../../src/builder/runner.js";
 import {

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadBuildInputs } from "../../../src/builder/build-inputs.js";
 import { preparedSourceTree } from "../../../src/builder/build-lint.js";
-import { systemClock } from "../../../src/builder/clock.js";
+import { systemClock } from "../../../src/io/clock.js";
 import { changedObjects, MAX_HEADER_OBJECTS } from "../../../src/builder/distro/object-map.js";
 import { prepareKernel, type PreparedKernel } from "../../../src/builder/prepare.js";
 import { execaRunner } from "../../../src/builder/runner.js";

@@ -11,7 +11,7 @@ import { dirname, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildModule, type BuildEngine } from "../../../src/builder/build.js";
 import { loadBuildInputs } from "../../../src/builder/build-inputs.js";
-import { systemClock } from "../../../src/builder/clock.js";
+import { systemClock } from "../../../src/io/clock.js";
 import { prepareKernel, type PreparedKernel } from "../../../src/builder/prepare.js";
 import { execaRunner } from "../../../src/builder/runner.js";
 import { runCli } from "../../../src/cli/run.js";

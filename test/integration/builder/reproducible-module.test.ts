@@ -19,7 +19,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildModule, type BuildEngine } from "../../../src/builder/build.js";
-import { systemClock } from "../../../src/builder/clock.js";
+import { systemClock } from "../../../src/io/clock.js";
 import { kernelMake } from "../../../src/builder/kernel-make.js";
 import { acquireLock } from "../../../src/builder/lock.js";
 import { prepareKernel, type PreparedKernel } from "../../../src/builder/prepare.js";

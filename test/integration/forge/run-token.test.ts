@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { issueRunToken } from "../../../src/forge/auth/run-token.js";
+import { issueRunToken } from "../../../src/forge/actions/run-token.js";
 import { openDb, findRepo } from "../../../src/forge/model/db.js";
 import { Store } from "../../../src/forge/store/store.js";
 import { octokit, startTestForge, type TestForge } from "./helpers.js";
@@ -24,7 +24,7 @@ describe("a workflow run's token", () => {
     const repo = findRepo(db, "alice", "demo");
     if (!repo) throw new TypeError("no repo");
     const ctx = { db, now: () => new Date() } as unknown as Parameters<typeof issueRunToken>[0];
-    const { token } = issueRunToken(ctx, repo);
+    const { token } = issueRunToken(ctx, repo, 1);
     await store.commit();
     const restarted = await startTestForge({ dataDir: t.dataDir });
     t = restarted;

@@ -31,22 +31,28 @@ async function setup(prefix: string): Promise<{ tmp: string; checkout: string; f
   return { tmp, checkout, flags: ["--key", key, "--repository", "o/r", "--checkout", checkout] };
 }
 
+/** v1 of LAB and lab-x, built and published to <tmp>/mirror; the mirror's path. */
+async function publishFirst(tmp: string, common: string[]): Promise<string> {
+  const mirror = join(tmp, "mirror");
+  await writeBuildOutputs(join(tmp, "b1"), [LAB, "lab-x"], "v1");
+  const first = await lpctl(
+    "publish",
+    "--reports",
+    join(tmp, "b1"),
+    "--expect-commit",
+    BUILT_COMMIT,
+    "--to",
+    mirror,
+    ...common,
+  );
+  expect(first.code, first.err).toBe(0);
+  return mirror;
+}
+
 describe("lpctl publish: withdrawing", () => {
   it("publishes entries without a module for emptied targets and carries the rest", async () => {
     const { tmp, checkout, flags: common } = await setup("withdraw");
-    const mirror = join(tmp, "mirror");
-    await writeBuildOutputs(join(tmp, "b1"), [LAB, "lab-x"], "v1");
-    const first = await lpctl(
-      "publish",
-      "--reports",
-      join(tmp, "b1"),
-      "--expect-commit",
-      BUILT_COMMIT,
-      "--to",
-      mirror,
-      ...common,
-    );
-    expect(first.code, first.err).toBe(0);
+    const mirror = await publishFirst(tmp, common);
 
     // Without a withdrawal there is nothing to publish without builds.
     const nothing = await lpctl("publish", "--from", mirror, "--to", mirror, ...common);
@@ -84,6 +90,24 @@ describe("lpctl publish: withdrawing", () => {
     expect(verified.code, verified.err).toBe(0);
     expect(verified.out).toContain(`${LAB} `);
     expect(verified.out).toMatch(/no module \[\] withdrawn: cmdline-banner, version-banner/);
+  });
+
+  it("refuses to carry a mirror module that differs from the signed one (the app's carry rule too)", async () => {
+    const { tmp, checkout, flags: common } = await setup("withdraw-tampered");
+    const mirror = await publishFirst(tmp, common);
+    await appendFile(join(mirror, "livepatch-v1-lab-x.ko"), "tampered");
+    for (const id of PATCH_IDS)
+      await appendFile(
+        join(checkout, "patches", id, "patch.yaml"),
+        `withdrawn: {reason: "bad ${id}"}\n`,
+      );
+    const second = await lpctl("publish", "--from", mirror, "--to", mirror, ...common);
+    expect(second.code).not.toBe(0);
+    expect(second.err).toContain("livepatch-v1-lab-x.ko does not match signed manifest version 1");
+    const m = ManifestSchema.parse(
+      JSON.parse(await readFile(join(mirror, "manifest.json"), "utf8")),
+    );
+    expect(m.version).toBe(1);
   });
 
   it("refuses a checkout whose patches do not validate: a broken patch is not a withdrawn one", async () => {

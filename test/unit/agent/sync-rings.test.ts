@@ -17,7 +17,6 @@ import type { BuildReport } from "../../../src/core/build-report.js";
 import { kernelManifestName, type Manifest } from "../../../src/core/manifest.js";
 import { parseRingsFile, RINGS_PATH } from "../../../src/core/rings.js";
 import { publishNext } from "../../../src/publisher/publish-next.js";
-import { storeRingSource } from "../../../src/publisher/ring-source.js";
 import { fakeReport } from "../core/report-fixture.js";
 import { memoryStore } from "../publisher/memory-store.js";
 import {
@@ -71,7 +70,6 @@ async function publish(serial: number, rings: string, previous?: Manifest): Prom
     mirror,
     rings: {
       file: parseRingsFile(RINGS_PATH, rings),
-      source: storeRingSource(store, [keys.publicKey]),
     },
     log: () => undefined,
   });

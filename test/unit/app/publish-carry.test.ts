@@ -5,7 +5,7 @@
  * key rotation, with the signed key lists beside the manifest, as `lpctl
  * publish --previous-key --key-lists` does.
  */
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { appendFile, mkdtemp, readdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -13,7 +13,15 @@ import { generateSigningKey } from "../../../src/core/sign/generate-signing-key.
 import { createOpenpgpSigner } from "../../../src/core/sign/openpgp-signer.js";
 import { followKeyLists, verifyManifest } from "../../../src/core/verify/index.js";
 import { signKeyList } from "../../../src/publisher/sign-key-list.js";
-import { addLab2, completeRun, LAB2, merge, patchYaml, releaseManifest } from "./helpers/merges.js";
+import {
+  addLab2,
+  completeRun,
+  LAB2,
+  merge,
+  patchYaml,
+  publishCheck,
+  releaseManifest,
+} from "./helpers/merges.js";
 import { TARGET } from "./helpers/runs.js";
 import { scenario } from "./helpers/scenario.js";
 
@@ -36,6 +44,27 @@ describe("7. carried targets are re-signed from the signed manifest only", () =>
     const v2 = await releaseManifest(sc, "v2");
     expect(v2.manifest.kernels.map((k) => k.target)).toEqual([TARGET, LAB2]);
     expect(v2.manifest.kernels.find((k) => k.target === TARGET)).toEqual(signed);
+  });
+});
+
+describe("7b. a carried module must be the signed bytes", () => {
+  // The same carry rule as lpctl publish's (test/integration/publisher/withdraw.test.ts).
+  it("a module in the app's state mirror that no longer matches its signed sha256 stops the publish", async () => {
+    const sc = await scenario();
+    await completeRun(sc, await merge(sc, { [BANNER]: patchYaml("Mark cmdline") }));
+    const v1 = await releaseManifest(sc, "v1");
+    const file = v1.manifest.kernels.find((k) => k.target === TARGET)?.module?.file ?? "";
+    const found = (await readdir(sc.stateDir, { recursive: true })).find((f) => f.endsWith(file));
+    if (!file || !found) throw new Error(`no ${file} under ${sc.stateDir}`);
+    await appendFile(join(sc.stateDir, found), "tampered");
+
+    const sha = await merge(sc, addLab2(sc));
+    await completeRun(sc, sha, [LAB2]);
+    expect(sc.s.releases.map((r) => r.tag)).toEqual(["v1"]);
+    expect(publishCheck(sc, sha)?.conclusion).toBe("failure");
+    expect(publishCheck(sc, sha)?.output.summary).toContain(
+      `${file} does not match signed manifest version 1`,
+    );
   });
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { appOctokit, withWritePace } from "../../../src/app/octokit.js";
-import { WriteLimiter, writeDelay, type Clock } from "../../../src/app/write-limiter.js";
+import { WriteLimiter, writeDelay } from "../../../src/app/write-limiter.js";
+import type { Clock } from "../../../src/io/clock.js";
 
 const pace = {
   gapMs: 200,
@@ -15,7 +16,8 @@ function fakeClock(): Clock & { waits: number[]; t: number } {
   const c = {
     t: 1_000_000,
     waits: [] as number[],
-    now: () => c.t,
+    now: () => new Date(c.t),
+    monotonicMs: () => c.t,
     sleep: (ms: number) => {
       c.waits.push(ms);
       c.t += ms;

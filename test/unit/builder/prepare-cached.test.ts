@@ -20,7 +20,7 @@ const lab: KernelTarget = {
   configText: "CONFIG_LIVEPATCH=y\n",
 };
 const distro: KernelTarget = { ...lab, id: "distro", buildId: "ab".repeat(20) };
-const clock = { now: () => 0, date: () => new Date(0) };
+const clock = { now: () => new Date(0), monotonicMs: () => 0, sleep: () => Promise.resolve() };
 
 /** A kpatch-build installation layout (bin, lib/kpatch, share/kpatch) in a temp dir. */
 function fakeKpatch(): string {

@@ -20,7 +20,10 @@ describe("progress", () => {
   it("prints elapsed time per phase and records phase durations", () => {
     let t = 0;
     const lines: string[] = [];
-    const p = createProgress({ now: () => t, date: () => new Date(0) }, (l) => lines.push(l));
+    const p = createProgress(
+      { now: () => new Date(0), monotonicMs: () => t, sleep: () => Promise.resolve() },
+      (l) => lines.push(l),
+    );
     p.phase("unpack source");
     t = 12_345;
     p.phase("configure", "tinyconfig");

@@ -14,7 +14,6 @@ import { createOpenpgpSigner } from "../../../src/core/sign/openpgp-signer.js";
 import type { Signer } from "../../../src/core/sign/signer.js";
 import { verifyManifest } from "../../../src/core/verify/index.js";
 import { publishNext, type PublishedNext } from "../../../src/publisher/publish-next.js";
-import { storeRingSource } from "../../../src/publisher/ring-source.js";
 import { fakeReport, moduleBytes } from "../core/report-fixture.js";
 import { memoryStore, type MemoryStore } from "./memory-store.js";
 
@@ -77,7 +76,6 @@ async function publish(
     github: { store, commit: `c${serial}` },
     rings: {
       file: parseRingsFile(RINGS_PATH, rings),
-      source: storeRingSource(store, [signer.publicKey]),
     },
     log: () => undefined,
   });

@@ -7,7 +7,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promis
 import os from "node:os";
 import path from "node:path";
 import type { AgentDeps } from "../../../../src/agent/agent-deps.js";
-import type { AgentClock } from "../../../../src/agent/clock.js";
+import type { Clock } from "../../../../src/io/clock.js";
 import { parseAgentConfig, type AgentConfig } from "../../../../src/agent/config.js";
 import type { Fetcher } from "../../../../src/agent/fetcher.js";
 import { hostRoot } from "../../../../src/agent/host-root.js";
@@ -96,7 +96,7 @@ export function testConfig(over: Record<string, unknown>): AgentConfig {
   );
 }
 
-export const fixedClock = (now: Date): AgentClock => ({
+export const fixedClock = (now: Date): Clock => ({
   now: () => now,
   monotonicMs: () => performance.now(),
   sleep: (ms) => new Promise((r) => setTimeout(r, ms)),

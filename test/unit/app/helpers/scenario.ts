@@ -15,6 +15,7 @@ import { WriteLimiter } from "../../../../src/app/write-limiter.js";
 import { generateSigningKey } from "../../../../src/core/sign/generate-signing-key.js";
 import { createOpenpgpSigner } from "../../../../src/core/sign/openpgp-signer.js";
 import type { Signer } from "../../../../src/core/sign/signer.js";
+import { systemClock } from "../../../../src/io/clock.js";
 import { API, fakeGitHub } from "./fake-github.js";
 import { APP_ID, type FakeState, type Pull } from "./fake-state.js";
 import { pullRequestEvent } from "./payloads.js";
@@ -100,7 +101,7 @@ export async function scenario(now = new Date(), opts: ScenarioOptions = {}): Pr
     signer: () => Promise.resolve(keys.signer),
     previousKeys: () => Promise.resolve(keys.previous),
     appId: APP_ID,
-    now: () => clock.now,
+    clock: { ...systemClock, now: () => clock.now },
     stateDir,
     ...(opts.keyLists ? { keyLists: opts.keyLists } : {}),
   });
