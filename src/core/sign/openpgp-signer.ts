@@ -1,21 +1,32 @@
-/** A Signer backed by an armored OpenPGP private key held in memory (openpgp.js). */
+/**
+ * A Signer backed by an armored OpenPGP private key held in memory
+ * (openpgp.js). openpgp.sign makes the first signature of every second: it
+ * checks the key at that time (expired, revoked, not yet valid) and picks the
+ * hash. The other signatures of that second, for an Ed25519 key, are the
+ * same packet made directly (eddsa-legacy-signature.ts); a release signs
+ * thousands of files within a few seconds.
+ */
 import {
+  armor,
   createMessage,
+  enums,
   decryptKey,
   readPrivateKey,
   sign,
   type Message,
   type PrivateKey,
+  type Signature,
   type SignOptions,
 } from "openpgp";
 import { LpctlError } from "../errors.js";
+import { eddsaLegacySigner, type PacketSigner } from "./eddsa-legacy-signature.js";
 import type { Signer } from "./signer.js";
 
 // openpgp's stream-aware return type does not resolve without the DOM lib;
-// for an in-memory message with armored output it is a string.
-const signArmored = sign as (
-  options: SignOptions & { message: Message<Uint8Array>; format: "armored" },
-) => Promise<string>;
+// for an in-memory message it is the Signature.
+const signObject = sign as unknown as (
+  options: SignOptions & { message: Message<Uint8Array>; format: "object" },
+) => Promise<Signature>;
 
 /** Reads (and with `passphrase`, decrypts) `armoredKey` into a Signer; `now` fixes signature times in tests. */
 export async function createOpenpgpSigner(
@@ -49,20 +60,34 @@ export async function createOpenpgpSigner(
     }
   }
   const fingerprint = key.getFingerprint().toUpperCase();
+  const unlocked = key;
+  // The second whose first signature openpgp.sign made, and the direct signer it allows.
+  let checked: { second: number; direct: PacketSigner | undefined } | undefined;
+  const viaOpenpgp = async (bytes: Uint8Array, date: Date): Promise<string> => {
+    const signature = await signObject({
+      message: await createMessage({ binary: bytes }),
+      signingKeys: unlocked,
+      detached: true,
+      format: "object",
+      date,
+    });
+    const [packet] = signature.packets;
+    const signingKey = packet && (await unlocked.getSigningKey(packet.issuerKeyID, date));
+    checked = {
+      second: Math.floor(date.getTime() / 1000),
+      direct: packet && signingKey && eddsaLegacySigner(signingKey, packet.hashAlgorithm),
+    };
+    return signature.armor();
+  };
   return {
     fingerprint,
     publicKey: key.toPublic().armor(),
     async sign(bytes: Uint8Array): Promise<string> {
-      const message = await createMessage({ binary: bytes });
+      const date = now ? now() : new Date();
       try {
-        const signature = await signArmored({
-          message,
-          signingKeys: key,
-          detached: true,
-          format: "armored",
-          date: now ? now() : new Date(),
-        });
-        return signature;
+        const direct = checked?.second === Math.floor(date.getTime() / 1000) && checked.direct;
+        if (direct) return armor(enums.armor.signature, direct(bytes, date), 0, 0, undefined, true);
+        return await viaOpenpgp(bytes, date);
       } catch (e) {
         throw new LpctlError(
           "KEY_INVALID",
