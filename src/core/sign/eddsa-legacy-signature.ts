@@ -75,7 +75,7 @@ export function eddsaLegacySigner(
   return (bytes, date) => {
     const created = Buffer.alloc(4);
     created.writeUInt32BE(Math.floor(date.getTime() / 1000));
-    const salt = randomBytes(hash.salt);
+    const salt = randomSalt(hash.salt);
     const notation = Buffer.concat([
       Buffer.from([0, 0, 0, 0]), // flags: not human-readable
       u16(SALT_NOTATION.length),
@@ -111,6 +111,20 @@ export function eddsaLegacySigner(
     ]);
     return Buffer.concat([Buffer.from([0xc0 | enums.packet.signature]), length(body.length), body]);
   };
+}
+
+// Salts are cut from one larger draw: a call to the CSPRNG costs more than the bytes.
+let salts = Buffer.alloc(0);
+let saltsUsed = 0;
+
+/** `n` fresh random octets (each handed out once; a salt is public in the packet). */
+function randomSalt(n: number): Buffer {
+  if (saltsUsed + n > salts.length) {
+    salts = randomBytes(4096);
+    saltsUsed = 0;
+  }
+  saltsUsed += n;
+  return salts.subarray(saltsUsed - n, saltsUsed);
 }
 
 function subpacket(type: number, data: Uint8Array): Buffer {

@@ -7,9 +7,7 @@
  * thousands of files within a few seconds.
  */
 import {
-  armor,
   createMessage,
-  enums,
   decryptKey,
   readPrivateKey,
   sign,
@@ -19,6 +17,7 @@ import {
   type SignOptions,
 } from "openpgp";
 import { LpctlError } from "../errors.js";
+import { armorSignature } from "./armor-signature.js";
 import { eddsaLegacySigner, type PacketSigner } from "./eddsa-legacy-signature.js";
 import type { Signer } from "./signer.js";
 
@@ -86,7 +85,7 @@ export async function createOpenpgpSigner(
       const date = now ? now() : new Date();
       try {
         const direct = checked?.second === Math.floor(date.getTime() / 1000) && checked.direct;
-        if (direct) return armor(enums.armor.signature, direct(bytes, date), 0, 0, undefined, true);
+        if (direct) return armorSignature(direct(bytes, date));
         return await viaOpenpgp(bytes, date);
       } catch (e) {
         throw new LpctlError(
