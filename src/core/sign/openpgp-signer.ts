@@ -27,6 +27,21 @@ const signObject = sign as unknown as (
   options: SignOptions & { message: Message<Uint8Array>; format: "object" },
 ) => Promise<Signature>;
 
+/** openpgp.sign's detached signature over `bytes` by `key` at `date` (it checks the key at that time). */
+export async function openpgpSignature(
+  key: PrivateKey,
+  bytes: Uint8Array,
+  date: Date,
+): Promise<Signature> {
+  return signObject({
+    message: await createMessage({ binary: bytes }),
+    signingKeys: key,
+    detached: true,
+    format: "object",
+    date,
+  });
+}
+
 /** Reads (and with `passphrase`, decrypts) `armoredKey` into a Signer; `now` fixes signature times in tests. */
 export async function createOpenpgpSigner(
   armoredKey: string,
@@ -63,13 +78,7 @@ export async function createOpenpgpSigner(
   // The second whose first signature openpgp.sign made, and the direct signer it allows.
   let checked: { second: number; direct: PacketSigner | undefined } | undefined;
   const viaOpenpgp = async (bytes: Uint8Array, date: Date): Promise<string> => {
-    const signature = await signObject({
-      message: await createMessage({ binary: bytes }),
-      signingKeys: unlocked,
-      detached: true,
-      format: "object",
-      date,
-    });
+    const signature = await openpgpSignature(unlocked, bytes, date);
     const [packet] = signature.packets;
     const signingKey = packet && (await unlocked.getSigningKey(packet.issuerKeyID, date));
     checked = {

@@ -1,26 +1,14 @@
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { execa } from "execa";
-import {
-  createMessage,
-  generateKey,
-  readPrivateKey,
-  readSignature,
-  sign,
-  type Message,
-  type SignOptions,
-} from "openpgp";
+import { generateKey, readPrivateKey, readSignature } from "openpgp";
 import { describe, expect, it } from "vitest";
 import { eddsaLegacySigner } from "../../../../src/core/sign/eddsa-legacy-signature.js";
 import { generateSigningKey } from "../../../../src/core/sign/generate-signing-key.js";
-import { createOpenpgpSigner } from "../../../../src/core/sign/openpgp-signer.js";
+import { createOpenpgpSigner, openpgpSignature } from "../../../../src/core/sign/openpgp-signer.js";
 import { verifyDetached } from "../../../../src/core/verify/index.js";
+import { gpgVerifyAll } from "../../../integration/publisher/helpers.js";
 
-// openpgp's stream-aware return type does not resolve without the DOM lib.
-const signBinary = sign as unknown as (
-  options: SignOptions & { message: Message<Uint8Array>; format: "binary" },
-) => Promise<Uint8Array>;
 const bytes = new TextEncoder().encode("module bytes\n");
 const date = new Date("2026-12-07T08:00:00Z");
 
@@ -34,13 +22,7 @@ async function keyAndOpenpgpSignature(): Promise<{
     date: new Date(date.getTime() - 60_000),
   });
   const key = await readPrivateKey({ armoredKey: privateKey });
-  const reference = await signBinary({
-    message: await createMessage({ binary: bytes }),
-    signingKeys: key,
-    detached: true,
-    format: "binary",
-    date,
-  });
+  const reference = (await openpgpSignature(key, bytes, date)).write() as Uint8Array;
   return { privateKey, publicKey, reference };
 }
 
@@ -86,27 +68,15 @@ describe("eddsaLegacySigner", () => {
     );
     // The first signature of a second is openpgp.sign's, the rest are direct.
     const sigs = [await signer.sign(bytes), await signer.sign(bytes), await signer.sign(bytes)];
-    const home = await mkdtemp(join(tmpdir(), "lpctl-gpg-"));
-    await writeFile(join(home, "key.asc"), signer.publicKey);
-    await writeFile(join(home, "data"), bytes);
-    await execa("gpg", ["--homedir", home, "--batch", "--import", join(home, "key.asc")]);
+    const dir = await mkdtemp(join(tmpdir(), "lpctl-direct-"));
+    const keyFile = join(await mkdtemp(join(tmpdir(), "lpctl-key-")), "signing-key.pub.asc");
+    await writeFile(keyFile, signer.publicKey);
+    for (const [i, sig] of sigs.entries()) {
+      await writeFile(join(dir, `file-${i}`), bytes);
+      await writeFile(join(dir, `file-${i}.asc`), sig);
+    }
+    expect([...(await gpgVerifyAll(dir, keyFile)).values()]).toEqual(sigs.map(() => "GOODSIG"));
     for (const sig of sigs) {
-      await writeFile(join(home, "data.asc"), sig);
-      const gpg = await execa(
-        "gpg",
-        [
-          "--homedir",
-          home,
-          "--batch",
-          "--status-fd",
-          "1",
-          "--verify",
-          join(home, "data.asc"),
-          join(home, "data"),
-        ],
-        { reject: false },
-      );
-      expect(gpg.stdout).toMatch(/\[GNUPG:\] GOODSIG/);
       const ok = await verifyDetached(bytes, sig, [signer.publicKey], date);
       expect(ok.fingerprints).toEqual([signer.fingerprint]);
       await expect(
