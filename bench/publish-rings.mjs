@@ -6,7 +6,7 @@
  * bench/results/publish-rings.json.
  */
 import { writeFileSync } from "node:fs";
-import { arch, cpus, platform, release, totalmem } from "node:os";
+import { arch, cpus, loadavg, platform, release, totalmem } from "node:os";
 import { performance } from "node:perf_hooks";
 import process from "node:process";
 import { URL } from "node:url";
@@ -93,6 +93,8 @@ const out = {
     memoryGiB: Math.round(totalmem() / 2 ** 30),
     os: `${platform()} ${release()} ${arch()}`,
     node: process.version,
+    // The wall time depends on the neighbours on a shared machine; the CPU figure does not.
+    loadavgAtEnd: loadavg().map(round),
   },
   publish1000Targets2Rings_ed25519: {
     targets: TARGETS,

@@ -121,7 +121,7 @@ function publishRings({ "publish-rings.json": d }) {
       DEFAULT_TARGETS.publishRingsMs,
     ),
     row(
-      "… its CPU (one thread), median",
+      "… its CPU (process.cpuUsage), median",
       num(d, "publish1000Targets2Rings_ed25519.medianCpuMs"),
       ms,
     ),
