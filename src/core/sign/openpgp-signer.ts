@@ -83,7 +83,11 @@ export async function createOpenpgpSigner(
     const signingKey = packet && (await unlocked.getSigningKey(packet.issuerKeyID, date));
     checked = {
       second: Math.floor(date.getTime() / 1000),
-      direct: packet && signingKey && eddsaLegacySigner(signingKey, packet.hashAlgorithm),
+      // Only when openpgp.sign wrote the packet the direct signer writes (v4, one salt notation).
+      direct:
+        packet?.version === 4 && packet.rawNotations.length === 1 && signingKey
+          ? eddsaLegacySigner(signingKey, packet.hashAlgorithm)
+          : undefined,
     };
     return signature.armor();
   };
