@@ -6,7 +6,7 @@
  * bench/results/publish-rings.json.
  */
 import { writeFileSync } from "node:fs";
-import { arch, cpus, platform, release, totalmem } from "node:os";
+import { arch, cpus, loadavg, platform, release, totalmem } from "node:os";
 import { performance } from "node:perf_hooks";
 import process from "node:process";
 import { URL } from "node:url";
@@ -62,9 +62,12 @@ const rings = { rings: [{ name: "canary" }, { name: "stable", release: 1 }] };
 const v2Out = outputs(2);
 
 const times = [];
+// CPU as well: the machine is shared, and a loaded one stretches the wall time.
+const cpu = [];
 let prepared;
 for (let i = 0; i < RUNS; i++) {
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   prepared = await prepareRelease({
     previous: v1,
     outputs: v2Out,
@@ -75,8 +78,11 @@ for (let i = 0; i < RUNS; i++) {
     rings: { file: rings, source },
   });
   times.push(performance.now() - t0);
+  const c = process.cpuUsage(c0);
+  cpu.push((c.user + c.system) / 1000);
 }
 times.sort((a, b) => a - b);
+cpu.sort((a, b) => a - b);
 const stablePart = prepared.files.find((f) => f.name.endsWith(".stable.json"));
 const stableSig = prepared.files.find((f) => f.name === `${stablePart.name}.asc`);
 const out = {
@@ -87,6 +93,8 @@ const out = {
     memoryGiB: Math.round(totalmem() / 2 ** 30),
     os: `${platform()} ${release()} ${arch()}`,
     node: process.version,
+    // The wall time depends on the neighbours on a shared machine; the CPU figure does not.
+    loadavgAtEnd: loadavg().map(round),
   },
   publish1000Targets2Rings_ed25519: {
     targets: TARGETS,
@@ -98,6 +106,7 @@ const out = {
     medianMs: round(times[RUNS >> 1]),
     minMs: round(times[0]),
     maxMs: round(times[RUNS - 1]),
+    medianCpuMs: round(cpu[RUNS >> 1]),
   },
   ringKernelManifest: { bytes: stablePart.bytes.length, signatureBytes: stableSig.bytes.length },
 };

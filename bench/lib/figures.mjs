@@ -112,12 +112,18 @@ function vmTest({ "vm-test.json": d }) {
 
 function publishRings({ "publish-rings.json": d }) {
   if (!d) return [];
+  const files = num(d, "publish1000Targets2Rings_ed25519.files");
   return dated(d, [
     row(
-      "publish 1,000 targets × 2 rings (build, sign, 10,006 files), median",
+      `publish 1,000 targets × 2 rings (build, sign, ${files === undefined ? "all" : count(files)} files), median`,
       num(d, "publish1000Targets2Rings_ed25519.medianMs"),
       ms,
       DEFAULT_TARGETS.publishRingsMs,
+    ),
+    row(
+      "… its CPU (process.cpuUsage), median",
+      num(d, "publish1000Targets2Rings_ed25519.medianCpuMs"),
+      ms,
     ),
     row(
       "one host's ring manifest (kernel-<id>.<ring>.json)",

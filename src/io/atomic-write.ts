@@ -12,12 +12,14 @@ import { basename, dirname, join } from "node:path";
  * `path`, fsyncs the directory. `durable: false` skips both fsyncs: the
  * rename still means a killed process leaves old or new content, never a mix,
  * but a power loss may lose the write (for state that is cheap to lose).
+ * `syncDirectory: false` leaves the directory's fsync to the caller, who
+ * writes many files into it and calls syncDirectory once after them.
  */
 export async function writeFileAtomic(
   path: string,
   data: string | Uint8Array,
   mode = 0o644,
-  options: { durable?: boolean } = {},
+  options: { durable?: boolean; syncDirectory?: boolean } = {},
 ): Promise<void> {
   const durable = options.durable ?? true;
   const tmp = join(
@@ -40,12 +42,16 @@ export async function writeFileAtomic(
     await rm(tmp, { force: true });
     throw e;
   }
-  if (!durable) return;
-  // The rename itself is only durable once the directory entry is synced.
-  const dir = await open(dirname(path), "r");
+  if (!durable || options.syncDirectory === false) return;
+  await syncDirectory(dirname(path));
+}
+
+/** Makes the renames into `dir` durable: a rename is only on disk once the directory entry is synced. */
+export async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, "r");
   try {
-    await dir.sync();
+    await handle.sync();
   } finally {
-    await dir.close();
+    await handle.close();
   }
 }

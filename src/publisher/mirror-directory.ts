@@ -2,10 +2,12 @@
  * A mirror directory: the files of the latest release, flat, as a plain
  * HTTP server or file:// path serves them to hosts.
  *
- * Order (each file via temp file + rename): modules and their signatures,
- * build reports, then for every manifest its `.asc` before the `.json`, and
- * `manifest.json` last. A reader never sees a manifest naming a module that
- * is not there yet. A signature and its manifest cannot be swapped together,
+ * Order (each file via temp file + rename, fsynced): modules and their
+ * signatures, VEX documents and build reports; then every other manifest,
+ * its `.asc` before the `.json`; `manifest.json` last. Each of these three
+ * steps writes up to WRITE_CONCURRENCY files at once and ends with one fsync
+ * of the directory, so a step is on disk before the next starts. A reader
+ * never sees a manifest naming a module that is not there yet. A signature and its manifest cannot be swapped together,
  * so a reader that fetches X.json and then X.json.asc across a swap sees a
  * mismatch; the agent fetches both again once before it refuses.
  *
@@ -16,7 +18,7 @@ import { readdir, readFile, rm, mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { LpctlError } from "../core/errors.js";
 import { ManifestSchema, type Manifest } from "../core/manifest.js";
-import { writeFileAtomic } from "../io/atomic-write.js";
+import { syncDirectory, writeFileAtomic } from "../io/atomic-write.js";
 import type { ReleaseFile } from "./release-files.js";
 import { fsStep } from "../io/fs-errors.js";
 
@@ -36,15 +38,21 @@ export async function writeMirror(
   const previous = await readManifestIn(dir);
   const result: MirrorResult = { written: [], unchanged: [], removed: [] };
   try {
-    for (const file of writeOrder(files)) {
+    const written = new Set<string>();
+    const write = async (file: ReleaseFile): Promise<void> => {
       const current = await readFile(join(dir, file.name)).catch(() => undefined);
-      if (current !== undefined && Buffer.compare(current, file.bytes) === 0) {
-        result.unchanged.push(file.name);
-        continue;
-      }
-      await writeFileAtomic(join(dir, file.name), file.bytes);
-      result.written.push(file.name);
+      if (current !== undefined && Buffer.compare(current, file.bytes) === 0) return;
+      await writeFileAtomic(join(dir, file.name), file.bytes, 0o644, { syncDirectory: false });
+      written.add(file.name);
+    };
+    for (const step of writeSteps(files)) {
+      await eachLimit(step, WRITE_CONCURRENCY, async (chain) => {
+        for (const file of chain) await write(file);
+      });
+      await syncDirectory(dir);
     }
+    for (const file of writeOrder(files))
+      (written.has(file.name) ? result.written : result.unchanged).push(file.name);
     result.removed = await removeUnreferenced(dir, files, previous);
   } catch (e) {
     if (e instanceof LpctlError) throw e;
@@ -58,6 +66,55 @@ export async function writeMirror(
     `mirror ${dir}: ${result.written.length} written, ${result.unchanged.length} unchanged, ${result.removed.length} removed`,
   );
   return result;
+}
+
+/** Files written at once in one step; fsyncs overlap on the disk. */
+const WRITE_CONCURRENCY = 16;
+
+/**
+ * writeOrder as steps of chains: the files of a chain are written in order,
+ * the chains of a step at once. Modules and other files (one-file chains);
+ * every manifest but manifest.json as its `.asc` then its `.json`;
+ * manifest.json the same, alone.
+ */
+export function writeSteps(files: readonly ReleaseFile[]): ReleaseFile[][][] {
+  const others: ReleaseFile[][] = [];
+  const manifests = new Map<string, ReleaseFile[]>();
+  const last: ReleaseFile[] = [];
+  for (const file of writeOrder(files)) {
+    const base = file.name.replace(/\.asc$/, "");
+    if (base === "manifest.json") last.push(file);
+    else if (/^(kernel-.*|manifest\..+)\.json$/.test(base)) {
+      const chain = manifests.get(base) ?? [];
+      manifests.set(base, chain);
+      chain.push(file);
+    } else others.push([file]);
+  }
+  const sigFirst = (chain: ReleaseFile[]): ReleaseFile[] =>
+    [...chain].sort((a, b) => Number(b.name.endsWith(".asc")) - Number(a.name.endsWith(".asc")));
+  return [others, [...manifests.values()].map(sigFirst), last.length ? [sigFirst(last)] : []];
+}
+
+/** Runs `task` on every item, at most `limit` at a time; after a failure starts no more, waits for the running ones, throws the first error. */
+async function eachLimit<T>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const worker = async (): Promise<void> => {
+    while (failure === undefined && next < items.length) {
+      const item = items[next++];
+      try {
+        await task(item);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failure) throw failure.error;
 }
 
 /** Modules and other files first, then each manifest's signature before the manifest, manifest.json last. */

@@ -1,4 +1,11 @@
-/** A Signer backed by an armored OpenPGP private key held in memory (openpgp.js). */
+/**
+ * A Signer backed by an armored OpenPGP private key held in memory
+ * (openpgp.js). openpgp.sign makes the first signature of every second: it
+ * checks the key at that time (expired, revoked, not yet valid) and picks the
+ * hash. The other signatures of that second, for an Ed25519 key, are the
+ * same packet made directly (eddsa-legacy-signature.ts); a release signs
+ * thousands of files within a few seconds.
+ */
 import {
   createMessage,
   decryptKey,
@@ -6,16 +13,34 @@ import {
   sign,
   type Message,
   type PrivateKey,
+  type Signature,
   type SignOptions,
 } from "openpgp";
 import { LpctlError } from "../errors.js";
+import { armorSignature } from "./armor-signature.js";
+import { eddsaLegacySigner, type PacketSigner } from "./eddsa-legacy-signature.js";
 import type { Signer } from "./signer.js";
 
 // openpgp's stream-aware return type does not resolve without the DOM lib;
-// for an in-memory message with armored output it is a string.
-const signArmored = sign as (
-  options: SignOptions & { message: Message<Uint8Array>; format: "armored" },
-) => Promise<string>;
+// for an in-memory message it is the Signature.
+const signObject = sign as unknown as (
+  options: SignOptions & { message: Message<Uint8Array>; format: "object" },
+) => Promise<Signature>;
+
+/** openpgp.sign's detached signature over `bytes` by `key` at `date` (it checks the key at that time). */
+export async function openpgpSignature(
+  key: PrivateKey,
+  bytes: Uint8Array,
+  date: Date,
+): Promise<Signature> {
+  return signObject({
+    message: await createMessage({ binary: bytes }),
+    signingKeys: key,
+    detached: true,
+    format: "object",
+    date,
+  });
+}
 
 /** Reads (and with `passphrase`, decrypts) `armoredKey` into a Signer; `now` fixes signature times in tests. */
 export async function createOpenpgpSigner(
@@ -49,20 +74,32 @@ export async function createOpenpgpSigner(
     }
   }
   const fingerprint = key.getFingerprint().toUpperCase();
+  const unlocked = key;
+  // The second whose first signature openpgp.sign made, and the direct signer it allows.
+  let checked: { second: number; direct: PacketSigner | undefined } | undefined;
+  const viaOpenpgp = async (bytes: Uint8Array, date: Date): Promise<string> => {
+    const signature = await openpgpSignature(unlocked, bytes, date);
+    const [packet] = signature.packets;
+    const signingKey = packet && (await unlocked.getSigningKey(packet.issuerKeyID, date));
+    checked = {
+      second: Math.floor(date.getTime() / 1000),
+      // Only when openpgp.sign wrote the packet the direct signer writes (v4, one salt notation).
+      direct:
+        packet?.version === 4 && packet.rawNotations.length === 1 && signingKey
+          ? eddsaLegacySigner(signingKey, packet.hashAlgorithm)
+          : undefined,
+    };
+    return signature.armor();
+  };
   return {
     fingerprint,
     publicKey: key.toPublic().armor(),
     async sign(bytes: Uint8Array): Promise<string> {
-      const message = await createMessage({ binary: bytes });
+      const date = now ? now() : new Date();
       try {
-        const signature = await signArmored({
-          message,
-          signingKeys: key,
-          detached: true,
-          format: "armored",
-          date: now ? now() : new Date(),
-        });
-        return signature;
+        const direct = checked?.second === Math.floor(date.getTime() / 1000) && checked.direct;
+        if (direct) return armorSignature(direct(bytes, date));
+        return await viaOpenpgp(bytes, date);
       } catch (e) {
         throw new LpctlError(
           "KEY_INVALID",

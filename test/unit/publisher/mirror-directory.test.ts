@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { canonicalJson } from "../../../src/core/canonical-json.js";
-import { writeMirror, writeOrder } from "../../../src/publisher/mirror-directory.js";
+import { writeMirror, writeOrder, writeSteps } from "../../../src/publisher/mirror-directory.js";
 import type { ReleaseFile } from "../../../src/publisher/release-files.js";
 import { sampleManifest } from "../core/verify/test-keys.js";
 
@@ -36,6 +36,36 @@ describe("writeOrder", () => {
       "kernel-bb.json",
       "manifest.json.asc",
       "manifest.json",
+    ]);
+  });
+});
+
+describe("writeSteps", () => {
+  it("writes leaves first, then every other manifest after its signature, manifest.json alone last", () => {
+    const names = [
+      "m.ko",
+      "m.ko.asc",
+      "vex-aa.json",
+      "vex-aa.json.asc",
+      "kernel-aa.canary.json",
+      "kernel-aa.canary.json.asc",
+      "kernel-aa.json",
+      "kernel-aa.json.asc",
+      "manifest.canary.json",
+      "manifest.canary.json.asc",
+      "manifest.json",
+      "manifest.json.asc",
+      "build-report-t.json",
+    ];
+    const steps = writeSteps(names.map((n) => f(n)));
+    expect(steps.map((step) => step.map((chain) => chain.map((x) => x.name)))).toEqual([
+      [["m.ko"], ["m.ko.asc"], ["vex-aa.json"], ["vex-aa.json.asc"], ["build-report-t.json"]],
+      [
+        ["manifest.canary.json.asc", "manifest.canary.json"],
+        ["kernel-aa.canary.json.asc", "kernel-aa.canary.json"],
+        ["kernel-aa.json.asc", "kernel-aa.json"],
+      ],
+      [["manifest.json.asc", "manifest.json"]],
     ]);
   });
 });
