@@ -13,6 +13,13 @@ export interface Fault {
   times: number;
   /** Answer as a rate limit (403/429 with `x-ratelimit-remaining: 0` and `retry-after`). */
   rateLimit?: boolean;
+  /**
+   * A release asset upload (`route` matching the upload) that stops halfway:
+   * GitHub keeps the asset, in state `open` with the first half of the
+   * bytes, and the client gets `status`. Left to the upload route itself;
+   * a regex `route` sees the upload's query too (`?name=…` names the asset).
+   */
+  interruptUpload?: boolean;
 }
 
 export class Faults {
@@ -31,10 +38,12 @@ export class Faults {
     method: string,
     operationPath: string | undefined,
     path: string,
+    interruptUpload = false,
   ): ForgeHttpError | undefined {
     const fault = this.faults.find(
       (f) =>
         f.times > 0 &&
+        (f.interruptUpload ?? false) === interruptUpload &&
         (f.method === undefined || f.method.toUpperCase() === method) &&
         (typeof f.route === "string" ? f.route === operationPath : f.route.test(path)),
     );

@@ -104,6 +104,7 @@ export function registerAdmin(routes: Routes, ctx: ForgeContext): void {
     const method = body.optString("method");
     if (method !== undefined) fault.method = method;
     if (body.optBool("rate_limit")) fault.rateLimit = true;
+    if (body.optBool("interrupt_upload")) fault.interruptUpload = true;
     ctx.faults.set(fault);
     return noContent();
   });
