@@ -124,7 +124,7 @@ export function registerAssets(routes: Routes, ctx: ForgeContext, db: ReleasesDb
       await drain(req, 0);
       throw new ForgeHttpError(413, "Payload too large");
     }
-    const interrupted = ctx.faults.take(
+    const interrupted = await ctx.faults.answer(
       req.method,
       upload,
       `${req.url.pathname}${req.url.search}`,
