@@ -9,7 +9,7 @@
  */
 import { Octokit } from "@octokit/rest";
 import { createHmac } from "node:crypto";
-import { readdir, readFile, rm } from "node:fs/promises";
+import { copyFile, mkdir, readdir, readFile, rm } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
@@ -20,6 +20,7 @@ import { livepatchApp } from "../../../../src/app/index.js";
 import { appOctokit } from "../../../../src/app/octokit.js";
 import { WriteLimiter } from "../../../../src/app/write-limiter.js";
 import type { AppManifest, Forge } from "../../../../src/forge/index.js";
+import type { RunRequest, RunResult } from "../../../../src/forge/runner/contract.js";
 import { startTestForge, type TestForge } from "../../forge/helpers.js";
 import { workCopy, type Identity, type WorkCopy } from "./work-copy.js";
 
@@ -50,6 +51,8 @@ export interface AppOnForgeOptions {
   deps?: Partial<AppDeps>;
   /** Run with the app's own Octokit class (its request deadline) at this timeout. */
   timeoutMs?: number;
+  /** build.yml's stand-in: the repository gets this project's build.yml, and its push and pull_request runs go here. */
+  runBuild?: (req: RunRequest) => Promise<RunResult>;
 }
 
 export interface AppOnForge {
@@ -85,7 +88,18 @@ export interface AppOnForge {
 
 export async function appOnForge(opts: AppOnForgeOptions = {}): Promise<AppOnForge> {
   const REPO = opts.repo ?? DEFAULT_REPO;
-  const tf: TestForge = await startTestForge();
+  const { runBuild } = opts;
+  const tf: TestForge = await startTestForge(
+    runBuild
+      ? {
+          runner: {
+            workflowTriggers: (_text, event) =>
+              event.name === "push" || event.name === "pull_request",
+            runWorkflow: runBuild,
+          },
+        }
+      : {},
+  );
   const { forge } = tf;
   // The Probot needs the app's credentials, which need the hook URL first.
   const receiver: { probot?: Probot } = {};
@@ -160,6 +174,13 @@ export async function appOnForge(opts: AppOnForgeOptions = {}): Promise<AppOnFor
   const me = (login: string): Identity => ({ name: login, email: `${login}@forge.local` });
 
   const wc = await workCopy(repo.cloneUrl, opts.config ?? LIVEPATCH_YML);
+  if (runBuild) {
+    await mkdir(path.join(wc.dir, ".github/workflows"), { recursive: true });
+    await copyFile(
+      path.join(ROOT, ".github/workflows/build.yml"),
+      path.join(wc.dir, ".github/workflows/build.yml"),
+    );
+  }
   if (opts.labOnly)
     for (const id of await readdir(path.join(wc.dir, "kernels")))
       if (id !== LAB) await rm(path.join(wc.dir, "kernels", id), { recursive: true });
