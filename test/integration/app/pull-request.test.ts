@@ -11,21 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { COMMENT_MARKER } from "../../../src/app/comment.js";
 import { lintPatch } from "../../../src/core/lint/lint.js";
 import { styleEntry } from "../../unit/helpers/patch-styles.js";
+import { VERSION_PATCH } from "./helpers/app-on-forge.js";
 import { CONFIG, patchesApp, type PatchesApp } from "./helpers/patches-app.js";
 
 const TARGET = "debian-6.1-lab";
-const NEW_PATCH = `--- a/fs/proc/version.c
-+++ b/fs/proc/version.c
-@@ -10,7 +10,7 @@ static int version_proc_show(struct seq_file *m, void *v)
- {
- \tseq_printf(m, linux_proc_banner,
- \t\tutsname()->sysname,
--\t\tutsname()->release,
-+\t\tutsname()->release /* fixed */,
- \t\tutsname()->version);
- \treturn 0;
- }
-`;
+const NEW_PATCH = VERSION_PATCH;
 
 const newPatch = (id: string, kernels = `[${TARGET}]`) => ({
   [`patches/${id}/patch.yaml`]: `title: Fix ${id}\ndescription: d\ncves: [CVE-2026-20001]\nkernels: ${kernels}\n`,

@@ -39,6 +39,8 @@ export interface ReleaseForge {
   download(repo: string, id: number): Promise<Uint8Array>;
   /** Deletes asset `name` of release `tag`. */
   remove(repo: string, tag: string, name: string): Promise<void>;
+  /** Makes the next upload of manifest.json stop halfway (the forge keeps it `open`, answers 502). */
+  interruptManifestUpload(): void;
   /** Replaces asset `name` of release `tag` with `edit` of its bytes (delete, upload). */
   rewrite(repo: string, tag: string, name: string, edit: (text: string) => string): Promise<void>;
   stop(): Promise<void>;
@@ -108,6 +110,15 @@ export async function startReleaseForge(opts: Partial<ForgeOptions> = {}): Promi
       }
     },
     download,
+    interruptManifestUpload() {
+      t.forge.setFault({
+        method: "POST",
+        route: /\/assets\?name=manifest\.json(&|$)/,
+        status: 502,
+        times: 1,
+        interruptUpload: true,
+      });
+    },
     async remove(repo, tag, name) {
       const { asset } = await find(repo, tag, name);
       await kit.rest.repos.deleteReleaseAsset({ owner, repo, asset_id: asset.id });

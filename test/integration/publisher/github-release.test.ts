@@ -22,15 +22,6 @@ import {
   type GitHubTarget,
 } from "./helpers.js";
 
-/** An upload of manifest.json that stops halfway, once. */
-const INTERRUPT_MANIFEST = {
-  method: "POST",
-  route: /\/assets\?name=manifest\.json(&|$)/,
-  status: 502,
-  times: 1,
-  interruptUpload: true,
-} as const;
-
 let gh: ReleaseForge;
 let tmp: string;
 
@@ -136,7 +127,7 @@ describe("publish to a GitHub release", () => {
       try {
         const to = await target(forge, `resume-${String(digests)}`);
         const repo = repoOf(to);
-        forge.t.forge.setFault(INTERRUPT_MANIFEST);
+        forge.interruptManifestUpload();
         forge.requests.length = 0;
         const crashed = await publishToGitHub(tmp, to);
         expect(crashed.code).toBe(1);

@@ -52,16 +52,6 @@ beforeEach(async () => {
 const publishCli = (...extra: string[]): ReturnType<typeof lpctl> =>
   publishToGitHub(tmp, to, ...extra);
 
-/** An upload of manifest.json that stops halfway, once. */
-const interruptManifest = () =>
-  gh.t.forge.setFault({
-    method: "POST",
-    route: /\/assets\?name=manifest\.json(&|$)/,
-    status: 502,
-    times: 1,
-    interruptUpload: true,
-  });
-
 const pushOutExpiry = (text: string): string =>
   text.replace(/"expires":"[^"]+"/, '"expires":"2999-01-01T00:00:00.000Z"');
 
@@ -87,7 +77,7 @@ describe("publish --github refuses what its own key did not sign", () => {
   });
 
   it("a forged resume window (a half-published kernel-*.json edited) is refused", async () => {
-    interruptManifest();
+    gh.interruptManifestUpload();
     expect((await publishCli()).code).toBe(1);
     const kernelJson = (await gh.releases(repo))[0]?.assets.find((a) =>
       /^kernel-.*\.json$/.test(a.name),
@@ -104,7 +94,7 @@ describe("publish --github refuses what its own key did not sign", () => {
   });
 
   it("a resume window longer than the lifetime, or issued in the future, is refused", async () => {
-    interruptManifest();
+    gh.interruptManifestUpload();
     expect((await publishCli("--lifetime-days", "400")).code).toBe(1);
     gh.requests.length = 0;
     const long = await publishCli();

@@ -38,6 +38,20 @@ const quiet = {
   error: () => undefined,
 };
 
+/** A one-line patch to fs/proc/version.c that the lab kernel takes (`fixed` is the note to vary). */
+export const VERSION_PATCH = `--- a/fs/proc/version.c
++++ b/fs/proc/version.c
+@@ -10,7 +10,7 @@ static int version_proc_show(struct seq_file *m, void *v)
+ {
+ \tseq_printf(m, linux_proc_banner,
+ \t\tutsname()->sysname,
+-\t\tutsname()->release,
++\t\tutsname()->release /* fixed */,
+ \t\tutsname()->version);
+ \treturn 0;
+ }
+`;
+
 export interface AppOnForgeOptions {
   /** The repository (default acme/lp, with a `staging` branch too). */
   repo?: { owner: string; repo: string };
