@@ -59,6 +59,8 @@ export interface ForgeContext {
   readonly background: Background;
   readonly webhooks: Webhooks;
   readonly faults: Faults;
+  /** ForgeOptions.assetDigests (default true). */
+  readonly assetDigests: boolean;
   readonly hooks: ForgeHooks;
   readonly branchPushListeners: BranchPushListener[];
   readonly runner: ForgeRunner | undefined;

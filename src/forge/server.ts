@@ -147,6 +147,7 @@ export async function startForge(options: ForgeOptions): Promise<Forge> {
       ...(options.onWebhook ? { onWebhook: options.onWebhook } : {}),
     }),
     faults: new Faults(),
+    assetDigests: options.assetDigests ?? true,
     hooks: defaultHooks(),
     branchPushListeners: [],
     runner: options.runner,

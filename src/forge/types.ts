@@ -45,6 +45,11 @@ export interface ForgeOptions {
    */
   sandbox?: { hide?: readonly string[]; caches?: readonly string[] };
   limits?: Partial<ForgeLimits>;
+  /**
+   * Report release assets' `digest` (default true, as github.com does since
+   * 2025); false answers `digest: null`, as GitHub did before and GHES may.
+   */
+  assetDigests?: boolean;
   /** Conformance hook: a returned string turns the answer into a 502 naming it. */
   onResponse?: (r: ResponseRecord) => string | undefined;
   /** Conformance hook for webhook payloads: a returned string is recorded on the delivery. */

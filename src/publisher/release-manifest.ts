@@ -9,7 +9,13 @@ import { checkOwnSignature } from "./check-own-signature.js";
 import type { Release, ReleaseAsset, ReleaseStore } from "./release-store.js";
 import { checkResumeWindow, type Window } from "./resume-window.js";
 
-/** manifest.json of the latest release, verified; undefined when nothing was published yet. */
+/**
+ * manifest.json of the latest release, verified; undefined when nothing was
+ * published yet. While no release was ever made latest, GitHub calls the
+ * newest one latest: a first publish that stopped before its manifest
+ * leaves `v1` "latest" without one, and nothing was published before it
+ * (the run resumes v1).
+ */
 export async function latestManifest(
   store: ReleaseStore,
   keys: readonly string[],
@@ -18,6 +24,7 @@ export async function latestManifest(
   if (release === undefined) return undefined;
   const assets = await store.listAssets(release);
   const manifest = uploaded(assets, "manifest.json");
+  if (manifest === undefined && release.tag === "v1") return undefined;
   if (manifest === undefined) {
     throw new LpctlError(
       "RELEASE_FAILED",

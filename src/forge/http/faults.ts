@@ -13,6 +13,15 @@ export interface Fault {
   times: number;
   /** Answer as a rate limit (403/429 with `x-ratelimit-remaining: 0` and `retry-after`). */
   rateLimit?: boolean;
+  /**
+   * A release asset upload (`route` matching the upload) that stops halfway:
+   * GitHub keeps the asset, in state `open` with the first half of the
+   * bytes, and the client gets `status`. Left to the upload route itself;
+   * a regex `route` sees the upload's query too (`?name=…` names the asset).
+   */
+  interruptUpload?: boolean;
+  /** Answer only after this long (a GitHub that is slow, or that a client gives up on). */
+  delayMs?: number;
 }
 
 export class Faults {
@@ -31,18 +40,44 @@ export class Faults {
     method: string,
     operationPath: string | undefined,
     path: string,
+    interruptUpload = false,
   ): ForgeHttpError | undefined {
     const fault = this.faults.find(
       (f) =>
         f.times > 0 &&
-        (f.method === undefined || f.method.toUpperCase() === method) &&
-        (typeof f.route === "string" ? f.route === operationPath : f.route.test(path)),
+        (f.interruptUpload ?? false) === interruptUpload &&
+        matches(f, method, operationPath, path),
     );
     if (!fault) return undefined;
     fault.times -= 1;
     this.faults = this.faults.filter((f) => f.times > 0);
     return faultError(fault);
   }
+
+  /** Consumes one matching fault like take(), then waits out its delay; returns the error. */
+  async answer(
+    method: string,
+    operationPath: string | undefined,
+    path: string,
+    interruptUpload = false,
+  ): Promise<ForgeHttpError | undefined> {
+    const delay = this.faults.find(
+      (f) =>
+        f.times > 0 &&
+        (f.interruptUpload ?? false) === interruptUpload &&
+        matches(f, method, operationPath, path),
+    )?.delayMs;
+    const error = this.take(method, operationPath, path, interruptUpload);
+    if (error && delay) await new Promise((r) => setTimeout(r, delay));
+    return error;
+  }
+}
+
+function matches(f: Fault, method: string, operationPath: string | undefined, path: string) {
+  return (
+    (f.method === undefined || f.method.toUpperCase() === method) &&
+    (typeof f.route === "string" ? f.route === operationPath : f.route.test(path))
+  );
 }
 
 function faultError(fault: Fault): ForgeHttpError {

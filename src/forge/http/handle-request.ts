@@ -64,7 +64,7 @@ export async function handleRequest(
       Date.now(),
     );
     if (inApi !== undefined) setApiHeaders(p, res, principal);
-    const fault = ctx.faults.take(method, operationPath, inApi ?? rawPath);
+    const fault = await ctx.faults.answer(method, operationPath, inApi ?? rawPath);
     if (fault) throw fault;
     let body: Body | undefined;
     const request: ForgeRequest = {

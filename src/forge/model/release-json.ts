@@ -21,7 +21,9 @@ export function assetJson(
   tag: string,
   a: AssetRow,
   uploader: Record<string, unknown> | null,
+  digests = true,
 ): Record<string, unknown> {
+  const state = a.state ?? "uploaded";
   return {
     url: `${u.repoApi}/releases/assets/${a.id}`,
     browser_download_url: browserDownloadUrl(u.repoWeb, tag, a.name),
@@ -29,10 +31,11 @@ export function assetJson(
     node_id: nodeId("ReleaseAsset", a.id),
     name: a.name,
     label: a.label,
-    state: "uploaded",
+    state,
     content_type: a.content_type,
     size: a.size,
-    digest: `sha256:${a.sha256}`,
+    // Only a complete upload has a digest; older GitHub (and GHES) report none at all.
+    digest: digests && state === "uploaded" ? `sha256:${a.sha256}` : null,
     download_count: a.download_count,
     created_at: a.created_at,
     updated_at: a.updated_at,

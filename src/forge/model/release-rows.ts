@@ -30,6 +30,8 @@ export interface AssetRow extends Row {
   /** Names the bytes in the forge's blob store. */
   blobKey: string;
   sha256: string;
+  /** "open": an upload that stopped halfway (GitHub keeps it, with what arrived); absent: uploaded. */
+  state?: "open";
   uploaderId: number;
   download_count: number;
   created_at: string;

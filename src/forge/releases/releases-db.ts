@@ -52,7 +52,13 @@ export function releaseUrls(ctx: ForgeContext, repo: RepoRow): ReleaseUrls {
 
 export function renderAsset(ctx: ForgeContext, repo: RepoRow, tag: string, a: AssetRow) {
   const uploader = ctx.db.users.get(a.uploaderId);
-  return assetJson(releaseUrls(ctx, repo), tag, a, uploader ? ctx.json.user(uploader) : null);
+  return assetJson(
+    releaseUrls(ctx, repo),
+    tag,
+    a,
+    uploader ? ctx.json.user(uploader) : null,
+    ctx.assetDigests,
+  );
 }
 
 export function renderRelease(ctx: ForgeContext, db: ReleasesDb, repo: RepoRow, r: ReleaseRow) {

@@ -104,6 +104,9 @@ export function registerAdmin(routes: Routes, ctx: ForgeContext): void {
     const method = body.optString("method");
     if (method !== undefined) fault.method = method;
     if (body.optBool("rate_limit")) fault.rateLimit = true;
+    if (body.optBool("interrupt_upload")) fault.interruptUpload = true;
+    const delay = body.optInt("delay_ms");
+    if (delay !== undefined) fault.delayMs = delay;
     ctx.faults.set(fault);
     return noContent();
   });

@@ -99,7 +99,8 @@ export function registerAssets(routes: Routes, ctx: ForgeContext, db: ReleasesDb
     return noContent();
   });
 
-  routes.uploads("POST", "/repos/{owner}/{repo}/releases/{release_id}/assets", async (req) => {
+  const upload = "/repos/{owner}/{repo}/releases/{release_id}/assets";
+  routes.uploads("POST", upload, async (req) => {
     const max = ctx.limits.uploadBytes;
     let refused: ForgeHttpError | undefined;
     let repo: RepoRow | undefined;
@@ -123,7 +124,16 @@ export function registerAssets(routes: Routes, ctx: ForgeContext, db: ReleasesDb
       await drain(req, 0);
       throw new ForgeHttpError(413, "Payload too large");
     }
-    const blob = await ctx.blobs.put(req.raw, max);
+    const interrupted = await ctx.faults.answer(
+      req.method,
+      upload,
+      `${req.url.pathname}${req.url.search}`,
+      true,
+    );
+    const blob = await ctx.blobs.put(
+      interrupted ? await firstHalf(req.raw as AsyncIterable<Buffer>, max) : req.raw,
+      max,
+    );
     // A concurrent upload of the same name may have finished meanwhile.
     if (taken(releaseId, name)) {
       await ctx.blobs.remove(blob.key);
@@ -139,11 +149,26 @@ export function registerAssets(routes: Routes, ctx: ForgeContext, db: ReleasesDb
       size: blob.size,
       blobKey: blob.key,
       sha256: blob.sha256,
+      ...(interrupted ? { state: "open" as const } : {}),
       uploaderId: ctx.actor(req.principal).id,
       download_count: 0,
       created_at: now,
       updated_at: now,
     });
+    if (interrupted) throw interrupted;
     return created(render(repo, asset));
   });
+}
+
+/** What an upload that stops halfway leaves: the first half of the body. */
+async function firstHalf(body: AsyncIterable<Buffer>, max: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > max) break;
+    chunks.push(chunk);
+  }
+  const all = Buffer.concat(chunks);
+  return all.subarray(0, all.length >> 1);
 }

@@ -6,20 +6,9 @@
  * 250-commit listing cap refused; `.github/**` kept out of patch PRs.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appOnForge, GATE, REPO, type AppOnForge } from "./helpers/app-on-forge.js";
+import { appOnForge, GATE, REPO, VERSION_PATCH, type AppOnForge } from "./helpers/app-on-forge.js";
 
-const PATCH = `--- a/fs/proc/version.c
-+++ b/fs/proc/version.c
-@@ -10,7 +10,7 @@ static int version_proc_show(struct seq_file *m, void *v)
- {
- \tseq_printf(m, linux_proc_banner,
- \t\tutsname()->sysname,
--\t\tutsname()->release,
-+\t\tutsname()->release /* fixed */,
- \t\tutsname()->version);
- \treturn 0;
- }
-`;
+const PATCH = VERSION_PATCH;
 const patch = (id: string, note = "fixed") => ({
   [`patches/${id}/patch.yaml`]: `title: Fix ${id}\ndescription: d\ncves: [CVE-2026-20001]\nkernels: [debian-6.1-lab]\n`,
   [`patches/${id}/0001-fix.patch`]: PATCH.replace("fixed", note),

@@ -14,6 +14,8 @@ import { conformance } from "./areas-conformance.js";
 export interface TestForge {
   forge: Forge;
   dataDir: string;
+  /** "METHOD path" (no query) of every REST and upload request answered, in order; tests may clear it. */
+  requests: string[];
   stop(): Promise<void>;
 }
 
@@ -26,20 +28,24 @@ export interface TestForge {
 export async function startTestForge(opts: Partial<ForgeOptions> = {}): Promise<TestForge> {
   const dataDir = opts.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), "forge-test-")));
   const conf = opts.onResponse || opts.onWebhook ? undefined : conformance();
+  const requests: string[] = [];
+  const answer = conf ? (r: ResponseRecord) => conf.onResponse(r) : opts.onResponse;
   const forge = await startForge({
     log: () => undefined,
     ...(conf
-      ? {
-          onResponse: (r: ResponseRecord) => conf.onResponse(r),
-          onWebhook: (e: string, a: string | undefined, p: unknown) => conf.onWebhook(e, a, p),
-        }
+      ? { onWebhook: (e: string, a: string | undefined, p: unknown) => conf.onWebhook(e, a, p) }
       : {}),
     ...opts,
+    onResponse: (r: ResponseRecord) => {
+      requests.push(`${r.method} ${r.path.replace(/\?.*$/, "")}`);
+      return answer?.(r);
+    },
     dataDir,
   });
   return {
     forge,
     dataDir,
+    requests,
     async stop() {
       await forge.close();
       await rm(dataDir, { recursive: true, force: true });

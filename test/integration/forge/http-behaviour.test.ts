@@ -188,6 +188,15 @@ describe("GitHub's HTTP conventions", () => {
     expect((await raw("/repos/alice/demo")).status).toBe(200);
   });
 
+  it("fault switch: a delayed fault answers its error only after the delay", async () => {
+    t.forge.setFault({ route: "/repos/{owner}/{repo}", status: 503, times: 1, delayMs: 400 });
+    const started = Date.now();
+    expect((await raw("/repos/alice/demo")).status).toBe(503);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(400);
+    // One time only: the next request is answered at once.
+    expect((await raw("/repos/alice/demo")).status).toBe(200);
+  });
+
   it("fault switch: rate limits carry the headers the throttling plugin reads", async () => {
     for (const status of [403, 429] as const) {
       t.forge.setFault({ route: "/repos/{owner}/{repo}", status, times: 1, rateLimit: true });

@@ -160,6 +160,31 @@ describe("releases", () => {
     expect(after.data).toHaveLength(1);
   });
 
+  it("fault switch: an upload stopped halfway leaves an `open` asset, no digest, and blocks its name", async () => {
+    const { data: rel } = await gh.rest.repos.createRelease({ ...base, tag_name: "assets-2" });
+    const bytes = new TextEncoder().encode("0123456789abcdef");
+    s.t.forge.setFault({
+      method: "POST",
+      route: /\/assets\?name=half\.bin(&|$)/,
+      status: 502,
+      times: 1,
+      interruptUpload: true,
+    });
+    // Another name is not matched by the fault.
+    expect((await upload(rel.upload_url, "whole.bin", bytes)).data.state).toBe("uploaded");
+    expect((await refusal(upload(rel.upload_url, "half.bin", bytes))).status).toBe(502);
+    const { data: list } = await gh.rest.repos.listReleaseAssets({ ...base, release_id: rel.id });
+    const half = list.find((a) => a.name === "half.bin");
+    expect(half).toMatchObject({ state: "open", size: bytes.length / 2, digest: null });
+    // As on GitHub, the leftover holds the name until it is deleted.
+    expect((await refusal(upload(rel.upload_url, "half.bin", bytes))).status).toBe(422);
+    await gh.rest.repos.deleteReleaseAsset({ ...base, asset_id: half?.id ?? 0 });
+    expect((await upload(rel.upload_url, "half.bin", bytes)).data).toMatchObject({
+      state: "uploaded",
+      size: bytes.length,
+    });
+  });
+
   it("round-trips 1 MB through the API and the public URL, with ETag, 304 and latest/download", async () => {
     const { data: rel } = await gh.rest.repos.createRelease({ ...base, tag_name: "big-1" });
     const big = randomBytes(1024 * 1024);

@@ -97,14 +97,20 @@ export async function gpgVerifyAll(
   return results;
 }
 
+/** The GitHub repository a publish goes to: API, `owner/name`, and the commit the builds came from. */
+export interface GitHubTarget {
+  apiUrl: string;
+  repository: string;
+  commit: string;
+}
+
 /**
  * `lpctl publish --github` of the build outputs in `tmp/b`, signed with the
- * key in `tmp/keys`, to the fake GitHub at `apiUrl` (token in
- * LPCTL_TEST_TOKEN), for BUILT_COMMIT.
+ * key in `tmp/keys`, to `to` (token in LPCTL_TEST_TOKEN).
  */
 export function publishToGitHub(
   tmp: string,
-  apiUrl: string,
+  to: GitHubTarget,
   ...extra: string[]
 ): Promise<CliResult> {
   return lpctl(
@@ -114,18 +120,18 @@ export function publishToGitHub(
     "--key",
     join(tmp, "keys/signing-key.asc"),
     "--repository",
-    "o/r",
+    to.repository,
     "--checkout",
     REPO_ROOT,
     "--github",
     "--token-env",
     "LPCTL_TEST_TOKEN",
     "--api-url",
-    apiUrl,
+    to.apiUrl,
     "--commit",
-    BUILT_COMMIT,
+    to.commit,
     "--expect-commit",
-    BUILT_COMMIT,
+    to.commit,
     ...extra,
   );
 }

@@ -56,6 +56,21 @@ const moduleOf = (runId: number): string => `livepatch-r${String(runId)}-${TARGE
 
 /** build.yml's stand-in for `req`: one artifact for the lab target from this run. */
 export async function uploadLabBuild(req: RunRequest): Promise<void> {
+  await uploadZip(req, `build-${TARGET}`, await labBuildZip(req));
+}
+
+/** Stores `zip` as artifact `name` of the run `req` is. */
+export async function uploadZip(req: RunRequest, name: string, zip: Uint8Array): Promise<void> {
+  const file = path.join(req.workDir, `${name}.zip`);
+  await writeFile(file, zip);
+  await req.host.uploadArtifact(name, file);
+}
+
+/** The zip `lpctl build` leaves for the lab target in run `req`: report and module (`claims` overrides its source). */
+export async function labBuildZip(
+  req: RunRequest,
+  claims: Partial<NonNullable<BuildReport["source"]>> = {},
+): Promise<Uint8Array> {
   const { sha, runId } = req.context;
   const bytes = moduleBytes(`${TARGET}-${String(runId)}`);
   const file = moduleOf(runId);
@@ -71,20 +86,16 @@ export async function uploadLabBuild(req: RunRequest): Promise<void> {
     source: {
       repository: FULL,
       commit: sha,
-      ref: "refs/heads/main",
-      event: "push",
+      ref: req.context.ref,
+      event: req.event.name,
       workflowRun: String(runId),
+      ...claims,
     },
   };
-  const zip = path.join(req.workDir, "artifact.zip");
-  await writeFile(
-    zip,
-    await makeZip([
-      { name: "build-report.json", data: JSON.stringify(report) },
-      { name: file, data: bytes },
-    ]),
-  );
-  await req.host.uploadArtifact(`build-${TARGET}`, zip);
+  return makeZip([
+    { name: "build-report.json", data: JSON.stringify(report) },
+    { name: file, data: bytes },
+  ]);
 }
 
 /** Starts the forge (push runs go to `runBuild`) and the app; `seed` edits the first commit. */
