@@ -5,6 +5,7 @@
  * failure shown on a check, the safety review through real reviews, and
  * the lint on the common patch styles.
  */
+import { systemClock } from "../../../src/io/clock.js";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -25,7 +26,7 @@ const newPatch = (id: string, kernels = `[${TARGET}]`) => ({
 const clock = { now: new Date() };
 let t: PatchesApp;
 beforeAll(async () => {
-  t = await patchesApp({ deps: { now: () => clock.now } });
+  t = await patchesApp({ deps: { clock: { ...systemClock, now: () => clock.now } } });
 });
 afterAll(() => t.stop());
 

@@ -4,6 +4,7 @@
  * check and re-ran its handler. The forge's real delivery, captured and
  * posted again, signed, to the app's webhook URL.
  */
+import { systemClock } from "../../../src/io/clock.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { patchesApp, type PatchesApp } from "./helpers/patches-app.js";
 
@@ -15,7 +16,7 @@ const TOUCH = {
 const clock = { now: new Date() };
 let t: PatchesApp;
 beforeAll(async () => {
-  t = await patchesApp({ deps: { now: () => clock.now } });
+  t = await patchesApp({ deps: { clock: { ...systemClock, now: () => clock.now } } });
 });
 afterAll(() => t.stop());
 
