@@ -6,7 +6,8 @@
  * kernel, syncs and prepares Debian's installed cloud kernel; boot 2 runs
  * Debian's kernel with no network and times `lpctl sync --offline` (the
  * ExecStart of lpctl-boot.service) with the guest's clock, from its start
- * to its exit with the module enabled and its transition done.
+ * to its exit with the module enabled and its transition done, and splits
+ * that time into the command's phases (its LPCTL_TRACE lines).
  *
  * Needs the kernel cache the tests use (both targets prepared).
  * Run `node bench/reboot.mjs` (env: RUNS=3); it writes bench/results/reboot.json.
@@ -60,12 +61,14 @@ for (let i = 0; i < RUNS; i++) {
     applySeconds: r.applySeconds,
     startedAtUptime: r.startedAtUptime,
     nodeFloorSeconds: r.nodeFloorSeconds,
+    phases: Object.fromEntries(r.phases.map((p) => [p.phase, p.ms])),
     accel: r.boot2.accel,
     boot1Ms: r.boot1.durationMs,
     boot2Ms: r.boot2.durationMs,
   });
   log(
-    `run ${i + 1}: patched ${r.applySeconds} s after the boot unit's command started (${r.boot2.accel})`,
+    `run ${i + 1}: patched ${r.applySeconds} s after the boot unit's command started (${r.boot2.accel}); ` +
+      `phases (ms): ${r.phases.map((p) => `${p.phase} ${p.ms}`).join(", ")}`,
   );
 }
 
@@ -80,6 +83,10 @@ const result = {
   medianApplySeconds: median(runs.map((r) => r.applySeconds)),
   maxApplySeconds: Math.max(...runs.map((r) => r.applySeconds)),
   medianNodeFloorSeconds: median(runs.map((r) => r.nodeFloorSeconds)),
+  // Each phase's median over the runs (ms; LPCTL_TRACE lines, test/e2e/helpers/reboot-vm.ts).
+  medianPhaseMs: Object.fromEntries(
+    Object.keys(runs[0]?.phases ?? {}).map((p) => [p, median(runs.map((r) => r.phases[p] ?? 0))]),
+  ),
 };
 mkdirSync("bench/results", { recursive: true });
 writeFileSync("bench/results/reboot.json", JSON.stringify(result, null, 2) + "\n");
