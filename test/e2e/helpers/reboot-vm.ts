@@ -125,8 +125,9 @@ export interface Phase {
  * The phases of a traced command (src/agent/trace.ts): `lpctl-trace <ms> <phase>`
  * lines, ms since the process started; the first phase, "exec", is the time
  * from the shell's start time (guest uptime `startUptime`) to the process's
- * start, placed by the trace's uptime= line; "exited" is the exit line to the
- * shell's end time `endUptime`.
+ * start, placed by the trace's uptime= line (/proc/uptime counts in 10 ms
+ * steps: a few ms either way, even below 0); "exited" is the exit line to
+ * the shell's end time `endUptime`.
  */
 export function phasesOf(output: string, startUptime: number, endUptime: number): Phase[] {
   const lines = [...output.matchAll(/^lpctl-trace ([\d.]+) (\S+)$/gm)].map((m) => ({
