@@ -6,7 +6,8 @@
  * kernel, syncs and prepares Debian's installed cloud kernel; boot 2 runs
  * Debian's kernel with no network and times `lpctl sync --offline` (the
  * ExecStart of lpctl-boot.service) with the guest's clock, from its start
- * to its exit with the module enabled and its transition done.
+ * to its exit with the module enabled and its transition done, and splits
+ * that time into the command's phases (its LPCTL_TRACE lines).
  *
  * Needs the kernel cache the tests use (both targets prepared).
  * Run `node bench/reboot.mjs` (env: RUNS=3); it writes bench/results/reboot.json.
@@ -60,14 +61,36 @@ for (let i = 0; i < RUNS; i++) {
     applySeconds: r.applySeconds,
     startedAtUptime: r.startedAtUptime,
     nodeFloorSeconds: r.nodeFloorSeconds,
+    phases: Object.fromEntries(r.phases.map((p) => [p.phase, p.ms])),
     accel: r.boot2.accel,
+    // The host's 1-minute load as the run ended: TCG's speed follows it.
+    hostLoad1: Math.round(loadavg()[0] * 10) / 10,
     boot1Ms: r.boot1.durationMs,
     boot2Ms: r.boot2.durationMs,
   });
   log(
-    `run ${i + 1}: patched ${r.applySeconds} s after the boot unit's command started (${r.boot2.accel})`,
+    `run ${i + 1}: patched ${r.applySeconds} s after the boot unit's command started (${r.boot2.accel}); ` +
+      `phases (ms): ${r.phases.map((p) => `${p.phase} ${p.ms}`).join(", ")}`,
   );
 }
+
+// The phases grouped by what they cost (their trace names: src/agent/trace.ts
+// and test/e2e/helpers/reboot-vm.ts); "verify" is the rest of the run: reading
+// state, keys and the stored copy, and the signature, digest and rule checks.
+const GROUPS = {
+  nodeStart: ["exec", "node-bootstrap"],
+  agentLoad: ["agent-loaded", "config-loaded"],
+  verifierLoad: ["verifier-loaded"],
+  loadAndTransition: ["execa-loaded", "insmod", "transition-done"],
+  stateAndExit: ["previous-retired", "state-written", "exit", "exited"],
+};
+function groupsOf(phases, totalMs) {
+  const sum = (names) => names.reduce((a, n) => a + (phases[n] ?? 0), 0);
+  const groups = Object.fromEntries(Object.entries(GROUPS).map(([g, names]) => [g, sum(names)]));
+  const grouped = Object.values(groups).reduce((a, b) => a + b, 0);
+  return { ...groups, verify: Math.round(totalMs - grouped) };
+}
+for (const r of runs) r.groupMs = groupsOf(r.phases, r.applySeconds * 1000);
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const result = {
@@ -80,10 +103,18 @@ const result = {
   medianApplySeconds: median(runs.map((r) => r.applySeconds)),
   maxApplySeconds: Math.max(...runs.map((r) => r.applySeconds)),
   medianNodeFloorSeconds: median(runs.map((r) => r.nodeFloorSeconds)),
+  // Each group's and phase's median over the runs (ms; LPCTL_TRACE lines).
+  medianGroupMs: Object.fromEntries(
+    Object.keys(runs[0]?.groupMs ?? {}).map((g) => [g, median(runs.map((r) => r.groupMs[g]))]),
+  ),
+  medianPhaseMs: Object.fromEntries(
+    Object.keys(runs[0]?.phases ?? {}).map((p) => [p, median(runs.map((r) => r.phases[p] ?? 0))]),
+  ),
 };
 mkdirSync("bench/results", { recursive: true });
 writeFileSync("bench/results/reboot.json", JSON.stringify(result, null, 2) + "\n");
 log(
   `median ${result.medianApplySeconds} s, max ${result.maxApplySeconds} s (target ≤ 5 s); ` +
-    `node -e 0 in the same guest: ${result.medianNodeFloorSeconds} s`,
+    `node -e 0 in the same guest: ${result.medianNodeFloorSeconds} s; ` +
+    `median ms by group: ${JSON.stringify(result.medianGroupMs)}`,
 );

@@ -146,6 +146,17 @@ function reboot({ "reboot.json": d }) {
     ),
     row("… the slowest run", num(d, "maxApplySeconds"), seconds, t.rebootApplySeconds),
     row("`node -e 0` in that guest, median (the floor)", num(d, "medianNodeFloorSeconds"), seconds),
+    // The command's phases (LPCTL_TRACE), each group's median; older results have none.
+    ...(d.medianGroupMs === undefined
+      ? []
+      : [
+          ["nodeStart", "… phase: exec and Node's own start (cold)"],
+          ["agentLoad", "… phase: agent bundle loaded, config read"],
+          ["verifierLoad", "… phase: OpenPGP verifier loaded"],
+          ["verify", "… phase: stored copy read and verified"],
+          ["loadAndTransition", "… phase: insmod and the transition"],
+          ["stateAndExit", "… phase: state written, process exit"],
+        ].map(([g, label]) => row(label, num(d, `medianGroupMs.${g}`), ms))),
   ]);
 }
 

@@ -14,6 +14,7 @@ import type { KeyChain, StoredTrust } from "./key-chain.js";
 import type { KernelIdentity } from "./kernel-identity.js";
 import { selectEntry } from "./select-entry.js";
 import type { AgentState } from "./state.js";
+import { trace } from "./trace.js";
 
 export type StoredManifest = NonNullable<AgentState["manifest"]>;
 /** The keys manifests and modules must be signed by, and how many of them. */
@@ -40,6 +41,7 @@ export async function currentManifest(
   const stored = state.kernel?.buildId === id.buildId ? state.manifest : undefined;
   // Re-pinned keys: the stored copy was verified with others, fetch it whole.
   const fetched = await fetchManifest(deps, id, force || chain.repinned ? undefined : stored);
+  trace("manifest-read");
   if (fetched.status === "not-modified" && stored !== undefined) {
     deps.log(`checked ${fetched.name}: 304 not modified (version ${stored.version})`);
     // freeze: the stored manifest is still what the source serves; its expiry holds.
@@ -57,9 +59,11 @@ export async function currentManifest(
   const verify = async (f: { name: string; body: Uint8Array; signature: Uint8Array }) => {
     // Loaded on demand: the 304 path never needs OpenPGP (agent start time).
     const v = await import("../core/verify/index.js");
+    trace("verifier-loaded");
     // The body's `keys` is unverified: it only says which lists to fetch;
     // checkKeyVersion holds the signed value to what was followed.
     const trust = await chain.follow(v.keyVersionHint(f.body));
+    trace("key-lists-followed");
     const result = await v.verifyManifest({
       manifest: f.body,
       signature: f.signature,

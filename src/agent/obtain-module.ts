@@ -13,6 +13,7 @@ import { writeFileAtomic } from "../io/atomic-write.js";
 import { fsStep } from "../io/fs-errors.js";
 import { stateDirOf, type AgentDeps } from "./agent-deps.js";
 import { SIGNATURE_MAX_BYTES } from "./fetcher.js";
+import { trace } from "./trace.js";
 
 const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 
@@ -48,7 +49,9 @@ export async function obtainModule(
   const signed = into?.withSignature !== true || (await stat(`${dest}.asc`).catch(() => null));
   if (signed && (await storedDigest(dest)) === want) return { file: dest, sha256: want };
 
+  trace("module-stored-copy-checked");
   const res = await deps.fetcher.fetch({ name: file, maxBytes: length });
+  trace("module-read");
   if (res.status !== "ok") {
     throw new LpctlError(
       "FETCH_FAILED",
@@ -69,7 +72,9 @@ export async function obtainModule(
   }
   // Loaded on demand: a no-change sync never needs OpenPGP (agent start time).
   const { verifyDetached } = await import("../core/verify/index.js");
+  trace("module-digest-checked");
   await verifyDetached(res.body, sig.body, trust.keys, now, trust.threshold);
+  trace("module-signature-verified");
   // Only verified bytes reach the disk, and never half-written under the real name.
   await fsStep(`store the module ${dest}`, () => writeFileAtomic(dest, res.body, 0o600));
   if (into?.withSignature === true) {

@@ -14,6 +14,7 @@ import { readKernelIdentity } from "./kernel-identity.js";
 import { preparedDirOf } from "./prepare-installed.js";
 import { runSync } from "./sync.js";
 import type { SyncOutcome } from "./sync-steps.js";
+import { trace } from "./trace.js";
 
 export type OfflineOutcome = SyncOutcome | "nothing-stored";
 
@@ -32,6 +33,7 @@ export async function runOfflineSync(deps: AgentDeps): Promise<OfflineOutcome> {
     );
     return "nothing-stored";
   }
+  trace("stored-copy-found");
   deps.log(`applying the copy stored in ${dir} (offline: no network)`);
   const stored = fileFetcher(pathToFileURL(`${dir}/`).href);
   return runSync({ ...deps, fetcher: stored }, { force: false });

@@ -19,6 +19,7 @@ import { describeEntry } from "./select-entry.js";
 import type { AgentState } from "./state.js";
 import { disableAndUnload, loadAndEnable, type TransitionDeps } from "./transition.js";
 import { withdrawModule } from "./withdraw-module.js";
+import { trace } from "./trace.js";
 
 export type SyncOutcome =
   "opted-out" | "nothing-to-apply" | "already-applied" | "applied" | "withdrawn";
@@ -75,7 +76,9 @@ async function ensureApplied(
     await disableAndUnload(name, tdeps);
   }
   const module = await obtainModule(deps, entry, trust, now);
+  trace("module-verified");
   await recordLoading(deps, name, module.sha256);
+  trace("loading-recorded");
   await loadAndEnable(module.file, name, tdeps);
   deps.log(`applied ${name} (${describeEntry(entry)})`);
   return { outcome: "applied", sha256: module.sha256 };
@@ -96,7 +99,9 @@ export async function syncSteps(
     return { outcome: "opted-out", state };
   }
   const id = await readKernelIdentity(deps.root, deps.arch);
+  trace("kernel-identity");
   const chain = keyChain(deps, state.trust, await readPinnedKeys(deps), now);
+  trace("pinned-keys");
   const { manifest, trust } = await currentManifest(deps, state, id, chain, now, force);
   const base: AgentState = {
     ...state,
@@ -107,6 +112,7 @@ export async function syncSteps(
   delete base.optOut;
   // Another kernel's module is not on this one (a reboot into a new kernel).
   if (state.kernel?.buildId !== id.buildId) delete base.applied;
+  trace("manifest-verified");
   progress.verified = base;
   const entry = manifest.entry;
   const tdeps: TransitionDeps = {
@@ -148,5 +154,6 @@ export async function syncSteps(
   progress.verified = next;
   delete progress.applying;
   await retirePrevious(deps, tdeps, live, entry.module);
+  trace("previous-retired");
   return { outcome, state: next };
 }

@@ -7,6 +7,7 @@ import { prepareInstalled } from "./prepare-installed.js";
 import { readState, writeState, type AgentState } from "./state.js";
 import { acquireSyncLock } from "./sync-lock.js";
 import { syncSteps, type SyncOutcome, type SyncProgress } from "./sync-steps.js";
+import { trace } from "./trace.js";
 
 /**
  * Temp files a crashed run left behind: writeFileAtomic's `.<name>.tmp-*`
@@ -70,6 +71,7 @@ export async function runSync(deps: AgentDeps, options: SyncOptions): Promise<Sy
   try {
     await removeStaleParts(modulesDirOf(deps));
     const state = await readState(stateDir);
+    trace("locked-state-read");
     let result;
     const progress: SyncProgress = {};
     try {
@@ -90,6 +92,7 @@ export async function runSync(deps: AgentDeps, options: SyncOptions): Promise<Sy
     };
     delete next.lastError;
     await writeState(stateDir, next);
+    trace("state-written");
     return result.outcome;
   } finally {
     await lock.release();

@@ -7,6 +7,7 @@ import { LpctlError } from "../core/errors.js";
 import type { Clock } from "../io/clock.js";
 import type { LivepatchSysfs } from "./livepatch-sysfs.js";
 import type { ModuleLoader } from "./module-loader.js";
+import { trace } from "./trace.js";
 
 export interface TransitionDeps {
   loader: ModuleLoader;
@@ -67,6 +68,7 @@ export async function loadAndEnable(
   deps: TransitionDeps,
 ): Promise<void> {
   await deps.loader.load(file);
+  trace("insmod");
   const registered = await deps.sysfs.patch(name);
   if (registered === undefined) {
     await deps.loader.unload(name).catch(() => undefined);
@@ -77,6 +79,7 @@ export async function loadAndEnable(
   }
   if (await waitTransition(name, deps, true)) {
     const after = await deps.sysfs.patch(name);
+    trace("transition-done");
     if (after?.enabled === true) return;
     throw new LpctlError("MODULE_LOAD_FAILED", `${name} loaded but is not enabled`);
   }

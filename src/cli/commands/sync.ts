@@ -5,6 +5,7 @@ import { LpctlError } from "../../core/errors.js";
 import { commandOutput } from "../json-output.js";
 import type { CommandContext } from "../program.js";
 import { addAgentOptions, agentDepsFromFlags, type AgentFlags } from "./agent-flags.js";
+import { trace, traceStart } from "../../agent/trace.js";
 
 export function registerSync(program: Command, ctx: CommandContext): void {
   addAgentOptions(
@@ -26,8 +27,10 @@ export function registerSync(program: Command, ctx: CommandContext): void {
         "--offline applies what is stored and honours an opt-out; run lpctl sync --force online instead",
       );
     }
+    traceStart("agent-loaded");
     const out = commandOutput(ctx, flags.json);
     const deps = await agentDepsFromFlags(flags, ctx, out.log);
+    trace("config-loaded");
     const outcome =
       flags.offline === true
         ? await runOfflineSync(deps)

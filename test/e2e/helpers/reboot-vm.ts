@@ -63,6 +63,7 @@ lp_out state "$(cd /var/lib/lpctl && tar -czf - . | base64 -w 0)"
 `;
 
 // The boot unit's command, as installed; timed with the guest's own clock.
+// LPCTL_TRACE=1 adds its phase lines (src/agent/trace.ts) to the output.
 const BOOT2 = `
 ${PATH}
 lp_out kernel "$(uname -r)"
@@ -70,7 +71,7 @@ lp_out before "$(cat /proc/cmdline)"
 cmd=$(sed -n 's/^ExecStart=//p' /lib/systemd/system/lpctl-boot.service)
 lp_out command "$cmd"
 start=$(cut -d' ' -f1 /proc/uptime)
-out=$($cmd 2>&1); rc=$?
+out=$(LPCTL_TRACE=1 $cmd 2>&1); rc=$?
 end=$(cut -d' ' -f1 /proc/uptime)
 lp_out livepatch "$(${LIVEPATCH})"
 lp_out after "$(cat /proc/cmdline)"
@@ -92,6 +93,8 @@ export interface RebootRun {
   applySeconds: number | undefined;
   /** Guest uptime when the command started. */
   startedAtUptime: number | undefined;
+  /** The command's phases from its trace lines (LPCTL_TRACE), in order. */
+  phases: Phase[];
   /** Seconds `node -e 0` takes in the same guest afterwards: the floor under any node command. */
   nodeFloorSeconds: number | undefined;
 }
@@ -110,6 +113,41 @@ function spanOf(detail: string): number | undefined {
   const end = /end=([\d.]+)/.exec(detail)?.[1];
   if (start === undefined || end === undefined) return undefined;
   return Math.round((Number(end) - Number(start)) * 100) / 100;
+}
+
+/** One phase of the boot unit's command: what ended, and the milliseconds since the one before. */
+export interface Phase {
+  phase: string;
+  ms: number;
+}
+
+/**
+ * The phases of a traced command (src/agent/trace.ts): `lpctl-trace <ms> <phase>`
+ * lines, ms since the process started; the first phase, "exec", is the time
+ * from the shell's start time (guest uptime `startUptime`) to the process's
+ * start, placed by the trace's uptime= line (/proc/uptime counts in 10 ms
+ * steps: a few ms either way, even below 0); "exited" is the exit line to
+ * the shell's end time `endUptime`.
+ */
+export function phasesOf(output: string, startUptime: number, endUptime: number): Phase[] {
+  const lines = [...output.matchAll(/^lpctl-trace ([\d.]+) (\S+)$/gm)].map((m) => ({
+    ms: Number(m[1]),
+    phase: m[2] ?? "",
+  }));
+  const at = lines.find((l) => l.phase.startsWith("uptime="));
+  const events = lines.filter((l) => !l.phase.startsWith("uptime="));
+  if (at === undefined || events.length === 0) return [];
+  // The process started at this uptime (seconds): its trace clock's zero.
+  const zero = Number(at.phase.slice("uptime=".length)) - at.ms / 1000;
+  const round = (ms: number) => Math.round(ms);
+  const phases: Phase[] = [{ phase: "exec", ms: round((zero - startUptime) * 1000) }];
+  let last = 0;
+  for (const e of events) {
+    phases.push({ phase: e.phase, ms: round(e.ms - last) });
+    last = e.ms;
+  }
+  phases.push({ phase: "exited", ms: round((endUptime - zero) * 1000 - last) });
+  return phases;
 }
 
 /** Boot 1's /var/lib/lpctl, unpacked from its console output into a host directory. */
@@ -209,8 +247,10 @@ export async function runRebootScenario(inputs?: RebootInputs): Promise<RebootRu
   );
   const detail = stepDetail(boot2, "offline") ?? "";
   const start = /start=([\d.]+)/.exec(detail)?.[1];
+  const end = /end=([\d.]+)/.exec(detail)?.[1];
   const applySeconds = spanOf(detail);
-  log(`boot 2 ${detail}:\n${boot2.markers.outputs.get("offline")?.text ?? "(none)"}`);
+  const offline = boot2.markers.outputs.get("offline")?.text ?? "";
+  log(`boot 2 ${detail}:\n${offline}`);
   return {
     lab,
     cloud,
@@ -219,6 +259,8 @@ export async function runRebootScenario(inputs?: RebootInputs): Promise<RebootRu
     boot2,
     applySeconds,
     startedAtUptime: start === undefined ? undefined : Number(start),
+    phases:
+      start === undefined || end === undefined ? [] : phasesOf(offline, Number(start), Number(end)),
     nodeFloorSeconds: spanOf(stepDetail(boot2, "node-floor") ?? ""),
   };
 }

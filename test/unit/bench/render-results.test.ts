@@ -340,20 +340,44 @@ describe("machineOf", () => {
     expect(machineOf(demo)).toMatchObject({ load: "3.33, 4.72, 6.51" });
   });
 
+  const reboot = {
+    date: "2026-12-07T05:47:30.071Z",
+    machine,
+    target: "rebootApplySeconds <= 5",
+    medianApplySeconds: 4.2,
+    maxApplySeconds: 6.1,
+    medianNodeFloorSeconds: 0.7,
+  };
+
   it("renders the reboot figure against the target reboot.json states", () => {
-    const reboot = {
-      date: "2026-12-07T05:47:30.071Z",
-      machine,
-      target: "rebootApplySeconds <= 5",
-      medianApplySeconds: 4.2,
-      maxApplySeconds: 6.1,
-      medianNodeFloorSeconds: 0.7,
-    };
     const rows = table({ results: { "reboot.json": reboot } }).filter((r) => r.bench === "reboot");
     expect(rows.map((r) => [r.value, r.target, r.met])).toEqual([
       ["4.2 s", "≤ 5 s", "yes"],
       ["6.1 s", "≤ 5 s", "no"],
       ["0.7 s", "—", "—"],
+    ]);
+  });
+
+  it("adds the boot unit's phases when reboot.json has them", () => {
+    const traced = {
+      ...reboot,
+      medianGroupMs: {
+        nodeStart: 1770,
+        agentLoad: 1990,
+        verifierLoad: 1607,
+        loadAndTransition: 605,
+        stateAndExit: 256,
+        verify: 1302,
+      },
+    };
+    const rows = table({ results: { "reboot.json": traced } }).filter((r) => r.bench === "reboot");
+    expect(rows.slice(3).map((r) => [r.figure, r.value])).toEqual([
+      ["… phase: exec and Node's own start (cold)", "1.77 s"],
+      ["… phase: agent bundle loaded, config read", "1.99 s"],
+      ["… phase: OpenPGP verifier loaded", "1.61 s"],
+      ["… phase: stored copy read and verified", "1.3 s"],
+      ["… phase: insmod and the transition", "605 ms"],
+      ["… phase: state written, process exit", "256 ms"],
     ]);
   });
 });
