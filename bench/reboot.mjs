@@ -1,7 +1,7 @@
 /**
  * Reboot benchmark (issue 23): how long after the boot unit's command starts
  * the pre-fetched patch is live, in qemu. Runs the scenario of
- * test/e2e/reboot-vm.test.ts (test/e2e/helpers/reboot-vm.ts, bundled here
+ * packages/lpctl/test/e2e/reboot-vm.test.ts (packages/lpctl/test/e2e/helpers/reboot-vm.ts, bundled here
  * with esbuild like bundle-cli.mjs does for the CLI): boot 1, the lab
  * kernel, syncs and prepares Debian's installed cloud kernel; boot 2 runs
  * Debian's kernel with no network and times `lpctl sync --offline` (the
@@ -26,7 +26,7 @@ execFileSync(
   "npx",
   [
     "esbuild",
-    "test/e2e/helpers/reboot-vm.ts",
+    "packages/lpctl/test/e2e/helpers/reboot-vm.ts",
     "--bundle",
     "--platform=node",
     "--format=esm",

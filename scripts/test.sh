@@ -25,8 +25,8 @@ trap 'rm -rf "$LPCTL_FORGE_COVERAGE_DIR"' EXIT
 # Debian's cloud kernel (an image: target, nothing compiled: 3-6 minutes
 # cold, mostly unpacking) is prepared the same way for its tests.
 if [ $# -eq 0 ]; then
-  node dist/cli/main.js kernel prepare --target debian-6.1-lab --repo . --cache "$LPCTL_CACHE_DIR"
-  node dist/cli/main.js kernel prepare --target debian-12-cloud-amd64 --repo . --cache "$LPCTL_CACHE_DIR"
+  node packages/lpctl/dist/cli/main.js kernel prepare --target debian-6.1-lab --repo . --cache "$LPCTL_CACHE_DIR"
+  node packages/lpctl/dist/cli/main.js kernel prepare --target debian-12-cloud-amd64 --repo . --cache "$LPCTL_CACHE_DIR"
 fi
 npx vitest run "$@"
 # The whole run (no arguments) also covers the other Node versions, and

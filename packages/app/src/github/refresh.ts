@@ -1,0 +1,53 @@
+/**
+ * Manifest freshness: re-issue the newest manifest the app published (its
+ * own record, never whatever GitHub marks latest) as the next version when
+ * it expires within the configured margin, through the same publisher
+ * orchestration as every publish: same entries and modules (checked against
+ * the signed manifest), new version, new expiry. Hosts that cannot get a
+ * fresh manifest keep the loaded patch and refuse nothing newer; `lpctl
+ * status` says the manifest expired.
+ */
+import { carryOver } from "@livepatch-gitops/lpctl/publisher/carry-over";
+import type { PublishResult } from "@livepatch-gitops/lpctl/publisher/publish-release";
+import type { AppConfig } from "@livepatch-gitops/lpctl/core/livepatch-config";
+import type { AppDeps } from "../deps.js";
+import { freeVersion, restoreLatest } from "./own-releases.js";
+import { publishAndRecord, publishBase } from "./publish-base.js";
+import type { Octokit, RepoRef } from "./types.js";
+
+const HOUR_MS = 3_600_000;
+
+/** The re-issued release, or undefined when nothing is published or the manifest is fresh enough. */
+export async function refreshIfDue(
+  octokit: Octokit,
+  ref: RepoRef,
+  config: AppConfig,
+  deps: AppDeps,
+  log: (line: string) => void,
+): Promise<PublishResult | undefined> {
+  const base = await publishBase(octokit, ref, deps, log);
+  const { manifest: previous, record } = base.state;
+  if (previous === undefined || record === undefined) return undefined;
+  await restoreLatest(base.store, record.tag, base.bot, log);
+  const now = deps.now();
+  const left = Date.parse(previous.expires) - now.getTime();
+  if (left > config.manifest.refreshMarginHours * HOUR_MS) {
+    log(`manifest v${previous.version} expires ${previous.expires}: not due for a refresh`);
+    return undefined;
+  }
+  const all = previous.kernels.map((k) => k.target);
+  const carried = await carryOver(previous, all, base.modules, base.where);
+  const version = await freeVersion(octokit, ref, base.store, base.bot, previous.version + 1, log);
+  log(`re-issuing v${previous.version} (expires ${previous.expires}) as v${version}`);
+  const next = await publishAndRecord(base, record.commit, {
+    previous,
+    version,
+    carried,
+    patches: {},
+    repository: previous.repository,
+    now,
+    lifetimeDays: config.manifest.lifetimeHours / 24,
+    log,
+  });
+  return next.release;
+}
