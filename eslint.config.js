@@ -1,6 +1,7 @@
 // @ts-check
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
+import { packageBoundaries } from "./eslint.boundaries.js";
 
 const BUILTIN_ERRORS =
   "/^(Error|TypeError|RangeError|SyntaxError|ReferenceError|EvalError|URIError|AggregateError)$/";
@@ -51,6 +52,8 @@ export default tseslint.config(
       ],
     },
   },
+  // What each workspace package may import: eslint.boundaries.js.
+  ...packageBoundaries,
   {
     files: ["**/*.js", "**/*.mjs"],
     ...tseslint.configs.disableTypeChecked,
