@@ -12,7 +12,7 @@ export default tseslint.config(
       "**/dist/",
       "node_modules/",
       "coverage/",
-      ".cache/",
+      "**/.cache/",
       "bench/results/",
       "packages/*/test/fixtures/",
       "packages/test-support/fixtures/",

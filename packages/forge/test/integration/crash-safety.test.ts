@@ -9,7 +9,7 @@ import { cloneRepo } from "./git-client.js";
 
 const CHILD = fileURLToPath(new URL("./helpers/forge-child.ts", import.meta.url));
 // Inside the worktree so the bundle's bare imports resolve node_modules.
-const OUT = fileURLToPath(new URL("../../../.cache/forge-child.mjs", import.meta.url));
+const OUT = fileURLToPath(new URL("../../../../.cache/forge-child.mjs", import.meta.url));
 let dataDir = "";
 
 beforeAll(async () => {
