@@ -1,8 +1,23 @@
 import { defineConfig } from "vitest/config";
 
+// The workspace packages' public entries name a "livepatch-source" condition
+// that points at their TypeScript sources (package.json `exports`): tests
+// load the sources, so nothing needs building first. Node at run time takes
+// the "default" condition, the compiled dist/.
+const conditions = ["livepatch-source"];
+
+// Every package's tests: packages/<pkg>/test/<project>/, plus the root's own
+// (test/<project>/: the bench and scripts/).
+const tests = (project: string) => [
+  `packages/*/test/${project}/**/*.test.ts`,
+  `test/${project}/**/*.test.ts`,
+];
+
 // Three projects: fast pure unit tests; integration tests with real tools
 // (GnuPG, HTTP on loopback, kpatch-build); end-to-end tests (kernel in qemu).
 export default defineConfig({
+  resolve: { conditions },
+  ssr: { resolve: { conditions, externalConditions: conditions } },
   test: {
     // Vitest's default is one worker on a 2-core machine (cores - 1), and
     // most files wait on gpg, HTTP, qemu or a lock rather than the CPU: two
@@ -11,29 +26,32 @@ export default defineConfig({
     // others). Kernel trees are locked by the builder itself; what the e2e
     // files run from dist/ is built once, before any file starts.
     maxWorkers: 2,
-    reporters: ["default", "./test/helpers/timing-reporter.ts"],
+    reporters: ["default", "./packages/test-support/src/timing-reporter.ts"],
     projects: [
       {
+        extends: true,
         // Over 2x the slowest unit test measured: 12.6 s (the app's
         // publish-state test) at load 20, niced; npm test runs the unit
         // suite a second time, under Node 24, beside the main run.
-        test: { name: "unit", include: ["test/unit/**/*.test.ts"], testTimeout: 30_000 },
+        test: { name: "unit", include: tests("unit"), testTimeout: 30_000 },
       },
       {
+        extends: true,
         test: {
           name: "integration",
-          include: ["test/integration/**/*.test.ts"],
-          setupFiles: ["test/helpers/forge-coverage-setup.ts"],
+          include: tests("integration"),
+          setupFiles: ["packages/test-support/src/forge-coverage-setup.ts"],
           testTimeout: 600_000,
           hookTimeout: 1_800_000,
         },
       },
       {
+        extends: true,
         test: {
           name: "e2e",
-          include: ["test/e2e/**/*.test.ts"],
-          setupFiles: ["test/helpers/forge-coverage-setup.ts"],
-          globalSetup: ["test/e2e/helpers/build-dist.ts"],
+          include: tests("e2e"),
+          setupFiles: ["packages/test-support/src/forge-coverage-setup.ts"],
+          globalSetup: ["packages/test-support/src/build-dist.ts"],
           testTimeout: 1_800_000,
           hookTimeout: 1_800_000,
         },

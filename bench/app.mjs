@@ -1,6 +1,6 @@
 /**
  * App benchmark, through the forge on loopback: the app runs as its own
- * process (`node dist/app/main.js`, Probot), the forge in this one.
+ * process (`node packages/app/dist/main.js`, Probot), the forge in this one.
  * - PR opened → `livepatch / lint` completed: wall time from the pull
  *   request's creation (the forge sends `pull_request.opened` right away) to
  *   the check run showing completed, polled every 20 ms. Target: p95 ≤ 2 s.
@@ -28,7 +28,7 @@ import { URL } from "node:url";
 import { sign } from "@octokit/webhooks-methods";
 import { Octokit } from "@octokit/rest";
 import { parse as parseYaml } from "yaml";
-import { startForge } from "../dist/forge/index.js";
+import { startForge } from "@livepatch-gitops/forge";
 
 const PRS = Number(process.env.PRS ?? 20);
 const DELIVERIES = Number(process.env.DELIVERIES ?? 200);
@@ -103,7 +103,7 @@ await forge.installApp(app.appId, "acme");
 const keyFile = path.join(dir, "app.pem");
 writeFileSync(keyFile, app.privateKeyPem, { mode: 0o600 });
 execFileSync(process.execPath, [
-  "dist/cli/main.js",
+  "packages/lpctl/dist/cli/main.js",
   "keygen",
   "--name",
   "bench",
@@ -111,7 +111,7 @@ execFileSync(process.execPath, [
   path.join(dir, "keys"),
 ]);
 
-const child = spawn(process.execPath, ["dist/app/main.js"], {
+const child = spawn(process.execPath, ["packages/app/dist/main.js"], {
   env: {
     PATH: process.env.PATH,
     APP_ID: String(app.appId),
@@ -171,7 +171,7 @@ await forge.waitIdle();
 
 const gh = new Octokit({ auth: author.token, baseUrl: forge.apiUrl, log });
 const repo = { owner: "acme", repo: "livepatches" };
-const fixture = "contrib/demo/loadavg-banner";
+const fixture = "packages/lpctl/contrib/demo/loadavg-banner";
 const latencies = [];
 for (let i = 0; i < PRS; i++) {
   await git("checkout", "-q", "-B", `p${i}`, "main");

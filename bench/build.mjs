@@ -113,7 +113,7 @@ const patchFiles = readdirSync(path.join("patches", PATCH))
   .map((f) => path.resolve("patches", PATCH, f));
 const kpatchCache = path.join(cache, "kpatch", path.basename(prepared.dir));
 
-// The environment the builder gives make and kpatch-build (src/builder/kernel-make.ts), so
+// The environment the builder gives make and kpatch-build (packages/lpctl/src/builder/kernel/kernel-make.ts), so
 // the bare run rebuilds exactly what the builder's run rebuilds.
 const REPRODUCIBLE_ENV = {
   KBUILD_BUILD_TIMESTAMP: "Thu Jan  1 00:00:00 UTC 2026",

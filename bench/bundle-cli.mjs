@@ -12,7 +12,7 @@ export function bundleCli(outfile) {
     "npx",
     [
       "esbuild",
-      "src/cli/main.ts",
+      "packages/lpctl/src/cli/main.ts",
       "--bundle",
       "--platform=node",
       "--format=esm",

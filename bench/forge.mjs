@@ -2,7 +2,7 @@
  * Forge benchmark: REST latency on loopback (release get, check-run create,
  * 1 MB asset upload) with @octokit/rest as a client would call it, webhook
  * delivery latency (check-run create → check_run.created received, signed),
- * and the resident memory of an idle `lpctl forge` process.
+ * and the resident memory of an idle `livepatch-forge` process.
  * Run `npm run build && node bench/forge.mjs`; writes bench/results/forge.json.
  * Targets (issue 10): p95 < 20 ms for small requests; idle RSS < 150 MB.
  */
@@ -19,7 +19,7 @@ import process from "node:process";
 import { URL } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Octokit } from "@octokit/rest";
-import { startForge } from "../dist/forge/index.js";
+import { startForge } from "@livepatch-gitops/forge";
 
 const RUNS = Number(process.env.RUNS ?? 200);
 const UPLOADS = Number(process.env.UPLOADS ?? 30);
@@ -170,11 +170,11 @@ const upload = await timed(UPLOADS, () =>
 await forge.close();
 receiver.close();
 
-// Idle memory: `lpctl forge` as its own process, after start-up settles.
+// Idle memory: `livepatch-forge` as its own process, after start-up settles.
 const data = mkdtempSync(path.join(tmpdir(), "lpctl-bench-forge-idle-"));
 const child = spawn(
   process.execPath,
-  ["dist/cli/main.js", "forge", "--port", "0", "--data", data, "--json"],
+  ["packages/forge/dist/cli/main.js", "--port", "0", "--data", data, "--json"],
   {
     stdio: ["ignore", "pipe", "inherit"],
   },

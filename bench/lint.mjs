@@ -13,8 +13,8 @@ import { performance } from "node:perf_hooks";
 import { Buffer } from "node:buffer";
 import process from "node:process";
 import { URL } from "node:url";
-import { lintEntry } from "../dist/core/lint/lint-entry.js";
-import { lintPatches } from "../dist/core/lint/lint.js";
+import { lintEntry } from "@livepatch-gitops/lpctl/core/lint/lint-entry";
+import { lintPatches } from "@livepatch-gitops/lpctl/core/lint/lint";
 import { manyHunks } from "./lint-large.mjs";
 import { bigNewFile, longFunction, patchSeries } from "./lint-series.mjs";
 

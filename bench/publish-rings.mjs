@@ -10,10 +10,10 @@ import { arch, cpus, loadavg, platform, release, totalmem } from "node:os";
 import { performance } from "node:perf_hooks";
 import process from "node:process";
 import { URL } from "node:url";
-import { nextManifest } from "../dist/core/manifest-build.js";
-import { generateSigningKey } from "../dist/core/sign/generate-signing-key.js";
-import { createOpenpgpSigner } from "../dist/core/sign/openpgp-signer.js";
-import { prepareRelease } from "../dist/publisher/prepare-release.js";
+import { nextManifest } from "@livepatch-gitops/lpctl/core/manifest-build";
+import { generateSigningKey } from "@livepatch-gitops/lpctl/core/sign/generate-signing-key";
+import { createOpenpgpSigner } from "@livepatch-gitops/lpctl/core/sign/openpgp-signer";
+import { prepareRelease } from "@livepatch-gitops/lpctl/publisher/prepare-release";
 import { benchReport, bytesFor } from "./lib/publish-inputs.mjs";
 
 const TARGETS = 1000;

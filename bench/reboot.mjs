@@ -1,7 +1,7 @@
 /**
  * Reboot benchmark (issue 23): how long after the boot unit's command starts
  * the pre-fetched patch is live, in qemu. Runs the scenario of
- * test/e2e/reboot-vm.test.ts (test/e2e/helpers/reboot-vm.ts, bundled here
+ * packages/lpctl/test/e2e/reboot-vm.test.ts (packages/lpctl/test/e2e/helpers/reboot-vm.ts, bundled here
  * with esbuild like bundle-cli.mjs does for the CLI): boot 1, the lab
  * kernel, syncs and prepares Debian's installed cloud kernel; boot 2 runs
  * Debian's kernel with no network and times `lpctl sync --offline` (the
@@ -27,7 +27,7 @@ execFileSync(
   "npx",
   [
     "esbuild",
-    "test/e2e/helpers/reboot-vm.ts",
+    "packages/lpctl/test/e2e/helpers/reboot-vm.ts",
     "--bundle",
     "--platform=node",
     "--format=esm",
@@ -74,8 +74,8 @@ for (let i = 0; i < RUNS; i++) {
   );
 }
 
-// The phases grouped by what they cost (their trace names: src/agent/trace.ts
-// and test/e2e/helpers/reboot-vm.ts); "verify" is the rest of the run: reading
+// The phases grouped by what they cost (their trace names: packages/lpctl/src/agent/trace.ts
+// and packages/lpctl/test/e2e/helpers/reboot-vm.ts); "verify" is the rest of the run: reading
 // state, keys and the stored copy, and the signature, digest and rule checks.
 const GROUPS = {
   nodeStart: ["exec", "node-bootstrap"],

@@ -4,14 +4,14 @@
 # the host documentation. Built with dpkg-deb (no debhelper: the package is
 # one script and a few text files) and checked with lintian, which must
 # report no error.
-# Usage: scripts/build-deb.sh [OUT_DIR]   (default dist/)
+# Usage: scripts/build-deb.sh [OUT_DIR]   (default packages/lpctl/dist/)
 # Environment: DEB_MAINTAINER (default the last commit's author), SOURCE_DATE_EPOCH
 #   (default the last commit's time: the same commit gives the same bytes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-out_dir=$(realpath -m "${1:-dist}")
-version=$(node -p 'require("./package.json").version')
+out_dir=$(realpath -m "${1:-packages/lpctl/dist}")
+version=$(node -p 'require("./packages/lpctl/package.json").version')
 # The package's maintainer: who made the release commit, unless told.
 maintainer="${DEB_MAINTAINER:-$(git log -1 --format='%an <%ae>')}"
 export SOURCE_DATE_EPOCH="${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || date +%s)}"
@@ -25,7 +25,7 @@ mkdir -p "$pkg/DEBIAN" "$pkg/usr/bin" "$pkg/usr/lib/lpctl-agent" "$pkg/lib/syste
   "$pkg/etc/lpctl/keys" "$doc" "$pkg/usr/share/man/man1"
 
 # The agent: Debian's node is /usr/bin/node (policy: no /usr/bin/env in scripts).
-LPCTL_BUNDLE_PACKAGES="$work/packages.json" node scripts/build-agent-bundle.mjs "$work/lpctl-agent.mjs" >/dev/null
+LPCTL_BUNDLE_PACKAGES="$work/packages.json" node packages/lpctl/scripts/build-agent-bundle.mjs "$work/lpctl-agent.mjs" >/dev/null
 {
   echo '#!/usr/bin/node'
   tail -n +2 "$work/lpctl-agent.mjs"
@@ -33,7 +33,7 @@ LPCTL_BUNDLE_PACKAGES="$work/packages.json" node scripts/build-agent-bundle.mjs 
 chmod 0755 "$pkg/usr/lib/lpctl-agent/lpctl-agent.mjs"
 ln -s ../lib/lpctl-agent/lpctl-agent.mjs "$pkg/usr/bin/lpctl"
 
-install -m 0644 contrib/systemd/lpctl-sync.service contrib/systemd/lpctl-sync.timer contrib/systemd/lpctl-boot.service \
+install -m 0644 packages/lpctl/contrib/systemd/lpctl-sync.service packages/lpctl/contrib/systemd/lpctl-sync.timer packages/lpctl/contrib/systemd/lpctl-boot.service \
   "$pkg/lib/systemd/system/"
 install -m 0644 packaging/deb/config.yaml "$pkg/etc/lpctl/config.yaml"
 chmod 0755 "$pkg/etc/lpctl" "$pkg/etc/lpctl/keys"

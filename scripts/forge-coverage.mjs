@@ -3,9 +3,9 @@
 //
 //   node scripts/forge-coverage.mjs [--check] [vitest paths...]
 //
-// Runs the given forge tests (default: test/integration/forge) with
+// Runs the given forge tests (default: packages/forge/test/integration) with
 // LPCTL_FORGE_COVERAGE_DIR set to a fresh temp dir; every test file that
-// calls useForgeConformance() (test/helpers/forge-conformance.ts) dumps what
+// calls useForgeConformance() (packages/test-support/src/forge-conformance.ts) dumps what
 // it validated there. The records are merged and rendered into the table.
 // With --check the document is not written: the script fails when the
 // committed table differs from the run's, or lists an entry no record backs.
@@ -32,12 +32,12 @@ const recordsAt = args.indexOf("--records");
 const recordsDir = recordsAt === -1 ? undefined : args[recordsAt + 1];
 const paths = args.filter((a, i) => a !== "--check" && i !== recordsAt && i !== recordsAt + 1);
 
-// Node 20 cannot run TypeScript, so the table logic (src/forge/conformance)
+// Node 20 cannot run TypeScript, so the table logic (packages/forge/src/conformance)
 // is bundled in memory and imported from a data: URL.
 async function loadCoverageModule() {
   const entry = [
-    `export * from ${JSON.stringify(path.join(root, "src/forge/conformance/coverage-table.ts"))};`,
-    `export * from ${JSON.stringify(path.join(root, "src/forge/conformance/coverage-files.ts"))};`,
+    `export * from ${JSON.stringify(path.join(root, "packages/forge/src/conformance/coverage-table.ts"))};`,
+    `export * from ${JSON.stringify(path.join(root, "packages/forge/src/conformance/coverage-files.ts"))};`,
   ].join("\n");
   const out = await build({
     stdin: { contents: entry, resolveDir: root, loader: "ts" },
@@ -65,7 +65,7 @@ const dir = mkdtempSync(path.join(tmpdir(), "forge-coverage-"));
 try {
   const run = spawnSync(
     "npx",
-    ["vitest", "run", ...(paths.length > 0 ? paths : ["test/integration/forge"])],
+    ["vitest", "run", ...(paths.length > 0 ? paths : ["packages/forge/test/integration"])],
     {
       cwd: root,
       stdio: "inherit",

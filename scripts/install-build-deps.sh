@@ -2,7 +2,7 @@
 # Installs everything a build runner (and this project's CI) needs on Debian
 # bookworm: kernel build dependencies, qemu + busybox for boot tests, GnuPG
 # and systemd tools for interoperability checks, bubblewrap for the forge's
-# job sandbox (lpctl forge --actions), and kpatch-build from
+# job sandbox (livepatch-forge --actions), and kpatch-build from
 # Debian's trixie suite, unpacked into a private prefix so that no system
 # library is upgraded. Kernel sources are not installed here: the builder
 # downloads the exact version each kernel target pins into its cache.

@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 
 source scripts/setup.sh
 
-lpctl() { node dist/cli/main.js "$@"; }
+lpctl() { node packages/lpctl/dist/cli/main.js "$@"; }
 demo=.cache/demo
 mkdir -p "$demo/out" "$demo/keys"
 

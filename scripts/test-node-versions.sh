@@ -2,7 +2,7 @@
 # The Node versions beside the default one (scripts/test.sh runs it beside
 # the main suite, once the kernels are prepared: the agent's image-build-id
 # test reads them). The agent bundle's own checks already run under Node 18,
-# 20, 22 and 24 (test/integration/agent/agent-bundle.test.ts runs each
+# 20, 22 and 24 (packages/lpctl/test/integration/agent/agent-bundle.test.ts runs each
 # binary). Here the tool's code runs under Node 24, the newest supported
 # line: the unit suite and every integration suite except the builder's
 # (it builds kernels and would double CI's time) and the .deb test (it
@@ -23,6 +23,6 @@ PATH="$NODE_DIR/24/bin:$PATH" npx vitest run --project unit
 # The forge runner's tests run workflows that pin `node-version: 20`: its
 # setup-node refuses another Node, as GitHub's would install 20 instead.
 PATH="$NODE_DIR/24/bin:$PATH" npx vitest run --project integration \
-  --exclude 'test/integration/builder/**' \
-  --exclude test/integration/agent/deb-package.test.ts \
-  --exclude 'test/integration/forge/runner/**'
+  --exclude 'packages/lpctl/test/integration/builder/**' \
+  --exclude packages/lpctl/test/integration/agent/deb-package.test.ts \
+  --exclude 'packages/forge/test/integration/runner/**'

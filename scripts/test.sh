@@ -31,7 +31,7 @@ trap 'for p in $(jobs -p); do kill -- "-$p" 2>/dev/null || true; done
 # core each), each line prefixed with its target (bench/README.md, "The
 # test run").
 prepare() {
-  exec setsid node dist/cli/main.js kernel prepare --target "$1" --repo . --cache "$LPCTL_CACHE_DIR" \
+  exec setsid node packages/lpctl/dist/cli/main.js kernel prepare --target "$1" --repo . --cache "$LPCTL_CACHE_DIR" \
     > >(sed -u "s/^/[$1] /") 2>&1
 }
 if [ $# -eq 0 ]; then

@@ -289,7 +289,7 @@ function forge({ "forge.json": d }) {
     row("create check run, p95", num(d, "rest.checkRunCreate.p95Ms"), ms, t),
     row("upload 1 MiB release asset, p95", num(d, "rest.assetUpload1MiB.p95Ms"), ms),
     row("webhook delivery, p95", num(d, "webhookDeliveryMs.p95Ms"), ms),
-    row("idle `lpctl forge` RSS", num(d, "idleRssMb"), mb, rss),
+    row("idle `livepatch-forge` RSS", num(d, "idleRssMb"), mb, rss),
   ]);
 }
 

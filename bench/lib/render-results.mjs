@@ -45,7 +45,7 @@ function benchmarkRows(bench, results, run) {
 export function machineOf(doc) {
   const m = doc?.machine ?? {};
   const os = typeof m.os === "string" ? m.os.split(" ") : [];
-  // loadavg: the demo's record (src/demo/main.ts), taken when the run ends.
+  // loadavg: the demo's record (packages/demo/src/main.ts), taken when the run ends.
   const load = doc?.loadAverage ?? m.loadavgAtEnd ?? m.loadavg ?? m.loadAverage ?? m.load;
   return {
     cpus: m.cpus ?? m.cores,

@@ -5,7 +5,16 @@
  * reuses it (npm not run), and a change to any source is a new build.
  */
 import { execa } from "execa";
-import { chmod, cp, mkdir, mkdtemp, readFile, readlink, writeFile } from "node:fs/promises";
+import {
+  chmod,
+  cp,
+  mkdir,
+  mkdtemp,
+  readFile,
+  readlink,
+  realpath,
+  writeFile,
+} from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -15,10 +24,14 @@ const SCRIPT = path.resolve("scripts/ci-tool.sh");
 const FAKE_NPM = `#!/bin/sh
 echo "npm $*" >> "$NPM_CALLS"
 case "$1" in
-  ci) mkdir -p node_modules/dep && echo dep > node_modules/dep/index.js ;;
-  run) mkdir -p dist/cli && echo "built from $(cat src/main.ts)" > dist/cli/main.js ;;
+  ci) mkdir -p node_modules/dep node_modules/@livepatch-gitops && echo dep > node_modules/dep/index.js
+      for p in lpctl forge app demo; do ln -s "../../packages/$p" "node_modules/@livepatch-gitops/$p"; done ;;
+  run) for p in lpctl forge app demo; do
+         mkdir -p "packages/$p/dist" && echo "built from $(cat packages/lpctl/src/main.ts)" > "packages/$p/dist/main.js"
+       done ;;
 esac
 `;
+const MAIN = "packages/lpctl/dist/main.js";
 
 async function setup() {
   const dir = await mkdtemp(path.join(os.tmpdir(), "lpctl-ci-tool-"));
@@ -27,8 +40,11 @@ async function setup() {
   await writeFile(path.join(bin, "npm"), FAKE_NPM);
   await chmod(path.join(bin, "npm"), 0o755);
   const repo = path.join(dir, "repo");
-  await mkdir(path.join(repo, "src"), { recursive: true });
-  await writeFile(path.join(repo, "src/main.ts"), "v1");
+  for (const p of ["lpctl", "forge", "app", "demo"]) {
+    await mkdir(path.join(repo, "packages", p, "src"), { recursive: true });
+    await writeFile(path.join(repo, "packages", p, "package.json"), "{}");
+  }
+  await writeFile(path.join(repo, "packages/lpctl/src/main.ts"), "v1");
   await writeFile(path.join(repo, "package.json"), "{}");
   await writeFile(path.join(repo, "package-lock.json"), "{}");
   const g = (...args: string[]) =>
@@ -70,7 +86,7 @@ describe("scripts/ci-tool.sh", () => {
     const s = await setup();
     const { ws } = await s.job("a");
     expect(await s.npmCalls()).toEqual(["npm ci --no-audit --no-fund", "npm run build"]);
-    expect(await readFile(path.join(ws, "dist/cli/main.js"), "utf8")).toBe("built from v1\n");
+    expect(await readFile(path.join(ws, MAIN), "utf8")).toBe("built from v1\n");
   });
 
   it("reuses a build of the same sources and rebuilds when a source changes", async () => {
@@ -83,16 +99,24 @@ describe("scripts/ci-tool.sh", () => {
     const second = await s.job("b", cache);
     expect(second.out).toContain("reusing the build of these sources");
     expect(await s.npmCalls()).toHaveLength(2);
-    expect(await readFile(path.join(second.ws, "dist/cli/main.js"), "utf8")).toBe(
-      "built from v1\n",
+    expect(await readFile(path.join(second.ws, MAIN), "utf8")).toBe("built from v1\n");
+    expect(await readlink(path.join(second.ws, "node_modules/dep"))).toContain(cache);
+    // The workspace packages resolve to this checkout's, with the cached dist/.
+    expect(
+      await readFile(
+        path.join(second.ws, "node_modules/@livepatch-gitops/app/dist/main.js"),
+        "utf8",
+      ),
+    ).toBe("built from v1\n");
+    expect(await realpath(path.join(second.ws, "node_modules/@livepatch-gitops/app"))).toBe(
+      await realpath(path.join(second.ws, "packages/app")),
     );
-    expect(await readlink(path.join(second.ws, "node_modules"))).toContain(cache);
 
-    await writeFile(path.join(s.repo, "src/main.ts"), "v2");
+    await writeFile(path.join(s.repo, "packages/lpctl/src/main.ts"), "v2");
     await s.g("commit", "-qam", "change");
     const third = await s.job("c", cache);
     expect(third.out).toContain("kept this build in");
     expect(await s.npmCalls()).toHaveLength(4);
-    expect(await readFile(path.join(third.ws, "dist/cli/main.js"), "utf8")).toBe("built from v2\n");
+    expect(await readFile(path.join(third.ws, MAIN), "utf8")).toBe("built from v2\n");
   });
 });

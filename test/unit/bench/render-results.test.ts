@@ -71,7 +71,7 @@ describe("renderResults", () => {
       met: "yes",
       date: "2026-11-30 16:10 UTC",
     });
-    expect(find(rows, "idle `lpctl forge` RSS")).toMatchObject({ value: "96 MB", met: "yes" });
+    expect(find(rows, "idle `livepatch-forge` RSS")).toMatchObject({ value: "96 MB", met: "yes" });
     expect(find(rows, "webhook delivery, p95")).toMatchObject({ target: "—", met: "—" });
   });
 
@@ -82,7 +82,7 @@ describe("renderResults", () => {
     );
     expect(find(rows, "get release, p95")).toMatchObject({ target: "< 5 ms", met: "no" });
     // idleRssMb absent from the JSON's targets: the documented default applies.
-    expect(find(rows, "idle `lpctl forge` RSS")).toMatchObject({ target: "< 150 MB" });
+    expect(find(rows, "idle `livepatch-forge` RSS")).toMatchObject({ target: "< 150 MB" });
 
     const agent = {
       date: "2026-11-30T13:16:21.085Z",

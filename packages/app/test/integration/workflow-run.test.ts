@@ -1,0 +1,117 @@
+/**
+ * workflow_run from a pull request's build run, against the forge: a stub
+ * runner stands in for build.yml and uploads what each test's build leaves
+ * (a good build, a malicious zip, an invalid report, nothing), the forge
+ * runs it for the PR and delivers workflow_run; the app reads the run and
+ * its artifacts back through GitHub's API.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RunRequest, RunResult } from "@livepatch-gitops/forge/runner/contract";
+import { makeZip } from "../unit/helpers/zip.js";
+import { patchesApp, TARGET, type PatchesApp } from "./helpers/patches-app.js";
+import { labBuildZip, uploadZip } from "./helpers/publishing-app.js";
+
+const TOUCH = (note: string) => ({
+  "patches/cmdline-banner/patch.yaml": `title: Mark /proc/cmdline as live-patched (${note})\ndescription: d\ncves: [CVE-2026-10001]\nkernels: [debian-6.1-lab]\n`,
+});
+const BUILD = `livepatch / build (${TARGET})`;
+
+/** The build check on `sha` once the run's report was handled (a busy machine may need more rounds). */
+async function buildCheck(sha: string) {
+  for (let round = 0; round < 10; round++) {
+    const check = await t.check(sha, BUILD);
+    if (check?.status === "completed") return check;
+    await t.settle();
+  }
+  return t.check(sha, BUILD);
+}
+
+/** What the next pull_request run does (push runs on main build nothing here). */
+let build: (req: RunRequest) => Promise<RunResult["conclusion"]> = () => Promise.resolve("success");
+
+let t: PatchesApp;
+beforeAll(async () => {
+  t = await patchesApp({
+    runBuild: async (req) => ({
+      conclusion: req.event.name === "pull_request" ? await build(req) : "success",
+      jobs: [],
+    }),
+  });
+});
+afterAll(() => t.stop());
+
+describe("workflow_run from a pull_request run", () => {
+  it("completes the build checks from the artifacts and updates the comment", async () => {
+    build = async (req) => {
+      await uploadZip(req, `build-${TARGET}`, await labBuildZip(req));
+      return "success";
+    };
+    const pr = await t.openPatchPr(TOUCH("good"));
+    const check = await buildCheck(pr.head);
+    expect(check).toMatchObject({ status: "completed", conclusion: "success" });
+    expect(check?.text).toContain("cmdline_proc_show");
+    const comment = (await t.comments(pr.number))[0]?.body ?? "";
+    expect(comment).toContain("changed: `cmdline_proc_show`");
+    expect(comment).toContain("never signed");
+    const { data: releases } = await t.kit("maintainer").rest.repos.listReleases(t.repo);
+    expect(releases).toHaveLength(0);
+    // One build check per target, even after the run was reported.
+    expect((await t.checks(pr.head)).filter((c) => c.name === BUILD)).toHaveLength(1);
+  });
+
+  it("a malicious artifact fails the target's check with the reason", async () => {
+    build = async (req) => {
+      const zip = await makeZip([{ name: "xx/etc/cron.d/x", data: "* * * * * root sh" }], {
+        "xx/etc/cron.d/x": "../etc/cron.d/x",
+      });
+      await uploadZip(req, `build-${TARGET}`, zip);
+      return "success";
+    };
+    const pr = await t.openPatchPr(TOUCH("zip slip"));
+    const check = await buildCheck(pr.head);
+    expect(check?.conclusion).toBe("failure");
+    expect(check?.summary).toMatch(/artifact was refused: .*build-debian-6\.1-lab/);
+  });
+
+  it("an invalid report fails the check naming the field", async () => {
+    build = async (req) => {
+      const zip = await makeZip([
+        { name: "build-report.json", data: '{"schema":1,"target":"debian-6.1-lab"}' },
+      ]);
+      await uploadZip(req, `build-${TARGET}`, zip);
+      return "success";
+    };
+    const pr = await t.openPatchPr(TOUCH("invalid report"));
+    expect((await buildCheck(pr.head))?.summary).toContain("build-report.json: release");
+  });
+
+  it("a build the run never reported fails instead of staying queued", async () => {
+    build = () => Promise.resolve("failure");
+    const pr = await t.openPatchPr(TOUCH("no artifact"));
+    const check = await buildCheck(pr.head);
+    expect(check).toMatchObject({ status: "completed", conclusion: "failure" });
+    expect(check?.summary).toContain(`without a build-${TARGET} artifact`);
+  });
+
+  it("a payload claiming a push run for a PR run's artifacts publishes nothing", async () => {
+    // The PR's build says it was a push build of main.
+    build = async (req) => {
+      const zip = await labBuildZip(req, { event: "push", ref: "refs/heads/main" });
+      await uploadZip(req, `build-${TARGET}`, zip);
+      return "success";
+    };
+    await t.openPatchPr(TOUCH("claims push"));
+    const real = (await t.forge.deliveries()).filter((d) => d.event === "workflow_run").at(-1);
+    if (!real) throw new Error("the forge delivered no workflow_run");
+    const payload = real.payload as { workflow_run: Record<string, unknown> };
+    const forged = {
+      ...payload,
+      workflow_run: { ...payload.workflow_run, event: "push", head_branch: "main" },
+    };
+    t.requests.length = 0;
+    expect(await t.deliver("workflow_run", JSON.stringify(forged), "forged-push")).toBe(200);
+    expect(t.requests.some((r) => r.startsWith("POST") && r.includes("/releases"))).toBe(false);
+    const { data: releases } = await t.kit("maintainer").rest.repos.listReleases(t.repo);
+    expect(releases).toHaveLength(0);
+  });
+});
