@@ -21,6 +21,7 @@ import { appOctokit } from "../../../../src/app/octokit.js";
 import { WriteLimiter } from "../../../../src/app/write-limiter.js";
 import type { AppManifest, Forge } from "../../../../src/forge/index.js";
 import type { RunRequest, RunResult } from "../../../../src/forge/runner/contract.js";
+import { workflowTriggers } from "../../../../src/forge/runner/triggers.js";
 import { startTestForge, type TestForge } from "../../forge/helpers.js";
 import { workCopy, type Identity, type WorkCopy } from "./work-copy.js";
 
@@ -67,6 +68,8 @@ export interface AppOnForgeOptions {
   timeoutMs?: number;
   /** build.yml's stand-in: the repository gets this project's build.yml, and its push and pull_request runs go here. */
   runBuild?: (req: RunRequest) => Promise<RunResult>;
+  /** Select runs by build.yml's own `on:` (paths, branches, workflow_dispatch) instead of every push and pull_request. */
+  realTriggers?: boolean;
 }
 
 export interface AppOnForge {
@@ -107,8 +110,9 @@ export async function appOnForge(opts: AppOnForgeOptions = {}): Promise<AppOnFor
     runBuild
       ? {
           runner: {
-            workflowTriggers: (_text, event) =>
-              event.name === "push" || event.name === "pull_request",
+            workflowTriggers: opts.realTriggers
+              ? workflowTriggers
+              : (_text, event) => event.name === "push" || event.name === "pull_request",
             runWorkflow: runBuild,
           },
         }

@@ -1,0 +1,128 @@
+/**
+ * The signer's attack tests on the forge: the patches app with a real
+ * signing key, its own state directory and a clock the test moves; build.yml
+ * selected by its own `on:` (a docs-only push starts no run) and stood in
+ * for by a stub that uploads a build artifact per target in `artifacts`,
+ * then runs `during` (what someone does while the run is going).
+ */
+import { mkdtemp, readFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import type { Manifest } from "../../../../src/core/manifest.js";
+import { generateSigningKey } from "../../../../src/core/sign/generate-signing-key.js";
+import { createOpenpgpSigner } from "../../../../src/core/sign/openpgp-signer.js";
+import { verifyManifest } from "../../../../src/core/verify/index.js";
+import type { RunRequest } from "../../../../src/forge/runner/contract.js";
+import { systemClock } from "../../../../src/io/clock.js";
+import { patchesApp, TARGET, type PatchesApp } from "./patches-app.js";
+import { labBuildZip, uploadZip } from "./publishing-app.js";
+
+export { TARGET };
+export const LAB2 = "debian-6.1-lab2";
+export const BANNER = "patches/cmdline-banner/patch.yaml";
+const BUILD_YML = ".github/workflows/build.yml";
+
+export const patchYaml = (title: string) =>
+  `title: ${title}\ndescription: d\ncves: [CVE-2026-10001]\nkernels: [debian-6.1-lab]\n`;
+
+export interface PublishScenario extends PatchesApp {
+  /** The app's wall clock; tests move it. */
+  clock: { now: Date };
+  /** The app's state directory (LPCTL_APP_STATE_DIR). */
+  stateDir: string;
+  publicKey: string;
+  /** The targets the next build runs upload an artifact for. */
+  artifacts: string[];
+  /** Runs once inside the next build run, after its uploads. */
+  during?: (req: RunRequest) => Promise<void>;
+  /** The maintainer commits `changes` on main and pushes; waits for the app; returns the sha. */
+  merge(changes: Record<string, string>): Promise<string>;
+  /** The publish check on `sha`. */
+  publishCheck(sha: string): Promise<{ conclusion: string | null; title: string; summary: string }>;
+  /** Every release's tag, oldest first. */
+  tags(): Promise<string[]>;
+  latestTag(): Promise<string>;
+  /** Release `tag`'s files and its manifest, verified with the app's key. */
+  releaseManifest(tag: string): Promise<{ manifest: Manifest; files: Map<string, Buffer> }>;
+  /** A second target beside the lab one (same kernel files), as a change. */
+  addLab2(): Promise<Record<string, string>>;
+}
+
+export async function publishScenario(): Promise<PublishScenario> {
+  const key = await generateSigningKey({ name: "forge publisher" });
+  const signer = await createOpenpgpSigner(key.privateKey);
+  const clock = { now: new Date() };
+  const stateDir = await mkdtemp(path.join(os.tmpdir(), "lpctl-app-state-"));
+  const holder: { sc?: PublishScenario } = {};
+  const t = await patchesApp({
+    realTriggers: true,
+    deps: {
+      signer: () => Promise.resolve(signer),
+      clock: { ...systemClock, now: () => clock.now },
+      stateDir,
+    },
+    runBuild: async (req) => {
+      const sc = holder.sc;
+      if (req.workflowPath !== BUILD_YML || !sc) return { conclusion: "success", jobs: [] };
+      for (const target of sc.artifacts)
+        await uploadZip(req, `build-${target}`, await labBuildZip(req, {}, target));
+      const during = sc.during;
+      sc.during = undefined;
+      if (during) await during(req);
+      return { conclusion: "success", jobs: [] };
+    },
+  });
+  const kit = () => t.kit("maintainer");
+  const releases = async () =>
+    (await kit().rest.repos.listReleases({ ...t.repo, per_page: 100 })).data.reverse();
+  const asset = async (id: number) => {
+    const { data } = await kit().request("GET /repos/{owner}/{repo}/releases/assets/{asset_id}", {
+      ...t.repo,
+      asset_id: id,
+      headers: { accept: "application/octet-stream" },
+    });
+    return Buffer.from(data as unknown as ArrayBuffer);
+  };
+  const sc: PublishScenario = {
+    ...t,
+    clock,
+    stateDir,
+    publicKey: key.publicKey,
+    artifacts: [TARGET],
+    async merge(changes) {
+      await t.wc.git("checkout", "-q", "main");
+      const sha = await t.wc.commit(changes, t.me("maintainer"));
+      await t.wc.push("main", t.tokens.maintainer ?? "");
+      await t.settle();
+      return sha;
+    },
+    async publishCheck(sha) {
+      const c = await t.check(sha, "livepatch / publish");
+      if (c?.status !== "completed") throw new Error(`no completed publish check on ${sha}`);
+      return { conclusion: c.conclusion, title: c.title, summary: c.summary };
+    },
+    tags: async () => (await releases()).map((r) => r.tag_name),
+    latestTag: async () => (await kit().rest.repos.getLatestRelease(t.repo)).data.tag_name,
+    async releaseManifest(tag) {
+      const { data } = await kit().rest.repos.getReleaseByTag({ ...t.repo, tag });
+      const files = new Map<string, Buffer>();
+      for (const a of data.assets) files.set(a.name, await asset(a.id));
+      const { manifest } = await verifyManifest({
+        manifest: files.get("manifest.json") ?? new Uint8Array(),
+        signature: files.get("manifest.json.asc") ?? new Uint8Array(),
+        keys: [key.publicKey],
+        now: clock.now,
+      });
+      return { manifest, files };
+    },
+    async addLab2() {
+      const text = (f: string) => readFile(path.join(t.wc.dir, "kernels", TARGET, f), "utf8");
+      return {
+        [`kernels/${LAB2}/target.yaml`]: await text("target.yaml"),
+        [`kernels/${LAB2}/config.fragment`]: await text("config.fragment"),
+      };
+    },
+  };
+  holder.sc = sc;
+  return sc;
+}
