@@ -100,6 +100,8 @@ export interface AppOnForge {
    * the app's secret) under delivery id `id`; waits for the app.
    */
   deliver(name: string, payload: string, id: string): Promise<number>;
+  /** While down, the app's webhook server answers 503 and the app sees nothing (GitHub does not retry). */
+  setDown(down: boolean): void;
   stop(): Promise<void>;
 }
 
@@ -120,8 +122,12 @@ export async function appOnForge(opts: AppOnForgeOptions = {}): Promise<AppOnFor
   );
   const { forge } = tf;
   // The Probot needs the app's credentials, which need the hook URL first.
-  const receiver: { probot?: Probot } = {};
+  const receiver: { probot?: Probot; down?: boolean } = {};
   const hook = createServer((req, res) => {
+    if (receiver.down) {
+      res.writeHead(503).end("down");
+      return;
+    }
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
@@ -266,6 +272,9 @@ export async function appOnForge(opts: AppOnForgeOptions = {}): Promise<AppOnFor
       });
       await settle();
       return res.status;
+    },
+    setDown(down) {
+      receiver.down = down;
     },
     async stop() {
       await settle();
