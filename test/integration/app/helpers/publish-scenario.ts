@@ -11,6 +11,7 @@ import path from "node:path";
 import type { Manifest } from "../../../../src/core/manifest.js";
 import { generateSigningKey } from "../../../../src/core/sign/generate-signing-key.js";
 import { createOpenpgpSigner } from "../../../../src/core/sign/openpgp-signer.js";
+import type { Signer } from "../../../../src/core/sign/signer.js";
 import { verifyManifest } from "../../../../src/core/verify/index.js";
 import type { RunRequest } from "../../../../src/forge/runner/contract.js";
 import { systemClock } from "../../../../src/io/clock.js";
@@ -31,6 +32,8 @@ export interface PublishScenario extends PatchesApp {
   /** The app's state directory (LPCTL_APP_STATE_DIR). */
   stateDir: string;
   publicKey: string;
+  /** The app's signing key and the keys it signed with before (tests rotate them). */
+  keys: { signer: Signer; previous: string[] };
   /** The targets the next build runs upload an artifact for. */
   artifacts: string[];
   /** Runs once inside the next build run, after its uploads. */
@@ -43,21 +46,33 @@ export interface PublishScenario extends PatchesApp {
   tags(): Promise<string[]>;
   latestTag(): Promise<string>;
   /** Release `tag`'s files and its manifest, verified with the app's key. */
-  releaseManifest(tag: string): Promise<{ manifest: Manifest; files: Map<string, Buffer> }>;
+  releaseManifest(
+    tag: string,
+    keys?: string[],
+  ): Promise<{ manifest: Manifest; files: Map<string, Buffer> }>;
+  /** Release `tag`'s files, unverified. */
+  releaseFiles(tag: string): Promise<Map<string, Buffer>>;
   /** A second target beside the lab one (same kernel files), as a change. */
   addLab2(): Promise<Record<string, string>>;
 }
 
-export async function publishScenario(): Promise<PublishScenario> {
+export interface PublishScenarioOptions {
+  /** The signed key-list directory the app publishes (LPCTL_KEY_LISTS). */
+  keyLists?: string;
+}
+
+export async function publishScenario(opts: PublishScenarioOptions = {}): Promise<PublishScenario> {
   const key = await generateSigningKey({ name: "forge publisher" });
-  const signer = await createOpenpgpSigner(key.privateKey);
+  const keys = { signer: await createOpenpgpSigner(key.privateKey), previous: [] as string[] };
   const clock = { now: new Date() };
   const stateDir = await mkdtemp(path.join(os.tmpdir(), "lpctl-app-state-"));
   const holder: { sc?: PublishScenario } = {};
   const t = await patchesApp({
     realTriggers: true,
     deps: {
-      signer: () => Promise.resolve(signer),
+      signer: () => Promise.resolve(keys.signer),
+      previousKeys: () => Promise.resolve(keys.previous),
+      ...(opts.keyLists ? { keyLists: opts.keyLists } : {}),
       clock: { ...systemClock, now: () => clock.now },
       stateDir,
     },
@@ -83,11 +98,18 @@ export async function publishScenario(): Promise<PublishScenario> {
     });
     return Buffer.from(data as unknown as ArrayBuffer);
   };
+  const releaseFiles = async (tag: string) => {
+    const { data } = await kit().rest.repos.getReleaseByTag({ ...t.repo, tag });
+    const files = new Map<string, Buffer>();
+    for (const a of data.assets) files.set(a.name, await asset(a.id));
+    return files;
+  };
   const sc: PublishScenario = {
     ...t,
     clock,
     stateDir,
     publicKey: key.publicKey,
+    keys,
     artifacts: [TARGET],
     async merge(changes) {
       await t.wc.git("checkout", "-q", "main");
@@ -103,14 +125,13 @@ export async function publishScenario(): Promise<PublishScenario> {
     },
     tags: async () => (await releases()).map((r) => r.tag_name),
     latestTag: async () => (await kit().rest.repos.getLatestRelease(t.repo)).data.tag_name,
-    async releaseManifest(tag) {
-      const { data } = await kit().rest.repos.getReleaseByTag({ ...t.repo, tag });
-      const files = new Map<string, Buffer>();
-      for (const a of data.assets) files.set(a.name, await asset(a.id));
+    releaseFiles,
+    async releaseManifest(tag, pinned = [key.publicKey]) {
+      const files = await releaseFiles(tag);
       const { manifest } = await verifyManifest({
         manifest: files.get("manifest.json") ?? new Uint8Array(),
         signature: files.get("manifest.json.asc") ?? new Uint8Array(),
-        keys: [key.publicKey],
+        keys: pinned,
         now: clock.now,
       });
       return { manifest, files };
