@@ -34,6 +34,8 @@ export interface PatchesApp extends AppOnForge {
   /** Every check run on `sha`, newest first per name. */
   checks(sha: string): Promise<CheckRun[]>;
   check(sha: string, name: string): Promise<CheckRun | undefined>;
+  /** Check `name` on `sha` once completed (a run's report may need more rounds on a busy machine). */
+  completedCheck(sha: string, name: string): Promise<CheckRun | undefined>;
   annotations(checkRunId: number): Promise<Record<string, unknown>[]>;
   comments(pull: number): Promise<{ id: number; body: string; user: string }[]>;
   /** The maintainer commits `changes` on main and pushes; returns the undo (a commit putting them back). */
@@ -96,6 +98,15 @@ export async function patchesApp(opts: AppOnForgeOptions = {}): Promise<PatchesA
     checks,
     async check(sha, name) {
       return (await checks(sha)).find((c) => c.name === name);
+    },
+    async completedCheck(sha, name) {
+      const find = async () => (await checks(sha)).find((c) => c.name === name);
+      for (let round = 0; round < 10; round++) {
+        const check = await find();
+        if (check?.status === "completed") return check;
+        await t.settle();
+      }
+      return find();
     },
     async annotations(id) {
       const { data } = await kit().rest.checks.listAnnotations({ ...repo, check_run_id: id });
