@@ -5,7 +5,13 @@
  * runs it for the PR and delivers workflow_run; the app reads the run and
  * its artifacts back through GitHub's API.
  */
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { classifyFailure } from "../../../src/builder/build-failure.js";
+import { parseKpatchOutput } from "../../../src/builder/kpatch-output.js";
+import { loadRepository } from "../../../src/builder/read-repo.js";
+import { fakeReport } from "../../unit/core/report-fixture.js";
+import { REPO_ROOT } from "../../unit/helpers/repo-fixture.js";
 import type { RunRequest, RunResult } from "../../../src/forge/runner/contract.js";
 import { makeZip } from "../../unit/app/helpers/zip.js";
 import { patchesApp, TARGET, type PatchesApp } from "./helpers/patches-app.js";
@@ -106,5 +112,43 @@ describe("workflow_run from a pull_request run", () => {
     expect(t.requests.some((r) => r.startsWith("POST") && r.includes("/releases"))).toBe(false);
     const { data: releases } = await t.kit("maintainer").rest.repos.listReleases(t.repo);
     expect(releases).toHaveLength(0);
+  });
+});
+
+describe("workflow_run: the comment says which check decided", () => {
+  it("the lint passed and kpatch-build refused: the builds section says the build decided, in kpatch-build's words", async () => {
+    // The failure as the builder classifies a real kpatch-build refusal (test/fixtures/kpatch-logs).
+    const text = readFileSync(
+      new URL("../../fixtures/kpatch-logs/init-refused.log", import.meta.url),
+      "utf8",
+    );
+    const real = (await loadRepository(REPO_ROOT)).patches;
+    const failure = classifyFailure(
+      text.split("\n").filter((l) => l !== ""),
+      parseKpatchOutput(text),
+      real,
+      new Map(),
+    );
+    const report = {
+      ...fakeReport(TARGET, ["cmdline-banner"]),
+      result: "failure" as const,
+      error: failure,
+    };
+    delete (report as Partial<typeof report>).module;
+    build = async (req) => {
+      const zip = await makeZip([{ name: "build-report.json", data: JSON.stringify(report) }]);
+      await uploadZip(req, `build-${TARGET}`, zip);
+      return "success";
+    };
+    const pr = await t.openPatchPr(TOUCH("kpatch-build refused"));
+    expect((await t.completedCheck(pr.head, "livepatch / lint"))?.conclusion).toBe("success");
+    expect((await buildCheck(pr.head))?.conclusion).toBe("failure");
+    const comment = (await t.comments(pr.number))[0]?.body ?? "";
+    expect(comment).toContain("**Which check decided**");
+    expect(comment).toContain(
+      "**the build decided**: the lint check (diff only) passed (`0 error(s), 0 warning(s)`), but the build refused:",
+    );
+    expect(comment).toContain("unsupported section change(s)");
+    expect(comment).toContain("(rule `init-code`)");
   });
 });

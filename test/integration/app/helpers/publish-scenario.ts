@@ -1,13 +1,15 @@
 /**
  * The signer's attack tests on the forge: the patches app with a real
  * signing key, its own state directory and a clock the test moves; build.yml
- * selected by its own `on:` (a docs-only push starts no run) and stood in
+ * selected by its own `on:` (a docs-only push starts no run; or by every
+ * push and pull_request, `everyPush`) and stood in
  * for by a stub that uploads a build artifact per target in `artifacts`,
  * then runs `during` (what someone does while the run is going).
  */
 import { mkdtemp, readFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import type { BuildReport } from "../../../../src/core/build-report.js";
 import type { Manifest } from "../../../../src/core/manifest.js";
 import { generateSigningKey } from "../../../../src/core/sign/generate-signing-key.js";
 import { createOpenpgpSigner } from "../../../../src/core/sign/openpgp-signer.js";
@@ -36,6 +38,8 @@ export interface PublishScenario extends PatchesApp {
   keys: { signer: Signer; previous: string[] };
   /** The targets the next build runs upload an artifact for. */
   artifacts: string[];
+  /** What the next build runs' reports claim about their source (commit, ref...). */
+  claims: Partial<NonNullable<BuildReport["source"]>>;
   /** Runs once inside the next build run, after its uploads. */
   during?: (req: RunRequest) => Promise<void>;
   /** The maintainer commits `changes` on main and pushes; waits for the app; returns the sha. */
@@ -59,6 +63,8 @@ export interface PublishScenario extends PatchesApp {
 export interface PublishScenarioOptions {
   /** The signed key-list directory the app publishes (LPCTL_KEY_LISTS). */
   keyLists?: string;
+  /** Run build.yml on every push and pull_request, whatever its `on:` filters say (default: they decide). */
+  everyPush?: boolean;
 }
 
 export async function publishScenario(opts: PublishScenarioOptions = {}): Promise<PublishScenario> {
@@ -68,7 +74,7 @@ export async function publishScenario(opts: PublishScenarioOptions = {}): Promis
   const stateDir = await mkdtemp(path.join(os.tmpdir(), "lpctl-app-state-"));
   const holder: { sc?: PublishScenario } = {};
   const t = await patchesApp({
-    realTriggers: true,
+    realTriggers: opts.everyPush !== true,
     deps: {
       signer: () => Promise.resolve(keys.signer),
       previousKeys: () => Promise.resolve(keys.previous),
@@ -80,7 +86,7 @@ export async function publishScenario(opts: PublishScenarioOptions = {}): Promis
       const sc = holder.sc;
       if (req.workflowPath !== BUILD_YML || !sc) return { conclusion: "success", jobs: [] };
       for (const target of sc.artifacts)
-        await uploadZip(req, `build-${target}`, await labBuildZip(req, {}, target));
+        await uploadZip(req, `build-${target}`, await labBuildZip(req, sc.claims, target));
       const during = sc.during;
       sc.during = undefined;
       if (during) await during(req);
@@ -111,6 +117,7 @@ export async function publishScenario(opts: PublishScenarioOptions = {}): Promis
     publicKey: key.publicKey,
     keys,
     artifacts: [TARGET],
+    claims: {},
     async merge(changes) {
       await t.wc.git("checkout", "-q", "main");
       const sha = await t.wc.commit(changes, t.me("maintainer"));
