@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { workflowRunEvent } from "./helpers/payloads.js";
-import { addRun, buildArtifact, TARGET } from "./helpers/runs.js";
+import { addRun, TARGET } from "./helpers/runs.js";
 import { scenario } from "./helpers/scenario.js";
 import { makeZip } from "./helpers/zip.js";
 
