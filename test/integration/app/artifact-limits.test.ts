@@ -6,10 +6,11 @@
  * app lists and downloads them through GitHub's API, and the forge's request
  * log shows what was downloaded. One forge for the file.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunRequest } from "../../../src/forge/runner/contract.js";
+import { describe, expect, it } from "vitest";
+import type { RunRequest, RunResult } from "../../../src/forge/runner/contract.js";
 import { makeZip } from "../../unit/app/helpers/zip.js";
-import { patchesApp, TARGET, type PatchesApp } from "./helpers/patches-app.js";
+import { forFile } from "./helpers/for-file.js";
+import { patchesApp, prRuns, TARGET } from "./helpers/patches-app.js";
 import { labBuildZip, uploadZip } from "./helpers/publishing-app.js";
 
 const touch = (note: string) => ({
@@ -20,18 +21,10 @@ const downloads = (requests: readonly string[]) =>
   requests.filter((r) => /^GET .*\/actions\/artifacts\/\d+\/zip/.test(r)).length;
 
 /** What the next pull_request run uploads. */
-let upload: (req: RunRequest) => Promise<void> = () => Promise.resolve();
+let upload: (req: RunRequest) => Promise<RunResult["conclusion"]> = () =>
+  Promise.resolve("success");
 
-let t: PatchesApp;
-beforeAll(async () => {
-  t = await patchesApp({
-    runBuild: async (req) => {
-      if (req.event.name === "pull_request") await upload(req);
-      return { conclusion: "success", jobs: [] };
-    },
-  });
-}, 120_000);
-afterAll(() => t.stop());
+const t = forFile(() => patchesApp({ runBuild: prRuns(() => upload) }));
 
 describe("a PR run's artifacts are bounded before anything is downloaded", () => {
   it("artifacts that are not build-<target> are never downloaded", async () => {
@@ -39,6 +32,7 @@ describe("a PR run's artifacts are bounded before anything is downloaded", () =>
       const junk = await makeZip([{ name: "x.bin", data: "x".repeat(1000) }]);
       for (let i = 0; i < 40; i++) await uploadZip(req, `junk-${String(i)}`, junk);
       await uploadZip(req, `build-${TARGET}`, await labBuildZip(req));
+      return "success";
     };
     t.requests.length = 0;
     const pr = await t.openPatchPr(touch("junk"));
@@ -51,6 +45,7 @@ describe("a PR run's artifacts are bounded before anything is downloaded", () =>
     upload = async (req) => {
       const zip = await makeZip([{ name: "build-report.json", data: "{}" }]);
       for (let i = 0; i < 257; i++) await uploadZip(req, `build-t${String(i)}`, zip);
+      return "success";
     };
     t.requests.length = 0;
     const pr = await t.openPatchPr(touch("too many"));

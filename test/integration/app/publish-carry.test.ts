@@ -10,28 +10,20 @@
 import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Manifest } from "../../../src/core/manifest.js";
 import { generateSigningKey } from "../../../src/core/sign/generate-signing-key.js";
 import { createOpenpgpSigner } from "../../../src/core/sign/openpgp-signer.js";
 import { followKeyLists, verifyManifest } from "../../../src/core/verify/index.js";
 import { signKeyList } from "../../../src/publisher/sign-key-list.js";
-import {
-  BANNER,
-  LAB2,
-  TARGET,
-  patchYaml,
-  publishScenario,
-  type PublishScenario,
-} from "./helpers/publish-scenario.js";
+import { BANNER, LAB2, TARGET, patchYaml, publishScenario } from "./helpers/publish-scenario.js";
+import { forFile } from "./helpers/for-file.js";
 
-let sc: PublishScenario;
-let lists: string;
-beforeAll(async () => {
+let lists = "";
+const sc = forFile(async () => {
   lists = await mkdtemp(path.join(os.tmpdir(), "lpctl-app-lists-"));
-  sc = await publishScenario({ keyLists: lists });
-}, 120_000);
-afterAll(() => sc.stop());
+  return publishScenario({ keyLists: lists });
+});
 
 const dave = () => sc.kit("dave");
 /** A change to the second target's files only: its run builds LAB2, the lab target is carried. */

@@ -6,22 +6,12 @@
  * One forge; the tests run in order and each builds on the releases before
  * it (v1, v2, then v3 … v9).
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { authedUrl } from "../../e2e/helpers/forge-loop.js";
-import {
-  BANNER,
-  LAB2,
-  TARGET,
-  patchYaml,
-  publishScenario,
-  type PublishScenario,
-} from "./helpers/publish-scenario.js";
+import { BANNER, LAB2, TARGET, patchYaml, publishScenario } from "./helpers/publish-scenario.js";
+import { forFile } from "./helpers/for-file.js";
 
-let sc: PublishScenario;
-beforeAll(async () => {
-  sc = await publishScenario();
-}, 120_000);
-afterAll(() => sc.stop());
+const sc = forFile(() => publishScenario());
 
 const dave = () => sc.kit("dave");
 /** The maintainer pushes `changes` to main without waiting (from inside a run). */

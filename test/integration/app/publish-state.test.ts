@@ -6,19 +6,11 @@
  */
 import { readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  BANNER,
-  patchYaml,
-  publishScenario,
-  type PublishScenario,
-} from "./helpers/publish-scenario.js";
+import { describe, expect, it } from "vitest";
+import { BANNER, patchYaml, publishScenario } from "./helpers/publish-scenario.js";
+import { forFile } from "./helpers/for-file.js";
 
-let sc: PublishScenario;
-beforeAll(async () => {
-  sc = await publishScenario();
-}, 120_000);
-afterAll(() => sc.stop());
+const sc = forFile(() => publishScenario());
 
 const record = () => path.join(sc.stateDir, sc.repo.owner, sc.repo.repo);
 // dave is a collaborator with push access.

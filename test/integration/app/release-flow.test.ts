@@ -4,21 +4,11 @@
  * events, the releases read back through GitHub's API. One forge; the
  * refresh test builds on the two releases before it.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  BANNER,
-  LAB2,
-  TARGET,
-  patchYaml,
-  publishScenario,
-  type PublishScenario,
-} from "./helpers/publish-scenario.js";
+import { describe, expect, it } from "vitest";
+import { BANNER, LAB2, TARGET, patchYaml, publishScenario } from "./helpers/publish-scenario.js";
+import { forFile } from "./helpers/for-file.js";
 
-let sc: PublishScenario;
-beforeAll(async () => {
-  sc = await publishScenario();
-}, 120_000);
-afterAll(() => sc.stop());
+const sc = forFile(() => publishScenario());
 
 const dispatch = async (eventType: string) => {
   await sc.kit("maintainer").rest.repos.createDispatchEvent({ ...sc.repo, event_type: eventType });

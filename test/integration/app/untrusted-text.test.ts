@@ -7,13 +7,14 @@
  * a stub runner for build.yml uploading each test's report, the app's
  * writes read back through GitHub's API. One forge for the file.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { BuildReport } from "../../../src/core/build-report.js";
 import type { RunRequest, RunResult } from "../../../src/forge/runner/contract.js";
 import { fakeReport } from "../../unit/core/report-fixture.js";
 import { liveMarkdown } from "../../unit/app/helpers/live-markdown.js";
 import { makeZip } from "../../unit/app/helpers/zip.js";
-import { patchesApp, TARGET, type PatchesApp } from "./helpers/patches-app.js";
+import { forFile } from "./helpers/for-file.js";
+import { patchesApp, prRuns, TARGET } from "./helpers/patches-app.js";
 import { uploadZip } from "./helpers/publishing-app.js";
 
 /** Closes the code span it is written into and writes what must never be live. */
@@ -35,16 +36,7 @@ const BUILD = `livepatch / build (${TARGET})`;
 /** What the next pull_request run does (push runs on main build nothing here). */
 let build: (req: RunRequest) => Promise<RunResult["conclusion"]> = () => Promise.resolve("success");
 
-let t: PatchesApp;
-beforeAll(async () => {
-  t = await patchesApp({
-    runBuild: async (req) => ({
-      conclusion: req.event.name === "pull_request" ? await build(req) : "success",
-      jobs: [],
-    }),
-  });
-}, 120_000);
-afterAll(() => t.stop());
+const t = forFile(() => patchesApp({ runBuild: prRuns(() => build) }));
 
 const comment = async (pull: number) => (await t.comments(pull))[0];
 

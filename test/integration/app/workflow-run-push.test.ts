@@ -6,21 +6,12 @@
  * another commit and a push run on another branch. One forge; the tests run
  * in order (the first publishes v1).
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { authedUrl } from "../../e2e/helpers/forge-loop.js";
-import {
-  BANNER,
-  TARGET,
-  patchYaml,
-  publishScenario,
-  type PublishScenario,
-} from "./helpers/publish-scenario.js";
+import { BANNER, TARGET, patchYaml, publishScenario } from "./helpers/publish-scenario.js";
+import { forFile } from "./helpers/for-file.js";
 
-let sc: PublishScenario;
-beforeAll(async () => {
-  sc = await publishScenario({ everyPush: true });
-}, 120_000);
-afterAll(() => sc.stop());
+const sc = forFile(() => publishScenario({ everyPush: true }));
 
 const kit = () => sc.kit("maintainer");
 let merge = "";

@@ -6,7 +6,7 @@
  * its artifacts back through GitHub's API.
  */
 import { readFileSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { classifyFailure } from "../../../src/builder/build-failure.js";
 import { parseKpatchOutput } from "../../../src/builder/kpatch-output.js";
 import { loadRepository } from "../../../src/builder/read-repo.js";
@@ -14,7 +14,8 @@ import { fakeReport } from "../../unit/core/report-fixture.js";
 import { REPO_ROOT } from "../../unit/helpers/repo-fixture.js";
 import type { RunRequest, RunResult } from "../../../src/forge/runner/contract.js";
 import { makeZip } from "../../unit/app/helpers/zip.js";
-import { patchesApp, TARGET, type PatchesApp } from "./helpers/patches-app.js";
+import { forFile } from "./helpers/for-file.js";
+import { patchesApp, prRuns, TARGET } from "./helpers/patches-app.js";
 import { labBuildZip, uploadZip } from "./helpers/publishing-app.js";
 
 const TOUCH = (note: string) => ({
@@ -28,16 +29,7 @@ const buildCheck = (sha: string) => t.completedCheck(sha, BUILD);
 /** What the next pull_request run does (push runs on main build nothing here). */
 let build: (req: RunRequest) => Promise<RunResult["conclusion"]> = () => Promise.resolve("success");
 
-let t: PatchesApp;
-beforeAll(async () => {
-  t = await patchesApp({
-    runBuild: async (req) => ({
-      conclusion: req.event.name === "pull_request" ? await build(req) : "success",
-      jobs: [],
-    }),
-  });
-});
-afterAll(() => t.stop());
+const t = forFile(() => patchesApp({ runBuild: prRuns(() => build) }));
 
 describe("workflow_run from a pull_request run", () => {
   it("completes the build checks from the artifacts and updates the comment", async () => {

@@ -4,6 +4,7 @@
  * reviewers bob and alice and team acme/kernel (carol), and helpers to open
  * pull requests and read back what the app wrote, through GitHub's API.
  */
+import type { RunRequest, RunResult } from "../../../../src/forge/runner/contract.js";
 import { appOnForge, type AppOnForge, type AppOnForgeOptions } from "./app-on-forge.js";
 
 export const TARGET = "debian-6.1-lab";
@@ -42,6 +43,16 @@ export interface PatchesApp extends AppOnForge {
   onMain(changes: Record<string, string>): Promise<() => Promise<void>>;
   /** Delivers the forge's last `event` delivery again as action `action` under a new id. */
   redeliverAs(event: string, action: string): Promise<void>;
+}
+
+/** build.yml's stand-in whose pull_request runs do what `current()` says at the time (push runs build nothing). */
+export function prRuns(
+  current: () => (req: RunRequest) => Promise<RunResult["conclusion"]>,
+): (req: RunRequest) => Promise<RunResult> {
+  return async (req) => ({
+    conclusion: req.event.name === "pull_request" ? await current()(req) : "success",
+    jobs: [],
+  });
 }
 
 let branches = 0;
