@@ -5,10 +5,17 @@
  * runs it for the PR and delivers workflow_run; the app reads the run and
  * its artifacts back through GitHub's API.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { classifyFailure } from "@livepatch-gitops/lpctl/builder/kpatch/build-failure";
+import { parseKpatchOutput } from "@livepatch-gitops/lpctl/builder/kpatch/kpatch-output";
+import { loadRepository } from "@livepatch-gitops/lpctl/builder/repo/read-repo";
+import { fakeReport } from "@livepatch-gitops/test-support/report-fixture";
+import { REPO_ROOT } from "@livepatch-gitops/test-support/repo-fixture";
 import type { RunRequest, RunResult } from "@livepatch-gitops/forge/runner/contract";
 import { makeZip } from "../unit/helpers/zip.js";
-import { patchesApp, TARGET, type PatchesApp } from "./helpers/patches-app.js";
+import { forFile } from "./helpers/for-file.js";
+import { patchesApp, prRuns, TARGET } from "./helpers/patches-app.js";
 import { labBuildZip, uploadZip } from "./helpers/publishing-app.js";
 
 const TOUCH = (note: string) => ({
@@ -16,29 +23,13 @@ const TOUCH = (note: string) => ({
 });
 const BUILD = `livepatch / build (${TARGET})`;
 
-/** The build check on `sha` once the run's report was handled (a busy machine may need more rounds). */
-async function buildCheck(sha: string) {
-  for (let round = 0; round < 10; round++) {
-    const check = await t.check(sha, BUILD);
-    if (check?.status === "completed") return check;
-    await t.settle();
-  }
-  return t.check(sha, BUILD);
-}
+/** The build check on `sha` once the run's report was handled. */
+const buildCheck = (sha: string) => t.completedCheck(sha, BUILD);
 
 /** What the next pull_request run does (push runs on main build nothing here). */
 let build: (req: RunRequest) => Promise<RunResult["conclusion"]> = () => Promise.resolve("success");
 
-let t: PatchesApp;
-beforeAll(async () => {
-  t = await patchesApp({
-    runBuild: async (req) => ({
-      conclusion: req.event.name === "pull_request" ? await build(req) : "success",
-      jobs: [],
-    }),
-  });
-});
-afterAll(() => t.stop());
+const t = forFile(() => patchesApp({ runBuild: prRuns(() => build) }));
 
 describe("workflow_run from a pull_request run", () => {
   it("completes the build checks from the artifacts and updates the comment", async () => {
@@ -113,5 +104,43 @@ describe("workflow_run from a pull_request run", () => {
     expect(t.requests.some((r) => r.startsWith("POST") && r.includes("/releases"))).toBe(false);
     const { data: releases } = await t.kit("maintainer").rest.repos.listReleases(t.repo);
     expect(releases).toHaveLength(0);
+  });
+});
+
+describe("workflow_run: the comment says which check decided", () => {
+  it("the lint passed and kpatch-build refused: the builds section says the build decided, in kpatch-build's words", async () => {
+    // The failure as the builder classifies a real kpatch-build refusal (packages/lpctl/test/fixtures/kpatch-logs).
+    const text = readFileSync(
+      new URL("../../fixtures/kpatch-logs/init-refused.log", import.meta.url),
+      "utf8",
+    );
+    const real = (await loadRepository(REPO_ROOT)).patches;
+    const failure = classifyFailure(
+      text.split("\n").filter((l) => l !== ""),
+      parseKpatchOutput(text),
+      real,
+      new Map(),
+    );
+    const report = {
+      ...fakeReport(TARGET, ["cmdline-banner"]),
+      result: "failure" as const,
+      error: failure,
+    };
+    delete (report as Partial<typeof report>).module;
+    build = async (req) => {
+      const zip = await makeZip([{ name: "build-report.json", data: JSON.stringify(report) }]);
+      await uploadZip(req, `build-${TARGET}`, zip);
+      return "success";
+    };
+    const pr = await t.openPatchPr(TOUCH("kpatch-build refused"));
+    expect((await t.completedCheck(pr.head, "livepatch / lint"))?.conclusion).toBe("success");
+    expect((await buildCheck(pr.head))?.conclusion).toBe("failure");
+    const comment = (await t.comments(pr.number))[0]?.body ?? "";
+    expect(comment).toContain("**Which check decided**");
+    expect(comment).toContain(
+      "**the build decided**: the lint check (diff only) passed (`0 error(s), 0 warning(s)`), but the build refused:",
+    );
+    expect(comment).toContain("unsupported section change(s)");
+    expect(comment).toContain("(rule `init-code`)");
   });
 });

@@ -21,6 +21,7 @@ import { appOctokit } from "../../../src/octokit.js";
 import { WriteLimiter } from "../../../src/write-limiter.js";
 import type { AppManifest, Forge } from "@livepatch-gitops/forge";
 import type { RunRequest, RunResult } from "@livepatch-gitops/forge/runner/contract";
+import { workflowTriggers } from "@livepatch-gitops/forge/runner";
 import { startTestForge, type TestForge } from "@livepatch-gitops/test-support/test-forge";
 import { workCopy, type Identity, type WorkCopy } from "./work-copy.js";
 
@@ -67,6 +68,8 @@ export interface AppOnForgeOptions {
   timeoutMs?: number;
   /** build.yml's stand-in: the repository gets this project's build.yml, and its push and pull_request runs go here. */
   runBuild?: (req: RunRequest) => Promise<RunResult>;
+  /** Select runs by build.yml's own `on:` (paths, branches, workflow_dispatch) instead of every push and pull_request. */
+  realTriggers?: boolean;
 }
 
 export interface AppOnForge {
@@ -97,6 +100,8 @@ export interface AppOnForge {
    * the app's secret) under delivery id `id`; waits for the app.
    */
   deliver(name: string, payload: string, id: string): Promise<number>;
+  /** While down, the app's webhook server answers 503 and the app sees nothing (GitHub does not retry). */
+  setDown(down: boolean): void;
   stop(): Promise<void>;
 }
 
@@ -107,8 +112,9 @@ export async function appOnForge(opts: AppOnForgeOptions = {}): Promise<AppOnFor
     runBuild
       ? {
           runner: {
-            workflowTriggers: (_text, event) =>
-              event.name === "push" || event.name === "pull_request",
+            workflowTriggers: opts.realTriggers
+              ? workflowTriggers
+              : (_text, event) => event.name === "push" || event.name === "pull_request",
             runWorkflow: runBuild,
           },
         }
@@ -116,8 +122,12 @@ export async function appOnForge(opts: AppOnForgeOptions = {}): Promise<AppOnFor
   );
   const { forge } = tf;
   // The Probot needs the app's credentials, which need the hook URL first.
-  const receiver: { probot?: Probot } = {};
+  const receiver: { probot?: Probot; down?: boolean } = {};
   const hook = createServer((req, res) => {
+    if (receiver.down) {
+      res.writeHead(503).end("down");
+      return;
+    }
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
@@ -262,6 +272,9 @@ export async function appOnForge(opts: AppOnForgeOptions = {}): Promise<AppOnFor
       });
       await settle();
       return res.status;
+    },
+    setDown(down) {
+      receiver.down = down;
     },
     async stop() {
       await settle();

@@ -4,6 +4,7 @@
  * reviewers bob and alice and team acme/kernel (carol), and helpers to open
  * pull requests and read back what the app wrote, through GitHub's API.
  */
+import type { RunRequest, RunResult } from "@livepatch-gitops/forge/runner/contract";
 import { appOnForge, type AppOnForge, type AppOnForgeOptions } from "./app-on-forge.js";
 
 export const TARGET = "debian-6.1-lab";
@@ -34,12 +35,24 @@ export interface PatchesApp extends AppOnForge {
   /** Every check run on `sha`, newest first per name. */
   checks(sha: string): Promise<CheckRun[]>;
   check(sha: string, name: string): Promise<CheckRun | undefined>;
+  /** Check `name` on `sha` once completed (a run's report may need more rounds on a busy machine). */
+  completedCheck(sha: string, name: string): Promise<CheckRun | undefined>;
   annotations(checkRunId: number): Promise<Record<string, unknown>[]>;
   comments(pull: number): Promise<{ id: number; body: string; user: string }[]>;
   /** The maintainer commits `changes` on main and pushes; returns the undo (a commit putting them back). */
   onMain(changes: Record<string, string>): Promise<() => Promise<void>>;
   /** Delivers the forge's last `event` delivery again as action `action` under a new id. */
   redeliverAs(event: string, action: string): Promise<void>;
+}
+
+/** build.yml's stand-in whose pull_request runs do what `current()` says at the time (push runs build nothing). */
+export function prRuns(
+  current: () => (req: RunRequest) => Promise<RunResult["conclusion"]>,
+): (req: RunRequest) => Promise<RunResult> {
+  return async (req) => ({
+    conclusion: req.event.name === "pull_request" ? await current()(req) : "success",
+    jobs: [],
+  });
 }
 
 let branches = 0;
@@ -96,6 +109,15 @@ export async function patchesApp(opts: AppOnForgeOptions = {}): Promise<PatchesA
     checks,
     async check(sha, name) {
       return (await checks(sha)).find((c) => c.name === name);
+    },
+    async completedCheck(sha, name) {
+      const find = async () => (await checks(sha)).find((c) => c.name === name);
+      for (let round = 0; round < 10; round++) {
+        const check = await find();
+        if (check?.status === "completed") return check;
+        await t.settle();
+      }
+      return find();
     },
     async annotations(id) {
       const { data } = await kit().rest.checks.listAnnotations({ ...repo, check_run_id: id });

@@ -56,9 +56,6 @@ export async function completedCheckOn(t: PublishingApp, sha: string, name: stri
   return run?.status === "completed" ? run : undefined;
 }
 
-/** The module file the stub build of run `runId` makes. */
-const moduleOf = (runId: number): string => `livepatch-r${String(runId)}-${TARGET}.ko`;
-
 /** build.yml's stand-in for `req`: one artifact for the lab target from this run. */
 export async function uploadLabBuild(req: RunRequest): Promise<void> {
   await uploadZip(req, `build-${TARGET}`, await labBuildZip(req));
@@ -71,16 +68,17 @@ export async function uploadZip(req: RunRequest, name: string, zip: Uint8Array):
   await req.host.uploadArtifact(name, file);
 }
 
-/** The zip `lpctl build` leaves for the lab target in run `req`: report and module (`claims` overrides its source). */
+/** The zip `lpctl build` leaves for `target` (default the lab one) in run `req`: report and module (`claims` overrides its source). */
 export async function labBuildZip(
   req: RunRequest,
   claims: Partial<NonNullable<BuildReport["source"]>> = {},
+  target = TARGET,
 ): Promise<Uint8Array> {
   const { sha, runId } = req.context;
-  const bytes = moduleBytes(`${TARGET}-${String(runId)}`);
-  const file = moduleOf(runId);
+  const bytes = moduleBytes(`${target}-${String(runId)}`);
+  const file = `livepatch-r${String(runId)}-${target}.ko`;
   const report: BuildReport = {
-    ...fakeReport(TARGET, ["cmdline-banner", "version-banner"]),
+    ...fakeReport(target, ["cmdline-banner", "version-banner"]),
     module: {
       file,
       name: file.replace(/\.ko$/, "").replace(/[-.]/g, "_"),
