@@ -92,7 +92,7 @@ describe("pull_request opened", () => {
   it("annotates the diff-only findings of issue 22 with the lint's own verdict", async () => {
     const fixture = (name: string) =>
       readFileSync(
-        join(import.meta.dirname, "../../fixtures/lint-src/cases", `${name}.patch`),
+        join(import.meta.dirname, "../../../lpctl/test/fixtures/lint-src/cases", `${name}.patch`),
         "utf8",
       );
     const initAdded = fixture("init-added");

@@ -111,7 +111,7 @@ describe("workflow_run: the comment says which check decided", () => {
   it("the lint passed and kpatch-build refused: the builds section says the build decided, in kpatch-build's words", async () => {
     // The failure as the builder classifies a real kpatch-build refusal (packages/lpctl/test/fixtures/kpatch-logs).
     const text = readFileSync(
-      new URL("../../fixtures/kpatch-logs/init-refused.log", import.meta.url),
+      new URL("../../../lpctl/test/fixtures/kpatch-logs/init-refused.log", import.meta.url),
       "utf8",
     );
     const real = (await loadRepository(REPO_ROOT)).patches;
