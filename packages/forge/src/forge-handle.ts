@@ -106,6 +106,11 @@ export function forgeHandle(
       return inst.id;
     },
     setFault: (fault) => ctx.faults.set(fault),
+    lieAboutArtifact: (lie) => ctx.faults.lieAboutArtifact(lie),
+    artifactLie: (name) => {
+      const lie = ctx.faults.artifactLie(name);
+      return lie && { ...lie };
+    },
     clearFaults: () => ctx.faults.clear(),
     async deliveries() {
       const rows = ctx.webhooks.deliveries.all();

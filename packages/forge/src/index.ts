@@ -1,4 +1,4 @@
 /** The forge's public surface. */
 export { startForge } from "./server.js";
 export type * from "./types.js";
-export type { Fault } from "./http/faults.js";
+export type { ArtifactLie, Fault } from "./http/faults.js";

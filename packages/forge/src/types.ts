@@ -1,5 +1,5 @@
 /** The forge's public options and handle. */
-import type { Fault } from "./http/faults.js";
+import type { ArtifactLie, Fault } from "./http/faults.js";
 import type { RunRequest, RunResult, WorkflowEvent } from "./runner/contract.js";
 
 /** The Actions runner, injected (packages/forge/src/runner implements it). */
@@ -120,6 +120,10 @@ export interface Forge {
   registerApp(manifest: AppManifest, ownerLogin?: string): Promise<RegisteredApp>;
   installApp(appId: number, account: string, repos?: string[]): Promise<number>;
   setFault(fault: Fault): void;
+  /** From now on, list and serve the artifacts named `lie.name` wrongly (a storage that lies). */
+  lieAboutArtifact(lie: ArtifactLie): void;
+  /** The lie set for `name`, with how many extra bytes were served (`extraServed`). */
+  artifactLie(name: string): ArtifactLie | undefined;
   clearFaults(): void;
   deliveries(): Promise<DeliverySummary[]>;
   /** Resolves when every queued webhook delivery and workflow run has finished. */

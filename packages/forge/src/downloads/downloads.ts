@@ -4,6 +4,7 @@
  * Areas register a resolver; the `/_storage` route (rest/storage.ts) serves.
  */
 import type { ForgeContext } from "../context.js";
+import type { ArtifactLie } from "../http/faults.js";
 import { UrlSigner } from "./signed-urls.js";
 
 export interface StoredObject {
@@ -13,6 +14,8 @@ export interface StoredObject {
   size: number;
   lastModified: string;
   contentType: string;
+  /** A lying storage (a test's ArtifactLie): its `extraBytes` zero bytes served past the end, no Content-Length. */
+  lie?: ArtifactLie | undefined;
   /** Called when the bytes are served (download counters). */
   onServed?: () => void;
 }

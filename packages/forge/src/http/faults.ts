@@ -24,8 +24,24 @@ export interface Fault {
   delayMs?: number;
 }
 
+/**
+ * A storage that lies about the Actions artifacts named `name` (for tests of
+ * a client's own limits, which an honest GitHub never reaches): each is
+ * listed with `listedSize` bytes instead of its real size, and/or its
+ * download goes on for `extraBytes` zero bytes past its real end, with no
+ * Content-Length.
+ */
+export interface ArtifactLie {
+  name: string;
+  listedSize?: number;
+  extraBytes?: number;
+  /** Filled in by the forge: how many of the extra bytes it has served so far. */
+  extraServed?: number;
+}
+
 export class Faults {
   private faults: Fault[] = [];
+  private lies = new Map<string, ArtifactLie>();
 
   set(fault: Fault): void {
     this.faults.push({ ...fault });
@@ -33,6 +49,16 @@ export class Faults {
 
   clear(): void {
     this.faults = [];
+    this.lies.clear();
+  }
+
+  lieAboutArtifact(lie: ArtifactLie): void {
+    this.lies.set(lie.name, { ...lie });
+  }
+
+  /** The lie told about artifacts named `name`, if any (the forge's own record: it counts `extraServed`). */
+  artifactLie(name: string): ArtifactLie | undefined {
+    return this.lies.get(name);
   }
 
   /** Consumes one matching fault and returns the error to answer with, if any. */

@@ -18,6 +18,11 @@ const DOWNLOAD_TTL_S = 60;
 
 export function registerActionsArtifacts(routes: Routes, ctx: ForgeContext, db: ActionsDb): void {
   const storage = storageFor(ctx);
+  // An artifact as listed: with the size a lying storage claims, if a test set one.
+  const listed = (a: ArtifactRow): ArtifactRow => {
+    const size = ctx.faults.artifactLie(a.name)?.listedSize;
+    return size === undefined ? a : { ...a, size_in_bytes: size };
+  };
   const listArtifacts = (req: ForgeRequest, repo: RepoRow, rows: ArtifactRow[]): Reply => {
     const name = req.query.get("name");
     const all = rows.filter((a) => name === null || a.name === name).sort((a, b) => b.id - a.id);
@@ -26,7 +31,9 @@ export function registerActionsArtifacts(routes: Routes, ctx: ForgeContext, db: 
     return ok(
       {
         total_count: all.length,
-        artifacts: page.items.map((a) => artifactJson(c, a, db.runs.get(a.runId), ctx.now())),
+        artifacts: page.items.map((a) =>
+          artifactJson(c, listed(a), db.runs.get(a.runId), ctx.now()),
+        ),
       },
       page.link ? { Link: page.link } : undefined,
     );
@@ -84,7 +91,7 @@ export function registerActionsArtifacts(routes: Routes, ctx: ForgeContext, db: 
   routes.api("GET", "/repos/{owner}/{repo}/actions/artifacts/{artifact_id}", (req) => {
     const repo = ctx.repoFor(req, "actions", "read");
     const a = byId(db.artifacts, repo, req, "artifact_id");
-    return ok(artifactJson(actionsContext(ctx, repo), a, db.runs.get(a.runId), ctx.now()));
+    return ok(artifactJson(actionsContext(ctx, repo), listed(a), db.runs.get(a.runId), ctx.now()));
   });
 
   routes.api("DELETE", "/repos/{owner}/{repo}/actions/artifacts/{artifact_id}", async (req) => {

@@ -4,7 +4,9 @@
  * 304 to a matching conditional request, and 403 to an expired or altered
  * URL (GitHub's storage answers such links with 403 too).
  */
+import { Readable } from "node:stream";
 import type { ForgeContext } from "../context.js";
+import type { ArtifactLie } from "../http/faults.js";
 import { ForgeHttpError } from "../http/errors.js";
 import type { Handler, Routes } from "../http/types.js";
 import { notModified } from "../downloads/conditional-get.js";
@@ -31,6 +33,12 @@ export function registerStorage(routes: Routes, ctx: ForgeContext): void {
     };
     if (notModified(req.headers, etag, modified)) return { status: 304, headers };
     if (req.method === "GET") obj.onServed?.();
+    if (obj.lie?.extraBytes !== undefined)
+      return {
+        status: 200,
+        stream: Readable.from(pastTheEnd(ctx.blobs.read(obj.blobKey), obj.lie)),
+        headers: { ...headers, "Content-Type": obj.contentType },
+      };
     return {
       status: 200,
       stream: ctx.blobs.read(obj.blobKey),
@@ -43,4 +51,15 @@ export function registerStorage(routes: Routes, ctx: ForgeContext): void {
   };
   routes.web("GET", `${STORAGE_PREFIX}/{kind}/{id}`, serve);
   routes.web("HEAD", `${STORAGE_PREFIX}/{kind}/{id}`, serve);
+}
+
+/** The object's bytes, then the lie's extra zero bytes, counted as they go. */
+async function* pastTheEnd(object: AsyncIterable<Uint8Array>, lie: ArtifactLie) {
+  yield* object;
+  const zeros = new Uint8Array(1024 * 1024);
+  for (let left = lie.extraBytes ?? 0; left > 0; left -= zeros.length) {
+    const chunk = left >= zeros.length ? zeros : zeros.subarray(0, left);
+    lie.extraServed = (lie.extraServed ?? 0) + chunk.length;
+    yield chunk;
+  }
 }

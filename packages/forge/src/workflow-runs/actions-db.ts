@@ -38,6 +38,7 @@ export function openActionsDb(ctx: ForgeContext): ActionsDb {
         size: a.size_in_bytes,
         lastModified: a.updated_at,
         contentType: "application/zip",
+        lie: ctx.faults.artifactLie(a.name),
       }
     );
   });
