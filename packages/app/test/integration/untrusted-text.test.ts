@@ -150,7 +150,7 @@ describe("untrusted text in the app's Markdown", () => {
   it("a changed infrastructure path stays inside code on the policy check", async () => {
     const pr = await t.openPatchPr({
       "patches/cmdline-banner/patch.yaml": patchYaml("infrastructure"),
-      [`src/${EVIL.replaceAll("\u001b", "")}.ts`]: "x\n",
+      [`packages/${EVIL.replaceAll("\u001b", "")}.ts`]: "x\n",
     });
     const policy = await t.completedCheck(pr.head, "livepatch / policy");
     expect(policy?.conclusion).toBe("failure");

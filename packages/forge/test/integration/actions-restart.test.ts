@@ -24,11 +24,12 @@ it("marks a run left in progress by a killed forge as completed/cancelled", asyn
     });
     // The runner is called after the run is recorded in_progress (and committed).
     while (runner.requests.length === 0) await sleep(20);
-    // Temp files come and go while the forge writes (temp + rename); a kill
+    // Temp files come and go while the forge writes (temp + rename: the
+    // store's `.tmp-` files, write-file-atomic's `<name>.<hash>` ones); a kill
     // leaves at most one behind, which a restart ignores.
     await cp(s.t.dataDir, snapshot, {
       recursive: true,
-      filter: (src) => !path.basename(src).includes(".tmp-"),
+      filter: (src) => !/\.tmp-|\.json\.[0-9a-f]+$/.test(path.basename(src)),
     });
   } finally {
     release();

@@ -136,6 +136,31 @@ describe("workflow runs from a push", () => {
     expect(after.status).toBe(401);
   });
 
+  it("a test's lying storage: an artifact listed with another size, served past its end", async () => {
+    const { data: arts } = await gh.rest.actions.listArtifactsForRepo({
+      ...base,
+      name: "plan-output",
+    });
+    const real = arts.artifacts[0];
+    const id = real?.id ?? 0;
+    const extra = 3 * 1024 * 1024 + 5;
+    s.t.forge.lieAboutArtifact({ name: "plan-output", listedSize: 7, extraBytes: extra });
+    const { data: lied } = await gh.rest.actions.getArtifact({ ...base, artifact_id: id });
+    expect(lied.size_in_bytes).toBe(7);
+    const bytes = await gh.rest.actions.downloadArtifact({
+      ...base,
+      artifact_id: id,
+      archive_format: "zip",
+    });
+    const buf = Buffer.from(bytes.data as ArrayBuffer);
+    expect(buf.length).toBe((real?.size_in_bytes ?? 0) + extra);
+    expect(buf.subarray(0, 2).toString()).toBe("PK");
+    expect(s.t.forge.artifactLie("plan-output")?.extraServed).toBe(extra);
+    s.t.forge.clearFaults();
+    const { data: honest } = await gh.rest.actions.getArtifact({ ...base, artifact_id: id });
+    expect(honest.size_in_bytes).toBe(real?.size_in_bytes);
+  });
+
   it("lists, downloads (302 to a short-lived URL) and deletes artifacts", async () => {
     const { data: runs } = await gh.rest.actions.listWorkflowRunsForRepo({
       ...base,

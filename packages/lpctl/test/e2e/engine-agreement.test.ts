@@ -52,7 +52,7 @@ function repoWithAllPatches(): { dir: string; patches: string[] } {
   // Every target: a patch naming one the repository lacks is invalid and left out.
   cpSync(join(REPO, "kernels"), join(dir, "kernels"), { recursive: true });
   const patches: string[] = [];
-  for (const from of [join(REPO, "patches"), join(REPO, "contrib", "demo")]) {
+  for (const from of [join(REPO, "patches"), join(REPO, "packages", "lpctl", "contrib", "demo")]) {
     for (const id of readdirSync(from)) {
       cpSync(join(from, id), join(dir, "patches", id), { recursive: true });
       patches.push(id);
