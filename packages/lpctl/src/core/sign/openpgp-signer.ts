@@ -7,8 +7,10 @@
  * thousands of files within a few seconds.
  */
 import {
+  armor,
   createMessage,
   decryptKey,
+  enums,
   readPrivateKey,
   sign,
   type Message,
@@ -17,7 +19,6 @@ import {
   type SignOptions,
 } from "openpgp";
 import { LpctlError } from "../errors.js";
-import { armorSignature } from "./armor-signature.js";
 import { eddsaLegacySigner, type PacketSigner } from "./eddsa-legacy-signature.js";
 import type { Signer } from "./signer.js";
 
@@ -98,7 +99,16 @@ export async function createOpenpgpSigner(
       const date = now ? now() : new Date();
       try {
         const direct = checked?.second === Math.floor(date.getTime() / 1000) && checked.direct;
-        if (direct) return armorSignature(direct(bytes, date));
+        // With the checksum line, as openpgp.js armors a v4 signature (GnuPG wants it).
+        if (direct)
+          return armor(
+            enums.armor.signature,
+            direct(bytes, date),
+            undefined,
+            undefined,
+            undefined,
+            true,
+          );
         return await viaOpenpgp(bytes, date);
       } catch (e) {
         throw new LpctlError(
