@@ -283,6 +283,17 @@ describe("a stored copy is checked at boot against its verification record", () 
     expect(await refusedWith(recordFile(), (b) => b, later)).toBe("MANIFEST_EXPIRED");
   });
 
+  it("keys re-pinned since the record: verified with OpenPGP against the new pins", async () => {
+    const other = await makeSigner();
+    await writeFile(path.join(root, "etc/lpctl/keys/key1.asc"), other.publicKey);
+    const lines: string[] = [];
+    const repinned = testConfig({ source: server.baseUrl, keys: ["/etc/lpctl/keys/key1.asc"] });
+    const deps = agentDeps(root, repinned, noNetwork, loader(), NOW, lines);
+    expect(await code(runOfflineSync(deps))).toBe("SIGNATURE_UNTRUSTED");
+    expect(lines.join("\n")).toContain("the keys were re-pinned since");
+    expect(await readdir(path.join(root, "sys/kernel/livepatch"))).toEqual([]);
+  });
+
   it("no record (an older agent's copy): the signatures are verified with OpenPGP", async () => {
     const record = await readFile(recordFile());
     await rm(recordFile());
