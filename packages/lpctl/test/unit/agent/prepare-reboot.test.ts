@@ -283,6 +283,17 @@ describe("a stored copy is checked at boot against its verification record", () 
     expect(await refusedWith(recordFile(), (b) => b, later)).toBe("MANIFEST_EXPIRED");
   });
 
+  it("a copy older than the manifest the host accepted last: MANIFEST_ROLLBACK, as online", async () => {
+    const stateFile = path.join(stateDir(), "state.json");
+    const newer = (b: Buffer) => {
+      const st = JSON.parse(b.toString("utf8")) as { manifest: { version: number } };
+      st.manifest.version = 2;
+      return Buffer.from(JSON.stringify(st));
+    };
+    expect(await refusedWith(stateFile, newer)).toBe("MANIFEST_ROLLBACK");
+    expect(await readdir(path.join(root, "sys/kernel/livepatch"))).toEqual([]);
+  });
+
   it("keys re-pinned since the record: verified with OpenPGP against the new pins", async () => {
     const other = await makeSigner();
     await writeFile(path.join(root, "etc/lpctl/keys/key1.asc"), other.publicKey);
