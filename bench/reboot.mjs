@@ -76,7 +76,8 @@ for (let i = 0; i < RUNS; i++) {
 
 // The phases grouped by what they cost (their trace names: packages/lpctl/src/agent/trace.ts
 // and packages/lpctl/test/e2e/helpers/reboot-vm.ts); "verify" is the rest of the run: reading
-// state, keys and the stored copy, and the signature, digest and rule checks.
+// state, keys and the stored copy, checking it against its verification record (or, for a
+// copy without one, its signatures: then verifierLoad is OpenPGP's loading) and the rules.
 const GROUPS = {
   nodeStart: ["exec", "node-bootstrap"],
   agentLoad: ["agent-loaded", "config-loaded"],

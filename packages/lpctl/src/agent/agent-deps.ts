@@ -17,6 +17,11 @@ export interface AgentDeps {
   log: (line: string) => void;
   /** Machine architecture as manifests spell it (x86_64). */
   arch?: string;
+  /**
+   * `sync --offline`: the directory of the stored copy `fetcher` reads, whose
+   * verification record stands for its signatures (verified-copy.ts).
+   */
+  storedCopy?: string;
 }
 
 /** The state directory as an actual path. */

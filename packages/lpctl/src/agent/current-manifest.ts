@@ -7,7 +7,14 @@
  */
 import { createHash } from "node:crypto";
 import { isLpctlError, LpctlError } from "../core/errors.js";
-import { kernelManifestName } from "../core/manifest.js";
+import { kernelManifestName, type Manifest } from "../core/manifest.js";
+import {
+  checkKernelBinding,
+  checkRepository,
+  checkRing,
+  checkSameVersionSameBytes,
+} from "../core/verify/check-binding.js";
+import { checkKeyVersion } from "../core/verify/key-version.js";
 import type { AgentDeps } from "./agent-deps.js";
 import { fetchManifest } from "./fetch-manifest.js";
 import type { KeyChain, StoredTrust } from "./key-chain.js";
@@ -72,15 +79,8 @@ export async function currentManifest(
       now,
       ...(state.manifest === undefined ? {} : { lastVersion: state.manifest.version }),
     });
-    v.checkRepository(result.manifest, deps.config.repository, f.name);
-    v.checkRing(result.manifest, deps.config.ring, f.name);
-    if (f.name === kernelManifestName(id.buildId, deps.config.ring)) {
-      v.checkKernelBinding(result.manifest, id.buildId, f.name);
-    }
     const sha256 = sha256Hex(f.body);
-    const last = state.manifest?.name === f.name ? state.manifest : undefined;
-    v.checkSameVersionSameBytes(result.manifest.version, sha256, last, f.name);
-    v.checkKeyVersion(result.manifest, trust.version, f.name);
+    checkBinding(deps, state, id, { name: f.name, sha256 }, result.manifest, trust.version);
     return { ...result, sha256, trust };
   };
   let verified;
@@ -106,17 +106,62 @@ export async function currentManifest(
   if (deps.config.kernelIdentity === "release-only") {
     deps.log("warning: kernelIdentity is release-only; a module may target another build");
   }
-  const manifest: StoredManifest = {
-    name: fetched.name,
+  const manifest = storedManifestOf(deps, id, m, {
+    ...fetched,
+    sha256: verified.sha256,
+    fingerprints: verified.fingerprints,
+  });
+  return { manifest, trust: verified.trust };
+}
+
+/**
+ * The rules that bind a manifest whose bytes are established (signature, or
+ * a verification record: verified-copy.ts) to this host and to what it
+ * accepted before: repository, ring, build-id, one version one content, and
+ * the key-list version it was checked with.
+ */
+export function checkBinding(
+  deps: Pick<AgentDeps, "config">,
+  state: AgentState,
+  id: KernelIdentity,
+  file: { name: string; sha256: string },
+  manifest: Manifest,
+  trustVersion: number,
+): void {
+  const { name, sha256 } = file;
+  checkRepository(manifest, deps.config.repository, name);
+  checkRing(manifest, deps.config.ring, name);
+  if (name === kernelManifestName(id.buildId, deps.config.ring)) {
+    checkKernelBinding(manifest, id.buildId, name);
+  }
+  const last = state.manifest?.name === name ? state.manifest : undefined;
+  checkSameVersionSameBytes(manifest.version, sha256, last, name);
+  checkKeyVersion(manifest, trustVersion, name);
+}
+
+/** What the state keeps of an accepted manifest `m`, read from `file`. */
+export function storedManifestOf(
+  deps: Pick<AgentDeps, "config">,
+  id: KernelIdentity,
+  m: Manifest,
+  file: {
+    name: string;
+    sha256: string;
+    fingerprints: string[];
+    etag?: string | undefined;
+    lastModified?: string | undefined;
+  },
+): StoredManifest {
+  return {
+    name: file.name,
     version: m.version,
     issued: m.issued,
     expires: m.expires,
     repository: m.repository,
-    sha256: verified.sha256,
-    fingerprints: verified.fingerprints,
-    ...(fetched.etag === undefined ? {} : { etag: fetched.etag }),
-    ...(fetched.lastModified === undefined ? {} : { lastModified: fetched.lastModified }),
+    sha256: file.sha256,
+    fingerprints: file.fingerprints,
+    ...(file.etag === undefined ? {} : { etag: file.etag }),
+    ...(file.lastModified === undefined ? {} : { lastModified: file.lastModified }),
     entry: selectEntry(m, id, deps.config.kernelIdentity) ?? null,
   };
-  return { manifest, trust: verified.trust };
 }

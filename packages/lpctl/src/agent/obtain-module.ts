@@ -14,6 +14,7 @@ import { fsStep } from "../io/fs-errors.js";
 import { stateDirOf, type AgentDeps } from "./agent-deps.js";
 import { SIGNATURE_MAX_BYTES } from "./fetcher.js";
 import { trace } from "./trace.js";
+import type { ModuleTrust } from "./verified-copy.js";
 
 const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 
@@ -31,7 +32,7 @@ async function storedDigest(file: string): Promise<string | undefined> {
 export async function obtainModule(
   deps: AgentDeps,
   entry: ModuleEntry,
-  trust: { keys: string[]; threshold: number },
+  trust: ModuleTrust,
   now: Date,
   into?: { dir: string; withSignature: boolean },
 ): Promise<{ file: string; sha256: string }> {
@@ -66,19 +67,25 @@ export async function obtainModule(
         `(${length} bytes, sha256 ${want}); refusing it`,
     );
   }
-  const sig = await deps.fetcher.fetch({ name: `${file}.asc`, maxBytes: SIGNATURE_MAX_BYTES });
-  if (sig.status !== "ok") {
-    throw new LpctlError("SIGNATURE_MISSING", `module ${file} has no signature ${file}.asc`);
-  }
-  // Loaded on demand: a no-change sync never needs OpenPGP (agent start time).
-  const { verifyDetached } = await import("../core/verify/index.js");
   trace("module-digest-checked");
-  await verifyDetached(res.body, sig.body, trust.keys, now, trust.threshold);
-  trace("module-signature-verified");
+  // A stored copy at boot: its record vouches that these bytes' signature verified.
+  let signature: Uint8Array | undefined;
+  if (!("record" in trust)) {
+    const sig = await deps.fetcher.fetch({ name: `${file}.asc`, maxBytes: SIGNATURE_MAX_BYTES });
+    if (sig.status !== "ok") {
+      throw new LpctlError("SIGNATURE_MISSING", `module ${file} has no signature ${file}.asc`);
+    }
+    // Loaded on demand: a no-change sync never needs OpenPGP (agent start time).
+    const { verifyDetached } = await import("../core/verify/index.js");
+    await verifyDetached(res.body, sig.body, trust.keys, now, trust.threshold);
+    trace("module-signature-verified");
+    signature = sig.body;
+  }
   // Only verified bytes reach the disk, and never half-written under the real name.
   await fsStep(`store the module ${dest}`, () => writeFileAtomic(dest, res.body, 0o600));
-  if (into?.withSignature === true) {
-    await fsStep(`store ${dest}.asc`, () => writeFileAtomic(`${dest}.asc`, sig.body, 0o600));
+  if (into?.withSignature === true && signature !== undefined) {
+    const asc = signature;
+    await fsStep(`store ${dest}.asc`, () => writeFileAtomic(`${dest}.asc`, asc, 0o600));
   }
   return { file: dest, sha256: sha256(res.body) };
 }

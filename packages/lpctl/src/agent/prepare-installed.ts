@@ -3,8 +3,9 @@
  * running, fetch its kernel-<buildId>.json exactly as sync does for the
  * running one (conditional, verified with the same trust and binding rules:
  * current-manifest.ts) and its module (obtain-module.ts), and keep manifest,
- * signatures and module in <stateDir>/kernels/<buildId>/, where
- * `lpctl sync --offline` (the boot unit) finds them with no network.
+ * signatures and module in <stateDir>/kernels/<buildId>/, with the record
+ * of that verification (verified-copy.ts), where `lpctl sync --offline`
+ * (the boot unit) finds them with no network.
  * Nothing here fails the running kernel's sync: each kernel's outcome,
  * errors included, is recorded in prepared.json for `lpctl status`.
  */
@@ -28,6 +29,7 @@ import {
 } from "./prepared-state.js";
 import { readPinnedKeys } from "./read-keys.js";
 import { describeEntry } from "./select-entry.js";
+import { dropRecord, RECORD_NAME, writeRecord } from "./verified-copy.js";
 import type { AgentState } from "./state.js";
 
 /** Where the copy for kernel `buildId` is kept. */
@@ -69,7 +71,9 @@ async function prepareOne(
     (f) => (files = f),
   );
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const keep = new Set([manifest.name, `${manifest.name}.asc`]);
+  // While the copy changes it has no record: a crash leaves one the boot verifies in full.
+  await dropRecord(dir);
+  const keep = new Set([manifest.name, `${manifest.name}.asc`, RECORD_NAME]);
   // An entry without a module (its patches withdrawn) has nothing to keep.
   const entry = manifest.entry?.module
     ? { ...manifest.entry, module: manifest.entry.module }
@@ -86,6 +90,8 @@ async function prepareOne(
   for (const name of await readdir(dir)) {
     if (!keep.has(name)) await rm(path.join(dir, name), { force: true });
   }
+  // Last, once manifest and module passed verification and are on disk.
+  await writeRecord(dir, k.buildId, manifest, trust, now);
   const ready = entry === null ? "nothing to apply" : describeEntry(entry);
   deps.log(
     `prepared ${k.release} (build-id ${k.buildId}) for its next boot: manifest version ${manifest.version}, ${ready}`,
@@ -116,7 +122,7 @@ async function prepareOrRecord(
       await rm(preparedDirOf(deps, k.buildId), { recursive: true, force: true });
       return { ...k, result: "not-covered", at };
     }
-    // A verified copy from an earlier run stays: the boot re-verifies it.
+    // A verified copy from an earlier run stays, with its record if it was complete.
     deps.log(
       `could not prepare installed kernel ${k.release}: ${errorOf(e).code}: ${errorOf(e).message}`,
     );

@@ -1,10 +1,12 @@
 /**
  * `lpctl sync --offline`, what the boot unit runs: the same sync, with the
  * source replaced by the copy an earlier sync kept for the running kernel
- * (<stateDir>/kernels/<buildId>/, prepare-installed.ts). Every check runs
- * again at boot time on the stored bytes: the manifest's signature with the
- * stored trust, its expiry, rollback, the build-id binding, the module's
- * length, sha256 and signature. No network is touched.
+ * (<stateDir>/kernels/<buildId>/, prepare-installed.ts). The stored bytes
+ * are checked at boot against the verification record the sync that stored
+ * them wrote once it had verified their signatures (verified-copy.ts), then
+ * every rule runs again: expiry, rollback, repository, ring, the build-id
+ * binding, the module's length and sha256. A copy without a record has its
+ * signatures verified with OpenPGP. No network is touched.
  */
 import { stat } from "node:fs/promises";
 import { pathToFileURL } from "node:url";
@@ -36,5 +38,5 @@ export async function runOfflineSync(deps: AgentDeps): Promise<OfflineOutcome> {
   trace("stored-copy-found");
   deps.log(`applying the copy stored in ${dir} (offline: no network)`);
   const stored = fileFetcher(pathToFileURL(`${dir}/`).href);
-  return runSync({ ...deps, fetcher: stored }, { force: false });
+  return runSync({ ...deps, fetcher: stored, storedCopy: dir }, { force: false });
 }

@@ -8,7 +8,7 @@
 import { LpctlError } from "../core/errors.js";
 import { hasModule, type ModuleEntry } from "../core/manifest.js";
 import type { AgentDeps } from "./agent-deps.js";
-import { currentManifest, type KeySet } from "./current-manifest.js";
+import { currentManifest } from "./current-manifest.js";
 import { readKernelIdentity } from "./kernel-identity.js";
 import { loadedDigest, recordLoading } from "./loaded-record.js";
 import { obtainModule } from "./obtain-module.js";
@@ -18,6 +18,7 @@ import { retirePrevious } from "./retire-previous.js";
 import { describeEntry } from "./select-entry.js";
 import type { AgentState } from "./state.js";
 import { disableAndUnload, loadAndEnable, type TransitionDeps } from "./transition.js";
+import { checkVerifiedCopy, type ModuleTrust } from "./verified-copy.js";
 import { withdrawModule } from "./withdraw-module.js";
 import { trace } from "./trace.js";
 
@@ -52,7 +53,7 @@ async function ensureApplied(
   tdeps: TransitionDeps,
   entry: ModuleEntry,
   applied: AgentState["applied"],
-  trust: KeySet,
+  trust: ModuleTrust,
   now: Date,
 ): Promise<{ outcome: "already-applied" | "applied"; sha256: string }> {
   const name = entry.module.name;
@@ -100,9 +101,15 @@ export async function syncSteps(
   }
   const id = await readKernelIdentity(deps.root, deps.arch);
   trace("kernel-identity");
-  const chain = keyChain(deps, state.trust, await readPinnedKeys(deps), now);
+  const pinned = await readPinnedKeys(deps);
+  const chain = keyChain(deps, state.trust, pinned, now);
   trace("pinned-keys");
-  const { manifest, trust } = await currentManifest(deps, state, id, chain, now, force);
+  // At boot: the stored copy's record stands for its signatures (verified-copy.ts).
+  const copy =
+    deps.storedCopy === undefined
+      ? undefined
+      : await checkVerifiedCopy(deps, deps.storedCopy, state, id, pinned, now);
+  const { manifest, trust } = copy ?? (await currentManifest(deps, state, id, chain, now, force));
   const base: AgentState = {
     ...state,
     kernel: { release: id.release, buildId: id.buildId },
@@ -134,7 +141,8 @@ export async function syncSteps(
     return { outcome: "nothing-to-apply", state: next };
   }
   progress.applying = entry.module.name;
-  const { outcome, sha256 } = await ensureApplied(deps, tdeps, entry, live, trust, now);
+  const moduleTrust = copy?.moduleTrust ?? trust;
+  const { outcome, sha256 } = await ensureApplied(deps, tdeps, entry, live, moduleTrust, now);
   const applied = {
     name: entry.module.name,
     file: entry.module.file,

@@ -114,6 +114,10 @@ export const ERROR_CATEGORIES = {
   FETCH_FAILED: "failure",
   DOWNLOAD_TOO_LARGE: "security",
   DIGEST_MISMATCH: "security",
+  // a stored copy (kernels/<buildId>/) that is not what its verification record says was verified
+  COPY_RECORD_MISMATCH: "security",
+  COPY_RECORD_INVALID: "security",
+  COPY_RECORD_WRONG_KERNEL: "security",
   MODULE_LOAD_FAILED: "failure",
   SYSFS_FAILED: "failure",
   TRANSITION_TIMEOUT: "failure",

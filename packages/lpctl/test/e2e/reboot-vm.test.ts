@@ -49,6 +49,11 @@ describe("reboot into a pre-fetched kernel (qemu)", () => {
     const name = run.manifest.kernels.find((k) => k.buildId === run.cloud.buildId)?.module?.name;
     expect(outputOf(b, "offline")).toContain("offline: no network");
     expect(outputOf(b, "offline")).toContain(`applied ${name ?? "?"}`);
+    // Checked against the record boot 1's sync wrote when it verified the copy: no OpenPGP.
+    expect(outputOf(b, "offline")).toContain(
+      `against /var/lib/lpctl/kernels/${run.cloud.buildId}/verified.json: version ${run.manifest.version}`,
+    );
+    expect(outputOf(b, "offline")).not.toContain("verifier-loaded");
     expect(outputOf(b, "livepatch")).toBe(`${name ?? "?"} 1 0`);
     expect(outputOf(b, "after")).toContain("livepatched");
     const status = JSON.parse(outputOf(b, "status-json")) as StatusReport;

@@ -83,9 +83,15 @@ export function parseMarkers(lines: readonly TimedLine[]): ParsedMarkers {
   return result;
 }
 
-/** The shell functions every generated /init defines; they print the markers above. */
+/**
+ * The shell functions every generated /init defines; they print the markers
+ * above. lp_end waits a second before powering off: the serial driver may
+ * still hold the last few KB /init wrote, and the kernel's "reboot: Power
+ * down" would land inside a marker line (seen with reboot-vm's large state
+ * output under TCG).
+ */
 export const INIT_MARKER_FUNCTIONS = `
 lp_step() { echo "${MARKER} step $1 $2 $(printf '%s' "$3" | tr '\\n\\r' '  ')"; }
 lp_out() { echo "${MARKER} out $1 $(printf '%s' "$2" | base64 -w 0)"; }
-lp_end() { echo "${MARKER} end"; sync; poweroff -f; }
+lp_end() { echo "${MARKER} end"; sync; sleep 1; poweroff -f; }
 `;

@@ -6,6 +6,7 @@ import type { z } from "zod";
 import { LpctlError, type ErrorCode } from "../errors.js";
 import { ManifestSchema, type Manifest } from "../manifest.js";
 import { fieldPath } from "../schema-issues.js";
+import { parseStrictJson } from "../strict-json.js";
 
 /** The code a schema issue at `path` is reported with. */
 function codeFor(path: string): ErrorCode {
@@ -119,4 +120,24 @@ export function selectKernelValue(value: unknown, buildId: string): unknown {
     if (id === buildId) selected.push(k);
   }
   return { ...value, kernels: selected };
+}
+
+/**
+ * The manifest in `bytes`, strictly parsed (only the entry for `select` when
+ * given) and held to the rules at `now`. The caller has established where
+ * the bytes come from: their signature (verifyManifest), or the record a
+ * sync wrote when it had verified them (packages/lpctl/src/agent/verified-copy.ts).
+ */
+export function readManifestBytes(
+  bytes: Uint8Array,
+  now: Date,
+  lastVersion?: number,
+  select?: string,
+): { manifest: Manifest; unchanged: boolean } {
+  const value = parseStrictJson(bytes, "manifest");
+  const manifest = parseManifestValue(
+    select === undefined ? value : selectKernelValue(value, select),
+  );
+  const { unchanged } = checkManifestRules(manifest, now, lastVersion);
+  return { manifest, unchanged };
 }

@@ -5,8 +5,7 @@
  */
 import { LpctlError } from "../errors.js";
 import { MANIFEST_MAX_BYTES, type Manifest } from "../manifest.js";
-import { parseStrictJson } from "../strict-json.js";
-import { checkManifestRules, parseManifestValue, selectKernelValue } from "./check-manifest.js";
+import { readManifestBytes } from "./check-manifest.js";
 import { verifyDetached } from "./verify-detached.js";
 
 export interface VerifyManifestInput {
@@ -66,10 +65,11 @@ export async function verifyManifest(input: VerifyManifestInput): Promise<Verifi
     input.now,
     input.threshold ?? 1,
   );
-  const value = parseStrictJson(input.manifest, "manifest");
-  const manifest = parseManifestValue(
-    input.select === undefined ? value : selectKernelValue(value, input.select),
+  const { manifest, unchanged } = readManifestBytes(
+    input.manifest,
+    input.now,
+    input.lastVersion,
+    input.select,
   );
-  const { unchanged } = checkManifestRules(manifest, input.now, input.lastVersion);
   return { manifest, fingerprints, unchanged };
 }

@@ -6,6 +6,7 @@
  * the "reboot" `sync --offline` applies the stored copy with a fetcher that
  * fails on any use: no network.
  */
+import { createHash } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile, stat } from "node:fs/promises";
 import os from "node:os";
@@ -18,6 +19,7 @@ import { readState } from "../../../src/agent/state.js";
 import { collectStatus, formatStatus } from "../../../src/agent/status.js";
 import { runOfflineSync } from "../../../src/agent/sync-offline.js";
 import { runSync } from "../../../src/agent/sync.js";
+import type { VerificationRecord } from "../../../src/agent/verified-copy.js";
 import {
   fakeBzImage,
   fakeVmlinux,
@@ -94,7 +96,20 @@ describe("ready before the reboot", () => {
       `kernel-${NEXT.buildId}.json.asc`,
       "lp_next_1.ko",
       "lp_next_1.ko.asc",
+      "verified.json",
     ]);
+    // The record of what was verified, for the boot (verified-copy.ts).
+    const record: unknown = JSON.parse(
+      await readFile(path.join(stored(NEXT.buildId), "verified.json"), "utf8"),
+    );
+    expect(record).toMatchObject({
+      buildId: NEXT.buildId,
+      manifest: { name: `kernel-${NEXT.buildId}.json`, version: 1 },
+      module: {
+        file: "lp_next_1.ko",
+        sha256: createHash("sha256").update(nextMod.bytes).digest("hex"),
+      },
+    });
     expect(await readFile(path.join(stored(NEXT.buildId), "lp_next_1.ko"))).toEqual(nextMod.bytes);
     // The not-covered kernel has no copy; the running one needs none.
     expect(await readdir(path.join(stateDir(), "kernels"))).toEqual([NEXT.buildId]);
@@ -145,10 +160,15 @@ describe("ready before the reboot", () => {
     await rm(path.join(root, "sys/kernel/livepatch"), { recursive: true });
     await rm(path.join(root, "sys/module"), { recursive: true });
     await mkdir(path.join(root, "sys/kernel/livepatch"), { recursive: true });
-    const offline = agentDeps(root, config(), noNetwork, loader(), NOW, log);
+    const lines: string[] = [];
+    const offline = agentDeps(root, config(), noNetwork, loader(), NOW, lines);
     expect(await runOfflineSync(offline)).toBe("applied");
     expect(await readFile(path.join(root, "sys/kernel/livepatch/lp_next_1/enabled"), "utf8")).toBe(
       "1\n",
+    );
+    // Checked against the record, not with OpenPGP.
+    expect(lines.join("\n")).toContain(
+      `checked kernel-${NEXT.buildId}.json against ${path.join(stored(NEXT.buildId), "verified.json")}: version 1`,
     );
     const state = await readState(stateDir());
     expect(state.kernel).toEqual(NEXT);
@@ -181,8 +201,36 @@ describe("ready before the reboot", () => {
   });
 });
 
-describe("a stored copy is verified again at boot", () => {
-  it("a module changed on disk is refused, a manifest changed on disk too", async () => {
+describe("a stored copy is checked at boot against its verification record", () => {
+  const dir = () => stored(NEXT.buildId);
+  const recordFile = () => path.join(dir(), "verified.json");
+  const offline = (now = NOW, lines = log) =>
+    agentDeps(root, config(), noNetwork, loader(), now, lines);
+  /** The reboot into NEXT, with no patch loaded and no module kept in modules/. */
+  const reboot = async () => {
+    await writeFile(path.join(root, "proc/sys/kernel/osrelease"), `${NEXT.release}\n`);
+    await writeFile(path.join(root, "sys/kernel/notes"), gnuBuildIdNote(NEXT.buildId));
+    await rm(path.join(root, "sys/kernel/livepatch"), { recursive: true });
+    await mkdir(path.join(root, "sys/kernel/livepatch"), { recursive: true });
+    await rm(path.join(stateDir(), "modules"), { recursive: true, force: true });
+  };
+  /** Runs `sync --offline` with `file` changed by `change`, then restores it. */
+  const refusedWith = async (file: string, change: (b: Buffer) => Buffer, now = NOW) => {
+    const good = await readFile(file);
+    await writeFile(file, change(good));
+    try {
+      return await code(runOfflineSync(offline(now)));
+    } finally {
+      await writeFile(file, good);
+    }
+  };
+  const editRecord = (edit: (r: VerificationRecord) => void) => (b: Buffer) => {
+    const r = JSON.parse(b.toString("utf8")) as VerificationRecord;
+    edit(r);
+    return Buffer.from(JSON.stringify(r));
+  };
+
+  beforeAll(async () => {
     // Back to the lab kernel, with NEXT installed: prepare its copy again.
     await writeFile(path.join(root, "proc/sys/kernel/osrelease"), `${LAB_RELEASE}\n`);
     await writeFile(
@@ -190,22 +238,87 @@ describe("a stored copy is verified again at boot", () => {
       await readFile("packages/lpctl/test/fixtures/agent/sys-kernel-notes.bin"),
     );
     expect(await runSync(online(), { force: true, prepare: true })).toBe("applied");
-    const dir = stored(NEXT.buildId);
-    await writeFile(path.join(root, "proc/sys/kernel/osrelease"), `${NEXT.release}\n`);
-    await writeFile(path.join(root, "sys/kernel/notes"), gnuBuildIdNote(NEXT.buildId));
-    await rm(path.join(root, "sys/kernel/livepatch"), { recursive: true });
-    await mkdir(path.join(root, "sys/kernel/livepatch"), { recursive: true });
-    await rm(path.join(stateDir(), "modules"), { recursive: true });
-    const ko = path.join(dir, "lp_next_1.ko");
-    const good = await readFile(ko);
-    await writeFile(ko, Buffer.concat([good.subarray(0, -1), Buffer.from("X")]));
-    const offline = () => agentDeps(root, config(), noNetwork, loader(), NOW, log);
-    expect(await code(runOfflineSync(offline()))).toBe("DIGEST_MISMATCH");
-    await writeFile(ko, good);
-    const mf = path.join(dir, `kernel-${NEXT.buildId}.json`);
-    const text = await readFile(mf, "utf8");
-    await writeFile(mf, text.replace("fix p1", "fix P1"));
-    expect(await code(runOfflineSync(offline()))).toBe("SIGNATURE_INVALID");
+    await reboot();
+  });
+
+  it("module bytes changed: DIGEST_MISMATCH, nothing loaded", async () => {
+    const ko = path.join(dir(), "lp_next_1.ko");
+    const flip = (b: Buffer) => Buffer.concat([b.subarray(0, -1), Buffer.from("X")]);
+    expect(await refusedWith(ko, flip)).toBe("DIGEST_MISMATCH");
+    expect(await readdir(path.join(root, "sys/kernel/livepatch"))).toEqual([]);
+    expect((await readState(stateDir())).lastError?.code).toBe("DIGEST_MISMATCH");
+  });
+
+  it("manifest bytes changed: COPY_RECORD_MISMATCH before any module is read", async () => {
+    const mf = path.join(dir(), `kernel-${NEXT.buildId}.json`);
+    const edit = (b: Buffer) => Buffer.from(b.toString("utf8").replace("fix p1", "fix P1"));
+    expect(await refusedWith(mf, edit)).toBe("COPY_RECORD_MISMATCH");
+    expect(await readdir(path.join(root, "sys/kernel/livepatch"))).toEqual([]);
+    expect(await readdir(path.join(stateDir(), "modules"))).toEqual([]);
+  });
+
+  it("record changed: its digest, its version, its module, or not a record at all", async () => {
+    const zeros = "0".repeat(64);
+    const cases: [(r: VerificationRecord) => void, string][] = [
+      [(r) => (r.manifest.sha256 = zeros), "COPY_RECORD_MISMATCH"],
+      [(r) => (r.manifest.version = 2), "COPY_RECORD_MISMATCH"],
+      [(r) => (r.module = { file: "lp_next_1.ko", sha256: zeros }), "COPY_RECORD_MISMATCH"],
+      [(r) => (r.manifest.name = "kernel-other.json"), "COPY_RECORD_MISMATCH"],
+      [(r) => delete (r as Partial<VerificationRecord>).trust, "COPY_RECORD_INVALID"],
+    ];
+    for (const [edit, want] of cases) {
+      expect(await refusedWith(recordFile(), editRecord(edit))).toBe(want);
+    }
+    expect(await refusedWith(recordFile(), () => Buffer.from("{"))).toBe("COPY_RECORD_INVALID");
+    expect(await readdir(path.join(root, "sys/kernel/livepatch"))).toEqual([]);
+  });
+
+  it("a record for another build-id: COPY_RECORD_WRONG_KERNEL", async () => {
+    const other = editRecord((r) => (r.buildId = LAB_BUILD_ID));
+    expect(await refusedWith(recordFile(), other)).toBe("COPY_RECORD_WRONG_KERNEL");
+  });
+
+  it("an expired manifest: MANIFEST_EXPIRED, as online", async () => {
+    const later = new Date(NOW.getTime() + 15 * 86_400_000);
+    expect(await refusedWith(recordFile(), (b) => b, later)).toBe("MANIFEST_EXPIRED");
+  });
+
+  it("a copy older than the manifest the host accepted last: MANIFEST_ROLLBACK, as online", async () => {
+    const stateFile = path.join(stateDir(), "state.json");
+    const newer = (b: Buffer) => {
+      const st = JSON.parse(b.toString("utf8")) as { manifest: { version: number } };
+      st.manifest.version = 2;
+      return Buffer.from(JSON.stringify(st));
+    };
+    expect(await refusedWith(stateFile, newer)).toBe("MANIFEST_ROLLBACK");
+    expect(await readdir(path.join(root, "sys/kernel/livepatch"))).toEqual([]);
+  });
+
+  it("keys re-pinned since the record: verified with OpenPGP against the new pins", async () => {
+    const other = await makeSigner();
+    await writeFile(path.join(root, "etc/lpctl/keys/key1.asc"), other.publicKey);
+    const lines: string[] = [];
+    const repinned = testConfig({ source: server.baseUrl, keys: ["/etc/lpctl/keys/key1.asc"] });
+    const deps = agentDeps(root, repinned, noNetwork, loader(), NOW, lines);
+    expect(await code(runOfflineSync(deps))).toBe("SIGNATURE_UNTRUSTED");
+    expect(lines.join("\n")).toContain("the keys were re-pinned since");
+    expect(await readdir(path.join(root, "sys/kernel/livepatch"))).toEqual([]);
+  });
+
+  it("no record (an older agent's copy): the signatures are verified with OpenPGP", async () => {
+    const record = await readFile(recordFile());
+    await rm(recordFile());
+    try {
+      const mf = path.join(dir(), `kernel-${NEXT.buildId}.json`);
+      const edit = (b: Buffer) => Buffer.from(b.toString("utf8").replace("fix p1", "fix P1"));
+      expect(await refusedWith(mf, edit)).toBe("SIGNATURE_INVALID");
+      const lines: string[] = [];
+      expect(await runOfflineSync(offline(NOW, lines))).toBe("applied");
+      expect(lines.join("\n")).toContain("verifying the stored copy's signatures");
+      expect(lines.join("\n")).toContain(`checked kernel-${NEXT.buildId}.json: version 1`);
+    } finally {
+      await writeFile(recordFile(), record);
+    }
   });
 
   it("a kernel that cannot be prepared does not fail the running kernel's sync; status shows why", async () => {
@@ -217,6 +330,8 @@ describe("a stored copy is verified again at boot", () => {
     await rm(path.join(stateDir(), "kernels"), { recursive: true });
     await rm(path.join(mirror, "lp_next_1.ko"));
     expect(await runSync(online(), { force: true, prepare: true })).toBe("applied");
+    // No record for what was not verified.
+    expect(await readdir(stored(NEXT.buildId)).catch(() => [])).not.toContain("verified.json");
     const st = await collectStatus(online());
     expect(st.verdict).toBe("ok");
     expect(st.prepared.find((k) => k.release === NEXT.release)).toMatchObject({
