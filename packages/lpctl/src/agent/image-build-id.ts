@@ -6,7 +6,6 @@
  * GNU build-id note of the vmlinux inside (packages/lpctl/src/core/elf-notes.ts).
  */
 import { readFile } from "node:fs/promises";
-import zlib from "node:zlib";
 import { elfBuildId } from "../core/elf-notes.js";
 import { LpctlError } from "../core/errors.js";
 import { bzImagePayload, type KernelCompression } from "../core/kernel-image.js";
@@ -41,6 +40,8 @@ async function decompressWith(
 type ZstdZlib = { zstdDecompressSync?: (b: Uint8Array) => Buffer };
 
 async function decompress(c: KernelCompression, payload: Uint8Array, where: string) {
+  // Loaded here: a sync whose images are known (prepared.json) never reads one.
+  const { default: zlib } = await import("node:zlib");
   switch (c) {
     case "gzip":
       return zlib.gunzipSync(payload);
