@@ -6,7 +6,6 @@
  * answers (redirects, errors) are not read at all.
  */
 import http, { type IncomingMessage } from "node:http";
-import https from "node:https";
 import { isLpctlError, LpctlError } from "../core/errors.js";
 import type { FetchRequest, FetchResult, Fetcher } from "./fetcher.js";
 
@@ -24,8 +23,14 @@ export interface HttpFetcherOptions {
   userAgent?: string;
 }
 
-function get(url: URL, headers: Record<string, string>, timeoutMs: number, signal: AbortSignal) {
-  const mod = url.protocol === "https:" ? https : http;
+async function get(
+  url: URL,
+  headers: Record<string, string>,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<IncomingMessage> {
+  // node:https brings TLS: loaded only for an https source (agent start time).
+  const mod = url.protocol === "https:" ? (await import("node:https")).default : http;
   return new Promise<IncomingMessage>((resolve, reject) => {
     const req = mod.get(url, { headers, timeout: timeoutMs, signal }, resolve);
     req.on("timeout", () =>

@@ -40,8 +40,9 @@ async function decompressWith(
 type ZstdZlib = { zstdDecompressSync?: (b: Uint8Array) => Buffer };
 
 async function decompress(c: KernelCompression, payload: Uint8Array, where: string) {
-  // Loaded here: the agent's every start (the boot unit's included) need not load zlib.
-  const zlib = await import("node:zlib");
+  // Loaded here: a sync whose images are known (prepared.json) never reads
+  // one, and the boot unit never does.
+  const { default: zlib } = await import("node:zlib");
   switch (c) {
     case "gzip":
       return zlib.gunzipSync(payload);

@@ -26,6 +26,7 @@ import {
   writePrepared,
   type ImageRecord,
   type PreparedKernel,
+  type PreparedState,
 } from "./prepared-state.js";
 import { readPinnedKeys } from "./read-keys.js";
 import { describeEntry } from "./select-entry.js";
@@ -197,5 +198,7 @@ export async function prepareInstalled(
   for (const name of await readdir(root).catch(() => [] as string[])) {
     if (!keep.has(name)) await rm(path.join(root, name), { recursive: true, force: true });
   }
-  await writePrepared(stateDir, { schema: 1, images, kernels });
+  const next: PreparedState = { schema: 1, images, kernels };
+  // An idle sync (same images, nothing prepared) changes nothing: no write, no fsync.
+  if (JSON.stringify(next) !== JSON.stringify(previous)) await writePrepared(stateDir, next);
 }

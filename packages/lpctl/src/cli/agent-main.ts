@@ -4,6 +4,8 @@
  * commands (every one docs/operating-hosts.md names), so the bundle carries
  * none of the app, builder or publisher.
  */
+// First: zod's setting must precede every schema (agent-jitless.ts).
+import "./agent-jitless.js";
 import type { Command } from "commander";
 import { registerCheckConfig } from "./commands/check-config.js";
 import { registerInstallUnits } from "./commands/install-units.js";

@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { RING_NAME } from "./ring-name.js";
 import { TargetIdSchema } from "./target-id.js";
-import { TargetImageSchema } from "./target.js";
+import { TargetImageSchema } from "./target-image.js";
 import { NotLivePatchableSchema } from "./not-live-patchable.js";
 
 /** A plain base name: no directory, no traversal, no hidden file. */

@@ -1,6 +1,9 @@
 /** Kernel targets: `kernels/<id>/target.yaml`. */
 import { z } from "zod";
 import { distroTargetIssues } from "./distro-target.js";
+import { TargetImageSchema } from "./target-image.js";
+
+export { TargetImageSchema };
 
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, "must be 64 lowercase hex digits (sha256)");
 const relativeFile = z
@@ -27,24 +30,6 @@ export const TargetConfigSchema = z.union([
     fragment: relativeFile.optional(),
   }),
 ]);
-
-const debianPackage = z.string().regex(/^[a-z0-9][a-z0-9.+-]+$/, "must be a Debian package name");
-
-/**
- * A distribution's binary kernel: the image package at its exact version.
- * The headers (`.config`, `Module.symvers`, `.kernelvariables`), the `-dbg`
- * vmlinux and the source are the packages of the same build (see
- * distro-target.ts); the builder fetches each at this version.
- */
-export const TargetImageSchema = z.strictObject({
-  debian: z.strictObject({
-    package: debianPackage.regex(
-      /^linux-image-/,
-      "must be a Debian kernel image package (linux-image-<release>)",
-    ),
-    version: z.string().regex(/^[0-9][A-Za-z0-9.+~:-]*$/, "must be the exact Debian version"),
-  }),
-});
 
 export const TargetSchema = z
   .strictObject({
@@ -94,7 +79,7 @@ export const TargetSchema = z
   });
 
 export type TargetSpec = z.infer<typeof TargetSchema>;
-export type TargetImage = z.infer<typeof TargetImageSchema>;
+export type { TargetImage } from "./target-image.js";
 
 export interface KernelTarget extends TargetSpec {
   id: string;

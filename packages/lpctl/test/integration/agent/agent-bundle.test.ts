@@ -3,7 +3,7 @@
  * supports: the default node, and 18 (Debian 12), 22 and 24 from
  * scripts/install-build-deps.sh. Each runs the same checks: the host
  * commands, verification with the lazily loaded OpenPGP, the key chain,
- * and an apply and a stuck transition through a shell loader that plays the
+ * what an idle (304) sync leaves unloaded, and an apply and a stuck transition through a shell loader that plays the
  * kernel's part under a fake root.
  */
 import { execa } from "execa";
@@ -22,6 +22,7 @@ import {
   manifestOf,
   publishDir,
 } from "../../unit/agent/helpers/publish-dir.js";
+import { startMirror } from "../../unit/agent/helpers/mirror-server.js";
 import { makeSigner, NOW } from "../../unit/agent/helpers/scenario.js";
 
 const NODE_DIR = process.env.LPCTL_NODE_DIR ?? "/opt/livepatch-gitops/node";
@@ -79,6 +80,16 @@ function otherRelease(name: string) {
     patches: [],
   });
   return { mod, entry };
+}
+
+/** A fake root trusting a new key, and a mirror under it with version 1 of otherRelease(`name`). */
+async function hostWithMirror(name: string): Promise<{ root: string; mirror: string }> {
+  const keys = await makeSigner();
+  const root = await makeFakeRoot([keys.publicKey]);
+  const { mod, entry } = otherRelease(name);
+  const mirror = path.join(root, `srv/${name}`);
+  await publishDir(mirror, manifestOf(1, [entry], NOW), [mod], keys.signer);
+  return { root, mirror };
 }
 
 describe.each(NODES)("single-file agent bundle under Node %s", (label, node) => {
@@ -145,12 +156,49 @@ describe.each(NODES)("single-file agent bundle under Node %s", (label, node) => 
     expect(refused.stderr).toMatch(/not pinned/);
   });
 
+  it("an idle sync over HTTP is one 304 and loads neither OpenPGP, TLS nor zlib", async () => {
+    const { root, mirror } = await hostWithMirror("lp_idle");
+    const server = await startMirror(() => mirror);
+    try {
+      await mkdir(path.join(root, "etc/lpctl"), { recursive: true });
+      await writeFile(
+        path.join(root, "etc/lpctl/config.yaml"),
+        `source: ${server.directUrl}\nrepository: example/livepatches\nkeys: [/etc/lpctl/keys/key0.asc]\n`,
+      );
+      const first = await run(["sync", "--root", root]);
+      expect(first.exitCode, first.stderr).toBe(0);
+      // The built-in modules this process loaded, printed at exit: a
+      // deterministic record of which lazy parts ran (no sampling).
+      const preload = path.join(dir, "module-list.cjs");
+      await writeFile(
+        preload,
+        'process.on("exit", () => process.stderr.write("modules " + process.moduleLoadList.join(",") + "\\n"));\n',
+      );
+      const before = server.requests.length;
+      const idle = await execa(node, ["--require", preload, file, "sync", "--root", root], {
+        cwd: dir,
+        reject: false,
+        env: { LPCTL_TRACE: "1" },
+      });
+      expect(idle.exitCode, idle.stderr).toBe(0);
+      expect(idle.stdout).toMatch(/304 not modified \(version 1\)/);
+      expect(server.requests.slice(before)).toHaveLength(1);
+      // The verifier is imported only when a manifest changed (current-manifest.ts).
+      expect(idle.stderr).not.toMatch(/verifier-loaded/);
+      const loaded = (/^modules (.*)$/m.exec(idle.stderr)?.[1] ?? "").split(",");
+      expect(loaded).toContain("NativeModule http");
+      // OpenPGP's module code sets up web streams: an eager import of the
+      // verifier (or of openpgp) anywhere in the bundle loads this at start.
+      for (const m of ["internal/webstreams/readablestream", "https", "tls", "zlib"]) {
+        expect(loaded).not.toContain(`NativeModule ${m}`);
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
   it("keeps its V8 code cache in the state dir: written once, then used; a damaged or foreign one is replaced", async () => {
-    const keys = await makeSigner();
-    const root = await makeFakeRoot([keys.publicKey]);
-    const { mod, entry } = otherRelease("lp_c");
-    const mirror = path.join(root, "srv/c");
-    await publishDir(mirror, manifestOf(1, [entry], NOW), [mod], keys.signer);
+    const { root, mirror } = await hostWithMirror("lp_c");
     await configure(root, mirror);
     await mkdir(path.join(root, "var/lib/lpctl"), { recursive: true });
     const cacheDir = path.join(root, "var/lib/lpctl/code-cache");

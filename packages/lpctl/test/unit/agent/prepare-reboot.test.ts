@@ -346,3 +346,50 @@ describe("a stored copy is checked at boot against its verification record", () 
     );
   });
 });
+
+describe("an idle sync on a host with only the running kernel installed", () => {
+  it("leaves prepared.json as it is; a newly installed kernel is recorded", async () => {
+    const keys = await makeSigner();
+    const host = await makeFakeRoot([keys.publicKey]);
+    const dir = await mkdtemp(path.join(os.tmpdir(), "lpctl-mirror-"));
+    const patches = [{ id: "p1", title: "fix p1", cves: ["CVE-2026-1111"] }];
+    const entries = [
+      kernelEntry({ release: LAB_RELEASE, buildId: LAB_BUILD_ID, module: runningMod, patches }),
+      kernelEntry({ ...NEXT, module: nextMod, patches }),
+    ];
+    await publishDir(dir, manifestOf(1, entries, NOW), [runningMod, nextMod], keys.signer);
+    const mirrorServer = await startMirror(() => dir);
+    try {
+      await mkdir(path.join(host, "boot"));
+      await writeFile(path.join(host, `boot/vmlinuz-${LAB_RELEASE}`), image(LAB_BUILD_ID));
+      const deps = () =>
+        agentDeps(
+          host,
+          testConfig({ source: mirrorServer.baseUrl }),
+          httpFetcher(mirrorServer.baseUrl),
+          fakeLoader(host),
+          NOW,
+          [],
+        );
+      const file = path.join(host, "var/lib/lpctl/prepared.json");
+      expect(await runSync(deps(), { force: false, prepare: true })).toBe("applied");
+      const written = await stat(file);
+      expect((await readPrepared(path.dirname(file))).images).toEqual([
+        expect.objectContaining({ path: `/boot/vmlinuz-${LAB_RELEASE}`, buildId: LAB_BUILD_ID }),
+      ]);
+      expect(await runSync(deps(), { force: false, prepare: true })).toBe("already-applied");
+      // Not replaced (writeFileAtomic renames a new file over it): no write, no fsync.
+      expect((await stat(file)).ino).toBe(written.ino);
+      await writeFile(path.join(host, `boot/vmlinuz-${NEXT.release}`), image(NEXT.buildId));
+      expect(await runSync(deps(), { force: false, prepare: true })).toBe("already-applied");
+      expect((await stat(file)).ino).not.toBe(written.ino);
+      expect((await readPrepared(path.dirname(file))).kernels).toEqual([
+        expect.objectContaining({ release: NEXT.release, result: "ready" }),
+      ]);
+    } finally {
+      await mirrorServer.close();
+      await removeRoot(host);
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
