@@ -13,6 +13,9 @@ const tests = (project: string) => [
   `test/${project}/**/*.test.ts`,
 ];
 
+// What each test file's CPU time was, for the timing reporter.
+const cpuUsage = "packages/test-support/src/cpu-usage-setup.ts";
+
 // Three projects: fast pure unit tests; integration tests with real tools
 // (GnuPG, HTTP on loopback, kpatch-build); end-to-end tests (kernel in qemu).
 export default defineConfig({
@@ -33,14 +36,19 @@ export default defineConfig({
         // Over 2x the slowest unit test measured: 12.6 s (the app's
         // publish-state test) at load 20, niced; npm test runs the unit
         // suite a second time, under Node 24, beside the main run.
-        test: { name: "unit", include: tests("unit"), testTimeout: 30_000 },
+        test: {
+          name: "unit",
+          include: tests("unit"),
+          setupFiles: [cpuUsage],
+          testTimeout: 30_000,
+        },
       },
       {
         extends: true,
         test: {
           name: "integration",
           include: tests("integration"),
-          setupFiles: ["packages/test-support/src/forge-coverage-setup.ts"],
+          setupFiles: [cpuUsage, "packages/test-support/src/forge-coverage-setup.ts"],
           testTimeout: 600_000,
           hookTimeout: 1_800_000,
         },
@@ -50,7 +58,7 @@ export default defineConfig({
         test: {
           name: "e2e",
           include: tests("e2e"),
-          setupFiles: ["packages/test-support/src/forge-coverage-setup.ts"],
+          setupFiles: [cpuUsage, "packages/test-support/src/forge-coverage-setup.ts"],
           globalSetup: ["packages/test-support/src/build-dist.ts"],
           testTimeout: 1_800_000,
           hookTimeout: 1_800_000,
