@@ -13,19 +13,24 @@ const tests = (project: string) => [
   `test/${project}/**/*.test.ts`,
 ];
 
+// What each test file's CPU time was, for the timing reporter.
+const cpuUsage = "packages/test-support/src/cpu-usage-setup.ts";
+
 // Three projects: fast pure unit tests; integration tests with real tools
 // (GnuPG, HTTP on loopback, kpatch-build); end-to-end tests (kernel in qemu).
 export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions, externalConditions: conditions } },
   test: {
-    // Vitest's default is one worker on a 2-core machine (cores - 1), and
-    // most files wait on gpg, HTTP, qemu or a lock rather than the CPU: two
+    // Vitest's default is one worker on a 2-core machine (cores - 1). Three
     // files run side by side, end-to-end ones beside integration ones (a
     // project that ran its files one at a time would be put after all the
-    // others). Kernel trees are locked by the builder itself; what the e2e
-    // files run from dist/ is built once, before any file starts.
-    maxWorkers: 2,
+    // others): the files wait on qemu, HTTP, gpg, the forge's workflow runs
+    // or a lock for about half of their wall time (the timing report's CPU
+    // column), so two left a core idle much of the run. Kernel trees are
+    // locked by the builder itself; what the e2e files run from dist/ is
+    // built once, before any file starts.
+    maxWorkers: 3,
     reporters: ["default", "./packages/test-support/src/timing-reporter.ts"],
     projects: [
       {
@@ -33,14 +38,19 @@ export default defineConfig({
         // Over 2x the slowest unit test measured: 12.6 s (the app's
         // publish-state test) at load 20, niced; npm test runs the unit
         // suite a second time, under Node 24, beside the main run.
-        test: { name: "unit", include: tests("unit"), testTimeout: 30_000 },
+        test: {
+          name: "unit",
+          include: tests("unit"),
+          setupFiles: [cpuUsage],
+          testTimeout: 30_000,
+        },
       },
       {
         extends: true,
         test: {
           name: "integration",
           include: tests("integration"),
-          setupFiles: ["packages/test-support/src/forge-coverage-setup.ts"],
+          setupFiles: [cpuUsage, "packages/test-support/src/forge-coverage-setup.ts"],
           testTimeout: 600_000,
           hookTimeout: 1_800_000,
         },
@@ -50,7 +60,7 @@ export default defineConfig({
         test: {
           name: "e2e",
           include: tests("e2e"),
-          setupFiles: ["packages/test-support/src/forge-coverage-setup.ts"],
+          setupFiles: [cpuUsage, "packages/test-support/src/forge-coverage-setup.ts"],
           globalSetup: ["packages/test-support/src/build-dist.ts"],
           testTimeout: 1_800_000,
           hookTimeout: 1_800_000,

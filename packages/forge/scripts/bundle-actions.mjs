@@ -11,7 +11,7 @@
 // The output depends only on the installed package versions, so the committed
 // copy is checked byte for byte by packages/forge/test/unit/runner/vendor-bundle.test.ts.
 import { build } from "esbuild";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
@@ -111,5 +111,14 @@ const notices = [...packages].sort().map((name) => {
     .map((l) => ` * ${l}`.trimEnd())
     .join("\n")}\n */`;
 });
-writeFileSync(outfile, `${result.outputFiles[0].text}\n${notices.join("\n")}\n`);
-process.stdout.write(`${path.relative(root, outfile)} written\n`);
+const text = `${result.outputFiles[0].text}\n${notices.join("\n")}\n`;
+// Unchanged output is not rewritten: the e2e tests' build runs while other
+// test files may be starting a forge from this file (npm test).
+const current = existsSync(outfile) ? readFileSync(outfile, "utf8") : undefined;
+if (current === text) {
+  process.stdout.write(`${path.relative(root, outfile)} unchanged\n`);
+} else {
+  writeFileSync(`${outfile}.tmp`, text);
+  renameSync(`${outfile}.tmp`, outfile);
+  process.stdout.write(`${path.relative(root, outfile)} written\n`);
+}

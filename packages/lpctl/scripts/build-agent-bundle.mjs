@@ -5,7 +5,7 @@
 // VM initramfs.
 import { build } from "esbuild";
 import { createHash } from "node:crypto";
-import { readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
@@ -143,6 +143,7 @@ const result = await build({
   entryPoints: [path.join(pkgDir, "src", "cli", "agent-launcher.ts")],
   absWorkingDir: root,
   outfile,
+  write: false,
   bundle: true,
   platform: "node",
   target: "node18",
@@ -158,6 +159,16 @@ const result = await build({
   legalComments: "none",
   logLevel: "warning",
 });
+
+// Unchanged output is not rewritten, and a change replaces the file whole:
+// the e2e tests' build runs while other test files may be running the agent
+// from it (npm test).
+const bundleText = result.outputFiles[0].text;
+if (!existsSync(outfile) || readFileSync(outfile, "utf8") !== bundleText) {
+  mkdirSync(path.dirname(outfile), { recursive: true });
+  writeFileSync(`${outfile}.tmp`, bundleText);
+  renameSync(`${outfile}.tmp`, outfile);
+}
 
 // The agent must stay small: the GitHub App side never belongs on a host.
 const inputs = [

@@ -5,7 +5,9 @@
  * (two at a time) execute it.
  */
 import { execa } from "execa";
-import { REPO_ROOT } from "./forge-loop.js";
+// Not through forge-loop.ts: it imports the demo's package, whose entry is
+// the dist/ this builds.
+import { REPO_ROOT } from "./repo-root.js";
 
 export default async function setup(): Promise<void> {
   await execa("npm", ["run", "build"], { cwd: REPO_ROOT });

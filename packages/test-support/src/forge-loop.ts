@@ -12,7 +12,9 @@ import { parse as parseYaml } from "yaml";
 import type { AppManifest, Forge, RegisteredApp } from "@livepatch-gitops/forge";
 import { waitFor } from "@livepatch-gitops/demo/processes";
 
-export const REPO_ROOT = path.resolve(import.meta.dirname, "../../..");
+import { REPO_ROOT } from "./repo-root.js";
+
+export { REPO_ROOT };
 
 /** The demo test's data directory (its runner's tool cache is inside). */
 export const E2E_DEMO_DATA = path.join(REPO_ROOT, ".cache/e2e-demo");

@@ -8,7 +8,9 @@ import { runCli } from "@livepatch-gitops/lpctl/cli/run";
 import type { BuildReport } from "@livepatch-gitops/lpctl/core/build-report";
 import { fakeReport, moduleBytes } from "./report-fixture.js";
 
-export const REPO_ROOT = join(import.meta.dirname, "../../..");
+import { REPO_ROOT } from "./repo-root.js";
+
+export { REPO_ROOT };
 /** Patch ids that exist in this repository's patches/ (titles and CVEs come from there). */
 export const PATCH_IDS = ["cmdline-banner", "version-banner"];
 /** The commit every fake build says it was built from (pass as --expect-commit). */

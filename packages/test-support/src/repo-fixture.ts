@@ -4,11 +4,11 @@
  */
 import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+// The root of this checkout: its kernels/ and patches/ are the known-good example.
+import { REPO_ROOT } from "./repo-root.js";
 
-/** The root of this checkout (its kernels/ and patches/ are the known-good example). */
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
+export { REPO_ROOT };
 
 const made: string[] = [];
 
