@@ -22,15 +22,16 @@ export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions, externalConditions: conditions } },
   test: {
-    // Vitest's default is one worker on a 2-core machine (cores - 1). Three
+    // Vitest's default is one worker on a 2-core machine (cores - 1). Two
     // files run side by side, end-to-end ones beside integration ones (a
     // project that ran its files one at a time would be put after all the
-    // others): the files wait on qemu, HTTP, gpg, the forge's workflow runs
-    // or a lock for about half of their wall time (the timing report's CPU
-    // column), so two left a core idle much of the run. Kernel trees are
-    // locked by the builder itself; what the e2e files run from dist/ is
-    // built once, before any file starts.
-    maxWorkers: 3,
+    // others). The files wait for about half of their wall time (the
+    // timing report's CPU column), but a third one measured worse: builds
+    // on one prepared kernel take turns (its tree lock), and the long
+    // end-to-end files' builds queued behind more of them (bench/README.md,
+    // "The test run"). What the e2e files run from dist/ is built once,
+    // before any file starts.
+    maxWorkers: 2,
     reporters: ["default", "./packages/test-support/src/timing-reporter.ts"],
     projects: [
       {

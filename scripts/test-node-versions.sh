@@ -19,12 +19,10 @@ if [ ! -x "$node24" ]; then
   exit 1
 fi
 echo "test-node-versions: unit and integration suites (not the builder's) under $("$node24" --version)"
-# Two files at a time (the config's three are the main run's, beside which
-# this pass runs).
-PATH="$NODE_DIR/24/bin:$PATH" npx vitest run --maxWorkers 2 --project unit
+PATH="$NODE_DIR/24/bin:$PATH" npx vitest run --project unit
 # The forge runner's tests run workflows that pin `node-version: 20`: its
 # setup-node refuses another Node, as GitHub's would install 20 instead.
-PATH="$NODE_DIR/24/bin:$PATH" npx vitest run --maxWorkers 2 --project integration \
+PATH="$NODE_DIR/24/bin:$PATH" npx vitest run --project integration \
   --exclude 'packages/lpctl/test/integration/builder/**' \
   --exclude packages/lpctl/test/integration/agent/deb-package.test.ts \
   --exclude 'packages/forge/test/integration/runner/**'

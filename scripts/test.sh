@@ -35,10 +35,11 @@ export LPCTL_CACHE_DIR="${LPCTL_CACHE_DIR:-$PWD/.cache/lpctl}"
 LPCTL_FORGE_COVERAGE_DIR="$(mktemp -d)"
 export LPCTL_FORGE_COVERAGE_DIR
 node24_log="$(mktemp)"
+static_log="$(mktemp)"
 # What runs beside the main steps runs in its own process group (setsid):
 # a step that fails ends the run, and the group with everything it started.
 trap 'for p in $(jobs -p); do kill -- "-$p" 2>/dev/null || true; done
-  rm -rf "$LPCTL_FORGE_COVERAGE_DIR" "$node24_log"' EXIT
+  rm -rf "$LPCTL_FORGE_COVERAGE_DIR" "$node24_log" "$static_log"' EXIT
 
 # The whole run (no arguments) prepares both kernels its tests use before
 # any test starts: no test timeout sits around them, so a busy machine slows
@@ -55,8 +56,10 @@ trap 'for p in $(jobs -p); do kill -- "-$p" 2>/dev/null || true; done
 # priority the lab build's two compilers got a third of the machine while
 # the other two ran. So the cloud kernel and the static checks run at a
 # lower priority (their session's autogroup nice, /proc/PID/autogroup, and
-# nice for a kernel without autogroups): they still finish well before the
-# lab build, on what it leaves idle and a tenth of the rest.
+# nice for a kernel without autogroups), on what the lab build leaves idle
+# and a tenth of the rest. The static checks (about 125 s of CPU) need no
+# kernel and hold no test back: they go on beside the tests, still at that
+# priority, and their output follows the tests'.
 in_session() {
   local level="$1"
   shift
@@ -71,10 +74,8 @@ if [ $# -eq 0 ]; then
   lab=$!
   prepare debian-12-cloud-amd64 10 &
   cloud=$!
-  (in_session 10 bash -c 'npm run typecheck && npm run lint') &
+  (in_session 10 bash -c 'npm run typecheck && npm run lint' >"$static_log" 2>&1) &
   static=$!
-  wait "$static"
-  cpu_mark "static checks done"
   wait "$lab"
   wait "$cloud"
 else
@@ -97,8 +98,10 @@ npx vitest run "$@" || status=$?
 cpu_mark "main run done"
 if [ $# -eq 0 ]; then
   wait "$node24" || status=$?
-  cpu_mark "Node 24 pass done (its output follows)"
-  cat "$node24_log"
+  cpu_mark "Node 24 pass done"
+  wait "$static" || status=$?
+  cpu_mark "static checks done (their output and the Node 24 pass's follow)"
+  cat "$static_log" "$node24_log"
   # docs/forge.md lists only operations some test validated.
   [ "$status" -ne 0 ] || node scripts/forge-coverage.mjs --check --records "$LPCTL_FORGE_COVERAGE_DIR"
 fi
