@@ -7,6 +7,8 @@ export interface LockOwner {
   token: string;
   /** The owner's pid, undefined for an empty or unparsable file. */
   pid: number | undefined;
+  /** The owner's PID namespace (the token's third field); undefined when not written. */
+  pidNamespace: string | undefined;
   /** The owner and its recorded children. */
   pids: number[];
   ino: number;
@@ -29,9 +31,11 @@ export async function readLockOwner(path: string): Promise<LockOwner | undefined
   try {
     const st = await handle.stat();
     const [token = "", ...children] = (await handle.readFile("utf8")).trim().split("\n");
-    const pid = positive(token.split(":")[0]);
+    const [first, , ns] = token.split(":");
+    const pid = positive(first);
     const pids = [pid, ...children.map(positive)].filter((p) => p !== undefined);
-    return { token, pid, pids, ino: st.ino, mtimeMs: st.mtimeMs };
+    const pidNamespace = ns !== undefined && /^\d+$/.test(ns) ? ns : undefined;
+    return { token, pid, pidNamespace, pids, ino: st.ino, mtimeMs: st.mtimeMs };
   } catch (e) {
     throw translateFsError(e, `read the lock ${path}`);
   } finally {

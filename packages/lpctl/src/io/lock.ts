@@ -1,7 +1,11 @@
 /**
  * One lock-file primitive for the builder's cache and the agent's sync: a
- * file created with O_EXCL holding the owner's token (`<pid>:<random>`) and
- * the pids of children that must also be dead before it counts as stale.
+ * file created with O_EXCL holding the owner's token (`<pid>:<random>`, then
+ * `:<pid namespace>` when known) and the pids of children that must also be
+ * dead before it counts as stale. Pids are looked up only for an owner in
+ * this process's PID namespace: one in another (a container or the forge's
+ * job sandbox sharing the cache) is waited for, since its pids mean other
+ * processes here, or none.
  *
  * Stale takeover is serialized by a second O_EXCL file (`<lock>.takeover`):
  * under it the contender re-reads the lock and removes it only if it is
@@ -47,7 +51,8 @@ export async function acquireLock(
   opts: AcquireOptions,
   deps: LockDeps = processLockDeps,
 ): Promise<Lock> {
-  const token = `${deps.pid}:${randomBytes(6).toString("hex")}`;
+  const ns = deps.pidNamespace === undefined ? "" : `:${deps.pidNamespace}`;
+  const token = `${deps.pid}:${randomBytes(6).toString("hex")}${ns}`;
   const deadline = deps.now() + opts.timeoutMs;
   const grace = opts.emptyGraceMs ?? 10_000;
   let told = false;
@@ -71,6 +76,8 @@ export async function acquireLock(
 
 function isStale(owner: LockOwner, deps: LockDeps, graceMs: number): boolean {
   if (owner.pid === undefined) return deps.now() - owner.mtimeMs > graceMs;
+  // An owner in another PID namespace: its pids cannot be checked from here.
+  if (owner.pidNamespace !== undefined && owner.pidNamespace !== deps.pidNamespace) return false;
   return !owner.pids.some((p) => deps.isAlive(p));
 }
 

@@ -123,3 +123,48 @@ describe("io acquireLock: stale takeover", () => {
     ).rejects.toThrow(/^cannot create the lock .*x\.lock: no such file/);
   });
 });
+
+describe("io acquireLock: owners in another PID namespace", () => {
+  const inNs = (ns: string | undefined, alive: (pid: number) => boolean): LockDeps => ({
+    ...deps(alive),
+    ...(ns === undefined ? {} : { pidNamespace: ns }),
+  });
+
+  it("writes this process's PID namespace into its token", async () => {
+    const path = join(dir(), "x.lock");
+    const lock = await acquireLock(
+      path,
+      noWait,
+      inNs("4026531836", () => false),
+    );
+    expect(readFileSync(path, "utf8")).toMatch(/^4242:[0-9a-f]{12}:4026531836\n$/);
+    await lock.release();
+  });
+
+  it("never judges an owner in another namespace dead by its pid: busy, and left alone", async () => {
+    const path = join(dir(), "x.lock");
+    writeFileSync(path, "12:abcdef:4026532175\n");
+    await expect(
+      acquireLock(
+        path,
+        noWait,
+        inNs("4026531836", () => false),
+      ),
+    ).rejects.toMatchObject({ code: "SYNC_LOCKED", details: { pid: 12 } });
+    expect(readFileSync(path, "utf8")).toBe("12:abcdef:4026532175\n");
+  });
+
+  it("takes over a dead owner of its own namespace, and one that wrote no namespace", async () => {
+    for (const content of ["999999:dead:4026531836\n", "999999:dead\n"]) {
+      const path = join(dir(), "x.lock");
+      writeFileSync(path, content);
+      const lock = await acquireLock(
+        path,
+        noWait,
+        inNs("4026531836", () => false),
+      );
+      expect(readFileSync(path, "utf8")).toMatch(/^4242:/);
+      await lock.release();
+    }
+  });
+});
