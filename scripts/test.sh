@@ -14,7 +14,8 @@ cpu_mark() {
   read -r _ u n s i w q sq st _ </proc/stat
   busy=$((u + n + s + q + sq + st))
   total=$((busy + i + w))
-  if [ -n "${cpu_busy:-}" ]; then
+  # No tick between two marks (one phase ended right after another): no share.
+  if [ -n "${cpu_busy:-}" ] && [ "$total" -gt "$cpu_total" ]; then
     echo "test.sh: $1 at ${SECONDS} s; cores $((100 * (busy - cpu_busy) / (total - cpu_total)))% busy since the last mark ($(((busy - cpu_busy) / 100)) CPU-s)"
   else
     echo "test.sh: $1 at ${SECONDS} s"

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, readlink, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -9,8 +9,10 @@ describe("sync lock", () => {
   it("is exclusive while held and free after release", async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), "lpctl-lock-"));
     const lock = await acquireSyncLock(dir);
+    // <pid>:<random>:<this PID namespace> (io/lock.ts).
+    const ns = /^pid:\[(\d+)\]$/.exec(await readlink("/proc/self/ns/pid"))?.[1] ?? "none";
     expect(await readFile(path.join(dir, "sync.lock"), "utf8")).toMatch(
-      new RegExp(`^${process.pid}:[0-9a-f]+\n$`),
+      new RegExp(`^${process.pid}:[0-9a-f]+:${ns}\n$`),
     );
     await expect(acquireSyncLock(dir)).rejects.toMatchObject({
       code: "SYNC_LOCKED",
