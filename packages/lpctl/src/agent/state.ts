@@ -3,13 +3,11 @@
  * manifest it accepted (rollback protection), the fetch validators, the
  * module it applied, and the last error. Written atomically.
  */
-import { readFile } from "node:fs/promises";
 import { z } from "zod";
-import { LpctlError } from "../core/errors.js";
 import { ManifestKernelSchema } from "../core/manifest.js";
-import { fieldPath } from "../core/schema-issues.js";
 import { writeFileAtomic } from "../io/atomic-write.js";
 import { fsStep } from "../io/fs-errors.js";
+import { readJsonFile } from "./json-file.js";
 
 const AppliedSchema = z.strictObject({
   name: z.string(),
@@ -85,33 +83,13 @@ export const stateFile = (stateDir: string): string => `${stateDir}/state.json`;
 
 /** The stored state, or EMPTY_STATE on a fresh host; STATE_INVALID when corrupt. */
 export async function readState(stateDir: string): Promise<AgentState> {
-  const file = stateFile(stateDir);
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return EMPTY_STATE;
-    throw new LpctlError("STATE_INVALID", `cannot read ${file}: ${(e as Error).message}`, {
-      cause: e,
-    });
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new LpctlError("STATE_INVALID", `${file} is not JSON; move it away to start over`, {
-      cause: e,
-    });
-  }
-  const parsed = AgentStateSchema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new LpctlError(
-      "STATE_INVALID",
-      `${file}: ${fieldPath(issue?.path ?? [])}: ${issue?.message ?? "invalid"}; move it away to start over`,
-    );
-  }
-  return parsed.data;
+  const state = await readJsonFile(
+    stateFile(stateDir),
+    AgentStateSchema,
+    "STATE_INVALID",
+    "move it away to start over",
+  );
+  return state ?? EMPTY_STATE;
 }
 
 /** Replaces the state file atomically (temp + fsync + rename). */

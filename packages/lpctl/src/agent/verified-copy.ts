@@ -15,7 +15,7 @@
  * (docs/operating-hosts.md, "Ready before the reboot").
  */
 import { createHash } from "node:crypto";
-import { readFile, rm } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
 import { LpctlError } from "../core/errors.js";
@@ -25,7 +25,6 @@ import {
   kernelManifestName,
   MANIFEST_MAX_BYTES,
 } from "../core/manifest.js";
-import { fieldPath } from "../core/schema-issues.js";
 import { readManifestBytes } from "../core/verify/check-manifest.js";
 import { writeFileAtomic } from "../io/atomic-write.js";
 import type { AgentDeps } from "./agent-deps.js";
@@ -35,6 +34,7 @@ import {
   type KeySet,
   type StoredManifest,
 } from "./current-manifest.js";
+import { readJsonFile } from "./json-file.js";
 import { keyChain, type StoredTrust } from "./key-chain.js";
 import type { KernelIdentity } from "./kernel-identity.js";
 import { AgentStateSchema, type AgentState } from "./state.js";
@@ -118,28 +118,13 @@ function mismatch(file: string, what: string): LpctlError {
   );
 }
 
-async function readRecord(file: string): Promise<VerificationRecord | undefined> {
-  const text = await readFile(file, "utf8").catch((e: NodeJS.ErrnoException) => {
-    if (e.code === "ENOENT") return undefined;
-    throw new LpctlError("COPY_RECORD_INVALID", `cannot read ${file}: ${e.message}`);
-  });
-  if (text === undefined) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new LpctlError("COPY_RECORD_INVALID", `${file} is not JSON: ${String(e)}`);
-  }
-  const parsed = RecordSchema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new LpctlError(
-      "COPY_RECORD_INVALID",
-      `${file} field ${fieldPath(issue?.path ?? []) || "(top level)"}: ${issue?.message ?? "invalid"}; refusing the stored copy (the next online sync stores it again)`,
-    );
-  }
-  return parsed.data;
-}
+const readRecord = (file: string) =>
+  readJsonFile(
+    file,
+    RecordSchema,
+    "COPY_RECORD_INVALID",
+    "refusing the stored copy (the next online sync stores it again)",
+  );
 
 /**
  * The stored copy in `dir` for the running kernel `id`, checked against its
