@@ -102,14 +102,15 @@ export async function syncSteps(
   const id = await readKernelIdentity(deps.root, deps.arch);
   trace("kernel-identity");
   const pinned = await readPinnedKeys(deps);
-  const chain = keyChain(deps, state.trust, pinned, now);
   trace("pinned-keys");
   // At boot: the stored copy's record stands for its signatures (verified-copy.ts).
   const copy =
     deps.storedCopy === undefined
       ? undefined
       : await checkVerifiedCopy(deps, deps.storedCopy, state, id, pinned, now);
-  const { manifest, trust } = copy ?? (await currentManifest(deps, state, id, chain, now, force));
+  const { manifest, trust } =
+    copy ??
+    (await currentManifest(deps, state, id, keyChain(deps, state.trust, pinned, now), now, force));
   const base: AgentState = {
     ...state,
     kernel: { release: id.release, buildId: id.buildId },
