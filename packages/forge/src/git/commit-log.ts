@@ -67,12 +67,8 @@ export async function readCommit(
   repoId: number,
   sha: string,
 ): Promise<CommitInfo | undefined> {
-  if (!/^[0-9a-f]{40}$/.test(sha)) return (await logCommits(git, repoId, ["-1", sha], 1))[0];
-  // A commit named by its full sha never changes.
-  return git.memo(
-    `${repoId} commit ${sha}`,
-    async () => (await logCommits(git, repoId, ["-1", sha], 1))[0],
-  );
+  // GitRepos.run keeps the answer when `sha` is a full one (a commit never changes).
+  return (await logCommits(git, repoId, ["-1", sha], 1))[0];
 }
 
 export interface FileChange {

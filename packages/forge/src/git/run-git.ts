@@ -15,6 +15,9 @@ export const GIT_ENV: Record<string, string> = {
   GIT_CONFIG_GLOBAL: "/dev/null",
   GIT_TERMINAL_PROMPT: "0",
   LC_ALL: "C",
+  // A pushed refs/replace/<sha> would change what a sha means to git (GitHub
+  // ignores replace refs), and GitRepos keeps answers about shas for good.
+  GIT_NO_REPLACE_OBJECTS: "1",
 };
 
 /** Runs `git <args>` in `gitDir`; throws FORGE_GIT_FAILED unless `allowFail`. */

@@ -91,7 +91,9 @@ export async function serveGit(
   if (h["content-length"]) env.CONTENT_LENGTH = h["content-length"];
   if (typeof h["content-encoding"] === "string") env.HTTP_CONTENT_ENCODING = h["content-encoding"];
   if (typeof h["git-protocol"] === "string") env.GIT_PROTOCOL = h["git-protocol"];
-  await runCgi(env, req, res);
+  // A push changes refs: GitRepos must not answer ref reads from before it.
+  const cgi = () => runCgi(env, req, res);
+  await (write ? ctx.git.writing(repo.id, cgi) : cgi());
   if (before && actor) {
     const updates = refUpdates(before, await ctx.git.refs(repo.id));
     // Queued before the client hears back, so waitIdle() after a push covers its events.

@@ -76,10 +76,19 @@ export async function statPath(
 }
 
 export async function readBlob(git: GitRepos, repoId: number, sha: string): Promise<Buffer> {
-  const r = await execa("git", [`--git-dir=${git.dir(repoId)}`, "cat-file", "blob", sha], {
-    encoding: "buffer",
-    stripFinalNewline: false,
-    env: GIT_ENV,
-  });
-  return Buffer.from(r.stdout);
+  const args = ["cat-file", "blob", sha];
+  return git.read(
+    repoId,
+    args,
+    "buffer",
+    async () => {
+      const r = await execa("git", [`--git-dir=${git.dir(repoId)}`, ...args], {
+        encoding: "buffer",
+        stripFinalNewline: false,
+        env: GIT_ENV,
+      });
+      return Buffer.from(r.stdout);
+    },
+    (b) => b.length,
+  );
 }
