@@ -27,6 +27,23 @@ export interface RunRef {
 
 type Outcome = BuildOutcome;
 
+/** What the app needs of a workflow run as the API returns it. */
+export function prRunRef(run: {
+  id: number;
+  run_attempt?: number;
+  head_sha: string;
+  html_url: string;
+  conclusion: string | null;
+}): RunRef {
+  return {
+    id: run.id,
+    attempt: run.run_attempt ?? 1,
+    headSha: run.head_sha,
+    htmlUrl: run.html_url,
+    conclusion: run.conclusion,
+  };
+}
+
 type WriteState = Pick<AppDeps, "comments" | "writtenRuns">;
 
 const writtenKey = (ref: RepoRef, run: RunRef) =>

@@ -5,7 +5,7 @@
  * workflow that fails in seconds, a fork's run, deliveries out of order).
  */
 import { workflowFileOf } from "../provenance.js";
-import type { RunRef } from "./build-results.js";
+import { prRunRef, type RunRef } from "./build-results.js";
 import type { Octokit, RepoRef } from "./types.js";
 
 /**
@@ -38,13 +38,5 @@ export async function finishedBuildRun(
         workflowFileOf(r.path) === workflowPath,
     )
     .reduce<(typeof runs)[number] | undefined>((a, r) => (a && a.id > r.id ? a : r), undefined);
-  return (
-    newest && {
-      id: newest.id,
-      attempt: newest.run_attempt ?? 1,
-      headSha: newest.head_sha,
-      htmlUrl: newest.html_url,
-      conclusion: newest.conclusion,
-    }
-  );
+  return newest && prRunRef(newest);
 }

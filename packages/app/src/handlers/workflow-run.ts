@@ -8,7 +8,7 @@ import type { Context } from "probot";
 import { CHECK } from "../checks.js";
 import type { AppDeps } from "../deps.js";
 import { guarded } from "../guard.js";
-import { completePrBuilds, prBuildsWritten, type RunRef } from "../github/build-results.js";
+import { completePrBuilds, prBuildsWritten, prRunRef } from "../github/build-results.js";
 import { upsertCheckRun } from "../github/check-runs.js";
 import { loadConfig } from "../github/load-config.js";
 import { publishTrustedRun, untrusted, type PublishOutcome } from "../github/publish-trusted.js";
@@ -39,13 +39,7 @@ export async function onWorkflowRun(
     ...(appId ? { appId } : {}),
   };
   if (run.event === "pull_request") {
-    const pr: RunRef = {
-      id: run.id,
-      attempt: run.run_attempt ?? 1,
-      headSha: run.head_sha,
-      htmlUrl: run.html_url,
-      conclusion: run.conclusion,
-    };
+    const pr = prRunRef(run);
     // The pull_request handler got there first (the run had completed when it looked).
     if (prBuildsWritten(deps, ref, pr)) {
       context.log.info(

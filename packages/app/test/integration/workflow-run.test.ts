@@ -215,6 +215,50 @@ describe("workflow_run and the pull_request that queues the build checks, in eit
   });
 });
 
+describe("several completed runs on one head", () => {
+  it("the pull_request handler completes the builds from the newest", async () => {
+    build = () => Promise.resolve("failure");
+    const alice = t.kit("alice");
+    t.setDown(true);
+    let pr: Awaited<ReturnType<typeof t.openPatchPr>>;
+    try {
+      pr = await t.openPatchPr(TOUCH(`two runs ${String(++held)}`));
+      // Closed and reopened: a second pull_request run on the same commit, and this one builds.
+      await alice.rest.pulls.update({ ...t.repo, pull_number: pr.number, state: "closed" });
+      await t.settle();
+      build = async (req) => {
+        await uploadZip(req, `build-${TARGET}`, await labBuildZip(req));
+        return "success";
+      };
+      await alice.rest.pulls.update({ ...t.repo, pull_number: pr.number, state: "open" });
+      await t.settle();
+    } finally {
+      t.setDown(false);
+    }
+    const { data } = await t.kit("maintainer").rest.actions.listWorkflowRunsForRepo({
+      ...t.repo,
+      head_sha: pr.head,
+      event: "pull_request",
+    });
+    const runs = data.workflow_runs.map((r) => ({ id: r.id, conclusion: r.conclusion }));
+    expect(runs.map((r) => r.conclusion).sort()).toEqual(["failure", "success"]);
+    const newest = runs.find((r) => r.conclusion === "success")?.id ?? 0;
+    expect(newest).toBe(Math.max(...runs.map((r) => r.id)));
+    const opened = (await t.forge.deliveries()).find(
+      (d) =>
+        d.event === "pull_request" &&
+        d.action === "opened" &&
+        (d.payload as { pull_request: { number: number } }).pull_request.number === pr.number,
+    );
+    if (!opened) throw new Error(`the forge delivered no pull_request for PR ${pr.number}`);
+    expect(
+      await t.deliver("pull_request", JSON.stringify(opened.payload), `two-runs-${String(held)}`),
+    ).toBe(200);
+    expect(await buildCheck(pr.head)).toMatchObject({ status: "completed", conclusion: "success" });
+    expect((await t.comments(pr.number))[0]?.body).toContain(`[run ${String(newest)}](`);
+  });
+});
+
 describe("workflow_run: the comment says which check decided", () => {
   it("the lint passed and kpatch-build refused: the builds section says the build decided, in kpatch-build's words", async () => {
     // The failure as the builder classifies a real kpatch-build refusal (packages/lpctl/test/fixtures/kpatch-logs).
