@@ -1,6 +1,7 @@
 /** What the app gets from outside: the signer, the clock, a scratch directory. Injectable for tests. */
 import type { Signer } from "@livepatch-gitops/lpctl/core/sign/signer";
 import { systemClock, type Clock } from "@livepatch-gitops/lpctl/io/clock";
+import { BoundedSet } from "./bounded-set.js";
 import { CommentState } from "./comment-state.js";
 import { KeyedQueue } from "./keyed-queue.js";
 import { Work } from "./work.js";
@@ -31,6 +32,13 @@ export interface AppDeps {
   work: Work;
   /** Each PR comment's sections as the app wrote them: the comment is rendered from this alone. */
   comments: CommentState;
+  /**
+   * PR build run attempts whose results this process wrote to the end
+   * (github/build-results.ts): their workflow_run, when it comes after the
+   * pull_request handler already completed the builds from them, is not read
+   * again.
+   */
+  writtenRuns: BoundedSet;
 }
 
 /** Deps with defaults for what is not given. */
@@ -40,6 +48,7 @@ export function appDeps(partial: Partial<AppDeps> & Pick<AppDeps, "signer">): Ap
     publishQueue: new KeyedQueue(),
     work: new Work(),
     comments: new CommentState(partial.stateDir),
+    writtenRuns: new BoundedSet(),
     ...partial,
   };
 }

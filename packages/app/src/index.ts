@@ -15,6 +15,7 @@ import { onRelease } from "./handlers/release.js";
 import { onReview } from "./handlers/review.js";
 import { refreshAllInstallations } from "./handlers/startup.js";
 import { onWorkflowRun } from "./handlers/workflow-run.js";
+import { workKey } from "./work-key.js";
 
 export interface LivepatchAppOptions {
   /** Check every installation's manifest freshness once the app is loaded. */
@@ -94,14 +95,4 @@ export function livepatchApp(
       );
     }
   };
-}
-
-/** Work on one pull request runs in order; anything else runs as it comes. */
-function workKey(context: Context): string {
-  const p = context.payload as {
-    repository?: { full_name?: string };
-    pull_request?: { number?: number };
-  };
-  const pr = p.pull_request?.number;
-  return pr === undefined ? `delivery:${context.id}` : `${p.repository?.full_name ?? ""}#${pr}`;
 }

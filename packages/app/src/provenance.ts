@@ -24,6 +24,11 @@ export interface RunFacts {
 /** Events whose runs execute the default branch's workflow at its own commit. */
 export const TRUSTED_EVENTS: ReadonlySet<string> = new Set(["push", "workflow_dispatch"]);
 
+/** The workflow file a run executed: a run's `path` may carry `@ref`. */
+export function workflowFileOf(runPath: string): string {
+  return runPath.split("@")[0] ?? runPath;
+}
+
 export interface TrustRules {
   defaultBranch: string;
   workflowPath: string;
@@ -35,9 +40,7 @@ export function untrustedReason(run: RunFacts, rules: TrustRules): string | unde
     return `run ${run.id} is a ${run.event} run; only push and workflow_dispatch runs are signed`;
   if (run.headBranch !== rules.defaultBranch)
     return `run ${run.id} ran on '${run.headBranch ?? "?"}', not the default branch '${rules.defaultBranch}'`;
-  // A run's `path` may carry `@ref`; the file must be the configured one.
-  const path = run.path.split("@")[0];
-  if (path !== rules.workflowPath)
+  if (workflowFileOf(run.path) !== rules.workflowPath)
     return `run ${run.id} ran ${run.path}, not ${rules.workflowPath}`;
   if (run.compareStatus !== "identical" && run.compareStatus !== "behind")
     return `commit ${run.headSha} is not on ${rules.defaultBranch} (compare: ${run.compareStatus})`;

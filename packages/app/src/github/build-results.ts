@@ -7,7 +7,7 @@
 import { refusalLabel } from "@livepatch-gitops/lpctl/core/engine-support";
 import { artifactTarget, readReport, REPORT_FILE } from "../build-artifact.js";
 import { buildCheckOutput, CHECK, failureOutput } from "../checks.js";
-import type { CommentState } from "../comment-state.js";
+import type { AppDeps } from "../deps.js";
 import { decidedParagraph, type BuildOutcome, type LintCheckState } from "../decided.js";
 import { cellCode } from "../markdown.js";
 import { downloadRunArtifacts } from "./artifacts.js";
@@ -18,6 +18,8 @@ import type { Octokit, RepoRef } from "./types.js";
 
 export interface RunRef {
   id: number;
+  /** `run_attempt`: a re-run keeps the run's id and reports again. */
+  attempt: number;
   headSha: string;
   htmlUrl: string;
   conclusion: string | null;
@@ -25,13 +27,40 @@ export interface RunRef {
 
 type Outcome = BuildOutcome;
 
+/** What the app needs of a workflow run as the API returns it. */
+export function prRunRef(run: {
+  id: number;
+  run_attempt?: number;
+  head_sha: string;
+  html_url: string;
+  conclusion: string | null;
+}): RunRef {
+  return {
+    id: run.id,
+    attempt: run.run_attempt ?? 1,
+    headSha: run.head_sha,
+    htmlUrl: run.html_url,
+    conclusion: run.conclusion,
+  };
+}
+
+type WriteState = Pick<AppDeps, "comments" | "writtenRuns">;
+
+const writtenKey = (ref: RepoRef, run: RunRef) =>
+  `${ref.owner}/${ref.repo}/${String(run.id)}/${String(run.attempt)}`;
+
+/** Whether this process already completed the builds from this attempt of `run`, to the end. */
+export function prBuildsWritten(state: WriteState, ref: RepoRef, run: RunRef): boolean {
+  return state.writtenRuns.has(writtenKey(ref, run));
+}
+
 /** Completes the build checks of `run` on its head commit and updates the PRs' comments. */
 export async function completePrBuilds(
   octokit: Octokit,
   ref: RepoRef,
   run: RunRef,
   appId: number | undefined,
-  comments: CommentState,
+  state: WriteState,
 ): Promise<Outcome[]> {
   const outcomes: Outcome[] = [];
   // Only build-<target> artifacts are downloaded: the PR decides what else the run uploads.
@@ -74,7 +103,8 @@ export async function completePrBuilds(
   const lint = lintRun && { conclusion: lintRun.conclusion, title: lintRun.output.title };
   const section = buildsSection(outcomes, run, lint);
   for (const pull of await openPullsForHead(octokit, ref, run.headSha))
-    await upsertPrComment(octokit, ref, pull.number, { builds: section }, comments);
+    await upsertPrComment(octokit, ref, pull.number, { builds: section }, state.comments);
+  state.writtenRuns.add(writtenKey(ref, run));
   return outcomes;
 }
 

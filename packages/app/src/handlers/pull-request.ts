@@ -2,8 +2,9 @@
  * pull_request opened / synchronize / reopened, and edited when the base
  * changed (the diff, the plan and the gate's base binding change with it):
  * policy, plan, lint, queued build checks, the review gate and the PR
- * comment, all on the head commit. Every step looks up what it writes
- * first, so a redelivery adds nothing.
+ * comment, all on the head commit; then the builds from the build run if it
+ * already completed. Every step looks up what it writes first, so a
+ * redelivery adds nothing.
  */
 import type { Context } from "probot";
 import { CHECK } from "../checks.js";
@@ -11,7 +12,9 @@ import { checklistSection, lintSection, planSection, recordsText } from "../comm
 import type { AppDeps } from "../deps.js";
 import { guarded } from "../guard.js";
 import { code } from "../markdown.js";
+import { completePrBuilds } from "../github/build-results.js";
 import { findCheckRun, upsertCheckRun } from "../github/check-runs.js";
+import { finishedBuildRun } from "../github/finished-build-run.js";
 import { loadConfig } from "../github/load-config.js";
 import { planFromApi } from "../github/plan-api.js";
 import { targetNotes } from "../github/target-notes.js";
@@ -43,8 +46,11 @@ export async function onPullRequest(
     log: context.log,
     ...(appId ? { appId } : {}),
   };
+  // Set once the build checks are queued and the comment written.
+  let buildWorkflow: string | undefined;
   try {
     await lintAndPlan();
+    if (buildWorkflow !== undefined) await completeFromFinishedRun(buildWorkflow);
   } finally {
     // The gate records who pushed this head: it runs even when the lint failed.
     await recomputeGate(context, deps, headSha, pushOf(payload));
@@ -160,7 +166,33 @@ export async function onPullRequest(
         },
         deps.comments,
       );
+      buildWorkflow = config.buildWorkflow;
     });
+  }
+
+  /**
+   * The build run may have completed, and its workflow_run been handled,
+   * before the checks above existed (a workflow that fails in seconds, a
+   * fork's run, which joins no PR's queue, deliveries out of order): that
+   * handler found no build check to complete, and its builds section was
+   * then overwritten by "Waiting". So the run is looked up only now, after
+   * the checks and the comment were written. Either it had completed by then
+   * and is completed here, through the same completePrBuilds (its
+   * workflow_run, if still to come, then finds it written and reads nothing
+   * again); or it completes later, and its workflow_run handler reads it, the
+   * checks and the comment after these writes. No order of deliveries leaves
+   * a check queued or the comment waiting. A redelivery finds the checks and
+   * the comment and edits them in place: nothing is added.
+   */
+  async function completeFromFinishedRun(workflowPath: string): Promise<void> {
+    await guarded(
+      { ...target, check: CHECK.buildResults },
+      `build results of the finished run on ${headSha}`,
+      async () => {
+        const run = await finishedBuildRun(octokit, ref, headSha, workflowPath);
+        if (run) await completePrBuilds(octokit, ref, run, appId, deps);
+      },
+    );
   }
 }
 

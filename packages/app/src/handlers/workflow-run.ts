@@ -8,11 +8,11 @@ import type { Context } from "probot";
 import { CHECK } from "../checks.js";
 import type { AppDeps } from "../deps.js";
 import { guarded } from "../guard.js";
-import { completePrBuilds } from "../github/build-results.js";
+import { completePrBuilds, prBuildsWritten, prRunRef } from "../github/build-results.js";
 import { upsertCheckRun } from "../github/check-runs.js";
 import { loadConfig } from "../github/load-config.js";
 import { publishTrustedRun, untrusted, type PublishOutcome } from "../github/publish-trusted.js";
-import { TRUSTED_EVENTS, untrustedReason } from "../provenance.js";
+import { TRUSTED_EVENTS, untrustedReason, workflowFileOf } from "../provenance.js";
 
 /** The check run on the merge commit that shows the publish's outcome. */
 export const PUBLISH_CHECK = "livepatch / publish";
@@ -28,7 +28,7 @@ export async function onWorkflowRun(
     run_id: context.payload.workflow_run.id,
   });
   const { config, defaultBranch } = await loadConfig(octokit, ref);
-  if (run.path.split("@")[0] !== config.buildWorkflow || run.status !== "completed") return;
+  if (workflowFileOf(run.path) !== config.buildWorkflow || run.status !== "completed") return;
   const appId = deps.appId;
   const base = {
     octokit,
@@ -39,17 +39,20 @@ export async function onWorkflowRun(
     ...(appId ? { appId } : {}),
   };
   if (run.event === "pull_request") {
+    const pr = prRunRef(run);
+    // The pull_request handler got there first (the run had completed when it looked).
+    if (prBuildsWritten(deps, ref, pr)) {
+      context.log.info(
+        { deliveryId: context.id },
+        `run ${run.id} (attempt ${pr.attempt}): its builds were completed already`,
+      );
+      return;
+    }
     await guarded(
       { ...base, check: CHECK.buildResults },
       `build results of run ${run.id}`,
       async () => {
-        await completePrBuilds(
-          octokit,
-          ref,
-          { id: run.id, headSha: run.head_sha, htmlUrl: run.html_url, conclusion: run.conclusion },
-          appId,
-          deps.comments,
-        );
+        await completePrBuilds(octokit, ref, pr, appId, deps);
       },
     );
     return;

@@ -122,6 +122,7 @@ describe("a Debian kernel this engine cannot patch (IBT)", () => {
     // The PR comment's builds table, from that very report.
     const section = buildsSection([{ target: TARGET, report }], {
       id: 7,
+      attempt: 1,
       headSha: head,
       htmlUrl: "https://github.example/runs/7",
       conclusion: "failure",

@@ -100,6 +100,8 @@ export interface AppOnForge {
    * the app's secret) under delivery id `id`; waits for the app.
    */
   deliver(name: string, payload: string, id: string): Promise<number>;
+  /** Like `deliver`, but returns with the app's answer (its work queued, not done). */
+  post(name: string, payload: string, id: string): Promise<number>;
   /** While down, the app's webhook server answers 503 and the app sees nothing (GitHub does not retry). */
   setDown(down: boolean): void;
   stop(): Promise<void>;
@@ -195,6 +197,19 @@ export async function appOnForge(opts: AppOnForgeOptions = {}): Promise<AppOnFor
       await deps.work.idle();
     }
   };
+  const post = async (name: string, payload: string, id: string): Promise<number> => {
+    const res = await fetch(hookUrl, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-github-event": name,
+        "x-github-delivery": id,
+        "x-hub-signature-256": `sha256=${createHmac("sha256", app.webhookSecret).update(payload).digest("hex")}`,
+      },
+      body: payload,
+    });
+    return res.status;
+  };
   const me = (login: string): Identity => ({ name: login, email: `${login}@forge.local` });
 
   const wc = await workCopy(repo.cloneUrl, opts.config ?? LIVEPATCH_YML);
@@ -260,19 +275,11 @@ export async function appOnForge(opts: AppOnForgeOptions = {}): Promise<AppOnFor
     },
     appKit: async () => (await probot.auth(installationId)) as unknown as Octokit,
     async deliver(name, payload, id) {
-      const res = await fetch(hookUrl, {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          "x-github-event": name,
-          "x-github-delivery": id,
-          "x-hub-signature-256": `sha256=${createHmac("sha256", app.webhookSecret).update(payload).digest("hex")}`,
-        },
-        body: payload,
-      });
+      const status = await post(name, payload, id);
       await settle();
-      return res.status;
+      return status;
     },
+    post,
     setDown(down) {
       receiver.down = down;
     },
