@@ -85,13 +85,15 @@ export function parseMarkers(lines: readonly TimedLine[]): ParsedMarkers {
 
 /**
  * The shell functions every generated /init defines; they print the markers
- * above. lp_end waits a second before powering off: the serial driver may
- * still hold the last few KB /init wrote, and the kernel's "reboot: Power
- * down" would land inside a marker line (seen with reboot-vm's large state
- * output under TCG).
+ * above. lp_end waits a second before it ends the VM: the serial driver may
+ * still hold the last few KB /init wrote, and the kernel's "reboot:" line
+ * would land inside a marker line (seen with reboot-vm's large state output
+ * under TCG). It ends the VM with a reboot, which qemu's -no-reboot turns
+ * into an exit: that needs no ACPI (the lab kernel has none; a power-off
+ * without ACPI only halts the CPU and leaves qemu running).
  */
 export const INIT_MARKER_FUNCTIONS = `
 lp_step() { echo "${MARKER} step $1 $2 $(printf '%s' "$3" | tr '\\n\\r' '  ')"; }
 lp_out() { echo "${MARKER} out $1 $(printf '%s' "$2" | base64 -w 0)"; }
-lp_end() { echo "${MARKER} end"; sync; sleep 1; poweroff -f; }
+lp_end() { echo "${MARKER} end"; sync; sleep 1; reboot -f; }
 `;

@@ -45,7 +45,13 @@ export interface AgentVmInputs {
 
 const log = (l: string) => process.stderr.write(`[agent-vm] ${l}\n`);
 
-/** `lpctl build`'s code for `targetId` into <work>/build-<targetId>-<serial>. */
+/**
+ * `lpctl build`'s code for `targetId` into <work>/build-<targetId>-<serial>.
+ * These files use the modules, they do not test building them: module reuse
+ * (LPCTL_REUSE_MODULES, docs/building.md) lets the agent's and the reboot's
+ * VM tests share the one lab build they both make (serial 1,
+ * cmdline-banner) instead of running kpatch-build for it twice in a test run.
+ */
 export async function buildTargetModule(
   work: string,
   targetId: string,
@@ -57,7 +63,7 @@ export async function buildTargetModule(
     runner: execaRunner,
     clock: systemClock,
     print: log,
-    env: process.env,
+    env: { ...process.env, LPCTL_REUSE_MODULES: "1" },
     repoDir: REPO,
     cacheDir: resolveCacheDir(undefined, process.env),
     targetId,

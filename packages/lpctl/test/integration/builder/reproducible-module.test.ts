@@ -43,7 +43,7 @@ const SAMPLE_OBJECTS = [
   "kernel/livepatch/core.o",
   "arch/x86/entry/entry_64.o",
   "init/version.o",
-  "drivers/thermal/intel/x86_pkg_temp_thermal.o",
+  "drivers/net/dummy.o",
 ];
 
 async function prepared(cacheDir: string): Promise<PreparedKernel> {
