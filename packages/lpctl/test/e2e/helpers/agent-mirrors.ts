@@ -50,7 +50,11 @@ const log = (l: string) => process.stderr.write(`[agent-vm] ${l}\n`);
  * These files use the modules, they do not test building them: module reuse
  * (LPCTL_REUSE_MODULES, docs/building.md) lets the agent's and the reboot's
  * VM tests share the one lab build they both make (serial 1,
- * cmdline-banner) instead of running kpatch-build for it twice in a test run.
+ * cmdline-banner), and every build here uses the per-object engine (8 CPU-s
+ * for a lab module against kpatch-build's ~30: kpatch-build relinks vmlinux
+ * twice). kpatch-build's own modules are booted by build-vm-test, vm-test,
+ * engine-agreement (which also shows both engines patch the same functions)
+ * and the app's forge loop.
  */
 export async function buildTargetModule(
   work: string,
@@ -70,6 +74,7 @@ export async function buildTargetModule(
     ...(patchIds === undefined ? {} : { patchIds }),
     outDir,
     serial,
+    engine: "per-object",
     jobs: 2,
   });
   return outDir;

@@ -2,7 +2,8 @@
  * A real live patch no guest can transition, for the agent's VM test: the
  * fixture patch packages/lpctl/test/e2e/fixtures/stuck-kthread touches smpboot_thread_fn,
  * which ksoftirqd sleeps in for its whole life, so the kernel never finds
- * that kthread outside the patched function. Built by kpatch-build from a
+ * that kthread outside the patched function. Built by the per-object engine
+ * (as the other agent test modules: helpers/agent-mirrors.ts) from a
  * scratch repository (the lab target and this one patch) on the cached lab
  * kernel, and published into its own mirror as a first manifest.
  */
@@ -55,6 +56,7 @@ export async function stuckMirror(
     patchIds: [STUCK_PATCH],
     outDir,
     serial: "9",
+    engine: "per-object",
     jobs: 2,
   });
   const outputs = await readBuildOutputs([outDir]);
