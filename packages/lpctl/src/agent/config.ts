@@ -4,7 +4,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { parse as parseYaml } from "yaml";
-import { z } from "zod";
+import * as z from "zod";
 import { LpctlError } from "../core/errors.js";
 import { REPOSITORY_PATTERN } from "../core/ids.js";
 import { RING_NAME } from "../core/ring-name.js";

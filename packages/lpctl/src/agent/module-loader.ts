@@ -2,7 +2,6 @@
  * Loading and unloading kernel modules: insmod/rmmod from kmod by default,
  * a fake in tests that creates the sysfs entries under a fake root.
  */
-import { execFile } from "node:child_process";
 import { LpctlError } from "../core/errors.js";
 
 export interface ModuleLoader {
@@ -25,7 +24,9 @@ interface CommandRun {
  * child_process, not a process library: this runs on the boot unit's path
  * to the patch, where loading a library costs more than insmod itself.
  */
-function runCommand(cmd: string, args: string[]): Promise<CommandRun> {
+async function runCommand(cmd: string, args: string[]): Promise<CommandRun> {
+  // Loaded here: an idle sync loads no module and needs no child_process.
+  const { execFile } = await import("node:child_process");
   return new Promise((resolve) => {
     execFile(cmd, args, { encoding: "utf8" }, (error, stdout, stderr) => {
       const output = `${stdout}${stderr}`;

@@ -8,7 +8,7 @@
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { z } from "zod";
+import * as z from "zod";
 import { writeFileAtomic } from "../io/atomic-write.js";
 import { fsStep } from "../io/fs-errors.js";
 import { AgentStateSchema } from "./state.js";

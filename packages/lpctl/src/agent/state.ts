@@ -3,7 +3,7 @@
  * manifest it accepted (rollback protection), the fetch validators, the
  * module it applied, and the last error. Written atomically.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { ManifestKernelSchema } from "../core/manifest.js";
 import { writeFileAtomic } from "../io/atomic-write.js";
 import { fsStep } from "../io/fs-errors.js";

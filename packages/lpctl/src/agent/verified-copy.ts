@@ -17,7 +17,7 @@
 import { createHash } from "node:crypto";
 import { rm } from "node:fs/promises";
 import path from "node:path";
-import { z } from "zod";
+import * as z from "zod";
 import { LpctlError } from "../core/errors.js";
 import {
   fullManifestName,

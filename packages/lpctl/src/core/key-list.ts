@@ -6,7 +6,7 @@
  * follows the chain from what it pinned, so a release can introduce a new
  * signing key and retire an old one without touching every host.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { LpctlError } from "./errors.js";
 
 export const KeyListSchema = z

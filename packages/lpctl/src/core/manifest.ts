@@ -2,7 +2,7 @@
  * The signed manifest. `manifest.json` lists every kernel target;
  * `kernel-<buildId>.json` has the same shape with only that target's entry.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { RING_NAME } from "./ring-name.js";
 import { TargetIdSchema } from "./target-id.js";
 import { TargetImageSchema } from "./target-image.js";

@@ -3,7 +3,7 @@
  * boot-time path): hosts need a reboot into a kernel that fixes it. The same
  * record is read from patch.yaml and from the signed manifest.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { isPrintable } from "./printable.js";
 
 export const CVE_PATTERN = /^CVE-\d{4}-\d{4,}$/;

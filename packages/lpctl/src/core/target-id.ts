@@ -3,7 +3,7 @@
  * it, and the host agent (which parses manifests, never build reports) should
  * not build the report's schemas at every start.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * A target id checked like the repository's own (ids.ts: it becomes file

@@ -3,7 +3,7 @@
  * manifest (manifest.ts) embeds it, so the host agent needs this schema but
  * none of the builder's target schemas (agent start time).
  */
-import { z } from "zod";
+import * as z from "zod";
 
 const debianPackage = z.string().regex(/^[a-z0-9][a-z0-9.+-]+$/, "must be a Debian package name");
 

@@ -103,7 +103,10 @@ describe.each(NODES)("single-file agent bundle under Node %s", (label, node) => 
   });
 
   it("holds only the host commands and runs with a bare node", async () => {
-    expect((await stat(file)).size).toBeLessThan(1_500_000);
+    // Every run reads, scans and caches the whole file (475 kB on 2026-12-07):
+    // zod imported as `import { z }` instead of `import * as z` (no tree
+    // shaking, +100 kB), execa or an uncompressed OpenPGP chunk crosses this.
+    expect((await stat(file)).size).toBeLessThan(600_000);
     const text = await readFile(file, "utf8");
     expect(text).not.toMatch(/@octokit|probot/i);
     // Run from a directory without node_modules: everything is inside.
@@ -156,7 +159,7 @@ describe.each(NODES)("single-file agent bundle under Node %s", (label, node) => 
     expect(refused.stderr).toMatch(/not pinned/);
   });
 
-  it("an idle sync over HTTP is one 304 and loads neither OpenPGP, TLS nor zlib", async () => {
+  it("an idle sync over HTTP is one 304 and loads neither OpenPGP, TLS, zlib nor child_process", async () => {
     const { root, mirror } = await hostWithMirror("lp_idle");
     const server = await startMirror(() => mirror);
     try {
@@ -192,6 +195,9 @@ describe.each(NODES)("single-file agent bundle under Node %s", (label, node) => 
       for (const m of ["internal/webstreams/readablestream", "https", "tls", "zlib"]) {
         expect(loaded).not.toContain(`NativeModule ${m}`);
       }
+      // No module is loaded, so no child process: commander requires
+      // child_process at load, the bundle defers it to first use.
+      expect(loaded).not.toContain("NativeModule child_process");
     } finally {
       await server.close();
     }

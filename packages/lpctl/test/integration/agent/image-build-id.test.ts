@@ -61,6 +61,39 @@ describe("imageBuildId on kbuild-shaped images", () => {
     expect(await imageBuildId(file)).toBe(id);
   });
 
+  it("names the xz command's own error when it cannot decompress", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "lpctl-image-"));
+    const file = path.join(dir, "vmlinuz-bad-xz");
+    // xz's magic, then bytes that are no xz stream.
+    const bad = Buffer.concat([
+      Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]),
+      Buffer.alloc(64, 7),
+    ]);
+    await writeFile(file, fakeBzImage(bad));
+    const err = await imageBuildId(file).catch((e: unknown) => e);
+    expect(isLpctlError(err, "KERNEL_IDENTITY")).toBe(true);
+    expect((err as Error).message).toMatch(
+      new RegExp(`^cannot decompress ${file} with 'xz -dc': xz: \\(stdin\\): .+`),
+    );
+  });
+
+  it("says which package to install when the xz command is missing", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "lpctl-image-"));
+    const file = path.join(dir, "vmlinuz");
+    await writeFile(file, fakeBzImage(formats.xz ?? Buffer.alloc(0)));
+    const saved = process.env.PATH;
+    process.env.PATH = dir; // holds no xz
+    const err = await imageBuildId(file)
+      .catch((e: unknown) => e)
+      .finally(() => {
+        process.env.PATH = saved;
+      });
+    expect(isLpctlError(err, "KERNEL_IDENTITY")).toBe(true);
+    expect((err as Error).message).toBe(
+      `cannot decompress ${file} with 'xz -dc': no xz command; install xz-utils`,
+    );
+  });
+
   it("refuses a file that is not a kernel image, naming it", async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), "lpctl-image-"));
     const file = path.join(dir, "vmlinuz-junk");
