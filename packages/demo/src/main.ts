@@ -17,6 +17,7 @@ import { summaryTable, Timeline } from "./timeline.js";
 interface Flags {
   keep?: boolean;
   data: string;
+  toolCache?: string;
   results?: string;
 }
 
@@ -26,6 +27,10 @@ const program = new Command("demo")
   )
   .option("--keep", "leave the forge and the app running afterwards (Ctrl-C stops them)")
   .option("--data <dir>", "where the demo keeps its state and caches", ".cache/demo")
+  .option(
+    "--tool-cache <dir>",
+    "the runner's tool cache (lpctl's build per source tree), when another runner shares it (default: <data>/tool-cache)",
+  )
   .option("--results <file>", "also write the timings as JSON here (npm run bench uses it)")
   .parse();
 const flags = program.opts<Flags>();
@@ -36,6 +41,7 @@ const paths: DemoPaths = {
   root,
   run: join(data, "run"),
   keep: data,
+  toolCache: flags.toolCache === undefined ? join(data, "tool-cache") : resolve(flags.toolCache),
   kernelCache: resolveCacheDir(undefined, process.env),
   toolsBin: join(process.env.LPCTL_TOOLS_DIR ?? "/opt/livepatch-gitops/tools", "usr/bin"),
 };

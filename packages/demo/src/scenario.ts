@@ -82,7 +82,7 @@ export async function runScenario(
       buildId: string;
     };
     // A cached run: the kernel prepared and an earlier run's runner caches (lpctl's build, modules) present.
-    outcome.cached = prepared.cached && existsSync(join(p.keep, "tool-cache"));
+    outcome.cached = prepared.cached && existsSync(p.toolCache);
     h.note(
       `${prepared.cached ? "from the cache" : "Debian's packages fetched, source configured"}: ${prepared.dir} (build-id ${prepared.buildId})`,
     );

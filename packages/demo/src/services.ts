@@ -18,6 +18,8 @@ export interface DemoPaths {
   run: string;
   /** Kept across runs: the signing key, the runner's tool cache, the module cache. */
   keep: string;
+  /** The runner's tool cache: <keep>/tool-cache unless another runner's is shared (--tool-cache). */
+  toolCache: string;
   kernelCache: string;
   toolsBin: string;
 }
@@ -41,7 +43,7 @@ export async function startForgeProcess(procs: Processes, p: DemoPaths): Promise
   >;
   manifest.hook_attributes = { url: `http://127.0.0.1:${String(appPort)}/api/github/webhooks` };
   const manifestFile = join(p.run, "app.yml");
-  const toolCache = join(p.keep, "tool-cache");
+  const { toolCache } = p;
   await writeFile(manifestFile, stringify(manifest));
   let first: string | undefined;
   const child = procs.spawn(

@@ -19,10 +19,12 @@ export { REPO_ROOT };
 /** The demo test's data directory (its runner's tool cache is inside). */
 export const E2E_DEMO_DATA = path.join(REPO_ROOT, ".cache/e2e-demo");
 /**
- * The forge loop test's runner tool cache (lpctl's build per source tree,
- * shared by that test's jobs so `npm ci` and the build run once). Apart
- * from the demo's: the two files may run at the same time, and the demo
- * checks that nothing naming its data directory is left running.
+ * The end-to-end runners' tool cache (lpctl's build per source tree): the
+ * forge loop test's jobs and the demo's (`--tool-cache`) share it, so a test
+ * run does `npm ci` and the build in a workflow job once, not once per file.
+ * Outside the demo's data directory, which the demo checks nothing running
+ * still names. Two jobs that build the same entry at once both succeed
+ * (scripts/ci-tool.sh keeps the first).
  */
 export const E2E_FORGE_TOOL_CACHE = path.join(REPO_ROOT, ".cache/e2e-forge/tool-cache");
 

@@ -17,7 +17,11 @@ import { describe, expect, it } from "vitest";
 import { loadBuildInputs } from "@livepatch-gitops/lpctl/builder/build/build-inputs";
 import { openVexFile } from "../../src/fleet.js";
 import { openvexErrors } from "@livepatch-gitops/test-support/openvex-schema";
-import { E2E_DEMO_DATA, REPO_ROOT } from "@livepatch-gitops/test-support/forge-loop";
+import {
+  E2E_DEMO_DATA,
+  E2E_FORGE_TOOL_CACHE,
+  REPO_ROOT,
+} from "@livepatch-gitops/test-support/forge-loop";
 
 const TARGET = "debian-12-cloud-amd64";
 
@@ -46,7 +50,15 @@ function listening(port: number): Promise<boolean> {
 const demo = (args: string[]) =>
   execa(
     "node",
-    [path.join(REPO_ROOT, "packages/demo/dist/main.js"), "--data", E2E_DEMO_DATA, ...args],
+    [
+      path.join(REPO_ROOT, "packages/demo/dist/main.js"),
+      "--data",
+      E2E_DEMO_DATA,
+      // The forge loop test's tool cache: one `npm ci` and build in a job per test run.
+      "--tool-cache",
+      E2E_FORGE_TOOL_CACHE,
+      ...args,
+    ],
     {
       cwd: REPO_ROOT,
       reject: false,
