@@ -10,6 +10,7 @@ import { elfBuildId } from "../core/elf-notes.js";
 import { LpctlError } from "../core/errors.js";
 import { bzImagePayload, type KernelCompression } from "../core/kernel-image.js";
 import { lz4LegacyDecompress } from "../core/lz4-legacy.js";
+import { runFile } from "./run-file.js";
 
 /** The package that provides `cmd` on Debian, for the error message. */
 const PACKAGES: Record<string, string> = { xz: "xz-utils", zstd: "zstd" };
@@ -19,27 +20,13 @@ async function decompressWith(
   payload: Uint8Array,
   where: string,
 ): Promise<Uint8Array> {
-  // Node's own child_process, not a process library: that library was a
-  // third of the agent bundle, which every run loads.
-  const { execFile } = await import("node:child_process");
   // kbuild appends the decompressed size after the stream: the command may
   // exit non-zero on it after writing everything; the ELF check decides.
-  const r = await new Promise<{ missing: boolean; stdout: Buffer; stderr: Buffer }>((resolve) => {
-    const child = execFile(
-      cmd,
-      ["-dc"],
-      { encoding: "buffer", maxBuffer: 1 << 30 },
-      (error, stdout, stderr) => resolve({ missing: error?.code === "ENOENT", stdout, stderr }),
-    );
-    // A command that is missing or stops reading closes its stdin: the
-    // outcome is in the callback, not in this stream's error.
-    child.stdin?.on("error", () => undefined);
-    child.stdin?.end(payload);
-  });
+  const r = await runFile(cmd, ["-dc"], payload);
   if (r.stdout.byteLength === 0) {
     throw new LpctlError(
       "KERNEL_IDENTITY",
-      `cannot decompress ${where} with '${cmd} -dc': ${r.missing ? `no ${cmd} command; install ${PACKAGES[cmd] ?? cmd}` : r.stderr.toString().trim()}`,
+      `cannot decompress ${where} with '${cmd} -dc': ${r.failure?.errno === "ENOENT" ? `no ${cmd} command; install ${PACKAGES[cmd] ?? cmd}` : r.stderr.toString().trim()}`,
     );
   }
   return r.stdout;
