@@ -39,10 +39,19 @@ export default defineConfig({
         // Over 2x the slowest unit test measured: 12.6 s (the app's
         // publish-state test) at load 20, niced; npm test runs the unit
         // suite a second time, under Node 24, beside the main run.
+        //
+        // Not isolated: a worker runs its unit files one after another in
+        // one module graph instead of a new one per file. Each file used to
+        // import zod, OpenPGP, Probot and their own modules afresh: 139 CPU-s
+        // for the suite, 41 CPU-s without (same 1,269 tests, also passing
+        // with the files shuffled), and npm test runs the suite twice.
+        // What unit tests fake they inject, and the two files that set an
+        // environment variable put it back.
         test: {
           name: "unit",
           include: tests("unit"),
           setupFiles: [cpuUsage],
+          isolate: false,
           testTimeout: 30_000,
         },
       },
