@@ -1,5 +1,5 @@
 /**
- * Agent benchmark: the single-file bundle (packages/lpctl/dist/lpctl-agent.mjs) run as a
+ * Agent benchmark: the single-file bundle (packages/lpctl/dist/lpctl-agent.cjs) run as a
  * host would run it, against a loopback HTTP mirror and a fake root holding
  * the real lab kernel's /sys/kernel/notes. A shell "insmod" creates the
  * sysfs entries. The mirror serves the files at /storage/ as a plain mirror
@@ -24,7 +24,7 @@ import process from "node:process";
 import { createMessage, generateKey, readPrivateKey, sign } from "openpgp";
 
 const RUNS = Number(process.env.RUNS ?? 15);
-const BUNDLE = path.resolve("packages/lpctl/dist/lpctl-agent.mjs");
+const BUNDLE = path.resolve("packages/lpctl/dist/lpctl-agent.cjs");
 const BUILD_ID = "9f478250d50cee52e262b001279e02a759e56da0";
 const MODULE_BYTES = 300 * 1024; // a real kpatch module for the lab kernel is ~250-400 KiB
 
@@ -225,7 +225,7 @@ const result = {
   },
   runs: RUNS,
   bundle: {
-    path: "packages/lpctl/dist/lpctl-agent.mjs",
+    path: "packages/lpctl/dist/lpctl-agent.cjs",
     bytes: statSync(BUNDLE).size,
     startMedianMs: round(median(help.map((h) => h.ms))),
     startCpuMedianMs: round(median(help.map((h) => h.cpuMs))),

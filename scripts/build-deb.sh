@@ -25,13 +25,13 @@ mkdir -p "$pkg/DEBIAN" "$pkg/usr/bin" "$pkg/usr/lib/lpctl-agent" "$pkg/lib/syste
   "$pkg/etc/lpctl/keys" "$doc" "$pkg/usr/share/man/man1"
 
 # The agent: Debian's node is /usr/bin/node (policy: no /usr/bin/env in scripts).
-LPCTL_BUNDLE_PACKAGES="$work/packages.json" node packages/lpctl/scripts/build-agent-bundle.mjs "$work/lpctl-agent.mjs" >/dev/null
+LPCTL_BUNDLE_PACKAGES="$work/packages.json" node packages/lpctl/scripts/build-agent-bundle.mjs "$work/lpctl-agent.cjs" >/dev/null
 {
   echo '#!/usr/bin/node'
-  tail -n +2 "$work/lpctl-agent.mjs"
-} >"$pkg/usr/lib/lpctl-agent/lpctl-agent.mjs"
-chmod 0755 "$pkg/usr/lib/lpctl-agent/lpctl-agent.mjs"
-ln -s ../lib/lpctl-agent/lpctl-agent.mjs "$pkg/usr/bin/lpctl"
+  tail -n +2 "$work/lpctl-agent.cjs"
+} >"$pkg/usr/lib/lpctl-agent/lpctl-agent.cjs"
+chmod 0755 "$pkg/usr/lib/lpctl-agent/lpctl-agent.cjs"
+ln -s ../lib/lpctl-agent/lpctl-agent.cjs "$pkg/usr/bin/lpctl"
 
 install -m 0644 packages/lpctl/contrib/systemd/lpctl-sync.service packages/lpctl/contrib/systemd/lpctl-sync.timer packages/lpctl/contrib/systemd/lpctl-boot.service \
   "$pkg/lib/systemd/system/"
@@ -53,7 +53,7 @@ CHANGELOG
 gzip -9n -c "$work/changelog" >"$doc/changelog.gz"
 
 # The man page: the agent's own --help, so it cannot drift from the code.
-help=$(node "$work/lpctl-agent.mjs" --help | sed -e 's/\\/\\e/g' -e 's/^\./\\\&./')
+help=$(node "$work/lpctl-agent.cjs" --help | sed -e 's/\\/\\e/g' -e 's/^\./\\\&./')
 man_date=$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y-%m-%d)
 cat >"$work/lpctl.1" <<MAN
 .TH LPCTL 1 "$man_date" "lpctl $version" "User Commands"

@@ -49,7 +49,7 @@ const stanzas = [
   [
     "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/",
     "Upstream-Name: livepatch-gitops",
-    "Comment: /usr/lib/lpctl-agent/lpctl-agent.mjs is one file bundled with esbuild from",
+    "Comment: /usr/lib/lpctl-agent/lpctl-agent.cjs is one file bundled with esbuild from",
     " this project's sources and the npm packages listed below, each under its own",
     " licence.",
   ].join("\n"),
@@ -66,7 +66,7 @@ for (const p of packages) {
       `Files: bundled-npm/${p.name}`,
       `Copyright: ${indent(copyrightLines(text).join("\n")).slice(1)}`,
       `License: ${license}`,
-      `Comment: npm package ${p.name} ${p.version}, inside lpctl-agent.mjs`,
+      `Comment: npm package ${p.name} ${p.version}, inside lpctl-agent.cjs`,
     ].join("\n"),
   );
   if (!(license in COMMON) && !fullTexts.has(license) && text !== undefined) {

@@ -103,10 +103,10 @@ export async function bootHost(o: {
     forward: { guestAddr: GUEST_FORGE, guestPort: 80, hostPort: o.forgePort },
     files: [
       ...(await nodeRuntimeFiles()),
-      { path: "/usr/lib/lpctl/lpctl-agent.mjs", content: await readFile(o.agentBundle, "utf8") },
+      { path: "/usr/lib/lpctl/lpctl-agent.cjs", content: await readFile(o.agentBundle, "utf8") },
       {
         path: "/bin/lpctl",
-        content: '#!/bin/sh\nexec /usr/local/bin/node /usr/lib/lpctl/lpctl-agent.mjs "$@"\n',
+        content: '#!/bin/sh\nexec /usr/local/bin/node /usr/lib/lpctl/lpctl-agent.cjs "$@"\n',
         mode: 0o755,
       },
       { path: "/etc/lpctl/config.yaml", content: config },
@@ -161,4 +161,4 @@ export async function bootHost(o: {
 }
 
 /** The agent bundle next to the build (`node packages/lpctl/scripts/build-agent-bundle.mjs`). */
-export const agentBundlePath = (root: string) => join(root, "packages/lpctl/dist/lpctl-agent.mjs");
+export const agentBundlePath = (root: string) => join(root, "packages/lpctl/dist/lpctl-agent.cjs");

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Bundles the host agent (packages/lpctl/src/cli/agent-main.ts: sync, status, revert,
-// install-units) into one file, packages/lpctl/dist/lpctl-agent.mjs, that runs with a bare
+// install-units) into one file, packages/lpctl/dist/lpctl-agent.cjs, that runs with a bare
 // `node` (no node_modules): what goes onto hosts, into the .deb and into the
 // VM initramfs.
 import { build } from "esbuild";
@@ -15,7 +15,7 @@ import { fileURLToPath } from "node:url";
 // The lpctl package, and the workspace root (node_modules; the paths esbuild reports).
 const pkgDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const root = path.resolve(pkgDir, "../..");
-const outfile = path.resolve(process.argv[2] ?? path.join(pkgDir, "dist", "lpctl-agent.mjs"));
+const outfile = path.resolve(process.argv[2] ?? path.join(pkgDir, "dist", "lpctl-agent.cjs"));
 // `lpctl --version` in a bundle that has no package.json beside it.
 const { version } = JSON.parse(readFileSync(path.join(pkgDir, "package.json"), "utf8"));
 // `lpctl install-units` in a bundle that has no contrib/ beside it.
@@ -146,7 +146,7 @@ const lazyVerify = {
 };
 
 // The agent is built as one CommonJS function and embedded as a string in a
-// small ES module (packages/lpctl/src/cli/agent-launcher.ts) that compiles it with a V8 code
+// small launcher (packages/lpctl/src/cli/agent-launcher.ts) that compiles it with a V8 code
 // cache: a script can use cached bytecode on every Node the agent supports,
 // a module cannot before Node 22. As a module the bundle was strict code;
 // "use strict" keeps it so.
@@ -172,21 +172,10 @@ const body = await build({
   logLevel: "warning",
 });
 const bodyText = `(function(require,__lpctlImportMetaUrl){"use strict";${body.outputFiles[0].text}\n})`;
-// The launcher takes its builtins (fs, crypto, vm, ...) with require, not
-// with import: an ES module import of a builtin builds a facade that reads
-// every export, and those getters load what the agent never uses (crypto's
-// webcrypto, fs's streams, process.report). Only node:module is imported.
-const builtinsByRequire = {
-  name: "builtins-by-require",
-  setup(b) {
-    b.onResolve({ filter: /^node:/ }, (args) =>
-      args.path === "node:module" ? undefined : { path: args.path, namespace: "lpctl-builtin" },
-    );
-    b.onLoad({ filter: /.*/, namespace: "lpctl-builtin" }, (args) => ({
-      contents: `module.exports = __lpctlRequire(${JSON.stringify(args.path)});`,
-    }));
-  },
-};
+// The launcher is a CommonJS file too: Node starts a `.mjs` main file
+// through its ES module loader (resolve, load, translate, link and evaluate
+// jobs, a facade per imported builtin that reads every export), a `.cjs`
+// one with a plain require.
 const result = await build({
   entryPoints: [path.join(pkgDir, "src", "cli", "agent-launcher.ts")],
   absWorkingDir: root,
@@ -195,13 +184,9 @@ const result = await build({
   bundle: true,
   platform: "node",
   target: "node18",
-  format: "esm",
+  format: "cjs",
   minify: true,
   metafile: true,
-  plugins: [builtinsByRequire],
-  banner: {
-    js: 'import{createRequire as __lpctlCreateRequire}from"node:module";const __lpctlRequire=__lpctlCreateRequire(import.meta.url);',
-  },
   define: {
     __LPCTL_AGENT_BODY__: JSON.stringify(bodyText),
     __LPCTL_AGENT_ID__: JSON.stringify(

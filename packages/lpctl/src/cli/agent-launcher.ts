@@ -1,15 +1,14 @@
 #!/usr/bin/env node
 /**
- * The start of the single-file agent (packages/lpctl/dist/lpctl-agent.mjs). The agent
+ * The start of the single-file agent (packages/lpctl/dist/lpctl-agent.cjs). The agent
  * itself (agent-main.ts, bundled as a CommonJS function by
  * packages/lpctl/scripts/build-agent-bundle.mjs) is embedded as a string and compiled with
  * the V8 code cache kept in the state dir (../agent/code-cache.ts), so a
  * run after the first skips compiling it: on every Node the agent supports
- * (18+), for every command, `sync --offline` at boot included.
+ * (18+), for every command, `sync --offline` at boot included. The bundle
+ * is a CommonJS file, so `require` and `__filename` are its own.
  */
-import { createRequire } from "node:module";
-import process from "node:process";
-import { fileURLToPath } from "node:url";
+import { pathToFileURL } from "node:url";
 import { Script } from "node:vm";
 import { codeCacheDir, readCodeCache, writeCodeCache } from "../agent/code-cache.js";
 
@@ -21,7 +20,7 @@ declare const __LPCTL_AGENT_ID__: string;
 const dir = codeCacheDir(process.argv.slice(2), process.env);
 const cachedData = readCodeCache(dir, __LPCTL_AGENT_ID__);
 const script = new Script(__LPCTL_AGENT_BODY__, {
-  filename: fileURLToPath(import.meta.url),
+  filename: __filename,
   ...(cachedData === undefined ? {} : { cachedData }),
 });
 // At exit the cache also holds the functions this run compiled lazily.
@@ -30,6 +29,6 @@ if (cachedData === undefined || script.cachedDataRejected === true)
     writeCodeCache(dir, __LPCTL_AGENT_ID__, () => script.createCachedData()),
   );
 (script.runInThisContext() as (require: NodeJS.Require, importMetaUrl: string) => void)(
-  createRequire(import.meta.url),
-  import.meta.url,
+  require,
+  pathToFileURL(__filename).href,
 );

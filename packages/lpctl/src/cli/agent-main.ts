@@ -1,5 +1,5 @@
 /**
- * The single-file host agent (packages/lpctl/dist/lpctl-agent.mjs, started by
+ * The single-file host agent (packages/lpctl/dist/lpctl-agent.cjs, started by
  * agent-launcher.ts): only the host
  * commands (every one docs/operating-hosts.md names), so the bundle carries
  * none of the app, builder or publisher.

@@ -1,5 +1,5 @@
 /**
- * The single-file agent (packages/lpctl/dist/lpctl-agent.mjs) run by each Node version it
+ * The single-file agent (packages/lpctl/dist/lpctl-agent.cjs) run by each Node version it
  * supports: the default node, and 18 (Debian 12), 22 and 24 from
  * scripts/install-build-deps.sh. Each runs the same checks: the host
  * commands, verification with the lazily loaded OpenPGP, the key chain,
@@ -35,7 +35,7 @@ let dir = "";
 let file = "";
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), "lpctl-bundle-"));
-  file = path.join(dir, "lpctl-agent.mjs");
+  file = path.join(dir, "lpctl-agent.cjs");
   await execa("node", ["packages/lpctl/scripts/build-agent-bundle.mjs", file]);
 });
 

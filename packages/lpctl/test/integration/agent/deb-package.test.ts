@@ -66,8 +66,8 @@ describe("lpctl-agent .deb", () => {
     ]);
     const files = (await execa("dpkg-deb", ["-c", deb])).stdout;
     for (const f of [
-      "./usr/lib/lpctl-agent/lpctl-agent.mjs",
-      "./usr/bin/lpctl -> ../lib/lpctl-agent/lpctl-agent.mjs",
+      "./usr/lib/lpctl-agent/lpctl-agent.cjs",
+      "./usr/bin/lpctl -> ../lib/lpctl-agent/lpctl-agent.cjs",
       ...UNITS.map((u) => `.${u}`),
       "./etc/lpctl/config.yaml",
       "./usr/share/doc/lpctl-agent/copyright",
