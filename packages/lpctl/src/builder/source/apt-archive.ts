@@ -38,6 +38,14 @@ export function aptOptions(stateDir: string): string[] {
     `Dir::State::Lists=${join(stateDir, "lists")}`,
     "-o",
     `Dir::Cache=${join(stateDir, "cache")}`,
+    // apt's binary caches of those lists, kept beside them. Debian's
+    // container images turn them off (/etc/apt/apt.conf.d/docker-clean):
+    // then every apt-cache and apt-get call parses all the lists again,
+    // ~1 CPU-s each, instead of ~0.03 s (one build after each update).
+    "-o",
+    "Dir::Cache::pkgcache=pkgcache.bin",
+    "-o",
+    "Dir::Cache::srcpkgcache=srcpkgcache.bin",
     // apt drops to _apt for downloads; that user cannot write into our cache.
     "-o",
     `APT::Sandbox::User=${userInfo().username}`,
