@@ -40,6 +40,10 @@ async function runForge(
     reject: false,
     buffer: false,
     cwd: dir,
+    // Its own shutdown on SIGTERM is under test: no SIGKILL from execa 5 s
+    // later (a run at load ~14 ended with a signal, exit code undefined,
+    // while the forge was still cancelling its job).
+    forceKillAfterDelay: false,
   });
   const line = await new Promise<string>((resolve, reject) => {
     let out = "";
