@@ -60,8 +60,8 @@ export default defineConfig({
         // Not isolated either, for the same reason: the app's 16 files used
         // 234 CPU-s isolated and 153 CPU-s not (/usr/bin/time, all passing).
         // A file that sets an environment variable sets it before its use or
-        // puts it back; the forge coverage dumps repeat earlier files'
-        // records, which the reader merges.
+        // puts it back, and each file's forge coverage dump holds its own
+        // records (packages/test-support/src/forge-conformance.ts).
         test: {
           name: "integration",
           include: tests("integration"),

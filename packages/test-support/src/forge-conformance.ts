@@ -26,7 +26,9 @@ export type { ConformanceHooks, ConformanceResponse };
 
 let rest: RestConformance | undefined;
 let webhooks: WebhookConformance | undefined;
-const recorder = new CoverageRecorder();
+// This test file's records: a worker that runs several files in one module
+// graph (vitest.config.ts) starts each file's after the last one's dump.
+let recorder = new CoverageRecorder();
 
 /** The shared REST validator: ghes-3.19, undocumented error statuses held to GitHub's generic error shape. */
 export function restConformance(): RestConformance {
@@ -162,6 +164,7 @@ export function dumpForgeCoverage(): void {
   const dir = process.env[COVERAGE_DIR_ENV];
   const records = recorder.records();
   if (dir !== undefined && dir !== "" && records.length > 0) writeCoverageRecords(dir, records);
+  recorder = new CoverageRecorder();
 }
 
 /** What this test file's checks recorded so far (for tests of the recorder itself). */
