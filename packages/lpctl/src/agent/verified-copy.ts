@@ -44,24 +44,27 @@ export const RECORD_NAME = "verified.json";
 
 const Sha256 = z.string().regex(/^[0-9a-f]{64}$/);
 
-const RecordSchema = z.strictObject({
-  schema: z.literal(1),
-  /** The kernel the copy is for. */
-  buildId: z.string(),
-  manifest: z.strictObject({
-    name: z.string(),
-    sha256: Sha256,
-    version: z.number(),
-    expires: z.string(),
-    /** The keys whose signatures were verified. */
-    fingerprints: z.array(z.string()).min(1),
+/** Built on first parse (z.lazy): only a boot (`sync --offline`) reads a record. */
+const RecordSchema = z.lazy(() =>
+  z.strictObject({
+    schema: z.literal(1),
+    /** The kernel the copy is for. */
+    buildId: z.string(),
+    manifest: z.strictObject({
+      name: z.string(),
+      sha256: Sha256,
+      version: z.number(),
+      expires: z.string(),
+      /** The keys whose signatures were verified. */
+      fingerprints: z.array(z.string()).min(1),
+    }),
+    /** null: the manifest has no module for this kernel. */
+    module: z.strictObject({ file: z.string(), sha256: Sha256 }).nullable(),
+    /** The trust the copy was verified with (key lists followed). */
+    trust: AgentStateSchema.shape.trust.unwrap(),
+    verifiedAt: z.string(),
   }),
-  /** null: the manifest has no module for this kernel. */
-  module: z.strictObject({ file: z.string(), sha256: Sha256 }).nullable(),
-  /** The trust the copy was verified with (key lists followed). */
-  trust: AgentStateSchema.shape.trust.unwrap(),
-  verifiedAt: z.string(),
-});
+);
 
 export type VerificationRecord = z.infer<typeof RecordSchema>;
 

@@ -9,22 +9,25 @@
 import * as z from "zod";
 import { LpctlError } from "./errors.js";
 
-export const KeyListSchema = z
-  .strictObject({
-    schema: z.literal(1),
-    type: z.literal("keys"),
-    /** Strictly increasing by one: hosts fetch N+1 after N (rollback: never lower). */
-    version: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
-    expires: z.iso.datetime({ offset: true }),
-    /** Distinct listed keys that must sign a manifest (and the next list). */
-    threshold: z.number().int().positive(),
-    /** Armored OpenPGP public keys. */
-    keys: z.array(z.string().includes("BEGIN PGP PUBLIC KEY BLOCK")).min(1).max(16),
-  })
-  .refine((l) => l.threshold <= l.keys.length, {
-    message: "threshold exceeds the number of keys",
-    path: ["threshold"],
-  });
+/** Built on first parse (z.lazy): the host agent's idle sync reads no key list. */
+export const KeyListSchema = z.lazy(() =>
+  z
+    .strictObject({
+      schema: z.literal(1),
+      type: z.literal("keys"),
+      /** Strictly increasing by one: hosts fetch N+1 after N (rollback: never lower). */
+      version: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+      expires: z.iso.datetime({ offset: true }),
+      /** Distinct listed keys that must sign a manifest (and the next list). */
+      threshold: z.number().int().positive(),
+      /** Armored OpenPGP public keys. */
+      keys: z.array(z.string().includes("BEGIN PGP PUBLIC KEY BLOCK")).min(1).max(16),
+    })
+    .refine((l) => l.threshold <= l.keys.length, {
+      message: "threshold exceeds the number of keys",
+      path: ["threshold"],
+    }),
+);
 
 export type KeyList = z.infer<typeof KeyListSchema>;
 

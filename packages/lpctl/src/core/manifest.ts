@@ -62,22 +62,29 @@ export const ManifestKernelSchema = z.strictObject({
   withdrawn: z.array(ManifestWithdrawnSchema).optional(),
 });
 
-export const ManifestSchema = z.strictObject({
-  schema: z.literal(1),
-  /** Strictly increasing; hosts refuse a lower one than they accepted (rollback). */
-  version: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
-  issued: z.iso.datetime({ offset: true }),
-  expires: z.iso.datetime({ offset: true }),
-  repository: z.string().min(1),
-  /**
-   * The key-list version the signer belongs to (0: the hosts' pinned keys).
-   * Hosts fetch key lists only when it moved; absent from older publishers.
-   */
-  keys: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
-  /** The rollout ring this manifest is for (`manifest.<ring>.json`); absent in the unringed files. */
-  ring: z.string().regex(RING_NAME).optional(),
-  kernels: z.array(ManifestKernelSchema),
-});
+/**
+ * Built on first parse (z.lazy): every module top of the host agent runs at
+ * each start, and an idle sync (a 304) parses no manifest, only the state's
+ * stored entry (ManifestKernelSchema).
+ */
+export const ManifestSchema = z.lazy(() =>
+  z.strictObject({
+    schema: z.literal(1),
+    /** Strictly increasing; hosts refuse a lower one than they accepted (rollback). */
+    version: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+    issued: z.iso.datetime({ offset: true }),
+    expires: z.iso.datetime({ offset: true }),
+    repository: z.string().min(1),
+    /**
+     * The key-list version the signer belongs to (0: the hosts' pinned keys).
+     * Hosts fetch key lists only when it moved; absent from older publishers.
+     */
+    keys: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
+    /** The rollout ring this manifest is for (`manifest.<ring>.json`); absent in the unringed files. */
+    ring: z.string().regex(RING_NAME).optional(),
+    kernels: z.array(ManifestKernelSchema),
+  }),
+);
 
 export type Manifest = z.infer<typeof ManifestSchema>;
 export type ManifestKernel = z.infer<typeof ManifestKernelSchema>;
