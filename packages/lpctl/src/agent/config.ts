@@ -1,14 +1,16 @@
 /**
  * /etc/lpctl/config.yaml: where the host pulls from, which keys it trusts and
- * how it loads modules. Validated with zod; errors name the field path.
+ * how it loads modules. Validated with zod (zod/mini: every command builds
+ * this schema; core/manifest.ts says why mini); errors name the field path.
  */
 import { readFile } from "node:fs/promises";
 import { parse as parseYaml } from "yaml";
-import * as z from "zod";
+import * as z from "zod/mini";
 import { LpctlError } from "../core/errors.js";
 import { REPOSITORY_PATTERN } from "../core/ids.js";
 import { RING_NAME } from "../core/ring-name.js";
 import { fieldPath } from "../core/schema-issues.js";
+import "../core/zod-mini-locale.js";
 import { DEFAULT_STATE_DIR } from "./host-root.js";
 
 export const DEFAULT_CONFIG_PATH = "/etc/lpctl/config.yaml";
@@ -17,23 +19,30 @@ export const DEFAULT_CONFIG_PATH = "/etc/lpctl/config.yaml";
 const required = (what: string, example: string, otherwise: string) => (i: { input: unknown }) =>
   i.input === undefined ? `required: ${what}, e.g. ${example}` : otherwise;
 
-const SourceSchema = z
-  .string({
-    error: required(
-      "where the manifests are published",
-      "source: https://livepatches.example.org/",
-      "must be a string",
+const SourceSchema = z.pipe(
+  z
+    .string({
+      error: required(
+        "where the manifests are published",
+        "source: https://livepatches.example.org/",
+        "must be a string",
+      ),
+    })
+    .check(
+      z.refine((s) => /^(https?:\/\/[^/]+\/|file:\/\/\/)/.test(s), {
+        message: "must be an http(s):// URL or a file:///absolute/path",
+      }),
     ),
-  })
-  .refine((s) => /^(https?:\/\/[^/]+\/|file:\/\/\/)/.test(s), {
-    message: "must be an http(s):// URL or a file:///absolute/path",
-  })
   // Manifest and module names are appended to the source.
-  .transform((s) => (s.endsWith("/") ? s : `${s}/`));
+  z.transform((s: string) => (s.endsWith("/") ? s : `${s}/`)),
+);
 
 const AbsPath = z
   .string()
-  .refine((s) => s.startsWith("/"), { message: "must be an absolute path" });
+  .check(z.refine((s) => s.startsWith("/"), { message: "must be an absolute path" }));
+
+const command = (fallback: string) =>
+  z._default(z.array(z.string().check(z.minLength(1))).check(z.minLength(1)), [fallback]);
 
 export const AgentConfigSchema = z.strictObject({
   source: SourceSchema,
@@ -49,7 +58,7 @@ export const AgentConfigSchema = z.strictObject({
           ? "required: the repository this host follows, e.g. repository: owner/livepatches (see docs/operating-hosts.md, migrating)"
           : "must be a string owner/name",
     })
-    .regex(REPOSITORY_PATTERN, "must be owner/name"),
+    .check(z.regex(REPOSITORY_PATTERN, "must be owner/name")),
   keys: z
     .array(AbsPath, {
       error: required(
@@ -58,29 +67,33 @@ export const AgentConfigSchema = z.strictObject({
         "must be a list of absolute paths",
       ),
     })
-    .min(1),
-  threshold: z.number().int().positive().default(1),
+    .check(z.minLength(1)),
+  threshold: z._default(z.number().check(z.int(), z.positive()), 1),
   /**
    * The rollout ring this host is in (.github/livepatch-rings.yml): it
    * fetches kernel-<buildId>.<ring>.json and accepts only that ring's
    * manifests. Absent: the unringed files, which carry the first ring.
    */
-  ring: z
-    .string()
-    .regex(RING_NAME, "must be a ring name from the repository's rings file, e.g. ring: stable")
-    .optional(),
-  stateDir: AbsPath.default(DEFAULT_STATE_DIR),
+  ring: z.optional(
+    z
+      .string()
+      .check(
+        z.regex(
+          RING_NAME,
+          "must be a ring name from the repository's rings file, e.g. ring: stable",
+        ),
+      ),
+  ),
+  stateDir: z._default(AbsPath, DEFAULT_STATE_DIR),
   /** Seconds to wait for a live patch transition before reverting it. */
-  transitionTimeout: z.number().positive().max(3600).default(60),
+  transitionTimeout: z._default(z.number().check(z.positive(), z.lte(3600)), 60),
   /** Seconds into a transition after which stalled tasks are signalled. */
-  signalAfter: z.number().nonnegative().default(15),
-  kernelIdentity: z.enum(["build-id", "release-only"]).default("build-id"),
-  loader: z
-    .strictObject({
-      load: z.array(z.string().min(1)).min(1).default(["insmod"]),
-      unload: z.array(z.string().min(1)).min(1).default(["rmmod"]),
-    })
-    .default({ load: ["insmod"], unload: ["rmmod"] }),
+  signalAfter: z._default(z.number().check(z.nonnegative()), 15),
+  kernelIdentity: z._default(z.enum(["build-id", "release-only"]), "build-id"),
+  loader: z._default(z.strictObject({ load: command("insmod"), unload: command("rmmod") }), {
+    load: ["insmod"],
+    unload: ["rmmod"],
+  }),
 });
 
 export type AgentConfig = z.infer<typeof AgentConfigSchema>;

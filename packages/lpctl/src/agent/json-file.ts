@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import type { z } from "zod";
+import type * as z from "zod/mini";
 import { LpctlError, type ErrorCode } from "../core/errors.js";
 import { fieldPath } from "../core/schema-issues.js";
 
@@ -10,7 +10,7 @@ import { fieldPath } from "../core/schema-issues.js";
  */
 export async function readJsonFile<T>(
   file: string,
-  schema: z.ZodType<T>,
+  schema: z.ZodMiniType<T>,
   code: ErrorCode,
   advice: string,
 ): Promise<T | undefined> {

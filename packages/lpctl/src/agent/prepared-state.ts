@@ -4,14 +4,15 @@
  * kept by path, size and mtime so an idle sync does not decompress them
  * again. A file of its own beside state.json: it is a cache of what
  * kernels/<buildId>/ holds, never needed to apply the running kernel's
- * patch, and a corrupt one is simply rebuilt.
+ * patch, and a corrupt one is simply rebuilt. zod/mini, as state.ts.
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import * as z from "zod";
+import * as z from "zod/mini";
+import "../core/zod-mini-locale.js";
 import { writeFileAtomic } from "../io/atomic-write.js";
 import { fsStep } from "../io/fs-errors.js";
-import { AgentStateSchema } from "./state.js";
+import { StoredManifestSchema } from "./state.js";
 
 const ImageSchema = z.strictObject({
   path: z.string(),
@@ -23,13 +24,13 @@ const ImageSchema = z.strictObject({
 const PreparedKernelSchema = z.strictObject({
   release: z.string(),
   /** null: the image's build-id could not be read (see error). */
-  buildId: z.string().nullable(),
+  buildId: z.nullable(z.string()),
   image: z.string(),
   /** ready: manifest and module stored; not-covered: the source has no kernel-<id>.json. */
   result: z.enum(["ready", "nothing-to-apply", "not-covered", "failed"]),
   at: z.string(),
-  manifest: AgentStateSchema.shape.manifest,
-  error: z.strictObject({ code: z.string(), message: z.string() }).optional(),
+  manifest: z.optional(StoredManifestSchema),
+  error: z.optional(z.strictObject({ code: z.string(), message: z.string() })),
 });
 
 const PreparedSchema = z.strictObject({

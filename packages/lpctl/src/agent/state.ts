@@ -1,9 +1,11 @@
 /**
  * What the agent remembers between runs (<stateDir>/state.json): the last
  * manifest it accepted (rollback protection), the fetch validators, the
- * module it applied, and the last error. Written atomically.
+ * module it applied, and the last error. Written atomically. zod/mini:
+ * every sync builds these schemas (core/manifest.ts says why mini).
  */
-import * as z from "zod";
+import * as z from "zod/mini";
+import "../core/zod-mini-locale.js";
 import { ManifestKernelSchema } from "../core/manifest.js";
 import { writeFileAtomic } from "../io/atomic-write.js";
 import { fsStep } from "../io/fs-errors.js";
@@ -20,58 +22,59 @@ const AppliedSchema = z.strictObject({
   appliedAt: z.string(),
 });
 
+/** The manifest accepted last; prepared.json keeps one per prepared kernel. */
+export const StoredManifestSchema = z.strictObject({
+  /** The file it came from: kernel-<id>.json or manifest.json. */
+  name: z.string(),
+  version: z.number(),
+  issued: z.string(),
+  expires: z.string(),
+  repository: z.string(),
+  /** sha256 of the accepted bytes: one version must always name one content. */
+  sha256: z.optional(z.string()),
+  fingerprints: z.array(z.string()),
+  etag: z.optional(z.string()),
+  lastModified: z.optional(z.string()),
+  /** This kernel's entry in it; null = nothing to apply. */
+  entry: z.nullable(ManifestKernelSchema),
+});
+
+/** The keys trusted now: the pinned ones (version 0) or the key list accepted last. */
+export const TrustSchema = z.strictObject({
+  version: z.number().check(z.int(), z.nonnegative()),
+  threshold: z.number().check(z.int(), z.positive()),
+  keys: z.array(z.string()).check(z.minLength(1)),
+  expires: z.optional(z.string()),
+  /** sha256 of the pinned keys and threshold the chain started from. */
+  pinned: z.string(),
+});
+
 export const AgentStateSchema = z.strictObject({
   schema: z.literal(1),
-  kernel: z.strictObject({ release: z.string(), buildId: z.string() }).optional(),
-  manifest: z
-    .strictObject({
-      /** The file it came from: kernel-<id>.json or manifest.json. */
-      name: z.string(),
-      version: z.number(),
-      issued: z.string(),
-      expires: z.string(),
-      repository: z.string(),
-      /** sha256 of the accepted bytes: one version must always name one content. */
-      sha256: z.string().optional(),
-      fingerprints: z.array(z.string()),
-      etag: z.string().optional(),
-      lastModified: z.string().optional(),
-      /** This kernel's entry in it; null = nothing to apply. */
-      entry: ManifestKernelSchema.nullable(),
-    })
-    .optional(),
-  applied: AppliedSchema.optional(),
-  /** The keys trusted now: the pinned ones (version 0) or the key list accepted last. */
-  trust: z
-    .strictObject({
-      version: z.number().int().nonnegative(),
-      threshold: z.number().int().positive(),
-      keys: z.array(z.string()).min(1),
-      expires: z.string().optional(),
-      /** sha256 of the pinned keys and threshold the chain started from. */
-      pinned: z.string(),
-    })
-    .optional(),
+  kernel: z.optional(z.strictObject({ release: z.string(), buildId: z.string() })),
+  manifest: z.optional(StoredManifestSchema),
+  applied: z.optional(AppliedSchema),
+  trust: z.optional(TrustSchema),
   /** The module this agent unloaded because a manifest version withdrew every patch in it. */
-  withdrawal: z.strictObject({ name: z.string(), version: z.number(), at: z.string() }).optional(),
+  withdrawal: z.optional(z.strictObject({ name: z.string(), version: z.number(), at: z.string() })),
   /** `lpctl revert` was run: do not apply until `sync --force`. */
-  optOut: z.strictObject({ at: z.string() }).optional(),
-  lastCheck: z.string().optional(),
-  lastSuccess: z.string().optional(),
-  lastError: z.strictObject({ code: z.string(), message: z.string(), at: z.string() }).optional(),
+  optOut: z.optional(z.strictObject({ at: z.string() })),
+  lastCheck: z.optional(z.string()),
+  lastSuccess: z.optional(z.string()),
+  lastError: z.optional(z.strictObject({ code: z.string(), message: z.string(), at: z.string() })),
   /**
    * The last attempt to apply the manifest's module failed (obtain, load or
    * transition): status reports `apply-failed` until an apply succeeds.
    */
-  failedApply: z
-    .strictObject({
+  failedApply: z.optional(
+    z.strictObject({
       name: z.string(),
       manifestVersion: z.number(),
       code: z.string(),
       message: z.string(),
       at: z.string(),
-    })
-    .optional(),
+    }),
+  ),
 });
 
 export type AgentState = z.infer<typeof AgentStateSchema>;

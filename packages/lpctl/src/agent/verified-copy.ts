@@ -17,7 +17,8 @@
 import { createHash } from "node:crypto";
 import { rm } from "node:fs/promises";
 import path from "node:path";
-import * as z from "zod";
+import * as z from "zod/mini";
+import "../core/zod-mini-locale.js";
 import { LpctlError } from "../core/errors.js";
 import {
   fullManifestName,
@@ -37,31 +38,34 @@ import {
 import { readJsonFile } from "./json-file.js";
 import { keyChain, type StoredTrust } from "./key-chain.js";
 import type { KernelIdentity } from "./kernel-identity.js";
-import { AgentStateSchema, type AgentState } from "./state.js";
+import { TrustSchema, type AgentState } from "./state.js";
 import { trace } from "./trace.js";
 
 export const RECORD_NAME = "verified.json";
 
-const Sha256 = z.string().regex(/^[0-9a-f]{64}$/);
+const Sha256 = z.string().check(z.regex(/^[0-9a-f]{64}$/));
 
-const RecordSchema = z.strictObject({
-  schema: z.literal(1),
-  /** The kernel the copy is for. */
-  buildId: z.string(),
-  manifest: z.strictObject({
-    name: z.string(),
-    sha256: Sha256,
-    version: z.number(),
-    expires: z.string(),
-    /** The keys whose signatures were verified. */
-    fingerprints: z.array(z.string()).min(1),
+/** Built on first parse (z.lazy): only a boot (`sync --offline`) reads a record. */
+const RecordSchema = z.lazy(() =>
+  z.strictObject({
+    schema: z.literal(1),
+    /** The kernel the copy is for. */
+    buildId: z.string(),
+    manifest: z.strictObject({
+      name: z.string(),
+      sha256: Sha256,
+      version: z.number(),
+      expires: z.string(),
+      /** The keys whose signatures were verified. */
+      fingerprints: z.array(z.string()).check(z.minLength(1)),
+    }),
+    /** null: the manifest has no module for this kernel. */
+    module: z.nullable(z.strictObject({ file: z.string(), sha256: Sha256 })),
+    /** The trust the copy was verified with (key lists followed). */
+    trust: TrustSchema,
+    verifiedAt: z.string(),
   }),
-  /** null: the manifest has no module for this kernel. */
-  module: z.strictObject({ file: z.string(), sha256: Sha256 }).nullable(),
-  /** The trust the copy was verified with (key lists followed). */
-  trust: AgentStateSchema.shape.trust.unwrap(),
-  verifiedAt: z.string(),
-});
+);
 
 export type VerificationRecord = z.infer<typeof RecordSchema>;
 

@@ -6,6 +6,6 @@
  * keep it). The checks are the same either way. zod reads the setting when
  * a schema is built, so this module must run before any schema module.
  */
-import * as z from "zod";
+import * as z from "zod/mini";
 
 z.config({ jitless: true });

@@ -62,7 +62,7 @@ export const BuildReportSchema = z.strictObject({
   /** GNU build-id of the pristine vmlinux the module was built against. */
   buildId: z.string().regex(/^[0-9a-f]+$/),
   /** A distribution's binary kernel: the image package and exact version it ships in (target.yaml's `image`). */
-  image: TargetImageSchema.optional(),
+  image: z.optional(TargetImageSchema),
   result: z.enum(["success", "failure"]),
   module: z
     .strictObject({

@@ -6,25 +6,33 @@
  * follows the chain from what it pinned, so a release can introduce a new
  * signing key and retire an old one without touching every host.
  */
-import * as z from "zod";
+import * as z from "zod/mini";
 import { LpctlError } from "./errors.js";
+import "./zod-mini-locale.js";
 
-export const KeyListSchema = z
-  .strictObject({
-    schema: z.literal(1),
-    type: z.literal("keys"),
-    /** Strictly increasing by one: hosts fetch N+1 after N (rollback: never lower). */
-    version: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
-    expires: z.iso.datetime({ offset: true }),
-    /** Distinct listed keys that must sign a manifest (and the next list). */
-    threshold: z.number().int().positive(),
-    /** Armored OpenPGP public keys. */
-    keys: z.array(z.string().includes("BEGIN PGP PUBLIC KEY BLOCK")).min(1).max(16),
-  })
-  .refine((l) => l.threshold <= l.keys.length, {
-    message: "threshold exceeds the number of keys",
-    path: ["threshold"],
-  });
+/** Built on first parse (z.lazy): the host agent's idle sync reads no key list. */
+export const KeyListSchema = z.lazy(() =>
+  z
+    .strictObject({
+      schema: z.literal(1),
+      type: z.literal("keys"),
+      /** Strictly increasing by one: hosts fetch N+1 after N (rollback: never lower). */
+      version: z.number().check(z.int(), z.positive(), z.lte(Number.MAX_SAFE_INTEGER)),
+      expires: z.iso.datetime({ offset: true }),
+      /** Distinct listed keys that must sign a manifest (and the next list). */
+      threshold: z.number().check(z.int(), z.positive()),
+      /** Armored OpenPGP public keys. */
+      keys: z
+        .array(z.string().check(z.includes("BEGIN PGP PUBLIC KEY BLOCK")))
+        .check(z.minLength(1), z.maxLength(16)),
+    })
+    .check(
+      z.refine((l) => l.threshold <= l.keys.length, {
+        message: "threshold exceeds the number of keys",
+        path: ["threshold"],
+      }),
+    ),
+);
 
 export type KeyList = z.infer<typeof KeyListSchema>;
 

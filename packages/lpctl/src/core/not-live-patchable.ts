@@ -3,8 +3,9 @@
  * boot-time path): hosts need a reboot into a kernel that fixes it. The same
  * record is read from patch.yaml and from the signed manifest.
  */
-import * as z from "zod";
+import * as z from "zod/mini";
 import { isPrintable } from "./printable.js";
+import "./zod-mini-locale.js";
 
 export const CVE_PATTERN = /^CVE-\d{4}-\d{4,}$/;
 
@@ -18,21 +19,25 @@ export const FIXED_IN_PATTERN =
   /^(?:[0-9]+:)?[0-9]+\.[0-9]+(?:\.[0-9]+)*(?:[~+][A-Za-z0-9.~+]+)?(?:-[A-Za-z0-9.~+]+)?$/;
 
 export const NotLivePatchableSchema = z.strictObject({
-  cve: z.string().regex(CVE_PATTERN, "must look like CVE-YYYY-NNNN"),
+  cve: z.string().check(z.regex(CVE_PATTERN, "must look like CVE-YYYY-NNNN")),
   reason: z
     .string()
-    .min(1)
-    .max(200)
-    .refine(
-      isPrintable,
-      "must hold printable characters only (no control, bidirectional or zero-width characters)",
+    .check(
+      z.minLength(1),
+      z.maxLength(200),
+      z.refine(
+        isPrintable,
+        "must hold printable characters only (no control, bidirectional or zero-width characters)",
+      ),
     ),
   fixedIn: z
     .string()
-    .max(64)
-    .regex(
-      FIXED_IN_PATTERN,
-      "must be the kernel or Debian package version that fixes the CVE, such as 6.1.119 or 6.1.119-1 (no operator, no 'v' prefix)",
+    .check(
+      z.maxLength(64),
+      z.regex(
+        FIXED_IN_PATTERN,
+        "must be the kernel or Debian package version that fixes the CVE, such as 6.1.119 or 6.1.119-1 (no operator, no 'v' prefix)",
+      ),
     ),
 });
 

@@ -1,9 +1,11 @@
 /**
  * The target id as a schema, apart from the build report: the manifest needs
  * it, and the host agent (which parses manifests, never build reports) should
- * not build the report's schemas at every start.
+ * not build the report's schemas at every start. zod/mini, like every schema
+ * the agent builds at start (manifest.ts).
  */
-import * as z from "zod";
+import * as z from "zod/mini";
+import "./zod-mini-locale.js";
 
 /**
  * A target id checked like the repository's own (ids.ts: it becomes file
@@ -11,7 +13,9 @@ import * as z from "zod";
  */
 export const TargetIdSchema = z
   .string()
-  .regex(
-    /^(?!.*\.\.)[a-z0-9][a-z0-9._-]{0,63}$/,
-    "must be a target id: [a-z0-9][a-z0-9._-]*, at most 64 characters, no '..'",
+  .check(
+    z.regex(
+      /^(?!.*\.\.)[a-z0-9][a-z0-9._-]{0,63}$/,
+      "must be a target id: [a-z0-9][a-z0-9._-]*, at most 64 characters, no '..'",
+    ),
   );

@@ -1,11 +1,13 @@
 /**
  * The `image:` of a kernel target (target.ts), on its own: the signed
  * manifest (manifest.ts) embeds it, so the host agent needs this schema but
- * none of the builder's target schemas (agent start time).
+ * none of the builder's target schemas (agent start time). zod/mini, like
+ * every schema the agent builds at start (manifest.ts).
  */
-import * as z from "zod";
+import * as z from "zod/mini";
+import "./zod-mini-locale.js";
 
-const debianPackage = z.string().regex(/^[a-z0-9][a-z0-9.+-]+$/, "must be a Debian package name");
+const debianPackage = z.regex(/^[a-z0-9][a-z0-9.+-]+$/, "must be a Debian package name");
 
 /**
  * A distribution's binary kernel: the image package at its exact version.
@@ -15,11 +17,15 @@ const debianPackage = z.string().regex(/^[a-z0-9][a-z0-9.+-]+$/, "must be a Debi
  */
 export const TargetImageSchema = z.strictObject({
   debian: z.strictObject({
-    package: debianPackage.regex(
-      /^linux-image-/,
-      "must be a Debian kernel image package (linux-image-<release>)",
-    ),
-    version: z.string().regex(/^[0-9][A-Za-z0-9.+~:-]*$/, "must be the exact Debian version"),
+    package: z
+      .string()
+      .check(
+        debianPackage,
+        z.regex(/^linux-image-/, "must be a Debian kernel image package (linux-image-<release>)"),
+      ),
+    version: z
+      .string()
+      .check(z.regex(/^[0-9][A-Za-z0-9.+~:-]*$/, "must be the exact Debian version")),
   }),
 });
 

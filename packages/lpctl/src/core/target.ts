@@ -42,7 +42,7 @@ export const TargetSchema = z
     /** Absent for a distribution's binary kernel (`image`): its headers package has the config. */
     config: TargetConfigSchema.optional(),
     /** A distribution's binary kernel, patched per changed object (docs/target-yaml.md). */
-    image: TargetImageSchema.optional(),
+    image: z.optional(TargetImageSchema),
     /**
      * Compiler identity (CONFIG_CC_VERSION_TEXT). Required for a kernel built
      * elsewhere (`buildId`): modules need its exact compiler. For a lab target,

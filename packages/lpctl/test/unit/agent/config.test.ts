@@ -54,6 +54,27 @@ describe("agent config", () => {
     expect(e.message).toMatch(/loader\.load:/);
   });
 
+  it("says in English what zod's own checks expected (zod/mini has no default locale)", () => {
+    const e = error(() =>
+      parseAgentConfig(
+        {
+          source: "file:///m/",
+          repository: "o/r",
+          keys: ["/k"],
+          threshold: 0,
+          transitionTimeout: "60",
+          loader: { load: [] },
+        },
+        "c",
+      ),
+    );
+    expect(e.message).toContain("c: threshold: Too small: expected number to be >0");
+    expect(e.message).toContain(
+      "c: transitionTimeout: Invalid input: expected number, received string",
+    );
+    expect(e.message).toContain("c: loader.load: Too small: expected array to have >=1 items");
+  });
+
   it("refuses unknown fields and a threshold above the key count", () => {
     expect(
       error(() =>
