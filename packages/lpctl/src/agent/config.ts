@@ -5,12 +5,11 @@
  */
 import { readFile } from "node:fs/promises";
 import { parse as parseYaml } from "yaml";
-import * as z from "zod/mini";
+import * as z from "../core/zod-mini.js";
 import { LpctlError } from "../core/errors.js";
 import { REPOSITORY_PATTERN } from "../core/ids.js";
 import { RING_NAME } from "../core/ring-name.js";
 import { fieldPath } from "../core/schema-issues.js";
-import "../core/zod-mini-locale.js";
 import { DEFAULT_STATE_DIR } from "./host-root.js";
 
 export const DEFAULT_CONFIG_PATH = "/etc/lpctl/config.yaml";

@@ -8,8 +8,7 @@
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import * as z from "zod/mini";
-import "../core/zod-mini-locale.js";
+import * as z from "../core/zod-mini.js";
 import { writeFileAtomic } from "../io/atomic-write.js";
 import { fsStep } from "../io/fs-errors.js";
 import { StoredManifestSchema } from "./state.js";

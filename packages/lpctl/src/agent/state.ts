@@ -4,8 +4,7 @@
  * module it applied, and the last error. Written atomically. zod/mini:
  * every sync builds these schemas (core/manifest.ts says why mini).
  */
-import * as z from "zod/mini";
-import "../core/zod-mini-locale.js";
+import * as z from "../core/zod-mini.js";
 import { ManifestKernelSchema } from "../core/manifest.js";
 import { writeFileAtomic } from "../io/atomic-write.js";
 import { fsStep } from "../io/fs-errors.js";

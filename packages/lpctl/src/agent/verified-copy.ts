@@ -17,8 +17,7 @@
 import { createHash } from "node:crypto";
 import { rm } from "node:fs/promises";
 import path from "node:path";
-import * as z from "zod/mini";
-import "../core/zod-mini-locale.js";
+import * as z from "../core/zod-mini.js";
 import { LpctlError } from "../core/errors.js";
 import {
   fullManifestName,

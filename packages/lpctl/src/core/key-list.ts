@@ -6,9 +6,8 @@
  * follows the chain from what it pinned, so a release can introduce a new
  * signing key and retire an old one without touching every host.
  */
-import * as z from "zod/mini";
+import * as z from "./zod-mini.js";
 import { LpctlError } from "./errors.js";
-import "./zod-mini-locale.js";
 
 /** Built on first parse (z.lazy): the host agent's idle sync reads no key list. */
 export const KeyListSchema = z.lazy(() =>

@@ -6,8 +6,7 @@
  * classic one to build (no bound methods per schema object); the checks and
  * messages are zod's own either way.
  */
-import * as z from "zod/mini";
-import "./zod-mini-locale.js";
+import * as z from "./zod-mini.js";
 import { RING_NAME } from "./ring-name.js";
 import { TargetIdSchema } from "./target-id.js";
 import { TargetImageSchema } from "./target-image.js";

@@ -3,9 +3,8 @@
  * boot-time path): hosts need a reboot into a kernel that fixes it. The same
  * record is read from patch.yaml and from the signed manifest.
  */
-import * as z from "zod/mini";
+import * as z from "./zod-mini.js";
 import { isPrintable } from "./printable.js";
-import "./zod-mini-locale.js";
 
 export const CVE_PATTERN = /^CVE-\d{4}-\d{4,}$/;
 

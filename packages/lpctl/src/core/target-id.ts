@@ -4,8 +4,7 @@
  * not build the report's schemas at every start. zod/mini, like every schema
  * the agent builds at start (manifest.ts).
  */
-import * as z from "zod/mini";
-import "./zod-mini-locale.js";
+import * as z from "./zod-mini.js";
 
 /**
  * A target id checked like the repository's own (ids.ts: it becomes file

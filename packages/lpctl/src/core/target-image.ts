@@ -4,8 +4,7 @@
  * none of the builder's target schemas (agent start time). zod/mini, like
  * every schema the agent builds at start (manifest.ts).
  */
-import * as z from "zod/mini";
-import "./zod-mini-locale.js";
+import * as z from "./zod-mini.js";
 
 const debianPackage = z.regex(/^[a-z0-9][a-z0-9.+-]+$/, "must be a Debian package name");
 
